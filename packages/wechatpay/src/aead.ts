@@ -1,0 +1,97 @@
+import { createCipheriv, createDecipheriv } from "node:crypto";
+import { WechatPayError } from "./errors.ts";
+
+/**
+ * AEAD_AES_256_GCM as WeChat Pay uses it (reference §4.2): the APIv3 key is 32 raw ASCII
+ * bytes (not hex, not Base64), the nonce is a 12-character string used as the IV bytes,
+ * the associated data may be empty, and the Base64 ciphertext carries the 16-byte tag at
+ * its end.
+ */
+
+const TAG_LENGTH = 16;
+const NONCE_LENGTH = 12;
+
+/** An APIv3 key checked once: exactly 32 bytes, or the client refuses to be built. */
+export type ApiV3Key = Buffer & { readonly __brand: "ApiV3Key" };
+
+export function parseApiV3Key(key: string | Buffer): ApiV3Key {
+  const bytes = typeof key === "string" ? Buffer.from(key, "utf8") : Buffer.from(key);
+  if (bytes.length !== 32) {
+    // A 34-character paste (wechatpay-node-v3#46) or a hex/Base64 form would only show up
+    // later as "unable to authenticate data" on every notification: say it now instead.
+    throw new WechatPayError(
+      "CONFIG_INVALID",
+      `the APIv3 key must be exactly 32 bytes (the 32-character key set on the merchant platform), got ${bytes.length}`,
+    );
+  }
+  return bytes as ApiV3Key;
+}
+
+export interface AeadInput {
+  nonce: string;
+  associatedData: string;
+}
+
+/** Decrypt and authenticate; throws NOTIFY_DECRYPTION_FAILED on any mismatch. */
+export function decryptAeadAes256Gcm(key: ApiV3Key, input: AeadInput & { ciphertext: string }): Buffer {
+  return gcmDecrypt(key, input);
+}
+
+/** Encrypt as WeChat Pay does (the simulator needs this side); returns Base64(ciphertext ‖ tag). */
+export function encryptAeadAes256Gcm(
+  key: ApiV3Key,
+  input: AeadInput & { plaintext: string | Buffer },
+): string {
+  assertNonce(input.nonce);
+  const cipher = createCipheriv("aes-256-gcm", key, Buffer.from(input.nonce, "utf8"));
+  cipher.setAAD(Buffer.from(input.associatedData, "utf8"));
+  const body = Buffer.concat([cipher.update(input.plaintext), cipher.final(), cipher.getAuthTag()]);
+  return body.toString("base64");
+}
+
+/**
+ * GCM with the cipher chosen by key length. Only `decryptAeadAes256Gcm` (32-byte keys)
+ * is public API; the 16-byte branch exists because the official Go test vectors use
+ * 16-byte keys (reference §4.2 caveat, §9 items 2 and 4) and we check against them.
+ */
+export function gcmDecrypt(key: Buffer, input: AeadInput & { ciphertext: string }): Buffer {
+  assertNonce(input.nonce);
+  const raw = Buffer.from(input.ciphertext, "base64");
+  if (raw.length < TAG_LENGTH) {
+    throw new WechatPayError("NOTIFY_DECRYPTION_FAILED", "the ciphertext is shorter than its 16-byte tag");
+  }
+  try {
+    const decipher = createDecipheriv(
+      key.length === 16 ? "aes-128-gcm" : "aes-256-gcm",
+      key,
+      Buffer.from(input.nonce, "utf8"),
+    );
+    decipher.setAAD(Buffer.from(input.associatedData, "utf8"));
+    decipher.setAuthTag(raw.subarray(raw.length - TAG_LENGTH));
+    // final() is what checks the tag: an SDK that skips it accepts tampered data
+    // (reference/perf-baselines.md §3, finding 2).
+    return Buffer.concat([decipher.update(raw.subarray(0, raw.length - TAG_LENGTH)), decipher.final()]);
+  } catch (error) {
+    throw new WechatPayError(
+      "NOTIFY_DECRYPTION_FAILED",
+      "the tag did not authenticate: wrong APIv3 key or tampered data",
+      {
+        cause: error,
+        diagnostics: {
+          nonceLength: input.nonce.length,
+          associatedData: input.associatedData,
+          ciphertextBytes: raw.length,
+        },
+      },
+    );
+  }
+}
+
+function assertNonce(nonce: string): void {
+  if (Buffer.byteLength(nonce, "utf8") !== NONCE_LENGTH) {
+    throw new WechatPayError(
+      "NOTIFY_DECRYPTION_FAILED",
+      `the nonce must be 12 bytes, got ${Buffer.byteLength(nonce)}`,
+    );
+  }
+}

@@ -1,0 +1,194 @@
+import { type ApiV3Key, decryptAeadAes256Gcm } from "./aead.ts";
+import { NotificationError, WechatPayError } from "./errors.ts";
+import type { HeaderSource } from "./headers.ts";
+import type { RefundNotificationResource, Transaction } from "./types.ts";
+import {
+  type RefreshableVerificationKeys,
+  type SignedHeaders,
+  type VerificationKeys,
+  verifySignedMessage,
+} from "./verify.ts";
+
+/**
+ * Notifications (reference §4): raw body in, verified and decrypted typed event out.
+ * The steps follow Go's notify.Handler: verify (§3) → check the envelope → algorithm →
+ * decrypt (§4.2) → check the resource's shape (§4.3, §4.4).
+ */
+
+/** §4.5: the body to send with a 4xx/5xx when a notification is refused. */
+export const NOTIFICATION_FAIL_BODY = Object.freeze({ code: "FAIL", message: "失败" });
+
+interface NotificationCommon {
+  /** §4.1: unique notification id; de-duplicate on it. */
+  id: string;
+  createTime: string;
+  summary: string;
+  signed: SignedHeaders;
+}
+
+export interface TransactionNotification extends NotificationCommon {
+  kind: "transaction";
+  /** `TRANSACTION.SUCCESS` for JSAPI payments (the only event they send, §4.1). */
+  eventType: string;
+  resource: Transaction;
+}
+
+export interface RefundNotification extends NotificationCommon {
+  kind: "refund";
+  eventType: "REFUND.SUCCESS" | "REFUND.ABNORMAL" | "REFUND.CLOSED";
+  resource: RefundNotificationResource;
+}
+
+export type WechatPayNotification = TransactionNotification | RefundNotification;
+
+export interface ParseNotificationOptions {
+  keys: VerificationKeys | RefreshableVerificationKeys;
+  apiV3Key: ApiV3Key;
+  /** Our clock, epoch milliseconds. */
+  now: number;
+  maxSkewSeconds?: number;
+}
+
+interface Envelope {
+  id: string;
+  create_time: string;
+  event_type: string;
+  resource_type: string;
+  summary: string;
+  resource: {
+    algorithm: string;
+    ciphertext: string;
+    nonce: string;
+    associated_data?: string;
+    original_type: string;
+  };
+}
+
+export async function parseNotification(
+  headers: HeaderSource,
+  rawBody: string | Buffer,
+  options: ParseNotificationOptions,
+): Promise<WechatPayNotification> {
+  const signed = await verifySignedMessage(headers, rawBody, options.keys, {
+    now: options.now,
+    ...(options.maxSkewSeconds === undefined ? {} : { maxSkewSeconds: options.maxSkewSeconds }),
+  });
+  const envelope = readEnvelope(rawBody);
+  if (envelope.resource.algorithm !== "AEAD_AES_256_GCM") {
+    throw new NotificationError("NOTIFY_ALGORITHM_UNSUPPORTED", envelope.resource.algorithm, {
+      diagnostics: { notificationId: envelope.id, algorithm: envelope.resource.algorithm },
+    });
+  }
+  let plaintext: Buffer;
+  try {
+    plaintext = decryptAeadAes256Gcm(options.apiV3Key, {
+      nonce: envelope.resource.nonce,
+      associatedData: envelope.resource.associated_data ?? "",
+      ciphertext: envelope.resource.ciphertext,
+    });
+  } catch (error) {
+    const diagnostics = error instanceof WechatPayError ? error.diagnostics : {};
+    throw new NotificationError("NOTIFY_DECRYPTION_FAILED", `notification ${envelope.id}`, {
+      cause: error,
+      diagnostics: { ...diagnostics, notificationId: envelope.id },
+    });
+  }
+  const resource = parseJson(plaintext.toString("utf8"), `the decrypted resource of ${envelope.id}`);
+  const common = { id: envelope.id, createTime: envelope.create_time, summary: envelope.summary, signed };
+  if (envelope.event_type.startsWith("TRANSACTION.")) {
+    return {
+      ...common,
+      kind: "transaction",
+      eventType: envelope.event_type,
+      resource: checkTransaction(resource),
+    };
+  }
+  if (isRefundEvent(envelope.event_type)) {
+    return { ...common, kind: "refund", eventType: envelope.event_type, resource: checkRefund(resource) };
+  }
+  throw shapeError(`event_type ${envelope.event_type} is neither a payment nor a refund event`, envelope.id);
+}
+
+function isRefundEvent(eventType: string): eventType is RefundNotification["eventType"] {
+  return eventType === "REFUND.SUCCESS" || eventType === "REFUND.ABNORMAL" || eventType === "REFUND.CLOSED";
+}
+
+function readEnvelope(rawBody: string | Buffer): Envelope {
+  const body = parseJson(
+    typeof rawBody === "string" ? rawBody : rawBody.toString("utf8"),
+    "the notification body",
+  );
+  const resource = body.resource;
+  if (
+    typeof body.id !== "string" ||
+    typeof body.event_type !== "string" ||
+    typeof body.create_time !== "string" ||
+    !isRecord(resource) ||
+    typeof resource.algorithm !== "string" ||
+    typeof resource.ciphertext !== "string" ||
+    typeof resource.nonce !== "string" ||
+    (resource.associated_data !== undefined && typeof resource.associated_data !== "string")
+  ) {
+    throw shapeError(
+      "the envelope lacks id, event_type, create_time or resource{algorithm,ciphertext,nonce}",
+    );
+  }
+  return body as unknown as Envelope;
+}
+
+function checkTransaction(value: Record<string, unknown>): Transaction {
+  const amount = value.amount;
+  if (
+    typeof value.mchid !== "string" ||
+    typeof value.appid !== "string" ||
+    typeof value.out_trade_no !== "string" ||
+    typeof value.trade_state !== "string" ||
+    !isRecord(amount) ||
+    !Number.isSafeInteger(amount.total)
+  ) {
+    throw shapeError(
+      "the transaction lacks appid, mchid, out_trade_no, trade_state or an integer amount.total",
+    );
+  }
+  return value as unknown as Transaction;
+}
+
+function checkRefund(value: Record<string, unknown>): RefundNotificationResource {
+  const amount = value.amount;
+  if (
+    typeof value.mchid !== "string" ||
+    typeof value.out_trade_no !== "string" ||
+    typeof value.out_refund_no !== "string" ||
+    typeof value.refund_id !== "string" ||
+    typeof value.refund_status !== "string" ||
+    !isRecord(amount) ||
+    !Number.isSafeInteger(amount.total) ||
+    !Number.isSafeInteger(amount.refund)
+  ) {
+    throw shapeError(
+      "the refund lacks mchid, out_trade_no, out_refund_no, refund_id, refund_status or amounts",
+    );
+  }
+  return value as unknown as RefundNotificationResource;
+}
+
+function parseJson(text: string, what: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw shapeError(`${what} is not JSON`);
+  }
+  if (!isRecord(value)) throw shapeError(`${what} is not a JSON object`);
+  return value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function shapeError(detail: string, notificationId?: string): NotificationError {
+  return new NotificationError("NOTIFY_SHAPE_INVALID", detail, {
+    diagnostics: notificationId ? { notificationId } : {},
+  });
+}
