@@ -16,7 +16,11 @@ describe("verifySignedMessage", () => {
   it("accepts a response signed by the platform certificate named in Wechatpay-Serial", async () => {
     const keys = new WechatPayKeyring({ clock: () => NOW, certificatePems: [platform.certificatePem] });
     const body = '{"prepay_id":"wx1"}';
-    const headers = await signAsWechatPay({ serial: platform.serial, privateKey: platform.privateKey }, body, NOW);
+    const headers = await signAsWechatPay(
+      { serial: platform.serial, privateKey: platform.privateKey },
+      body,
+      NOW,
+    );
     const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
     await expect(verifySignedMessage(lower, body, keys, { now: NOW })).resolves.toMatchObject({
       serial: platform.serial,
