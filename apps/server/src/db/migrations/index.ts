@@ -1,0 +1,7 @@
+import type { Migration } from "kysely";
+import * as init from "./0001-init.ts";
+
+/** Every migration, in order. Names sort as they run; never rename or edit a shipped one. */
+export const MIGRATIONS: Record<string, Migration> = {
+  "0001-init": init,
+};

@@ -1,0 +1,125 @@
+import type { OrderStatus } from "../domain/order.ts";
+
+/**
+ * The tables as Kysely sees them. Money is integer fen and times are epoch milliseconds,
+ * both `bigint` columns (design.md convention 13: portable across SQLite and PostgreSQL).
+ */
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  products: ProductsTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  idempotency_keys: IdempotencyKeysTable;
+  channel_notifications: ChannelNotificationsTable;
+  outbox_events: OutboxEventsTable;
+  jobs: JobsTable;
+  alerts: AlertsTable;
+}
+
+export interface UsersTable {
+  id: string;
+  appid: string;
+  /** Only ever on the server: never returned by the API, never logged in full. */
+  openid: string;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the token: a database leak does not leak usable sessions. */
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface ProductsTable {
+  id: string;
+  name: string;
+  price_fen: number;
+  /** Units that can still be sold; held units are already subtracted. */
+  stock: number;
+  active: number;
+  created_at: number;
+}
+
+export interface OrdersTable {
+  id: string;
+  out_trade_no: string;
+  user_id: string;
+  status: OrderStatus;
+  amount_fen: number;
+  description: string;
+  /** WeChat Pay's time_expire (§5.1), epoch ms. */
+  expires_at: number;
+  prepay_id: string | null;
+  /** prepay_id lives 2 hours (§5.1); we stop reusing it a little before. */
+  prepay_expires_at: number | null;
+  transaction_id: string | null;
+  bank_type: string | null;
+  paid_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OrderLinesTable {
+  order_id: string;
+  product_id: string;
+  name: string;
+  quantity: number;
+  unit_price_fen: number;
+}
+
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  /** SHA-256 of method, path and body: a different body under the same key is refused. */
+  request_hash: string;
+  /** NULL while the first request is still running. */
+  response_status: number | null;
+  response_body: string | null;
+  created_at: number;
+  /** A crashed first attempt releases its key after this time. */
+  locked_until: number;
+}
+
+export interface ChannelNotificationsTable {
+  /** WeChat Pay's notification id (§4.1): recorded in the transaction that applies it. */
+  notification_id: string;
+  channel: string;
+  event_type: string;
+  out_trade_no: string;
+  outcome: string;
+  received_at: number;
+}
+
+export interface OutboxEventsTable {
+  id: string;
+  type: string;
+  aggregate_id: string;
+  payload: string;
+  created_at: number;
+  published_at: number | null;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  /** At most one live job per (kind, subject): a second schedule is a no-op. */
+  dedupe_key: string;
+  payload: string;
+  run_at: number;
+  attempts: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+}
+
+export interface AlertsTable {
+  id: string;
+  kind: string;
+  subject_id: string;
+  detail: string;
+  created_at: number;
+}

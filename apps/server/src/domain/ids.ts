@@ -1,0 +1,32 @@
+/**
+ * Ids are prefixed strings (design.md convention 12) so a person reading a log knows what
+ * an id names. The randomness comes from outside the domain (an `IdSource`).
+ */
+export const ID_PREFIXES = {
+  order: "ord",
+  user: "usr",
+  session: "ses",
+  event: "evt",
+  job: "job",
+  alert: "alr",
+  product: "prd",
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;
+
+/** Produces the random part: 20+ characters of [0-9a-z], from a CSPRNG in production. */
+export interface IdSource {
+  random(): string;
+}
+
+export function makeId(kind: IdKind, source: IdSource): string {
+  return `${ID_PREFIXES[kind]}_${source.random()}`;
+}
+
+/**
+ * The order's `out_trade_no` at WeChat Pay: 6-32 characters of [0-9A-Za-z_-] (reference
+ * §5.1; we keep off `|` and `*`, which some pages omit). An order id `ord_` + 26 fits.
+ */
+export function outTradeNoFor(orderId: string): string {
+  return orderId.replace(/[^0-9A-Za-z_-]/g, "").slice(0, 32);
+}

@@ -1,0 +1,44 @@
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "kysely";
+import { connectDatabase, type DatabaseHandle } from "../src/db/connect.ts";
+import { migrateToLatest } from "../src/db/migrate.ts";
+
+/**
+ * A fresh, migrated, real database for one test file (design.md convention 10): a SQLite
+ * file in WAL mode by default, or, when DATABASE_URL names a PostgreSQL server, a schema of
+ * its own on that server, dropped afterwards. CI runs the suite both ways.
+ */
+export async function createTestDatabase(): Promise<DatabaseHandle> {
+  const url = process.env.DATABASE_URL;
+  const suffix = randomBytes(6).toString("hex");
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    const schema = `kassa_test_${suffix}`;
+    const admin = connectDatabase({ url, poolSize: 1 });
+    await sql`create schema ${sql.id(schema)}`.execute(admin.db);
+    await admin.close();
+    const handle = connectDatabase({ url, schema, poolSize: 8 });
+    await migrateToLatest(handle.db);
+    return {
+      ...handle,
+      close: async () => {
+        await handle.close();
+        const cleanup = connectDatabase({ url, poolSize: 1 });
+        await sql`drop schema ${sql.id(schema)} cascade`.execute(cleanup.db);
+        await cleanup.close();
+      },
+    };
+  }
+  const path = join(tmpdir(), `kassa-test-${suffix}.sqlite`);
+  const handle = connectDatabase({ url: path });
+  await migrateToLatest(handle.db);
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
+    },
+  };
+}
