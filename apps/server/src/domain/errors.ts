@@ -1,0 +1,48 @@
+/**
+ * Every error code the service can answer with, and the sentence a person reads first
+ * (design.md convention 6). Codes are stable: clients branch on them. The HTTP status of
+ * each is chosen only in `http/error-status.ts`, by an exhaustive switch, and
+ * `docs/errors.md` is kept in step with this table by a test.
+ */
+export const ERROR_CODES = {
+  REQUEST_INVALID: "The request does not match the endpoint's schema; `details` says which field and why",
+  REQUEST_BODY_TOO_LARGE: "The request body is larger than this endpoint accepts",
+  REQUEST_MALFORMED_JSON: "The request body is not valid JSON",
+  REQUEST_UNSUPPORTED_MEDIA_TYPE: "Send the body as application/json",
+  ROUTE_NOT_FOUND: "No endpoint has this method and path",
+  RATE_LIMITED: "Too many requests; wait for the time in Retry-After, then try again",
+  AUTH_SESSION_REQUIRED: "Send the session token from POST /v1/session as `Authorization: Bearer <token>`",
+  AUTH_SESSION_INVALID: "The session token is unknown or expired; log in again with a new wx.login code",
+  AUTH_LOGIN_CODE_INVALID:
+    "WeChat refused the wx.login code (expired, used, or from another app); call wx.login again",
+  IDEMPOTENCY_KEY_INVALID: "Idempotency-Key must be 1-255 printable ASCII characters",
+  IDEMPOTENCY_KEY_REUSED: "This Idempotency-Key was used with a different request body; use a new key",
+  IDEMPOTENCY_KEY_IN_PROGRESS:
+    "A request with this Idempotency-Key is still being processed; retry in a moment",
+  PRODUCT_NOT_FOUND: "A product in the order does not exist or is no longer sold",
+  PRODUCT_OUT_OF_STOCK: "A product in the order does not have enough stock left",
+  ORDER_NOT_FOUND: "No order with this id belongs to you",
+  ORDER_NOT_PAYABLE: "The order can no longer be paid (it is closed or paid); create a new order",
+  ORDER_NOT_CANCELLABLE: "The order is already paid and cannot be cancelled; ask for a refund instead",
+  ORDER_AMOUNT_TOO_LARGE: "The order total exceeds the largest amount one order may carry",
+  CHANNEL_UNAVAILABLE: "WeChat Pay could not be reached; the request changed nothing, try again",
+  CHANNEL_OUTCOME_UNKNOWN:
+    "WeChat Pay did not confirm in time; Kassa is checking, ask for the order's status",
+  CHANNEL_REJECTED: "WeChat Pay refused the request; `details` carries its code",
+  INTERNAL_ERROR: "Something went wrong on our side; the request id helps the operator find it",
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** An expected refusal, raised by use cases and turned into the error envelope at the edge. */
+export class KassaError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: ErrorCode, details?: Record<string, unknown>, message?: string) {
+    super(message ?? ERROR_CODES[code]);
+    this.name = "KassaError";
+    this.code = code;
+    this.details = details;
+  }
+}

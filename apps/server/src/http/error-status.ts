@@ -1,0 +1,41 @@
+import type { ErrorCode } from "../domain/errors.ts";
+
+/** The HTTP status of each code: the only place a status is chosen (design.md convention 6). */
+export function statusOf(code: ErrorCode): number {
+  switch (code) {
+    case "REQUEST_INVALID":
+    case "REQUEST_MALFORMED_JSON":
+    case "IDEMPOTENCY_KEY_INVALID":
+    case "ORDER_AMOUNT_TOO_LARGE":
+      return 400;
+    case "AUTH_SESSION_REQUIRED":
+    case "AUTH_SESSION_INVALID":
+    case "AUTH_LOGIN_CODE_INVALID":
+      return 401;
+    case "ROUTE_NOT_FOUND":
+    case "ORDER_NOT_FOUND":
+    case "PRODUCT_NOT_FOUND":
+      return 404;
+    case "IDEMPOTENCY_KEY_IN_PROGRESS":
+    case "ORDER_NOT_PAYABLE":
+    case "ORDER_NOT_CANCELLABLE":
+    case "PRODUCT_OUT_OF_STOCK":
+      return 409;
+    case "REQUEST_BODY_TOO_LARGE":
+      return 413;
+    case "REQUEST_UNSUPPORTED_MEDIA_TYPE":
+      return 415;
+    case "IDEMPOTENCY_KEY_REUSED":
+      return 422;
+    case "RATE_LIMITED":
+      return 429;
+    case "CHANNEL_REJECTED":
+      return 502;
+    case "CHANNEL_UNAVAILABLE":
+      return 503;
+    case "CHANNEL_OUTCOME_UNKNOWN":
+      return 504;
+    case "INTERNAL_ERROR":
+      return 500;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * What must never reach a log (product.md "Security"; quality-bar.md log scan): tokens,
+ * WeChat signatures, login codes, session keys, secrets, and full openids. Redaction is by
+ * path, so it also covers a value some future code logs by accident under these names.
+ */
+export const REDACTED_PATHS = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  "req.headers['wechatpay-signature']",
+  "req.headers['idempotency-key']",
+  "res.headers['set-cookie']",
+  "*.authorization",
+  "*.token",
+  "*.sessionToken",
+  "*.session_key",
+  "*.sessionKey",
+  "*.openid",
+  "*.code",
+  "*.js_code",
+  "*.secret",
+  "*.appSecret",
+  "*.apiV3Key",
+  "*.privateKey",
+  "*.paySign",
+];
+
+export function loggerOptions(level: string) {
+  return {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    // Log the path without the query string: queries can carry codes and tokens.
+    serializers: {
+      req: (request: { method: string; url: string; id: string }) => ({
+        method: request.method,
+        path: request.url.split("?")[0],
+        id: request.id,
+      }),
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { randomBytes } from "node:crypto";
+import helmet from "@fastify/helmet";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from "fastify";
+import { KassaError } from "../domain/errors.ts";
+import { sendError } from "./error-envelope.ts";
+import { loggerOptions } from "./logging.ts";
+
+export interface HttpOptions {
+  logLevel: string;
+  /** Bytes; the mini program API sends small JSON bodies. */
+  bodyLimit: number;
+  /** Put here by tests and by main: the scoped plugins of each trust boundary. */
+  register: (app: KassaApp) => Promise<void> | void;
+  trustProxy?: boolean;
+}
+
+export type KassaApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/**
+ * The Fastify instance with what every trust boundary shares: request ids, redacted logs,
+ * security headers, body limits, and one error envelope. Each boundary (mini program API,
+ * channel notifications, admin) is a scoped plugin with its own auth hook (convention 8).
+ */
+export async function buildHttpServer(options: HttpOptions): Promise<KassaApp> {
+  const app = Fastify({
+    logger: loggerOptions(options.logLevel),
+    bodyLimit: options.bodyLimit,
+    trustProxy: options.trustProxy ?? false,
+    // Our own ids, never the caller's: a client-chosen id could forge log lines.
+    genReqId: () => `req_${randomBytes(8).toString("hex")}`,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // JSON only: a text/plain body would otherwise reach the schema as a string.
+  app.removeContentTypeParser("text/plain");
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  await app.register(helmet, {
+    // The API serves JSON; the demo page and docs set their own policy in their plugins.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } },
+  });
+  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.setNotFoundHandler((request, reply) => sendError(new KassaError("ROUTE_NOT_FOUND"), request, reply));
+  await app.register(async (scope) => options.register(scope));
+  return app;
+}
