@@ -55,6 +55,8 @@ export interface OrdersTable {
   prepay_id: string | null;
   /** prepay_id lives 2 hours (§5.1); we stop reusing it a little before. */
   prepay_expires_at: number | null;
+  /** One pay call at a time prepays (issue: "concurrent calls make one prepay"). */
+  prepay_lease_until: number | null;
   transaction_id: string | null;
   bank_type: string | null;
   paid_at: number | null;

@@ -59,4 +59,7 @@ export interface Order {
   paidAt: number | null;
   transactionId: string | null;
   bankType: string | null;
+  prepayId: string | null;
+  /** Epoch ms after which the prepay_id is not handed out again (§5.1: it lives 2 hours). */
+  prepayExpiresAt: number | null;
 }

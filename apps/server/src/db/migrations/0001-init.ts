@@ -45,6 +45,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("expires_at", "bigint", (c) => c.notNull())
     .addColumn("prepay_id", "text")
     .addColumn("prepay_expires_at", "bigint")
+    .addColumn("prepay_lease_until", "bigint")
     .addColumn("transaction_id", "text")
     .addColumn("bank_type", "text")
     .addColumn("paid_at", "bigint")

@@ -1,0 +1,67 @@
+import type { Executor } from "./executor.ts";
+
+/**
+ * Record a channel notification id. Run it in the transaction that applies the
+ * notification: the primary key makes a second delivery a no-op (exactly once, §4.6).
+ * Returns false when this id was already recorded.
+ */
+export async function recordNotification(
+  db: Executor,
+  row: {
+    notificationId: string;
+    channel: string;
+    eventType: string;
+    outTradeNo: string;
+    outcome: string;
+    now: number;
+  },
+): Promise<boolean> {
+  const result = await db
+    .insertInto("channel_notifications")
+    .values({
+      notification_id: row.notificationId,
+      channel: row.channel,
+      event_type: row.eventType,
+      out_trade_no: row.outTradeNo,
+      outcome: row.outcome,
+      received_at: row.now,
+    })
+    .onConflict((conflict) => conflict.column("notification_id").doNothing())
+    .executeTakeFirst();
+  return result.numInsertedOrUpdatedRows === 1n;
+}
+
+/** An outbox event for merchant webhooks, written in the transaction of the change it reports. */
+export async function appendOutboxEvent(
+  db: Executor,
+  event: { id: string; type: string; aggregateId: string; payload: unknown; now: number },
+): Promise<void> {
+  await db
+    .insertInto("outbox_events")
+    .values({
+      id: event.id,
+      type: event.type,
+      aggregate_id: event.aggregateId,
+      payload: JSON.stringify(event.payload),
+      created_at: event.now,
+      published_at: null,
+    })
+    .execute();
+}
+
+/** Something an operator must look at (an amount mismatch, a payment after close). */
+export async function raiseAlert(
+  db: Executor,
+  alert: { id: string; kind: string; subjectId: string; detail: Record<string, unknown>; now: number },
+): Promise<void> {
+  await db
+    .insertInto("alerts")
+    .values({
+      id: alert.id,
+      kind: alert.kind,
+      subject_id: alert.subjectId,
+      detail: JSON.stringify(alert.detail),
+      created_at: alert.now,
+    })
+    .execute();
+}

@@ -1,0 +1,24 @@
+import type { Executor } from "./executor.ts";
+
+/** One user per (appid, openid); the first login creates it, later logins find it. */
+export async function findOrCreateUser(
+  db: Executor,
+  input: { appid: string; openid: string; newId: string; now: number },
+): Promise<{ id: string }> {
+  await db
+    .insertInto("users")
+    .values({ id: input.newId, appid: input.appid, openid: input.openid, created_at: input.now })
+    .onConflict((conflict) => conflict.columns(["appid", "openid"]).doNothing())
+    .execute();
+  return db
+    .selectFrom("users")
+    .select("id")
+    .where("appid", "=", input.appid)
+    .where("openid", "=", input.openid)
+    .executeTakeFirstOrThrow();
+}
+
+export async function findUserOpenid(db: Executor, userId: string): Promise<string | undefined> {
+  const row = await db.selectFrom("users").select("openid").where("id", "=", userId).executeTakeFirst();
+  return row?.openid;
+}
