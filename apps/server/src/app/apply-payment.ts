@@ -1,0 +1,126 @@
+import type { ChannelPayment } from "../channels/payment-channel.ts";
+import { appendOutboxEvent, raiseAlert, recordNotification } from "../db/events-repo.ts";
+import type { Executor } from "../db/executor.ts";
+import { findOrderByOutTradeNo, transitionOrder } from "../db/orders-repo.ts";
+import { makeId } from "../domain/ids.ts";
+import { transition } from "../domain/order.ts";
+import type { AppDeps } from "./deps.ts";
+
+/** Where the word "paid" came from. */
+export type PaymentSource =
+  | { kind: "notification"; notificationId: string; eventType: string }
+  | { kind: "query"; reason: string };
+
+export type ApplyOutcome =
+  | "applied"
+  | "already_paid"
+  | "duplicate_notification"
+  | "unknown_order"
+  | "mismatch_refused";
+
+/**
+ * Apply the channel's word that an order was paid, exactly once (product.md step 5): the
+ * checks (appid, mchid, amount) come first and change nothing when they fail; then, in one
+ * transaction, the notification id is recorded, the order moves to PAID by compare-and-set,
+ * and the `order.paid` outbox event is written. A duplicate, a concurrent delivery or a
+ * query that lost the race finds the order PAID and writes nothing more.
+ */
+export async function applyPayment(
+  deps: AppDeps,
+  payment: ChannelPayment,
+  source: PaymentSource,
+): Promise<ApplyOutcome> {
+  const order = await findOrderByOutTradeNo(deps.db, payment.outTradeNo);
+  if (!order) {
+    await alert(deps, deps.db, "payment_for_unknown_order", payment.outTradeNo, {
+      source,
+      payment: summary(payment),
+    });
+    return "unknown_order";
+  }
+  const mismatch = mismatchOf(deps, payment, order.amountFen);
+  if (mismatch) {
+    await alert(deps, deps.db, mismatch, order.id, {
+      source,
+      expectedFen: order.amountFen,
+      payment: summary(payment),
+    });
+    return "mismatch_refused";
+  }
+  return deps.db.transaction().execute(async (trx) => {
+    if (source.kind === "notification") {
+      const first = await recordNotification(trx, {
+        notificationId: source.notificationId,
+        channel: "wechatpay",
+        eventType: source.eventType,
+        outTradeNo: payment.outTradeNo,
+        outcome: "received",
+        now: deps.clock.now(),
+      });
+      if (!first) return "duplicate_notification";
+    }
+    // Re-read inside the transaction: a close may have moved the order since.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const current = await findOrderByOutTradeNo(trx, payment.outTradeNo);
+      if (!current || current.status === "PAID") return "already_paid";
+      const move = transition(current.status, "paid");
+      if (!move.ok) return "already_paid";
+      const now = deps.clock.now();
+      const moved = await transitionOrder(trx, {
+        orderId: current.id,
+        from: current.status,
+        to: "PAID",
+        now,
+        payment: {
+          transactionId: payment.transactionId,
+          bankType: payment.bankType ?? null,
+          paidAt: payment.paidAt,
+        },
+      });
+      if (!moved) continue;
+      if (current.status === "CLOSED") {
+        // Money moved after we had closed and released the stock: the payment stands (the
+        // channel is the truth), and an operator decides between fulfilling and refunding.
+        await alert(deps, trx, "paid_after_close", current.id, { source, payment: summary(payment) });
+      }
+      await appendOutboxEvent(trx, {
+        id: makeId("event", deps.ids),
+        type: "order.paid",
+        aggregateId: current.id,
+        payload: { orderId: current.id, amountFen: current.amountFen, transactionId: payment.transactionId },
+        now,
+      });
+      return "applied";
+    }
+    throw new Error(`order ${order.id} kept changing while applying its payment`);
+  });
+}
+
+function mismatchOf(deps: AppDeps, payment: ChannelPayment, expectedFen: number): string | undefined {
+  if (payment.appid !== deps.settings.appid || payment.mchid !== deps.settings.mchid)
+    return "payment_merchant_mismatch";
+  if (payment.amountFen !== expectedFen) return "payment_amount_mismatch";
+  return undefined;
+}
+
+async function alert(
+  deps: AppDeps,
+  db: Executor,
+  kind: string,
+  subjectId: string,
+  detail: Record<string, unknown>,
+) {
+  deps.log.warn({ alert: kind, subjectId }, "payment alert raised");
+  await raiseAlert(db, { id: makeId("alert", deps.ids), kind, subjectId, detail, now: deps.clock.now() });
+}
+
+/** What an alert keeps of a payment: no openid (PIPL: the minimum). */
+function summary(payment: ChannelPayment) {
+  return {
+    outTradeNo: payment.outTradeNo,
+    transactionId: payment.transactionId,
+    amountFen: payment.amountFen,
+    appid: payment.appid,
+    mchid: payment.mchid,
+  };
+}

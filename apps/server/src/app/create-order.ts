@@ -1,0 +1,119 @@
+import { createHash } from "node:crypto";
+import type { Executor } from "../db/executor.ts";
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  releaseIdempotencyKey,
+} from "../db/idempotency-repo.ts";
+import { scheduleJob } from "../db/jobs-repo.ts";
+import { insertOrder } from "../db/orders-repo.ts";
+import { holdStock, loadProducts } from "../db/products-repo.ts";
+import { KassaError } from "../domain/errors.ts";
+import { makeId, outTradeNoFor } from "../domain/ids.ts";
+import type { Order } from "../domain/order.ts";
+import { describeOrder, priceOrder, type RequestedLine } from "../domain/pricing.ts";
+import type { AppDeps } from "./deps.ts";
+import { type OrderView, viewOrder } from "./order-view.ts";
+
+export interface CreateOrderInput {
+  userId: string;
+  lines: RequestedLine[];
+  idempotencyKey: string | undefined;
+}
+
+/** A crashed first attempt frees its key after this long. */
+const IDEMPOTENCY_LOCK_MS = 60_000;
+
+/**
+ * Step 2 of product.md: Kassa prices the order from its catalog and holds the stock in the
+ * same transaction. With an Idempotency-Key, the stored answer is written in that
+ * transaction too, so K concurrent sends make exactly one order.
+ */
+export async function createOrder(
+  deps: AppDeps,
+  input: CreateOrderInput,
+): Promise<{ replayed: boolean; order: OrderView }> {
+  if (!input.idempotencyKey)
+    return { replayed: false, order: await deps.db.transaction().execute((trx) => create(deps, trx, input)) };
+  const key = { userId: input.userId, key: input.idempotencyKey };
+  const claim = await claimIdempotencyKey(deps.db, {
+    ...key,
+    requestHash: hashRequest(input.lines),
+    now: deps.clock.now(),
+    lockMs: IDEMPOTENCY_LOCK_MS,
+  });
+  if (claim.kind === "replay") return { replayed: true, order: JSON.parse(claim.body) as OrderView };
+  if (claim.kind === "mismatch") throw new KassaError("IDEMPOTENCY_KEY_REUSED");
+  if (claim.kind === "in_progress") throw new KassaError("IDEMPOTENCY_KEY_IN_PROGRESS");
+  try {
+    const order = await deps.db.transaction().execute(async (trx) => {
+      const view = await create(deps, trx, input);
+      const stored = await completeIdempotencyKey(trx, {
+        ...key,
+        lockedUntil: claim.lockedUntil,
+        status: 201,
+        body: JSON.stringify(view),
+      });
+      // Our lock lapsed and another attempt took the key: roll this order back.
+      if (!stored) throw new KassaError("IDEMPOTENCY_KEY_IN_PROGRESS");
+      return view;
+    });
+    return { replayed: false, order };
+  } catch (error) {
+    // A refusal (bad product, no stock) frees the key, so the corrected request can use it.
+    await releaseIdempotencyKey(deps.db, { ...key, lockedUntil: claim.lockedUntil });
+    throw error;
+  }
+}
+
+async function create(deps: AppDeps, trx: Executor, input: CreateOrderInput): Promise<OrderView> {
+  const catalog = await loadProducts(
+    trx,
+    input.lines.map((line) => line.productId),
+  );
+  const priced = priceOrder(input.lines, catalog);
+  if (!priced.ok)
+    throw new KassaError(priced.code, priced.productId ? { productId: priced.productId } : undefined);
+  for (const line of priced.lines) {
+    // The compare-and-set is the real guard: the catalog read above may already be stale.
+    if (!(await holdStock(trx, line.productId, line.quantity))) {
+      throw new KassaError("PRODUCT_OUT_OF_STOCK", { productId: line.productId });
+    }
+  }
+  const now = deps.clock.now();
+  const id = makeId("order", deps.ids);
+  const order: Order = {
+    id,
+    outTradeNo: outTradeNoFor(id),
+    userId: input.userId,
+    status: "PENDING",
+    amountFen: priced.amountFen,
+    description: describeOrder(priced.lines),
+    lines: priced.lines,
+    // Whole seconds: time_expire is sent in RFC 3339 seconds and must match on every prepay.
+    expiresAt: Math.floor((now + deps.settings.orderTtlMs) / 1000) * 1000,
+    createdAt: now,
+    paidAt: null,
+    transactionId: null,
+    bankType: null,
+    prepayId: null,
+    prepayExpiresAt: null,
+  };
+  await insertOrder(trx, order);
+  await scheduleJob(trx, {
+    id: makeId("job", deps.ids),
+    kind: "order.expire",
+    dedupeKey: `expire:${id}`,
+    payload: { orderId: id },
+    runAt: order.expiresAt,
+    now,
+  });
+  return viewOrder(order);
+}
+
+/** The body that an Idempotency-Key is bound to: the same lines in the same order. */
+function hashRequest(lines: readonly RequestedLine[]): string {
+  return createHash("sha256")
+    .update(JSON.stringify(lines.map((line) => [line.productId, line.quantity])))
+    .digest("hex");
+}

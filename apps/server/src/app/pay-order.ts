@@ -1,0 +1,83 @@
+import { ChannelError, type RequestPaymentParams } from "../channels/payment-channel.ts";
+import { scheduleJob } from "../db/jobs-repo.ts";
+import { claimPrepayLease, findOrderForUser, releasePrepayLease, savePrepay } from "../db/orders-repo.ts";
+import { findUserOpenid } from "../db/users-repo.ts";
+import { KassaError } from "../domain/errors.ts";
+import { makeId } from "../domain/ids.ts";
+import type { Order } from "../domain/order.ts";
+import { channelFailure } from "./channel-failure.ts";
+import type { AppDeps } from "./deps.ts";
+
+/** §5.1: a prepay_id lives 2 hours; stop handing it out 10 minutes before. */
+const PREPAY_REUSE_MS = 110 * 60_000;
+/** One pay call at a time may prepay; the lease outlives the client's whole retry budget. */
+const PREPAY_LEASE_MS = 30_000;
+const WAIT_STEP_MS = 100;
+
+/**
+ * Step 3 of product.md: prepay at WeChat Pay, or reuse the still-valid prepay, and return the
+ * `wx.requestPayment` parameters. Concurrent calls make one prepay: one takes the lease, the
+ * others wait for its prepay_id. No transaction is held across the channel call
+ * (convention 3); the parameters sent are the same on every call, so a retry after a lost
+ * answer is the same prepay at WeChat Pay, never a second charge.
+ */
+export async function payOrder(
+  deps: AppDeps,
+  input: { userId: string; orderId: string },
+): Promise<RequestPaymentParams> {
+  const deadline = deps.clock.now() + PREPAY_LEASE_MS;
+  for (;;) {
+    const order = await findOrderForUser(deps.db, input.orderId, input.userId);
+    if (!order) throw new KassaError("ORDER_NOT_FOUND");
+    const now = deps.clock.now();
+    if (order.status !== "PENDING" || now >= order.expiresAt) {
+      throw new KassaError("ORDER_NOT_PAYABLE", { status: order.status });
+    }
+    if (order.prepayId && order.prepayExpiresAt !== null && order.prepayExpiresAt > now) {
+      return deps.channel.requestPaymentParams(order.prepayId);
+    }
+    if (await claimPrepayLease(deps.db, order.id, now, PREPAY_LEASE_MS)) return prepay(deps, order);
+    if (now >= deadline) throw new KassaError("CHANNEL_OUTCOME_UNKNOWN");
+    await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
+  }
+}
+
+async function prepay(deps: AppDeps, order: Order): Promise<RequestPaymentParams> {
+  const openid = await findUserOpenid(deps.db, order.userId);
+  if (!openid) throw new Error(`order ${order.id} has no user`);
+  let prepayId: string;
+  try {
+    ({ prepayId } = await deps.channel.prepay({
+      outTradeNo: order.outTradeNo,
+      description: order.description,
+      amountFen: order.amountFen,
+      openid,
+      expiresAt: order.expiresAt,
+      notifyUrl: deps.settings.notifyUrl,
+    }));
+  } catch (error) {
+    await releasePrepayLease(deps.db, order.id);
+    // The prepay may have happened (lost answer), or WeChat Pay may know the order as paid or
+    // closed (ORDERPAID, ORDER_CLOSED): ask it soon rather than guess.
+    if (error instanceof ChannelError && error.kind !== "unavailable")
+      await scheduleQuery(deps, order.id, 5_000);
+    throw channelFailure(error);
+  }
+  const now = deps.clock.now();
+  await savePrepay(deps.db, { orderId: order.id, prepayId, prepayExpiresAt: now + PREPAY_REUSE_MS, now });
+  // Query-back while the order is pending (reference §4.6: notifications may never come).
+  await scheduleQuery(deps, order.id, 60_000);
+  return deps.channel.requestPaymentParams(prepayId);
+}
+
+export async function scheduleQuery(deps: AppDeps, orderId: string, delayMs: number): Promise<void> {
+  const now = deps.clock.now();
+  await scheduleJob(deps.db, {
+    id: makeId("job", deps.ids),
+    kind: "order.query",
+    dedupeKey: `query:${orderId}`,
+    payload: { orderId },
+    runAt: now + delayMs,
+    now,
+  });
+}

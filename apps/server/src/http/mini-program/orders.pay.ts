@@ -1,0 +1,30 @@
+import { Type } from "typebox";
+import { payOrder } from "../../app/pay-order.ts";
+import type { KassaApp } from "../server.ts";
+import type { MiniProgramContext } from "./context.ts";
+import { ErrorSchema, OrderIdParams } from "./schemas.ts";
+
+/** Exactly what `wx.requestPayment` takes (reference §7.1), plus appId for convenience. */
+export const RequestPaymentSchema = Type.Object({
+  appId: Type.String(),
+  timeStamp: Type.String(),
+  nonceStr: Type.String(),
+  package: Type.String(),
+  signType: Type.Literal("RSA"),
+  paySign: Type.String(),
+});
+
+/** POST /v1/orders/:id/pay: prepay, or reuse the valid prepay (product.md step 3). */
+export function registerOrdersPay(app: KassaApp, context: MiniProgramContext): void {
+  app.post(
+    "/v1/orders/:id/pay",
+    {
+      schema: {
+        summary: "Get the wx.requestPayment parameters for an order",
+        params: OrderIdParams,
+        response: { 200: RequestPaymentSchema, "4xx": ErrorSchema, "5xx": ErrorSchema },
+      },
+    },
+    async (request) => payOrder(context.deps, { userId: request.userId, orderId: request.params.id }),
+  );
+}

@@ -1,0 +1,53 @@
+import { authenticate } from "../../app/authenticate.ts";
+import { KassaError } from "../../domain/errors.ts";
+import type { KassaApp } from "../server.ts";
+import { registerCatalogList } from "./catalog.list.ts";
+import type { MiniProgramContext } from "./context.ts";
+import { registerOrdersCancel } from "./orders.cancel.ts";
+import { registerOrdersConfirm } from "./orders.confirm.ts";
+import { registerOrdersCreate } from "./orders.create.ts";
+import { registerOrdersGet } from "./orders.get.ts";
+import { registerOrdersPay } from "./orders.pay.ts";
+import { enforceRateLimit } from "./rate-limit.ts";
+import { registerSessionCreate } from "./session.create.ts";
+
+/**
+ * The mini program API: one trust boundary (design.md convention 8). Every route is limited
+ * per IP; every route but login and the catalog needs a session token and is limited per user too.
+ */
+export async function miniProgramApi(app: KassaApp, context: MiniProgramContext): Promise<void> {
+  app.decorateRequest("userId", "");
+  app.addHook("onRequest", async (request, reply) => {
+    await enforceRateLimit(
+      context.limiter,
+      request,
+      reply,
+      `ip:${request.ip}`,
+      context.limits.perIpPerMinute,
+    );
+  });
+
+  registerSessionCreate(app, context);
+  registerCatalogList(app, context);
+
+  await app.register(async (authenticated) => {
+    authenticated.addHook("preHandler", async (request, reply) => {
+      const header = request.headers.authorization;
+      const token = header?.startsWith("Bearer ") ? header.slice(7).trim() : undefined;
+      if (!token) throw new KassaError("AUTH_SESSION_REQUIRED");
+      request.userId = (await authenticate(context.deps, token)).userId;
+      await enforceRateLimit(
+        context.limiter,
+        request,
+        reply,
+        `user:${request.userId}`,
+        context.limits.perUserPerMinute,
+      );
+    });
+    registerOrdersCreate(authenticated, context);
+    registerOrdersGet(authenticated, context);
+    registerOrdersPay(authenticated, context);
+    registerOrdersConfirm(authenticated, context);
+    registerOrdersCancel(authenticated, context);
+  });
+}

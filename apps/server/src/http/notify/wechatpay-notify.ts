@@ -1,0 +1,28 @@
+import { NOTIFICATION_FAIL_BODY } from "@kassa/wechatpay";
+import { handleNotification } from "../../app/handle-notification.ts";
+import type { AppDeps } from "../../app/deps.ts";
+import type { KassaApp } from "../server.ts";
+
+/**
+ * POST /notify/wechatpay: the channel-notification trust boundary (design.md convention 8).
+ * Its "auth" is WeChat Pay's signature over the raw bytes (§3.2), so this scope keeps the
+ * body as a Buffer: parsing and re-serialising JSON would break verification. The answer is
+ * 204, or 4xx/5xx with the FAIL body (§4.5), well inside WeChat's 5 seconds.
+ */
+export async function wechatPayNotifications(app: KassaApp, deps: AppDeps): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
+
+  app.post("/notify/wechatpay", async (request, reply) => {
+    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    try {
+      const answer = await handleNotification(deps, request.headers, rawBody);
+      if (answer.accepted) return reply.status(204).send();
+      return reply.status(401).send(NOTIFICATION_FAIL_BODY);
+    } catch (error) {
+      // Our own failure (database down): WeChat Pay delivers again (§4.6); nothing was applied.
+      request.log.error({ err: error }, "notification could not be processed");
+      return reply.status(500).send(NOTIFICATION_FAIL_BODY);
+    }
+  });
+}

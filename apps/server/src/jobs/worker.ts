@@ -1,0 +1,101 @@
+import { randomBytes } from "node:crypto";
+import type { AppDeps } from "../app/deps.ts";
+import { claimDueJobs, completeJob, type JobRow, rescheduleJob } from "../db/jobs-repo.ts";
+import type { JobHandler } from "./job-handler.ts";
+import { orderExpireJob } from "./order-expire.job.ts";
+import { orderQueryJob } from "./order-query.job.ts";
+
+export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
+  "order.query": orderQueryJob,
+  "order.expire": orderExpireJob,
+};
+
+export interface WorkerOptions {
+  pollMs: number;
+  batchSize: number;
+  leaseMs: number;
+}
+
+/**
+ * Runs due jobs. Any number of workers, in any number of instances, may run against one
+ * database: claiming is a compare-and-set (SKIP LOCKED on PostgreSQL), and a job whose
+ * worker died is claimed again when its lease lapses.
+ */
+export class JobWorker {
+  readonly workerId = `wrk_${randomBytes(6).toString("hex")}`;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<unknown> = Promise.resolve();
+  #stopped = true;
+
+  constructor(
+    private readonly deps: AppDeps,
+    private readonly options: WorkerOptions,
+    private readonly handlers: Readonly<Record<string, JobHandler>> = JOB_HANDLERS,
+  ) {}
+
+  start(): void {
+    this.#stopped = false;
+    this.#schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#running;
+  }
+
+  /** Claim and run one batch; returns how many jobs ran. Tests call this directly. */
+  async runDueJobs(): Promise<number> {
+    const jobs = await claimDueJobs(this.deps.db, this.deps.dialect, {
+      workerId: this.workerId,
+      now: this.deps.clock.now(),
+      leaseMs: this.options.leaseMs,
+      limit: this.options.batchSize,
+    });
+    await Promise.all(jobs.map((job) => this.#run(job)));
+    return jobs.length;
+  }
+
+  #schedule(): void {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => {
+      this.#running = this.runDueJobs()
+        .catch((error: unknown) => this.deps.log.error({ err: error }, "job batch failed"))
+        .finally(() => this.#schedule());
+    }, this.options.pollMs);
+  }
+
+  async #run(job: JobRow): Promise<void> {
+    const handler = this.handlers[job.kind];
+    try {
+      if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
+      const outcome = await handler(this.deps, job);
+      if (outcome.kind === "done") await completeJob(this.deps.db, job.id, this.workerId);
+      else
+        await rescheduleJob(this.deps.db, {
+          jobId: job.id,
+          workerId: this.workerId,
+          runAt: outcome.runAt,
+          error: null,
+        });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.deps.log.warn(
+        { jobId: job.id, kind: job.kind, attempts: job.attempts, error: message },
+        "job failed; retrying",
+      );
+      await rescheduleJob(this.deps.db, {
+        jobId: job.id,
+        workerId: this.workerId,
+        runAt: this.deps.clock.now() + backoffMs(job.attempts),
+        error: message.slice(0, 500),
+      });
+    }
+  }
+}
+
+/** Capped, jittered exponential backoff: 5 s, 10 s, 20 s ... at most 15 minutes. */
+export function backoffMs(attempts: number): number {
+  const base = Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 15 * 60_000);
+  return Math.round(base * (0.75 + Math.random() * 0.5));
+}

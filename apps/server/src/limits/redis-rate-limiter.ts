@@ -1,0 +1,31 @@
+import { Redis } from "ioredis";
+import type { RateDecision, RateLimiter } from "./rate-limiter.ts";
+
+/** INCR and PEXPIRE in one round trip: the first hit of a window starts its clock. */
+const HIT_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return {count, redis.call('PTTL', KEYS[1])}
+`;
+
+export class RedisRateLimiter implements RateLimiter {
+  readonly #redis: Redis;
+  constructor(
+    url: string,
+    private readonly prefix = "kassa:rl:",
+  ) {
+    this.#redis = new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 2_000 });
+  }
+
+  async hit(key: string, limit: number, windowMs: number): Promise<RateDecision> {
+    const [count, ttl] = (await this.#redis.eval(HIT_SCRIPT, 1, this.prefix + key, String(windowMs))) as [
+      number,
+      number,
+    ];
+    return { allowed: count <= limit, resetInMs: ttl > 0 ? ttl : windowMs };
+  }
+
+  async close(): Promise<void> {
+    await this.#redis.quit();
+  }
+}
