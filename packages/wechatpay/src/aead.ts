@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv } from "node:crypto";
 import { WechatPayError } from "./errors.ts";
+import { decodeBase64Strict } from "./rsa.ts";
 
 /**
  * AEAD_AES_256_GCM as WeChat Pay uses it (reference §4.2): the APIv3 key is 32 raw ASCII
@@ -8,6 +9,7 @@ import { WechatPayError } from "./errors.ts";
  * its end.
  */
 
+const KEY_LENGTH = 32;
 const TAG_LENGTH = 16;
 const NONCE_LENGTH = 12;
 
@@ -16,12 +18,14 @@ export type ApiV3Key = Buffer & { readonly __brand: "ApiV3Key" };
 
 export function parseApiV3Key(key: string | Buffer): ApiV3Key {
   const bytes = typeof key === "string" ? Buffer.from(key, "utf8") : Buffer.from(key);
-  if (bytes.length !== 32) {
-    // A 34-character paste (wechatpay-node-v3#46) or a hex/Base64 form would only show up
-    // later as "unable to authenticate data" on every notification: say it now instead.
+  if (bytes.length !== KEY_LENGTH) {
+    // §4.2: a 34-character paste (wechatpay-node-v3#46), a trailing newline, or a hex/Base64
+    // form would only show up later as "unable to authenticate data" on every
+    // notification: say it now instead. The key itself never enters the message.
     throw new WechatPayError(
       "CONFIG_INVALID",
-      `the APIv3 key must be exactly 32 bytes (the 32-character key set on the merchant platform), got ${bytes.length}`,
+      `the APIv3 key must be exactly 32 bytes (the 32-character key set on the merchant platform, ` +
+        `used as is, without spaces or a newline), got ${bytes.length}`,
     );
   }
   return bytes as ApiV3Key;
@@ -34,6 +38,9 @@ export interface AeadInput {
 
 /** Decrypt and authenticate; throws NOTIFY_DECRYPTION_FAILED on any mismatch. */
 export function decryptAeadAes256Gcm(key: ApiV3Key, input: AeadInput & { ciphertext: string }): Buffer {
+  // The brand is a compile-time promise only; a plain Buffer from JavaScript must not
+  // quietly fall into gcmDecrypt's AES-128 branch.
+  if (key.length !== KEY_LENGTH) parseApiV3Key(key);
   return gcmDecrypt(key, input);
 }
 
@@ -42,7 +49,11 @@ export function encryptAeadAes256Gcm(
   key: ApiV3Key,
   input: AeadInput & { plaintext: string | Buffer },
 ): string {
-  assertNonce(input.nonce);
+  if (key.length !== KEY_LENGTH) parseApiV3Key(key);
+  if (Buffer.byteLength(input.nonce, "utf8") !== NONCE_LENGTH) {
+    // A caller bug, not a WeChat answer: the nonce we generate is always 12 bytes.
+    throw new RangeError(`the AEAD nonce must be 12 bytes, got ${Buffer.byteLength(input.nonce, "utf8")}`);
+  }
   const cipher = createCipheriv("aes-256-gcm", key, Buffer.from(input.nonce, "utf8"));
   cipher.setAAD(Buffer.from(input.associatedData, "utf8"));
   const body = Buffer.concat([cipher.update(input.plaintext), cipher.final(), cipher.getAuthTag()]);
@@ -51,20 +62,41 @@ export function encryptAeadAes256Gcm(
 
 /**
  * GCM with the cipher chosen by key length. Only `decryptAeadAes256Gcm` (32-byte keys)
- * is public API; the 16-byte branch exists because the official Go test vectors use
- * 16-byte keys (reference §4.2 caveat, §9 items 2 and 4) and we check against them.
+ * is meant for production; the 16-byte branch exists because the official Go test
+ * vectors use 16-byte keys (reference §4.2 caveat, §9 items 2 and 4) and we check
+ * against them.
  */
 export function gcmDecrypt(key: Buffer, input: AeadInput & { ciphertext: string }): Buffer {
-  assertNonce(input.nonce);
-  const raw = Buffer.from(input.ciphertext, "base64");
+  const diagnostics = {
+    nonceLength: input.nonce.length,
+    associatedData: input.associatedData.slice(0, 32),
+    ciphertextBase64Length: input.ciphertext.length,
+  };
+  if (Buffer.byteLength(input.nonce, "utf8") !== NONCE_LENGTH) {
+    throw new WechatPayError(
+      "NOTIFY_DECRYPTION_FAILED",
+      `the nonce must be 12 bytes, got ${Buffer.byteLength(input.nonce, "utf8")}`,
+      { diagnostics },
+    );
+  }
+  // Strict Base64 (§4.2): Node's decoder would skip stray characters and still authenticate.
+  const raw = decodeBase64Strict(input.ciphertext);
+  if (!raw) {
+    throw new WechatPayError("NOTIFY_DECRYPTION_FAILED", "the ciphertext is not standard Base64", {
+      diagnostics,
+    });
+  }
   if (raw.length < TAG_LENGTH) {
-    throw new WechatPayError("NOTIFY_DECRYPTION_FAILED", "the ciphertext is shorter than its 16-byte tag");
+    throw new WechatPayError("NOTIFY_DECRYPTION_FAILED", "the ciphertext is shorter than its 16-byte tag", {
+      diagnostics,
+    });
   }
   try {
     const decipher = createDecipheriv(
       key.length === 16 ? "aes-128-gcm" : "aes-256-gcm",
       key,
       Buffer.from(input.nonce, "utf8"),
+      { authTagLength: TAG_LENGTH },
     );
     decipher.setAAD(Buffer.from(input.associatedData, "utf8"));
     decipher.setAuthTag(raw.subarray(raw.length - TAG_LENGTH));
@@ -75,23 +107,7 @@ export function gcmDecrypt(key: Buffer, input: AeadInput & { ciphertext: string 
     throw new WechatPayError(
       "NOTIFY_DECRYPTION_FAILED",
       "the tag did not authenticate: wrong APIv3 key or tampered data",
-      {
-        cause: error,
-        diagnostics: {
-          nonceLength: input.nonce.length,
-          associatedData: input.associatedData,
-          ciphertextBytes: raw.length,
-        },
-      },
-    );
-  }
-}
-
-function assertNonce(nonce: string): void {
-  if (Buffer.byteLength(nonce, "utf8") !== NONCE_LENGTH) {
-    throw new WechatPayError(
-      "NOTIFY_DECRYPTION_FAILED",
-      `the nonce must be 12 bytes, got ${Buffer.byteLength(nonce)}`,
+      { cause: error, diagnostics: { ...diagnostics, ciphertextBytes: raw.length } },
     );
   }
 }

@@ -3,7 +3,11 @@ import { type ApiV3Key, decryptAeadAes256Gcm } from "./aead.ts";
 import { VerificationError, WechatPayError } from "./errors.ts";
 import type { HeaderSource } from "./headers.ts";
 import { normaliseSerial } from "./keys.ts";
-import { type RefreshableVerificationKeys, verifySignedMessageSync } from "./verify.ts";
+import {
+  type RefreshableVerificationKeys,
+  type VerificationKeys,
+  verifySignedMessageSync,
+} from "./verify.ts";
 
 /**
  * The WeChat Pay keys a merchant verifies with (reference §3.4), keyed strictly by the
@@ -24,7 +28,7 @@ export interface CertificateModeOptions {
   /** Performs the signed GET /v3/certificates and returns the raw answer, unverified. */
   download: () => Promise<CertificatesResponse>;
   apiV3Key: ApiV3Key;
-  /** §3.4: official guidance is to refresh at intervals under 12 hours. */
+  /** §3.4: official guidance is to refresh at intervals under 12 hours. Default 11 h. */
   refreshIntervalMs?: number;
   /**
    * An unknown serial triggers one refresh, but no more often than this: forged
@@ -50,6 +54,8 @@ interface PlatformKey {
   effectiveAt: number;
 }
 
+const PUBLIC_KEY_ID_PREFIX = "PUB_KEY_ID_";
+const TWELVE_HOURS = 12 * 60 * 60 * 1000;
 const ELEVEN_HOURS = 11 * 60 * 60 * 1000;
 const ONE_MINUTE = 60 * 1000;
 
@@ -59,18 +65,20 @@ export class WechatPayKeyring implements RefreshableVerificationKeys {
   readonly #certificates: CertificateModeOptions | undefined;
   #lastRefreshAt = Number.NEGATIVE_INFINITY;
   #lastUnknownSerialRefreshAt = Number.NEGATIVE_INFINITY;
+  #lastFailedRefreshAt = Number.NEGATIVE_INFINITY;
   #refreshing: Promise<void> | undefined;
 
   constructor(options: KeyringOptions) {
     this.#clock = options.clock;
     this.#certificates = options.certificates;
-    if (options.publicKey) {
-      this.#keys.set(options.publicKey.id, {
-        key: options.publicKey.key,
-        expiresAt: Infinity,
-        effectiveAt: 0,
-      });
+    const interval = options.certificates?.refreshIntervalMs;
+    if (interval !== undefined && !(interval > 0 && interval < TWELVE_HOURS)) {
+      throw new WechatPayError(
+        "CONFIG_INVALID",
+        `refreshIntervalMs must be above 0 and under 12 hours (§3.4), got ${interval}`,
+      );
     }
+    if (options.publicKey) this.#addPublicKey(options.publicKey.id, options.publicKey.key);
     for (const pem of options.certificatePems ?? []) this.addCertificate(pem);
     if (this.#keys.size === 0 && !this.#certificates) {
       throw new WechatPayError(
@@ -91,37 +99,64 @@ export class WechatPayKeyring implements RefreshableVerificationKeys {
     return [...this.#keys].filter(([, entry]) => entry.expiresAt > now).map(([serial]) => serial);
   }
 
-  /** §3.4: on an unknown serial, refresh the certificates once, then look again. */
+  /**
+   * §3.4: on an unknown serial, refresh the certificates once, then look again. A refresh
+   * already in flight is awaited (a rotation's first callbacks arrive together); outside
+   * one, a new download starts at most once per cooldown.
+   */
   async resolve(serial: string): Promise<KeyObject | undefined> {
     const found = this.find(serial);
     if (found || !this.#certificates) return found;
     const now = this.#clock();
     const cooldown = this.#certificates.unknownSerialCooldownMs ?? ONE_MINUTE;
-    if (now - this.#lastUnknownSerialRefreshAt >= cooldown) {
+    if (this.#refreshing) {
+      await this.#refreshing.catch(() => undefined);
+    } else if (now - this.#lastUnknownSerialRefreshAt >= cooldown) {
       this.#lastUnknownSerialRefreshAt = now;
-      await this.refresh().catch(() => undefined); // the caller reports VERIFY_SERIAL_UNKNOWN
+      // A failed download is not this caller's error: it reports VERIFY_SERIAL_UNKNOWN.
+      await this.refresh().catch(() => undefined);
     }
     return this.find(serial);
   }
 
-  /** Refresh if certificate mode is on and the last refresh is older than the interval. */
+  /**
+   * Refresh if certificate mode is on and the last refresh is older than the interval.
+   * After a failed refresh it waits a minute before trying again: callers run this before
+   * every request, and an outage of /v3/certificates must not add a download to each one
+   * (the certificates held stay valid; they live 5 years, §3.4).
+   */
   async ensureFresh(): Promise<void> {
     if (!this.#certificates) return;
     const interval = this.#certificates.refreshIntervalMs ?? ELEVEN_HOURS;
-    if (this.#clock() - this.#lastRefreshAt >= interval) await this.refresh();
+    const now = this.#clock();
+    if (now - this.#lastRefreshAt < interval || now - this.#lastFailedRefreshAt < ONE_MINUTE) return;
+    await this.refresh();
   }
 
   /** Download, decrypt, check and merge the platform certificates; one download at a time. */
   refresh(): Promise<void> {
-    this.#refreshing ??= this.#download().finally(() => {
-      this.#refreshing = undefined;
-    });
+    this.#refreshing ??= this.#download()
+      .catch((error: unknown) => {
+        this.#lastFailedRefreshAt = this.#clock();
+        throw error;
+      })
+      .finally(() => {
+        this.#refreshing = undefined;
+      });
     return this.#refreshing;
   }
 
-  /** Add a platform certificate PEM; returns its serial. */
+  /** Add a platform certificate PEM configured by hand; returns its serial. */
   addCertificate(pem: string): string {
-    const certificate = new X509Certificate(pem);
+    let certificate: X509Certificate;
+    try {
+      certificate = new X509Certificate(pem);
+    } catch (error) {
+      throw new WechatPayError("CONFIG_INVALID", "a platform certificate is not a readable PEM X.509", {
+        cause: error,
+      });
+    }
+    assertRsa(certificate.publicKey, "platform certificate");
     const serial = normaliseSerial(certificate.serialNumber);
     this.#keys.set(serial, {
       key: certificate.publicKey,
@@ -141,22 +176,37 @@ export class WechatPayKeyring implements RefreshableVerificationKeys {
     for (const entry of this.#keys) {
       const [serial, key] = entry;
       if (key.expiresAt <= now) continue;
-      const isPublicKey = serial.startsWith("PUB_KEY_ID_");
+      const isPublicKey = serial.startsWith(PUBLIC_KEY_ID_PREFIX);
       if (
         !best ||
         isPublicKey ||
-        (!best[0].startsWith("PUB_KEY_ID_") && key.effectiveAt > best[1].effectiveAt)
+        (!best[0].startsWith(PUBLIC_KEY_ID_PREFIX) && key.effectiveAt > best[1].effectiveAt)
       ) {
         best = entry;
       }
     }
-    if (!best) throw new WechatPayError("CONFIG_INVALID", "no unexpired WeChat Pay key to encrypt with");
-    return { serial: best[0], key: best[1].key };
+    if (best) return { serial: best[0], key: best[1].key };
+    throw this.#certificates
+      ? new WechatPayError(
+          "CERTIFICATES_UNAVAILABLE",
+          "no unexpired platform certificate yet: refresh() first",
+        )
+      : new WechatPayError("CONFIG_INVALID", "no unexpired WeChat Pay key to encrypt with");
   }
 
   /** The serial to announce in `Wechatpay-Serial` on every request (§2 "Extra request header"). */
   preferredSerial(): string | undefined {
     return this.knownSerials().length > 0 ? this.encryptionKey().serial : undefined;
+  }
+
+  #addPublicKey(id: string, key: KeyObject): void {
+    if (!id.startsWith(PUBLIC_KEY_ID_PREFIX)) {
+      // §3.4: the id is what Wechatpay-Serial carries in public-key mode; a certificate
+      // serial or a typo here would make every signature "unknown serial".
+      throw new WechatPayError("CONFIG_INVALID", `the WeChat Pay public key id must start with PUB_KEY_ID_`);
+    }
+    assertRsa(key, "WeChat Pay public key");
+    this.#keys.set(id, { key, expiresAt: Infinity, effectiveAt: 0 });
   }
 
   async #download(): Promise<void> {
@@ -174,12 +224,16 @@ export class WechatPayKeyring implements RefreshableVerificationKeys {
     const downloaded = decryptCertificates(response.body, options.apiV3Key);
     const now = this.#clock();
     // Bootstrapping (§3.4): trust comes from decrypting with the APIv3 key; the answer's
-    // signature must then check out with a key we held or one it just delivered.
+    // signature must then check out with an unexpired key we held or one it just delivered.
     const candidates = new Map(this.#keys);
     for (const certificate of downloaded) candidates.set(certificate.serial, certificate.entry);
-    const candidateKeys = {
-      find: (serial: string) => candidates.get(normaliseSerial(serial))?.key,
-      knownSerials: () => [...candidates.keys()],
+    const candidateKeys: VerificationKeys = {
+      find: (serial) => {
+        const entry = candidates.get(normaliseSerial(serial));
+        return entry && entry.expiresAt > now ? entry.key : undefined;
+      },
+      knownSerials: () =>
+        [...candidates].filter(([, entry]) => entry.expiresAt > now).map(([serial]) => serial),
     };
     try {
       verifySignedMessageSync(response.headers, response.body, candidateKeys, { now });
@@ -189,7 +243,7 @@ export class WechatPayKeyring implements RefreshableVerificationKeys {
         "the /v3/certificates answer failed verification",
         {
           cause: error,
-          diagnostics: error instanceof VerificationError ? error.diagnostics : {},
+          diagnostics: error instanceof VerificationError ? { ...error.diagnostics, code: error.code } : {},
         },
       );
     }
@@ -199,50 +253,71 @@ export class WechatPayKeyring implements RefreshableVerificationKeys {
   }
 }
 
-interface EncryptedCertificate {
-  serial_no: string;
-  effective_time: string;
-  expire_time: string;
-  encrypt_certificate: { algorithm: string; associated_data: string; nonce: string; ciphertext: string };
+function assertRsa(key: KeyObject, what: string): void {
+  // §3.2: WeChat Pay signs with SHA256withRSA only.
+  if (key.asymmetricKeyType !== "rsa") {
+    throw new WechatPayError("CONFIG_INVALID", `the ${what} is ${key.asymmetricKeyType}, not RSA`);
+  }
 }
 
 /** §3.4: each `encrypt_certificate` decrypts with the APIv3 key to an X.509 PEM. */
 function decryptCertificates(body: string, apiV3Key: ApiV3Key): { serial: string; entry: PlatformKey }[] {
-  let data: EncryptedCertificate[];
+  let data: unknown;
   try {
-    data = (JSON.parse(body) as { data: EncryptedCertificate[] }).data;
-    if (!Array.isArray(data)) throw new Error("no data array");
+    data = (JSON.parse(body) as { data?: unknown } | null)?.data;
   } catch (error) {
-    throw new WechatPayError(
-      "CERTIFICATES_UNAVAILABLE",
-      "the /v3/certificates answer is not { data: [...] }",
-      {
-        cause: error,
-      },
+    throw unavailable("the /v3/certificates answer is not JSON", error);
+  }
+  if (!Array.isArray(data)) throw unavailable("the /v3/certificates answer is not { data: [...] }");
+  return data.map((item: unknown) => decryptCertificate(item, apiV3Key));
+}
+
+function decryptCertificate(item: unknown, apiV3Key: ApiV3Key): { serial: string; entry: PlatformKey } {
+  const { serial_no, expire_time, encrypt_certificate: encrypted } = (item ?? {}) as Record<string, unknown>;
+  const { algorithm, associated_data, nonce, ciphertext } = (encrypted ?? {}) as Record<string, unknown>;
+  if (
+    typeof serial_no !== "string" ||
+    typeof nonce !== "string" ||
+    typeof ciphertext !== "string" ||
+    (associated_data !== undefined && typeof associated_data !== "string")
+  ) {
+    throw unavailable("a certificate lacks serial_no or encrypt_certificate{nonce,ciphertext}");
+  }
+  if (algorithm !== "AEAD_AES_256_GCM") {
+    throw unavailable(
+      `certificate ${serial_no} is encrypted with ${String(algorithm)}, not AEAD_AES_256_GCM`,
     );
   }
-  return data.map((item) => {
-    const { algorithm, associated_data, nonce, ciphertext } = item.encrypt_certificate;
-    if (algorithm !== "AEAD_AES_256_GCM") {
-      throw new WechatPayError("CERTIFICATES_UNAVAILABLE", `certificate ${item.serial_no} uses ${algorithm}`);
-    }
-    const pem = decryptAeadAes256Gcm(apiV3Key, {
-      nonce,
-      associatedData: associated_data,
-      ciphertext,
-    }).toString();
-    const certificate = new X509Certificate(pem);
-    const serial = normaliseSerial(certificate.serialNumber);
-    if (serial !== normaliseSerial(item.serial_no)) {
-      throw new WechatPayError(
-        "CERTIFICATES_UNAVAILABLE",
-        `serial_no ${item.serial_no} does not match the certificate inside (${serial})`,
-      );
-    }
-    const expiresAt = Math.min(Date.parse(certificate.validTo), Date.parse(item.expire_time) || Infinity);
-    return {
-      serial,
-      entry: { key: certificate.publicKey, expiresAt, effectiveAt: Date.parse(certificate.validFrom) },
-    };
-  });
+  let certificate: X509Certificate;
+  try {
+    const pem = decryptAeadAes256Gcm(apiV3Key, { nonce, associatedData: associated_data ?? "", ciphertext });
+    certificate = new X509Certificate(pem);
+  } catch (error) {
+    throw unavailable(
+      `certificate ${serial_no} did not decrypt to an X.509 PEM: is the APIv3 key right?`,
+      error,
+    );
+  }
+  const serial = normaliseSerial(certificate.serialNumber);
+  if (serial !== normaliseSerial(serial_no)) {
+    throw unavailable(`serial_no ${serial_no} does not match the certificate inside (${serial})`);
+  }
+  if (certificate.publicKey.asymmetricKeyType !== "rsa") {
+    throw unavailable(
+      `certificate ${serial} holds a ${certificate.publicKey.asymmetricKeyType} key, not RSA`,
+    );
+  }
+  const listedExpiry = typeof expire_time === "string" ? Date.parse(expire_time) : Number.NaN;
+  const expiresAt = Math.min(
+    Date.parse(certificate.validTo),
+    Number.isNaN(listedExpiry) ? Infinity : listedExpiry,
+  );
+  return {
+    serial,
+    entry: { key: certificate.publicKey, expiresAt, effectiveAt: Date.parse(certificate.validFrom) },
+  };
+}
+
+function unavailable(detail: string, cause?: unknown): WechatPayError {
+  return new WechatPayError("CERTIFICATES_UNAVAILABLE", detail, cause === undefined ? {} : { cause });
 }

@@ -14,9 +14,13 @@ export function loadPrivateKey(pem: string | Buffer): KeyObject {
     return key;
   } catch (error) {
     if (error instanceof WechatPayError) throw error;
-    throw new WechatPayError("CONFIG_INVALID", "the merchant private key is not a readable PEM private key", {
-      cause: error,
-    });
+    throw new WechatPayError(
+      "CONFIG_INVALID",
+      "the merchant private key is not a readable PEM private key (apiclient_key.pem)",
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -42,7 +46,11 @@ export function loadPublicKey(pem: string | Buffer): KeyObject {
 
 /** The serial of a certificate as WeChat Pay writes it: upper-case hex (§2, §3.4). */
 export function certificateSerial(certificatePem: string | Buffer): string {
-  return normaliseSerial(new X509Certificate(certificatePem).serialNumber);
+  try {
+    return normaliseSerial(new X509Certificate(certificatePem).serialNumber);
+  } catch (error) {
+    throw new WechatPayError("CONFIG_INVALID", "not a readable PEM X.509 certificate", { cause: error });
+  }
 }
 
 /** Serials are compared upper-case; `PUB_KEY_ID_...` ids are opaque and kept as given. */

@@ -54,7 +54,7 @@ interface Envelope {
   create_time: string;
   event_type: string;
   resource_type: string;
-  summary: string;
+  summary?: unknown;
   resource: {
     algorithm: string;
     ciphertext: string;
@@ -94,7 +94,9 @@ export async function parseNotification(
     });
   }
   const resource = parseJson(plaintext.toString("utf8"), `the decrypted resource of ${envelope.id}`);
-  const common = { id: envelope.id, createTime: envelope.create_time, summary: envelope.summary, signed };
+  // §4.1 documents summary; a missing one must not turn into `undefined` behind a string type.
+  const summary = typeof envelope.summary === "string" ? envelope.summary : "";
+  const common = { id: envelope.id, createTime: envelope.create_time, summary, signed };
   if (envelope.event_type.startsWith("TRANSACTION.")) {
     return {
       ...common,
@@ -136,6 +138,7 @@ function readEnvelope(rawBody: string | Buffer): Envelope {
   return body as unknown as Envelope;
 }
 
+/** §4.3: the fields a merchant must check before fulfilling, with amounts in integer fen. */
 function checkTransaction(value: Record<string, unknown>): Transaction {
   const amount = value.amount;
   if (
@@ -144,32 +147,45 @@ function checkTransaction(value: Record<string, unknown>): Transaction {
     typeof value.out_trade_no !== "string" ||
     typeof value.trade_state !== "string" ||
     !isRecord(amount) ||
-    !Number.isSafeInteger(amount.total)
+    !isFen(amount.total) ||
+    (amount.payer_total !== undefined && !isFen(amount.payer_total))
   ) {
     throw shapeError(
-      "the transaction lacks appid, mchid, out_trade_no, trade_state or an integer amount.total",
+      "the transaction lacks appid, mchid, out_trade_no, trade_state or an integer fen amount.total",
     );
   }
   return value as unknown as Transaction;
 }
 
+const REFUND_STATUSES: ReadonlySet<unknown> = new Set(["SUCCESS", "CLOSED", "ABNORMAL"]);
+
+/** §4.4: the refund object; its status field is `refund_status` (not `status`). */
 function checkRefund(value: Record<string, unknown>): RefundNotificationResource {
   const amount = value.amount;
   if (
     typeof value.mchid !== "string" ||
     typeof value.out_trade_no !== "string" ||
+    typeof value.transaction_id !== "string" ||
     typeof value.out_refund_no !== "string" ||
     typeof value.refund_id !== "string" ||
-    typeof value.refund_status !== "string" ||
+    !REFUND_STATUSES.has(value.refund_status) ||
     !isRecord(amount) ||
-    !Number.isSafeInteger(amount.total) ||
-    !Number.isSafeInteger(amount.refund)
+    !isFen(amount.total) ||
+    !isFen(amount.refund) ||
+    !isFen(amount.payer_total) ||
+    !isFen(amount.payer_refund)
   ) {
     throw shapeError(
-      "the refund lacks mchid, out_trade_no, out_refund_no, refund_id, refund_status or amounts",
+      "the refund lacks mchid, out_trade_no, transaction_id, out_refund_no, refund_id, " +
+        "refund_status (SUCCESS|CLOSED|ABNORMAL) or integer fen amounts {total, refund, payer_total, payer_refund}",
     );
   }
   return value as unknown as RefundNotificationResource;
+}
+
+/** Money is integer fen, never negative (design.md convention 4). */
+function isFen(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
 function parseJson(text: string, what: string): Record<string, unknown> {

@@ -51,13 +51,17 @@ export function formatAuthorization(parts: AuthorizationParts): string {
 
 /**
  * Parse an `Authorization` header back into its parts (the simulator's side of §2).
- * Pairs may come in any order ("无顺序要求"). Returns undefined when the scheme or any of
- * the five fields is missing.
+ * Pairs may come in any order ("无顺序要求") and unknown pairs are ignored. Returns
+ * undefined when the scheme or any of the five fields is missing, when a pair is not
+ * `key="value"`, or when a key appears twice (which value was signed would be a guess).
  */
 export function parseAuthorization(header: string | undefined): AuthorizationParts | undefined {
   if (!header?.startsWith(`${AUTHORIZATION_SCHEME} `)) return undefined;
   const fields = new Map<string, string>();
-  for (const match of header.slice(AUTHORIZATION_SCHEME.length + 1).matchAll(/(\w+)="([^"]*)"/g)) {
+  // No value of the five contains a comma or a quote (digits, alphanumerics, hex, Base64).
+  for (const pair of header.slice(AUTHORIZATION_SCHEME.length + 1).split(",")) {
+    const match = /^\s*([a-z_]+)="([^"]*)"\s*$/.exec(pair);
+    if (!match || fields.has(match[1]!)) return undefined;
     fields.set(match[1]!, match[2]!);
   }
   const mchid = fields.get("mchid");

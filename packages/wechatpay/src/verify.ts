@@ -4,10 +4,12 @@ import { type HeaderSource, readHeader } from "./headers.ts";
 import { verifySha256WithRsa } from "./rsa.ts";
 
 /**
- * Verification of WeChat Pay responses and notifications (reference §3), in Go's order
- * (§11.3 "What to borrow"): headers, signature type, probe, clock window, key by serial,
- * signature. Every failure is a VerificationError with its own code and diagnostics that
- * say what was checked, and none of them carries a key.
+ * Verification of WeChat Pay responses and notifications (reference §3), in the order of
+ * Go's notify.Handler (§11.3 "What to borrow"): headers, signature type, clock window,
+ * then the signature itself: probe (§3.5), key by serial (§3.4), RSA check (§3.2). The
+ * probe is recognised before the key is looked up, so a probe under an unknown serial
+ * never triggers a certificate download. Every failure is a VerificationError with its
+ * own code and diagnostics that say what was checked; none carries a key or the body.
  */
 
 export const SIGNATURE_TYPE = "WECHATPAY2-SHA256-RSA2048";
@@ -44,19 +46,25 @@ export interface VerifyOptions {
   maxSkewSeconds?: number;
 }
 
-/** §3.1: pull the Wechatpay-* headers; a missing one is VERIFY_HEADERS_MISSING. */
+/** What the signature check adds to its diagnostics, beyond the headers themselves. */
+export interface SignatureCheckContext {
+  knownSerials?: readonly string[];
+  skewSeconds?: number;
+}
+
+/** §3.1: pull the Wechatpay-* headers; a missing or empty one is VERIFY_HEADERS_MISSING. */
 export function readSignedHeaders(headers: HeaderSource): SignedHeaders {
   const timestamp = readHeader(headers, "wechatpay-timestamp");
   const nonce = readHeader(headers, "wechatpay-nonce");
   const signature = readHeader(headers, "wechatpay-signature");
   const serial = readHeader(headers, "wechatpay-serial");
-  const missing = [
-    timestamp ? undefined : "Wechatpay-Timestamp",
-    nonce ? undefined : "Wechatpay-Nonce",
-    signature ? undefined : "Wechatpay-Signature",
-    serial ? undefined : "Wechatpay-Serial",
-  ].filter((name) => name !== undefined);
-  if (missing.length > 0 || !timestamp || !nonce || !signature || !serial) {
+  if (!timestamp || !nonce || !signature || !serial) {
+    const missing = [
+      timestamp ? undefined : "Wechatpay-Timestamp",
+      nonce ? undefined : "Wechatpay-Nonce",
+      signature ? undefined : "Wechatpay-Signature",
+      serial ? undefined : "Wechatpay-Serial",
+    ].filter((name) => name !== undefined);
     throw new VerificationError("VERIFY_HEADERS_MISSING", missing.join(", "), { diagnostics: { missing } });
   }
   return {
@@ -81,61 +89,81 @@ export function buildVerificationMessage(
 }
 const NEWLINE = Buffer.from("\n");
 
-/** Everything short of the key: type, probe, and clock window. */
-export function checkSignedHeaders(signed: SignedHeaders, options: VerifyOptions): void {
+/**
+ * The checks that need no key: signature type (§3.1) and clock window (§3.3), in Go's
+ * order. Returns the skew in seconds (our clock minus Wechatpay-Timestamp).
+ */
+export function checkSignedHeaders(signed: SignedHeaders, options: VerifyOptions): number {
   if (signed.signatureType !== SIGNATURE_TYPE) {
-    throw new VerificationError("VERIFY_SIGNATURE_TYPE_UNSUPPORTED", signed.signatureType, {
-      diagnostics: { signatureType: signed.signatureType, serial: signed.serial },
+    throw new VerificationError("VERIFY_SIGNATURE_TYPE_UNSUPPORTED", clip(signed.signatureType), {
+      diagnostics: { signatureType: clip(signed.signatureType), serial: clip(signed.serial) },
     });
   }
+  const maxSkew = options.maxSkewSeconds ?? MAX_CLOCK_SKEW_SECONDS;
+  // Unix seconds in decimal digits only: Number() alone would also take "", " 1", "1e9",
+  // "0x10" or a 13-digit millisecond value.
+  const seconds = /^[0-9]{1,11}$/.test(signed.timestamp) ? Number(signed.timestamp) : Number.NaN;
+  const skew = Math.floor(options.now / 1000) - seconds;
+  if (Number.isNaN(skew) || Math.abs(skew) >= maxSkew) {
+    throw new VerificationError(
+      "VERIFY_TIMESTAMP_OUT_OF_WINDOW",
+      Number.isNaN(skew)
+        ? `Wechatpay-Timestamp "${clip(signed.timestamp, 20)}" is not Unix seconds`
+        : `our clock is ${Math.abs(skew)} s ${skew >= 0 ? "after" : "before"} Wechatpay-Timestamp; ` +
+            `the window is ±${maxSkew} s: check NTP on this host`,
+      {
+        diagnostics: {
+          timestamp: clip(signed.timestamp, 20),
+          skewSeconds: Number.isNaN(skew) ? null : skew,
+          maxSkewSeconds: maxSkew,
+          serial: clip(signed.serial),
+        },
+      },
+    );
+  }
+  return skew;
+}
+
+/** §3.5: a probe is a deliberate wrong signature; it is not Base64, so never decode it. */
+export function checkNotProbe(signed: SignedHeaders): void {
   if (signed.signature.startsWith(PROBE_SIGNATURE_PREFIX)) {
-    // §3.5: deliberate wrong signature; not Base64, so never hand it to a decoder.
     throw new VerificationError(
       "VERIFY_SIGNATURE_PROBE",
       "refused; WeChat Pay retries with a real signature",
       {
-        diagnostics: { serial: signed.serial, probe: true },
-      },
-    );
-  }
-  const maxSkew = options.maxSkewSeconds ?? MAX_CLOCK_SKEW_SECONDS;
-  const seconds = /^\d{1,12}$/.test(signed.timestamp) ? Number(signed.timestamp) : Number.NaN;
-  const skew = Math.floor(options.now / 1000) - seconds;
-  if (!Number.isFinite(skew) || Math.abs(skew) >= maxSkew) {
-    throw new VerificationError(
-      "VERIFY_TIMESTAMP_OUT_OF_WINDOW",
-      Number.isFinite(skew)
-        ? `our clock is ${skew} s ${skew >= 0 ? "after" : "before"} Wechatpay-Timestamp; the window is ±${maxSkew} s`
-        : `Wechatpay-Timestamp "${signed.timestamp.slice(0, 20)}" is not Unix seconds`,
-      {
-        diagnostics: {
-          timestamp: signed.timestamp,
-          skewSeconds: skew,
-          maxSkewSeconds: maxSkew,
-          serial: signed.serial,
-        },
+        diagnostics: { serial: clip(signed.serial), probe: true },
       },
     );
   }
 }
 
 /** Check the signature with a key already found. */
-export function checkSignature(signed: SignedHeaders, body: string | Buffer, key: KeyObject): void {
+export function checkSignature(
+  signed: SignedHeaders,
+  body: string | Buffer,
+  key: KeyObject,
+  context: SignatureCheckContext = {},
+): void {
   const message = buildVerificationMessage(signed.timestamp, signed.nonce, body);
-  if (!verifySha256WithRsa(message, signed.signature, key)) {
-    const bodyBytes = typeof body === "string" ? Buffer.byteLength(body) : body.length;
-    throw new VerificationError("VERIFY_SIGNATURE_INVALID", `with the key ${signed.serial}`, {
+  if (verifySha256WithRsa(message, signed.signature, key)) return;
+  const bodyBytes = typeof body === "string" ? Buffer.byteLength(body) : body.length;
+  throw new VerificationError(
+    "VERIFY_SIGNATURE_INVALID",
+    `with the key ${clip(signed.serial)}: was the raw body re-serialised or consumed before verification?`,
+    {
       diagnostics: {
-        serial: signed.serial,
-        timestamp: signed.timestamp,
+        serial: clip(signed.serial),
+        knownSerials: context.knownSerials ?? [],
+        timestamp: clip(signed.timestamp, 20),
+        skewSeconds: context.skewSeconds ?? null,
         // The layout of what was verified, so a person can see a consumed or re-serialised
         // body (§3.2, the top support issue) without the body itself reaching a log.
         signedMessageLayout: `timestamp(${signed.timestamp.length})\\n nonce(${signed.nonce.length})\\n body(${bodyBytes} bytes)\\n`,
         signedMessageBytes: typeof message === "string" ? Buffer.byteLength(message) : message.length,
         signatureBase64Length: signed.signature.length,
       },
-    });
-  }
+    },
+  );
 }
 
 /** Verify synchronously with the keys at hand: an unknown serial fails at once. */
@@ -146,8 +174,10 @@ export function verifySignedMessageSync(
   options: VerifyOptions,
 ): SignedHeaders {
   const signed = readSignedHeaders(headers);
-  checkSignedHeaders(signed, options);
-  checkSignature(signed, body, keyOrFail(signed.serial, keys.find(signed.serial), keys));
+  const skewSeconds = checkSignedHeaders(signed, options);
+  checkNotProbe(signed);
+  const key = keyOrFail(signed, keys.find(signed.serial), keys, skewSeconds);
+  checkSignature(signed, body, key, { knownSerials: keys.knownSerials(), skewSeconds });
   return signed;
 }
 
@@ -159,16 +189,33 @@ export async function verifySignedMessage(
   options: VerifyOptions,
 ): Promise<SignedHeaders> {
   const signed = readSignedHeaders(headers);
-  checkSignedHeaders(signed, options);
+  const skewSeconds = checkSignedHeaders(signed, options);
+  checkNotProbe(signed);
   let key = keys.find(signed.serial);
   if (!key && "resolve" in keys) key = await keys.resolve(signed.serial);
-  checkSignature(signed, body, keyOrFail(signed.serial, key, keys));
+  checkSignature(signed, body, keyOrFail(signed, key, keys, skewSeconds), {
+    knownSerials: keys.knownSerials(),
+    skewSeconds,
+  });
   return signed;
 }
 
-function keyOrFail(serial: string, key: KeyObject | undefined, keys: VerificationKeys): KeyObject {
+function keyOrFail(
+  signed: SignedHeaders,
+  key: KeyObject | undefined,
+  keys: VerificationKeys,
+  skewSeconds: number,
+): KeyObject {
   if (key) return key;
-  throw new VerificationError("VERIFY_SERIAL_UNKNOWN", serial, {
-    diagnostics: { serial, knownSerials: keys.knownSerials() },
-  });
+  const serial = clip(signed.serial);
+  throw new VerificationError(
+    "VERIFY_SERIAL_UNKNOWN",
+    `${serial}: configure the WeChat Pay public key of this PUB_KEY_ID, or refresh the platform certificates`,
+    { diagnostics: { serial, knownSerials: keys.knownSerials(), skewSeconds } },
+  );
+}
+
+/** Header values are attacker-controlled: keep what reaches a log short. */
+function clip(value: string, max = 64): string {
+  return value.length > max ? `${value.slice(0, max)}…(${value.length} chars)` : value;
 }

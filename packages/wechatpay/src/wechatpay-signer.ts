@@ -2,7 +2,7 @@ import { type KeyObject, randomUUID } from "node:crypto";
 import { type ApiV3Key, encryptAeadAes256Gcm } from "./aead.ts";
 import { createNonce } from "./nonce.ts";
 import { signSha256WithRsa } from "./rsa.ts";
-import { SIGNATURE_TYPE } from "./verify.ts";
+import { buildVerificationMessage, SIGNATURE_TYPE } from "./verify.ts";
 
 /**
  * WeChat Pay's side of §3 and §4: sign responses and build notifications. The simulator
@@ -17,26 +17,34 @@ export interface PlatformSigner {
   privateKey: KeyObject;
 }
 
-export interface SignedHeaderValues {
+/**
+ * A type alias, not an interface: an alias is assignable to `HeaderSource`'s index
+ * signature, so the headers can be handed to verification (or to fetch) as they are.
+ */
+export type SignedHeaderValues = {
   "Wechatpay-Timestamp": string;
   "Wechatpay-Nonce": string;
   "Wechatpay-Signature": string;
   "Wechatpay-Serial": string;
   "Wechatpay-Signature-Type": string;
-}
+};
 
-/** §3.2: the Wechatpay-* headers for a body, signed over `timestamp\nnonce\nbody\n`. */
+/**
+ * §3.2: the Wechatpay-* headers for a body, signed over `timestamp\nnonce\nbody\n`. The
+ * message is built by the verifier's own function, so the two sides cannot drift.
+ */
 export async function signAsWechatPay(
   signer: PlatformSigner,
-  body: string,
+  body: string | Buffer,
   now: number,
   nonce: string = createNonce(),
 ): Promise<SignedHeaderValues> {
   const timestamp = String(Math.floor(now / 1000));
+  const message = buildVerificationMessage(timestamp, nonce, body);
   return {
     "Wechatpay-Timestamp": timestamp,
     "Wechatpay-Nonce": nonce,
-    "Wechatpay-Signature": await signSha256WithRsa(`${timestamp}\n${nonce}\n${body}\n`, signer.privateKey),
+    "Wechatpay-Signature": await signSha256WithRsa(message, signer.privateKey),
     "Wechatpay-Serial": signer.serial,
     "Wechatpay-Signature-Type": SIGNATURE_TYPE,
   };

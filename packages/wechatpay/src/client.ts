@@ -1,0 +1,140 @@
+import { downloadCertificates } from "./api/certificates.ts";
+import type { EndpointContext } from "./api/context.ts";
+import { type PrepayWithRequestPayment, prepayJsapi, prepayWithRequestPayment } from "./api/jsapi.ts";
+import { createRefund, queryRefund } from "./api/refunds.ts";
+import { closeTransaction, queryTransactionById, queryTransactionByOutTradeNo } from "./api/transactions.ts";
+import { resolveClientConfig, type WechatPayClientOptions } from "./client-options.ts";
+import type { HeaderSource } from "./headers.ts";
+import { WechatPayKeyring } from "./keyring.ts";
+import { code2Session } from "./login.ts";
+import { parseNotification, type WechatPayNotification } from "./notify.ts";
+import { buildRequestPaymentParams, type RequestPaymentParams } from "./pay-sign.ts";
+import type { ApiRequester } from "./requester.ts";
+import { SignedRequester } from "./requester-impl.ts";
+import type {
+  Code2SessionResult,
+  JsapiPrepayRequest,
+  JsapiPrepayResponse,
+  Refund,
+  RefundRequest,
+  Transaction,
+} from "./types.ts";
+import { checkPrepayId } from "./validate.ts";
+
+export interface WechatPayClient {
+  readonly mchid: string;
+  readonly appid: string;
+  /** The WeChat Pay keys answers and notifications are verified with (§3.4). */
+  readonly keyring: WechatPayKeyring;
+  /** The signed, retrying, verifying seam the endpoint functions use (bills build on it). */
+  readonly requester: ApiRequester;
+  readonly jsapi: {
+    /** §5.1 */
+    prepay(request: JsapiPrepayRequest): Promise<JsapiPrepayResponse>;
+    /** §5.1 + §7.1: prepay and the signed `wx.requestPayment` parameters. */
+    prepayWithRequestPayment(request: JsapiPrepayRequest): Promise<PrepayWithRequestPayment>;
+  };
+  readonly transactions: {
+    /** §5.2 */
+    queryById(transactionId: string): Promise<Transaction>;
+    /** §5.2 */
+    queryByOutTradeNo(outTradeNo: string): Promise<Transaction>;
+    /** §5.3: resolves on 204. */
+    close(outTradeNo: string): Promise<void>;
+  };
+  readonly refunds: {
+    /** §5.4 */
+    create(request: RefundRequest): Promise<Refund>;
+    /** §5.5 */
+    queryByOutRefundNo(outRefundNo: string): Promise<Refund>;
+  };
+  readonly login: {
+    /** §7.2; needs `appSecret`. Keep `session_key` on the server. */
+    code2Session(jsCode: string): Promise<Code2SessionResult>;
+  };
+  readonly notifications: {
+    /** §4: verify with the keyring, decrypt with the APIv3 key, over the RAW body. */
+    parse(headers: HeaderSource, rawBody: string | Buffer): Promise<WechatPayNotification>;
+  };
+  /** §7.1: `wx.requestPayment` parameters for a prepay_id of this appid. */
+  requestPayment(prepayId: string): Promise<RequestPaymentParams>;
+}
+
+/** The one entry point: parses and checks every option once, then never again. */
+export function createWechatPayClient(options: WechatPayClientOptions): WechatPayClient {
+  const config = resolveClientConfig(options);
+  // The keyring downloads through the requester, and the requester verifies with the
+  // keyring: the closure reads `signedRequester` only when a download happens, after both exist.
+  const keyring: WechatPayKeyring = new WechatPayKeyring({
+    clock: config.clock,
+    ...(config.wechatPayPublicKey ? { publicKey: config.wechatPayPublicKey } : {}),
+    ...(Array.isArray(config.platformCertificates) ? { certificatePems: config.platformCertificates } : {}),
+    ...(config.platformCertificates === "download"
+      ? {
+          certificates: {
+            apiV3Key: config.apiV3Key,
+            download: () => downloadCertificates(signedRequester),
+          },
+        }
+      : {}),
+  });
+  const signedRequester: SignedRequester = new SignedRequester(config, keyring);
+  const context: EndpointContext = { requester: signedRequester, mchid: config.mchid, appid: config.appid };
+  const signing = { merchantPrivateKey: config.signer.privateKey, clock: config.clock };
+
+  return {
+    mchid: config.mchid,
+    appid: config.appid,
+    keyring,
+    requester: signedRequester,
+    jsapi: {
+      prepay: async (request) => (await prepayJsapi(context, request)).data,
+      prepayWithRequestPayment: async (request) =>
+        (await prepayWithRequestPayment({ ...context, ...signing }, request)).data,
+    },
+    transactions: {
+      queryById: async (id) => (await queryTransactionById(context, id)).data,
+      queryByOutTradeNo: async (outTradeNo) => (await queryTransactionByOutTradeNo(context, outTradeNo)).data,
+      close: async (outTradeNo) => {
+        await closeTransaction(context, outTradeNo);
+      },
+    },
+    refunds: {
+      create: async (request) => (await createRefund(context, request)).data,
+      queryByOutRefundNo: async (outRefundNo) => (await queryRefund(context, outRefundNo)).data,
+    },
+    login: {
+      code2Session: (jsCode) =>
+        code2Session(
+          {
+            transport: config.transport,
+            loginBaseUrl: config.loginBaseUrl,
+            appid: config.appid,
+            appSecret: config.appSecret,
+            timeoutMs: config.timeoutMs,
+            userAgent: config.userAgent,
+          },
+          jsCode,
+        ),
+    },
+    notifications: {
+      parse: async (headers, rawBody) => {
+        await signedRequester.ensureVerificationKeys();
+        return parseNotification(headers, rawBody, {
+          keys: keyring,
+          apiV3Key: config.apiV3Key,
+          now: config.clock(),
+        });
+      },
+    },
+    requestPayment: async (prepayId) => {
+      checkPrepayId(prepayId);
+      return buildRequestPaymentParams({
+        appId: config.appid,
+        prepayId,
+        privateKey: config.signer.privateKey,
+        now: config.clock(),
+      });
+    },
+  };
+}
