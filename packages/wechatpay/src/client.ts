@@ -1,8 +1,18 @@
+import {
+  applyFundFlowBill,
+  applyTradeBill,
+  downloadFundFlowBill,
+  downloadTradeBill,
+  type FundFlowBillQuery,
+  type TradeBillQuery,
+} from "./api/bill.ts";
 import { downloadCertificates } from "./api/certificates.ts";
 import type { EndpointContext } from "./api/context.ts";
 import { type PrepayWithRequestPayment, prepayJsapi, prepayWithRequestPayment } from "./api/jsapi.ts";
 import { createRefund, queryRefund } from "./api/refunds.ts";
 import { closeTransaction, queryTransactionById, queryTransactionByOutTradeNo } from "./api/transactions.ts";
+import type { FundFlowBill } from "./bill/fund-flow-bill.ts";
+import type { TradeBill } from "./bill/trade-bill.ts";
 import { resolveClientConfig, type WechatPayClientOptions } from "./client-options.ts";
 import type { HeaderSource } from "./headers.ts";
 import { WechatPayKeyring } from "./keyring.ts";
@@ -12,6 +22,7 @@ import { buildRequestPaymentParams, type RequestPaymentParams } from "./pay-sign
 import type { ApiRequester } from "./requester.ts";
 import { SignedRequester } from "./requester-impl.ts";
 import type {
+  BillApplication,
   Code2SessionResult,
   JsapiPrepayRequest,
   JsapiPrepayResponse,
@@ -47,6 +58,16 @@ export interface WechatPayClient {
     create(request: RefundRequest): Promise<Refund>;
     /** §5.5 */
     queryByOutRefundNo(outRefundNo: string): Promise<Refund>;
+  };
+  readonly bills: {
+    /** §5.7: apply for a trade bill; the answer carries its SHA-1 and a short-lived download_url. */
+    applyTradeBill(query: TradeBillQuery): Promise<BillApplication>;
+    /** §5.7 */
+    applyFundFlowBill(query: FundFlowBillQuery): Promise<BillApplication>;
+    /** §5.7: apply, download, gunzip if asked, check the SHA-1, parse by header name. */
+    downloadTradeBill(query: TradeBillQuery): Promise<TradeBill>;
+    /** §5.7 */
+    downloadFundFlowBill(query: FundFlowBillQuery): Promise<FundFlowBill>;
   };
   readonly login: {
     /** §7.2; needs `appSecret`. Keep `session_key` on the server. */
@@ -102,6 +123,12 @@ export function createWechatPayClient(options: WechatPayClientOptions): WechatPa
     refunds: {
       create: async (request) => (await createRefund(context, request)).data,
       queryByOutRefundNo: async (outRefundNo) => (await queryRefund(context, outRefundNo)).data,
+    },
+    bills: {
+      applyTradeBill: (query) => applyTradeBill(context, query),
+      applyFundFlowBill: (query) => applyFundFlowBill(context, query),
+      downloadTradeBill: (query) => downloadTradeBill(context, query),
+      downloadFundFlowBill: (query) => downloadFundFlowBill(context, query),
     },
     login: {
       code2Session: (jsCode) =>
