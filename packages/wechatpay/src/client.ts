@@ -100,7 +100,13 @@ export function createWechatPayClient(options: WechatPayClientOptions): WechatPa
       : {}),
   });
   const signedRequester: SignedRequester = new SignedRequester(config, keyring);
-  const context: EndpointContext = { requester: signedRequester, mchid: config.mchid, appid: config.appid };
+  const context: EndpointContext = {
+    requester: signedRequester,
+    mchid: config.mchid,
+    appid: config.appid,
+    // A simulator on loopback delivers notifications on loopback too.
+    allowLoopbackNotifyUrl: config.baseUrl.protocol === "http:",
+  };
   const signing = { merchantPrivateKey: config.signer.privateKey, clock: config.clock };
 
   return {

@@ -91,6 +91,14 @@ describe("validatePrepay (§5.1)", () => {
     expect(refusedField(withPrepay({ notify_url: notifyUrl }))).toBe("notify_url");
   });
 
+  it("accepts http on loopback only for a client that talks to a local simulator", () => {
+    const local = { ...prepay, notify_url: "http://127.0.0.1:8700/notify/wechatpay" };
+    expect(refusedField(() => validatePrepay(local))).toBe("notify_url");
+    expect(() => validatePrepay(local, { allowLoopbackNotifyUrl: true })).not.toThrow();
+    const remote = { ...prepay, notify_url: "http://pay.example.com/notify" };
+    expect(refusedField(() => validatePrepay(remote, { allowLoopbackNotifyUrl: true }))).toBe("notify_url");
+  });
+
   it("accepts a notify_url of exactly 255 characters", () => {
     const url = `https://pay.example.com/${"n".repeat(231)}`;
     expect(url.length).toBe(255);

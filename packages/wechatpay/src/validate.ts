@@ -14,18 +14,27 @@ const RFC3339_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]
 /** UTF-16 surrogates: a character outside the BMP, 4 bytes in UTF-8 (§1 "Charset"). */
 const NON_BMP = /[\uD800-\uDFFF]/;
 
-export function validatePrepay(request: JsapiPrepayRequest): void {
+export interface ValidationOptions {
+  /**
+   * Accept an http:// notify_url on loopback: only when the client itself talks to a local
+   * simulator over http (which delivers notifications on the same machine). WeChat Pay
+   * proper notifies https URLs only (§5.1).
+   */
+  allowLoopbackNotifyUrl?: boolean;
+}
+
+export function validatePrepay(request: JsapiPrepayRequest, options: ValidationOptions = {}): void {
   checkText("description", request.description, { min: 1, max: 127 });
   checkOutTradeNo(request.out_trade_no);
   if (request.attach !== undefined) checkText("attach", request.attach, { min: 0, max: 128 });
-  checkNotifyUrl("notify_url", request.notify_url, 255);
+  checkNotifyUrl("notify_url", request.notify_url, 255, options);
   if (request.time_expire !== undefined) checkTimeExpire(request.time_expire);
   checkFen("amount.total", request.amount?.total);
   checkCurrency("amount.currency", request.amount?.currency, false);
   checkOpenid(request.payer?.openid);
 }
 
-export function validateRefund(request: RefundRequest): void {
+export function validateRefund(request: RefundRequest, options: ValidationOptions = {}): void {
   if (request.transaction_id === undefined && request.out_trade_no === undefined) {
     throw new RequestValidationError(
       "out_trade_no",
@@ -36,7 +45,7 @@ export function validateRefund(request: RefundRequest): void {
   if (request.out_trade_no !== undefined) checkOutTradeNo(request.out_trade_no);
   checkOutRefundNo(request.out_refund_no);
   if (request.reason !== undefined) checkText("reason", request.reason, { min: 0, max: 80 });
-  if (request.notify_url !== undefined) checkNotifyUrl("notify_url", request.notify_url, 256);
+  if (request.notify_url !== undefined) checkNotifyUrl("notify_url", request.notify_url, 256, options);
   checkFen("amount.refund", request.amount?.refund);
   checkFen("amount.total", request.amount?.total);
   if (request.amount.refund > request.amount.total) {
@@ -100,14 +109,16 @@ function checkText(field: string, value: string, limits: { min: number; max: num
   }
 }
 
-function checkNotifyUrl(field: string, value: string, maxLength: number): void {
+function checkNotifyUrl(field: string, value: string, maxLength: number, options: ValidationOptions): void {
   let url: URL | undefined;
   try {
     url = new URL(value);
   } catch {
     url = undefined;
   }
-  if (url?.protocol !== "https:") {
+  const loopback = url !== undefined && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+  const allowedHttp = url?.protocol === "http:" && loopback && options.allowLoopbackNotifyUrl === true;
+  if (!url || (url.protocol !== "https:" && !allowedHttp)) {
     throw new RequestValidationError(field, "must be an absolute https:// URL reachable from the internet");
   }
   if (url.search !== "" || value.includes("?")) {

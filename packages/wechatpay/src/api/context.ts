@@ -7,6 +7,8 @@ export interface EndpointContext {
   mchid: string;
   /** The mini program's AppID (§5.1). */
   appid: string;
+  /** True when the client talks to a local simulator over http (see ValidationOptions). */
+  allowLoopbackNotifyUrl?: boolean;
 }
 
 /**

@@ -16,7 +16,7 @@ export async function prepayJsapi(
   context: EndpointContext,
   request: JsapiPrepayRequest,
 ): Promise<ApiResult<JsapiPrepayResponse>> {
-  validatePrepay(request);
+  validatePrepay(request, { allowLoopbackNotifyUrl: context.allowLoopbackNotifyUrl === true });
   const result = await context.requester.call<JsapiPrepayResponse>({
     method: "POST",
     path: "/v3/pay/transactions/jsapi",

@@ -16,7 +16,7 @@ export async function createRefund(
   context: EndpointContext,
   request: RefundRequest,
 ): Promise<ApiResult<Refund>> {
-  validateRefund(request);
+  validateRefund(request, { allowLoopbackNotifyUrl: context.allowLoopbackNotifyUrl === true });
   const result = await context.requester.call<Refund>({
     method: "POST",
     path: "/v3/refund/domestic/refunds",
