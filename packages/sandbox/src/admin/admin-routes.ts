@@ -1,0 +1,67 @@
+import type { AdminApi } from "./admin-api.ts";
+
+/**
+ * The admin JSON API under `/admin/` (loopback only, see http/admin-scope.ts): one line
+ * per route, each a thin call into AdminApi. Add a route by adding a line.
+ */
+
+export interface AdminInput {
+  admin: AdminApi;
+  /** The parsed JSON body; `{}` when there was none. */
+  body: Record<string, unknown>;
+  params: Record<string, string>;
+  query: Record<string, string | undefined>;
+}
+
+export interface AdminRoute {
+  method: "GET" | "POST" | "DELETE";
+  /** Relative to `/admin`. */
+  url: string;
+  /** 200 unless `status` says otherwise. */
+  status?: number;
+  handle(input: AdminInput): unknown;
+}
+
+export const ADMIN_ROUTES: readonly AdminRoute[] = [
+  { method: "GET", url: "/merchants", handle: ({ admin }) => ({ data: admin.listMerchants() }) },
+  { method: "POST", url: "/merchants", status: 201, handle: ({ admin, body }) => admin.createMerchant(body) },
+  {
+    method: "GET",
+    url: "/merchants/:mchid",
+    handle: ({ admin, params }) => admin.getMerchant(params.mchid!),
+  },
+  {
+    method: "POST",
+    url: "/merchants/:mchid/platform-certificates/rotate",
+    handle: ({ admin, params, body }) => admin.rotatePlatformCertificate(params.mchid!, body),
+  },
+  {
+    method: "POST",
+    url: "/login-codes",
+    status: 201,
+    handle: ({ admin, body }) => admin.mintLoginCode(body),
+  },
+  {
+    method: "GET",
+    url: "/orders",
+    handle: ({ admin, query }) => ({ data: admin.listOrders({ mchid: query.mchid, state: query.state }) }),
+  },
+  {
+    method: "GET",
+    url: "/orders/:mchid/:out_trade_no",
+    handle: ({ admin, params }) => admin.getOrder(params.mchid!, params.out_trade_no!),
+  },
+  { method: "GET", url: "/clock", handle: ({ admin }) => admin.time() },
+  { method: "POST", url: "/clock/advance", handle: ({ admin, body }) => admin.advanceClock(body.ms) },
+  { method: "POST", url: "/clock/speed", handle: ({ admin, body }) => admin.setClockSpeed(body.speed) },
+  { method: "POST", url: "/probe-rate", handle: ({ admin, body }) => admin.setProbeRate(body.rate) },
+  { method: "GET", url: "/faults", handle: ({ admin }) => ({ data: admin.listFaults() }) },
+  { method: "POST", url: "/faults", status: 201, handle: ({ admin, body }) => admin.addFault(body) },
+  { method: "DELETE", url: "/faults", handle: ({ admin }) => admin.clearFaults() },
+  {
+    method: "DELETE",
+    url: "/faults/:id",
+    status: 204,
+    handle: ({ admin, params }) => admin.removeFault(params.id!),
+  },
+];

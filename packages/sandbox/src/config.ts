@@ -1,0 +1,183 @@
+import { readFile } from "node:fs/promises";
+import { SandboxError } from "./errors.ts";
+
+/**
+ * The sandbox's configuration: one schema, parsed once at start, frozen (design.md
+ * convention 7). Every key is optional in the file; unknown keys are refused so a typo
+ * does not silently fall back to a default.
+ */
+
+export interface MerchantSeed {
+  mchid: string;
+  appid?: string;
+  merchantName?: string;
+  notifyUrl?: string;
+  /** false: public-key mode only, as WeChat Pay issues new merchants since Oct 2024 (§3.4). */
+  certificates?: boolean;
+}
+
+export interface SandboxConfig {
+  host: string;
+  port: number;
+  /** Seeds every random decision; fixed when the data directory is created. */
+  seed: string | undefined;
+  clock: {
+    /** Virtual start time (RFC 3339) of a new data directory; real time when absent. */
+    start: string | undefined;
+    /** 1 = real time, 0 = frozen (tests), 60 = an hour per minute (demos). */
+    speed: number;
+  };
+  /** Share of responses signed with a `WECHATPAY/SIGNTEST/` probe (§3.5), 0..1. */
+  probeRate: number;
+  /** §2 window for the Authorization timestamp, in seconds. */
+  maxClockSkewSeconds: number;
+  /**
+   * §5.1 wants public HTTPS notify URLs. A merchant server on this machine speaks plain
+   * HTTP, so by default http:// is accepted for loopback hosts only (as the project's
+   * client does when it talks to a local simulator); "never" is WeChat's own rule.
+   */
+  httpNotifyUrls: "loopback" | "never" | "any";
+  /** §3.4: what /v3/certificates answers a public-key-only merchant. */
+  publicKeyOnlyCertificates: "error" | "empty";
+  /** Merchants created at start when their mchid is not in the data directory yet. */
+  merchants: MerchantSeed[];
+  /** Fault rules installed at start (see faults.ts); they are not persisted. */
+  faults: Record<string, unknown>[];
+}
+
+export type SandboxConfigInput = Partial<Omit<SandboxConfig, "clock">> & {
+  clock?: Partial<SandboxConfig["clock"]>;
+};
+
+const DEFAULTS: SandboxConfig = {
+  host: "127.0.0.1",
+  port: 8780,
+  seed: undefined,
+  clock: { start: undefined, speed: 1 },
+  probeRate: 0,
+  maxClockSkewSeconds: 300,
+  httpNotifyUrls: "loopback",
+  publicKeyOnlyCertificates: "error",
+  merchants: [],
+  faults: [],
+};
+
+export async function loadConfigFile(path: string): Promise<SandboxConfigInput> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new SandboxError("CONFIG_INVALID", `cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as SandboxConfigInput;
+  } catch (error) {
+    throw new SandboxError("CONFIG_INVALID", `${path} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+export function parseConfig(input: unknown, source = "config"): Readonly<SandboxConfig> {
+  const raw = record(input ?? {}, source);
+  const fail = (key: string, issue: string) =>
+    new SandboxError("CONFIG_INVALID", `${source}.${key} ${issue}`);
+  for (const key of Object.keys(raw)) if (!(key in DEFAULTS)) throw fail(key, "is not a known setting");
+  const clock = record(raw.clock ?? {}, `${source}.clock`);
+  for (const key of Object.keys(clock)) {
+    if (!(key in DEFAULTS.clock)) throw fail(`clock.${key}`, "is not a known setting");
+  }
+  const config: SandboxConfig = {
+    host: pick(
+      raw.host,
+      DEFAULTS.host,
+      (v) => typeof v === "string" && v.length > 0,
+      fail("host", "must be a host name or address"),
+    ),
+    port: pick(
+      raw.port,
+      DEFAULTS.port,
+      (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 65536,
+      fail("port", "must be an integer 0-65535"),
+    ),
+    seed: pick(
+      raw.seed,
+      undefined,
+      (v) => typeof v === "string" && v.length > 0,
+      fail("seed", "must be a non-empty string"),
+    ),
+    clock: {
+      start: pick(
+        clock.start,
+        undefined,
+        (v) => typeof v === "string" && !Number.isNaN(Date.parse(v)),
+        fail("clock.start", "must be an RFC 3339 time"),
+      ),
+      speed: pick(
+        clock.speed,
+        1,
+        (v) => typeof v === "number" && v >= 0 && v <= 100_000,
+        fail("clock.speed", "must be a number 0-100000"),
+      ),
+    },
+    probeRate: pick(raw.probeRate, 0, isRate, fail("probeRate", "must be a number from 0 to 1")),
+    maxClockSkewSeconds: pick(
+      raw.maxClockSkewSeconds,
+      300,
+      (v) => Number.isInteger(v) && (v as number) > 0,
+      fail("maxClockSkewSeconds", "must be a positive integer"),
+    ),
+    httpNotifyUrls: pick(
+      raw.httpNotifyUrls,
+      "loopback",
+      (v) => v === "loopback" || v === "never" || v === "any",
+      fail("httpNotifyUrls", 'must be "loopback", "never" or "any"'),
+    ),
+    publicKeyOnlyCertificates: pick(
+      raw.publicKeyOnlyCertificates,
+      "error",
+      (v) => v === "error" || v === "empty",
+      fail("publicKeyOnlyCertificates", 'must be "error" or "empty"'),
+    ),
+    merchants: pick(
+      raw.merchants,
+      [],
+      (v) => Array.isArray(v) && v.every(isMerchantSeed),
+      fail("merchants", "must be a list of {mchid, appid?, merchantName?, notifyUrl?, certificates?}"),
+    ),
+    faults: pick(
+      raw.faults,
+      [],
+      (v) => Array.isArray(v) && v.every((rule) => typeof rule === "object" && rule !== null),
+      fail("faults", "must be a list of fault rules"),
+    ),
+  };
+  return Object.freeze(config);
+}
+
+function pick<T>(value: unknown, fallback: T, valid: (value: unknown) => boolean, error: SandboxError): T {
+  if (value === undefined) return fallback;
+  if (!valid(value)) throw error;
+  return value as T;
+}
+
+function isRate(value: unknown): boolean {
+  return typeof value === "number" && value >= 0 && value <= 1;
+}
+
+function isMerchantSeed(value: unknown): value is MerchantSeed {
+  if (typeof value !== "object" || value === null) return false;
+  const seed = value as Record<string, unknown>;
+  return (
+    typeof seed.mchid === "string" &&
+    ["appid", "merchantName", "notifyUrl"].every(
+      (key) => seed[key] === undefined || typeof seed[key] === "string",
+    ) &&
+    (seed.certificates === undefined || typeof seed.certificates === "boolean")
+  );
+}
+
+function record(value: unknown, where: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new SandboxError("CONFIG_INVALID", `${where} must be a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}

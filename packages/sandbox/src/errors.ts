@@ -1,0 +1,34 @@
+/**
+ * The simulator's own error registry: failures of the admin API, the configuration and
+ * the data directory. (What the simulated WeChat Pay answers is in `wechat-error.ts`,
+ * with WeChat's codes.) Callers branch on `code`; the admin HTTP status is chosen only
+ * at the edge (`http/admin-scope.ts`), by an exhaustive switch.
+ */
+export const SANDBOX_ERROR_CODES = {
+  CONFIG_INVALID: "The sandbox configuration is invalid",
+  STATE_UNREADABLE: "The data directory's state.json could not be read",
+  STATE_WRITE_FAILED: "The sandbox state could not be written to the data directory",
+  ADMIN_REQUEST_INVALID: "The admin request is malformed",
+  ADMIN_FORBIDDEN: "The admin API answers loopback clients only",
+  MERCHANT_NOT_FOUND: "No merchant with this mchid or appid exists in this sandbox",
+  MERCHANT_EXISTS: "A merchant with this mchid or appid already exists",
+  MERCHANT_HAS_NO_CERTIFICATES: "This merchant is in public-key mode only and has no platform certificates",
+  ORDER_NOT_FOUND: "No order with this mchid and out_trade_no exists",
+  ORDER_TRANSITION_REFUSED: "The order cannot make this transition from its current state",
+  FAULT_RULE_INVALID: "The fault rule is invalid",
+  FAULT_RULE_NOT_FOUND: "No fault rule with this id exists",
+  ROUTE_NOT_FOUND: "No admin route at this path",
+} as const;
+
+export type SandboxErrorCode = keyof typeof SANDBOX_ERROR_CODES;
+
+export class SandboxError extends Error {
+  readonly code: SandboxErrorCode;
+
+  constructor(code: SandboxErrorCode, detail?: string, options: { cause?: unknown } = {}) {
+    const headline = SANDBOX_ERROR_CODES[code];
+    super(detail ? `${headline}: ${detail}` : headline, { cause: options.cause });
+    this.name = "SandboxError";
+    this.code = code;
+  }
+}

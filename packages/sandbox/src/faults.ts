@@ -1,0 +1,177 @@
+import { SandboxError } from "./errors.ts";
+import type { RandomStream } from "./random.ts";
+
+/**
+ * Fault injection (issue 3): rules that make the simulator misbehave on purpose, per
+ * merchant and per target, seeded so a failing run replays.
+ *
+ * A rule names a target (an endpoint such as `jsapi.prepay`, or `*` for every endpoint of
+ * that scope) and a fault kind. Kinds and targets are registered by the modules that
+ * honour them: the HTTP pipeline registers the kinds below; the notification dispatcher
+ * registers its own (duplicates, reordering, drops...) under the "notification" scope.
+ * A rule fires at most `times` times (unlimited when absent), each time with
+ * `probability` (1 when absent; only fractional probabilities draw from the seeded
+ * stream, so certain rules never shift it). Rules live in memory and in the config file;
+ * they are not persisted across restarts.
+ */
+
+export interface FaultKindDefinition {
+  scope: string;
+  description: string;
+}
+
+/** §5.8 failures, and the hard case: the effect happens, the answer does not arrive. */
+export const HTTP_FAULT_KINDS: Record<string, FaultKindDefinition> = {
+  rate_limit: { scope: "http", description: "429 FREQUENCY_LIMITED before anything is applied" },
+  system_error: { scope: "http", description: "500 SYSTEM_ERROR before anything is applied" },
+  unavailable: { scope: "http", description: "503 SERVICE_UNAVAILABLE before anything is applied" },
+  delay: { scope: "http", description: "answer normally, after delayMs of real time" },
+  reset: { scope: "http", description: "destroy the connection before anything is applied" },
+  apply_then_fail: { scope: "http", description: "apply the effect, then answer 500 SYSTEM_ERROR" },
+  apply_then_reset: { scope: "http", description: "apply the effect, then destroy the connection" },
+  apply_then_timeout: {
+    scope: "http",
+    description: "apply the effect, then hold the connection silent for holdMs and destroy it",
+  },
+};
+
+export interface FaultRule {
+  id: string;
+  endpoint: string;
+  fault: string;
+  mchid?: string;
+  /** Firings left; undefined = until removed. */
+  times?: number;
+  probability: number;
+  delayMs: number;
+  holdMs: number;
+  fired: number;
+}
+
+const DEFAULT_DELAY_MS = 3_000;
+const DEFAULT_HOLD_MS = 30_000;
+const MAX_WAIT_MS = 600_000;
+
+export class FaultRegistry {
+  readonly #random: RandomStream;
+  readonly #kinds = new Map<string, FaultKindDefinition>();
+  readonly #targets = new Map<string, string>();
+  #rules: FaultRule[] = [];
+  #nextId = 1;
+
+  constructor(random: RandomStream) {
+    this.#random = random;
+  }
+
+  defineKinds(kinds: Record<string, FaultKindDefinition>): void {
+    for (const [name, definition] of Object.entries(kinds)) this.#kinds.set(name, definition);
+  }
+
+  /** A target a rule may name, e.g. `jsapi.prepay` in scope "http". */
+  defineTarget(name: string, scope: string): void {
+    this.#targets.set(name, scope);
+  }
+
+  kinds(): Record<string, FaultKindDefinition> {
+    return Object.fromEntries(this.#kinds);
+  }
+
+  targets(): Record<string, string> {
+    return Object.fromEntries(this.#targets);
+  }
+
+  add(input: unknown): FaultRule {
+    const rule = this.#validate(input);
+    this.#rules.push(rule);
+    return { ...rule };
+  }
+
+  list(): FaultRule[] {
+    return this.#rules.map((rule) => ({ ...rule }));
+  }
+
+  remove(id: string): void {
+    const before = this.#rules.length;
+    this.#rules = this.#rules.filter((rule) => rule.id !== id);
+    if (this.#rules.length === before) throw new SandboxError("FAULT_RULE_NOT_FOUND", id);
+  }
+
+  clear(): number {
+    const count = this.#rules.length;
+    this.#rules = [];
+    return count;
+  }
+
+  /**
+   * The first rule, in the order added, that matches and fires for this call; it is
+   * consumed at once, whatever the call's outcome turns out to be.
+   */
+  take(target: string, mchid: string | undefined): FaultRule | undefined {
+    const scope = this.#targets.get(target);
+    for (const rule of this.#rules) {
+      const targetMatches =
+        rule.endpoint === target || (rule.endpoint === "*" && this.#kinds.get(rule.fault)?.scope === scope);
+      if (!targetMatches || (rule.mchid !== undefined && rule.mchid !== mchid)) continue;
+      if (!this.#random.chance(rule.probability)) continue;
+      rule.fired++;
+      if (rule.times !== undefined) {
+        rule.times--;
+        if (rule.times <= 0) this.#rules = this.#rules.filter((kept) => kept !== rule);
+      }
+      return { ...rule };
+    }
+    return undefined;
+  }
+
+  #validate(input: unknown): FaultRule {
+    if (typeof input !== "object" || input === null) throw invalid("a rule must be a JSON object");
+    const raw = input as Record<string, unknown>;
+    const allowed = ["endpoint", "fault", "mchid", "times", "probability", "delayMs", "holdMs"];
+    const unknown = Object.keys(raw).filter((key) => !allowed.includes(key));
+    if (unknown.length > 0)
+      throw invalid(`unknown field ${unknown.join(", ")}; allowed: ${allowed.join(", ")}`);
+    const fault = raw.fault;
+    const kind = typeof fault === "string" ? this.#kinds.get(fault) : undefined;
+    if (typeof fault !== "string" || !kind) {
+      throw invalid(`fault must be one of ${[...this.#kinds.keys()].join(", ")}`);
+    }
+    const endpoint = raw.endpoint ?? "*";
+    if (typeof endpoint !== "string" || (endpoint !== "*" && this.#targets.get(endpoint) !== kind.scope)) {
+      const names = [...this.#targets].filter(([, scope]) => scope === kind.scope).map(([name]) => name);
+      throw invalid(`endpoint for a ${fault} fault must be "*" or one of ${names.join(", ")}`);
+    }
+    if (raw.mchid !== undefined && (typeof raw.mchid !== "string" || raw.mchid.length === 0)) {
+      throw invalid("mchid must be a merchant number");
+    }
+    if (raw.times !== undefined && !(Number.isInteger(raw.times) && (raw.times as number) > 0)) {
+      throw invalid("times must be a positive integer (omit it for a rule that stays until removed)");
+    }
+    const probability = raw.probability ?? 1;
+    if (typeof probability !== "number" || !(probability > 0 && probability <= 1)) {
+      throw invalid("probability must be a number in (0, 1]");
+    }
+    return {
+      id: `flt_${this.#nextId++}`,
+      endpoint,
+      fault,
+      ...(raw.mchid === undefined ? {} : { mchid: raw.mchid as string }),
+      ...(raw.times === undefined ? {} : { times: raw.times as number }),
+      probability,
+      delayMs: waitMs(raw.delayMs, DEFAULT_DELAY_MS, "delayMs"),
+      holdMs: waitMs(raw.holdMs, DEFAULT_HOLD_MS, "holdMs"),
+      fired: 0,
+    };
+  }
+}
+
+function waitMs(value: unknown, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > MAX_WAIT_MS) {
+    throw invalid(`${name} must be an integer number of milliseconds from 0 to ${MAX_WAIT_MS}`);
+  }
+  return value as number;
+}
+
+function invalid(detail: string): SandboxError {
+  return new SandboxError("FAULT_RULE_INVALID", detail);
+}

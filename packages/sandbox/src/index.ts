@@ -1,0 +1,29 @@
+/**
+ * @kassa/sandbox: the WeChat Pay API v3 simulator. Section numbers in comments refer to
+ * docs/reference/wechatpay-v3.md ("the reference"); ARCHITECTURE.md maps the modules.
+ */
+export type { AdminApi } from "./admin/admin-api.ts";
+export type { ClockView, LoginCodeView, MerchantView, OrderView } from "./admin/views.ts";
+export { VirtualClock } from "./clock.ts";
+export { loadConfigFile, parseConfig, type SandboxConfig, type SandboxConfigInput } from "./config.ts";
+export type { SandboxContext } from "./context.ts";
+export { isOpenidIssued, LOGIN_CODE_TTL_MS } from "./domain/login-codes.ts";
+export type { OrderRecord, PrepayRecord } from "./domain/order-record.ts";
+export { nextOrderState, ORDER_TRANSITIONS, type OrderEvent, type OrderState } from "./domain/order-state.ts";
+export {
+  closeOrder,
+  findOrder,
+  findOrderByTransactionId,
+  markPaid,
+  transitionOrder,
+} from "./domain/orders.ts";
+export { findPrepay, PREPAY_TTL_MS } from "./domain/prepay.ts";
+export { toTransaction } from "./domain/transaction-view.ts";
+export { SANDBOX_ERROR_CODES, SandboxError, type SandboxErrorCode } from "./errors.ts";
+export { type FaultKindDefinition, FaultRegistry, type FaultRule, HTTP_FAULT_KINDS } from "./faults.ts";
+export type { MerchantEndpoint } from "./http/merchant-endpoint.ts";
+export { signResponse } from "./http/response-signing.ts";
+export type { MerchantFiles } from "./identity/merchant-files.ts";
+export type { MerchantRecord, PlatformCertificateRecord } from "./identity/merchant-record.ts";
+export { type RunningSandbox, type StartSandboxOptions, startSandbox } from "./start.ts";
+export { WECHAT_ERROR_STATUS, WechatApiError, type WechatErrorCode } from "./wechat-error.ts";

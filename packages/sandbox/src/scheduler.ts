@@ -1,0 +1,176 @@
+import type { VirtualClock } from "./clock.ts";
+import type { Table } from "./store.ts";
+
+/**
+ * Timed jobs on the virtual clock (issue 3, "Virtual time"): prepay-id and order expiry
+ * now; notification retries, refund settlement and bill generation later, each a job
+ * `kind` with its own handler registered at start.
+ *
+ * Deterministic: jobs fire in (dueAt, schedule order); `advanceBy` moves the clock to each
+ * job's due time before running it, so a handler sees the time it was due at, and jobs
+ * that handlers schedule inside the window fire in the same pass. One pass at a time.
+ * Jobs are records in the store, so they survive a restart and overdue ones fire on the
+ * first pass after it.
+ */
+
+export interface JobRecord {
+  id: string;
+  kind: string;
+  dueAt: number;
+  /** Order of scheduling: breaks ties between jobs due at the same millisecond. */
+  seq: number;
+  payload: unknown;
+}
+
+export type JobHandler = (job: JobRecord) => void | Promise<void>;
+
+export interface FiredJob {
+  id: string;
+  kind: string;
+  dueAt: number;
+  /** Set when the handler threw; the job is dropped rather than retried forever. */
+  error?: string;
+}
+
+export class Scheduler {
+  readonly #clock: VirtualClock;
+  readonly #jobs: Table<JobRecord>;
+  readonly #handlers = new Map<string, JobHandler>();
+  readonly #onHandlerError: (job: JobRecord, error: unknown) => void;
+  #seq: number;
+  #pass: Promise<unknown> = Promise.resolve();
+  #busy = false;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = true;
+
+  constructor(
+    clock: VirtualClock,
+    jobs: Table<JobRecord>,
+    onHandlerError: (job: JobRecord, error: unknown) => void,
+  ) {
+    this.#clock = clock;
+    this.#jobs = jobs;
+    this.#onHandlerError = onHandlerError;
+    this.#seq = jobs.values().reduce((max, job) => Math.max(max, job.seq), 0) + 1;
+    clock.onChange(() => this.#arm());
+  }
+
+  register(kind: string, handler: JobHandler): void {
+    if (this.#handlers.has(kind)) throw new Error(`a handler for job kind "${kind}" is already registered`);
+    this.#handlers.set(kind, handler);
+  }
+
+  /** Schedule a job; the caller commits the store with its own change. */
+  schedule(kind: string, dueAt: number, payload: unknown): JobRecord {
+    if (!this.#handlers.has(kind)) throw new Error(`no handler is registered for job kind "${kind}"`);
+    const seq = this.#seq++;
+    const job: JobRecord = { id: `job_${seq}`, kind, dueAt, seq, payload };
+    this.#jobs.set(job.id, job);
+    this.#arm();
+    return job;
+  }
+
+  cancel(id: string): boolean {
+    return this.#jobs.delete(id);
+  }
+
+  /** Pending jobs in firing order. */
+  pending(): JobRecord[] {
+    return this.#jobs.values().sort(byDueThenSeq);
+  }
+
+  /** Fire every job due by now(). */
+  runDue(): Promise<FiredJob[]> {
+    return this.#exclusive(() => this.#fireUntil(() => this.#clock.now()));
+  }
+
+  /**
+   * The per-request catch-up: fire due jobs unless a pass is already running. Waiting for
+   * that pass could deadlock: a job delivering a notification waits for the merchant, who
+   * may be calling the simulator right now.
+   */
+  async runDueIfIdle(): Promise<void> {
+    if (!this.#busy) await this.runDue();
+  }
+
+  /** Move the clock forward by `ms`, firing due jobs in time order on the way. */
+  advanceBy(ms: number): Promise<FiredJob[]> {
+    if (!Number.isSafeInteger(ms) || ms < 0)
+      throw new RangeError(`advance by a whole number of ms >= 0; got ${ms}`);
+    return this.#exclusive(async () => {
+      const target = this.#clock.now() + ms;
+      const fired = await this.#fireUntil(() => target, true);
+      this.#clock.moveTo(target);
+      return fired;
+    });
+  }
+
+  /** With a running clock (speed > 0), fire jobs when they fall due in real time too. */
+  start(): void {
+    this.#stopped = false;
+    this.#arm();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+  }
+
+  /** Resolves when the running pass (if any) has finished. */
+  idle(): Promise<void> {
+    return this.#pass.then(() => undefined);
+  }
+
+  async #fireUntil(limit: () => number, moveClock = false): Promise<FiredJob[]> {
+    const fired: FiredJob[] = [];
+    for (;;) {
+      const next = this.#earliest();
+      if (!next || next.dueAt > limit()) return fired;
+      this.#jobs.delete(next.id);
+      if (moveClock) this.#clock.moveTo(next.dueAt);
+      const record: FiredJob = { id: next.id, kind: next.kind, dueAt: next.dueAt };
+      try {
+        await this.#handlers.get(next.kind)?.(next);
+      } catch (error) {
+        record.error = (error as Error).message;
+        this.#onHandlerError(next, error);
+      }
+      fired.push(record);
+    }
+  }
+
+  /** A linear scan: cheaper than keeping thousands of jobs sorted on every request. */
+  #earliest(): JobRecord | undefined {
+    let best: JobRecord | undefined;
+    for (const job of this.#jobs.iterate()) if (!best || byDueThenSeq(job, best) < 0) best = job;
+    return best;
+  }
+
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#pass.then(async () => {
+      this.#busy = true;
+      try {
+        return await work();
+      } finally {
+        this.#busy = false;
+        this.#arm(); // the next job's timer, now that this pass consumed the earlier ones
+      }
+    });
+    this.#pass = run.catch(() => undefined);
+    return run;
+  }
+
+  #arm(): void {
+    clearTimeout(this.#timer);
+    const speed = this.#clock.speed;
+    const next = this.#earliest();
+    if (this.#stopped || speed === 0 || !next) return;
+    const realDelay = Math.max(0, (next.dueAt - this.#clock.now()) / speed);
+    this.#timer = setTimeout(() => void this.runDueIfIdle(), Math.min(realDelay + 1, 2 ** 31 - 1));
+    this.#timer.unref();
+  }
+}
+
+function byDueThenSeq(a: JobRecord, b: JobRecord): number {
+  return a.dueAt - b.dueAt || a.seq - b.seq;
+}
