@@ -24,6 +24,13 @@ export const REDACTED_PATHS = [
   "*.paySign",
 ];
 
+import { type Logger, pino } from "pino";
+
+/** One logger for the process: Fastify's requests and the use cases write through it. */
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  return destination ? pino(loggerOptions(level), destination) : pino(loggerOptions(level));
+}
+
 export function loggerOptions(level: string) {
   return {
     level,

@@ -2,13 +2,14 @@ import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KassaError } from "../domain/errors.ts";
+import { createLogger } from "./logging.ts";
 import { buildHttpServer } from "./server.ts";
 
 let app: FastifyInstance;
 
 beforeAll(async () => {
   app = await buildHttpServer({
-    logLevel: "silent",
+    logger: createLogger("silent"),
     bodyLimit: 1024,
     register: (scope) => {
       scope.post(

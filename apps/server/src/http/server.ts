@@ -10,10 +10,9 @@ import Fastify, {
 } from "fastify";
 import { KassaError } from "../domain/errors.ts";
 import { sendError } from "./error-envelope.ts";
-import { loggerOptions } from "./logging.ts";
 
 export interface HttpOptions {
-  logLevel: string;
+  logger: FastifyBaseLogger;
   /** Bytes; the mini program API sends small JSON bodies. */
   bodyLimit: number;
   /** Put here by tests and by main: the scoped plugins of each trust boundary. */
@@ -36,7 +35,7 @@ export type KassaApp = FastifyInstance<
  */
 export async function buildHttpServer(options: HttpOptions): Promise<KassaApp> {
   const app = Fastify({
-    logger: loggerOptions(options.logLevel),
+    loggerInstance: options.logger,
     bodyLimit: options.bodyLimit,
     trustProxy: options.trustProxy ?? false,
     // Our own ids, never the caller's: a client-chosen id could forge log lines.

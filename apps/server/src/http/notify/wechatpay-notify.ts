@@ -1,6 +1,6 @@
 import { NOTIFICATION_FAIL_BODY } from "@kassa/wechatpay";
-import { handleNotification } from "../../app/handle-notification.ts";
 import type { AppDeps } from "../../app/deps.ts";
+import { handleNotification } from "../../app/handle-notification.ts";
 import type { KassaApp } from "../server.ts";
 
 /**
@@ -11,7 +11,9 @@ import type { KassaApp } from "../server.ts";
  */
 export async function wechatPayNotifications(app: KassaApp, deps: AppDeps): Promise<void> {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: 64 * 1024 }, (_request, body, done) =>
+    done(null, body),
+  );
 
   app.post("/notify/wechatpay", async (request, reply) => {
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);

@@ -1,0 +1,73 @@
+import type { WechatPayClient } from "@kassa/wechatpay";
+import type { Logger } from "pino";
+import type { AppDeps, AppSettings } from "./app/deps.ts";
+import { wechatPayChannel } from "./channels/wechatpay-channel.ts";
+import type { DatabaseHandle } from "./db/connect.ts";
+import type { Clock } from "./domain/clock.ts";
+import { buildApp } from "./http/app.ts";
+import type { RateLimits } from "./http/mini-program/context.ts";
+import type { KassaApp } from "./http/server.ts";
+import { JobWorker } from "./jobs/worker.ts";
+import { MemoryRateLimiter, type RateLimiter } from "./limits/rate-limiter.ts";
+import { RedisRateLimiter } from "./limits/redis-rate-limiter.ts";
+import { randomIdSource } from "./random-ids.ts";
+
+export interface ComposeInput {
+  database: DatabaseHandle;
+  wechatpay: WechatPayClient;
+  clock: Clock;
+  logger: Logger;
+  settings: AppSettings;
+  redisUrl: string | undefined;
+  trustProxy: boolean;
+  limits?: Partial<RateLimits>;
+  worker?: { pollMs?: number; batchSize?: number; leaseMs?: number };
+  extraRoutes?: (app: KassaApp) => Promise<void>;
+}
+
+export interface ComposedKassa {
+  deps: AppDeps;
+  app: KassaApp;
+  worker: JobWorker;
+  limiter: RateLimiter;
+}
+
+export const DEFAULT_LIMITS: RateLimits = {
+  perIpPerMinute: 600,
+  perUserPerMinute: 120,
+  loginPerIpPerMinute: 30,
+};
+
+/**
+ * The composition root's one wiring (design.md: main.ts and cli.ts use the same): the
+ * channel over the WeChat Pay client, the use cases' dependencies, the HTTP app and the job
+ * worker. Nothing here starts listening; the caller decides.
+ */
+export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> {
+  const deps: AppDeps = {
+    db: input.database.db,
+    dialect: input.database.dialect,
+    clock: input.clock,
+    ids: randomIdSource,
+    channel: wechatPayChannel(input.wechatpay),
+    settings: input.settings,
+    log: input.logger,
+  };
+  const limiter: RateLimiter = input.redisUrl
+    ? new RedisRateLimiter(input.redisUrl)
+    : new MemoryRateLimiter(() => input.clock.now());
+  const app = await buildApp({
+    deps,
+    limiter,
+    limits: { ...DEFAULT_LIMITS, ...input.limits },
+    logger: input.logger,
+    trustProxy: input.trustProxy,
+    ...(input.extraRoutes ? { extra: input.extraRoutes } : {}),
+  });
+  const worker = new JobWorker(deps, {
+    pollMs: input.worker?.pollMs ?? 1_000,
+    batchSize: input.worker?.batchSize ?? 20,
+    leaseMs: input.worker?.leaseMs ?? 60_000,
+  });
+  return { deps, app, worker, limiter };
+}

@@ -1,0 +1,33 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { AppDeps } from "../app/deps.ts";
+import type { RateLimiter } from "../limits/rate-limiter.ts";
+import type { RateLimits } from "./mini-program/context.ts";
+import { miniProgramApi } from "./mini-program/plugin.ts";
+import { wechatPayNotifications } from "./notify/wechatpay-notify.ts";
+import { buildHttpServer, type KassaApp } from "./server.ts";
+
+export interface AppHttpOptions {
+  deps: AppDeps;
+  limiter: RateLimiter;
+  limits: RateLimits;
+  logger: FastifyBaseLogger;
+  trustProxy: boolean;
+  /** Extra scoped plugins (the demo page, the API docs). */
+  extra?: (app: KassaApp) => Promise<void>;
+}
+
+/** Kassa's HTTP surface: one scoped plugin per trust boundary (design.md convention 8). */
+export function buildApp(options: AppHttpOptions): Promise<KassaApp> {
+  return buildHttpServer({
+    logger: options.logger,
+    bodyLimit: 16 * 1024,
+    trustProxy: options.trustProxy,
+    register: async (app) => {
+      await app.register(async (scope) =>
+        miniProgramApi(scope, { deps: options.deps, limiter: options.limiter, limits: options.limits }),
+      );
+      await app.register(async (scope) => wechatPayNotifications(scope, options.deps));
+      if (options.extra) await app.register(async (scope) => options.extra?.(scope));
+    },
+  });
+}

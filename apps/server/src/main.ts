@@ -1,0 +1,117 @@
+import type { RunningSandbox } from "@kassa/sandbox";
+import { createWechatPayClient } from "@kassa/wechatpay";
+import { type ComposedKassa, composeKassa } from "./compose.ts";
+import { type KassaConfig, loadConfig, type WechatPayCredentials } from "./config.ts";
+import { connectDatabase } from "./db/connect.ts";
+import { migrateToLatest } from "./db/migrate.ts";
+import { type Clock, systemClock } from "./domain/clock.ts";
+import { createLogger } from "./http/logging.ts";
+import { seedDemoCatalog } from "./seed.ts";
+
+export interface RunningKassa {
+  url: string;
+  config: Readonly<KassaConfig>;
+  kassa: ComposedKassa;
+  /** Demo mode only: the simulator Kassa pays through. */
+  sandbox: RunningSandbox | undefined;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  /** Where logs go; stdout by default. Tests capture them to scan for secrets. */
+  logDestination?: NodeJS.WritableStream;
+  /** Demo mode: the simulator's port (0 picks one). */
+  sandboxPort?: number;
+  workerPollMs?: number;
+}
+
+/**
+ * The composition root (design.md): config → database → channel → use cases → HTTP and
+ * jobs. `npm start` runs it in demo mode; production is the same code with real credentials.
+ */
+export async function startKassa(options: StartOptions): Promise<RunningKassa> {
+  const config = loadConfig(options.env, options.cwd);
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const database = connectDatabase({ url: config.databaseUrl });
+  await migrateToLatest(database.db);
+
+  // The notify URL is read per prepay, after we know our own address (port 0 in tests).
+  let listeningUrl = `http://${config.host}:${config.port}`;
+  const notifyUrl = () => `${config.publicBaseUrl ?? listeningUrl}/notify/wechatpay`;
+
+  let sandbox: RunningSandbox | undefined;
+  let credentials: WechatPayCredentials;
+  let clock: Clock = systemClock;
+  if (config.mode === "demo") {
+    // Loaded only in demo mode: a production process never loads the simulator.
+    const { startDemoSandbox } = await import("./channels/demo-sandbox.ts");
+    const demo = await startDemoSandbox({
+      dataDir: config.dataDir,
+      port: options.sandboxPort ?? 8780,
+      notifyUrl: notifyUrl(),
+    });
+    sandbox = demo.sandbox;
+    credentials = demo.credentials;
+    // One clock for Kassa, its signatures and the simulator, so virtual time stays coherent.
+    clock = { now: () => demo.sandbox.clock.now() };
+    await seedDemoCatalog(database.db, clock.now());
+  } else {
+    if (!config.wechatpay) throw new Error("production mode without WeChat Pay credentials");
+    credentials = config.wechatpay;
+  }
+
+  const wechatpay = createWechatPayClient({
+    mchid: credentials.mchid,
+    appid: credentials.appid,
+    appSecret: credentials.appSecret,
+    merchantSerialNo: credentials.merchantSerialNo,
+    merchantPrivateKey: credentials.merchantPrivateKeyPem,
+    apiV3Key: credentials.apiV3Key,
+    ...(credentials.publicKey
+      ? { wechatPayPublicKey: { id: credentials.publicKey.id, key: credentials.publicKey.pem } }
+      : {}),
+    ...(credentials.downloadPlatformCertificates ? { platformCertificates: "download" as const } : {}),
+    ...(credentials.baseUrl ? { baseUrl: credentials.baseUrl } : {}),
+    ...(credentials.loginBaseUrl ? { loginBaseUrl: credentials.loginBaseUrl } : {}),
+    ...(sandbox ? { backupBaseUrl: null } : {}),
+    clock: () => clock.now(),
+  });
+
+  const kassa = await composeKassa({
+    database,
+    wechatpay,
+    clock,
+    logger,
+    settings: {
+      appid: credentials.appid,
+      mchid: credentials.mchid,
+      get notifyUrl() {
+        return notifyUrl();
+      },
+      orderTtlMs: config.orderTtlMinutes * 60_000,
+      sessionTtlMs: config.sessionTtlHours * 3_600_000,
+      confirmWaitMs: 3_000,
+    },
+    redisUrl: config.redisUrl,
+    trustProxy: config.trustProxy,
+    worker: { pollMs: options.workerPollMs ?? 1_000 },
+  });
+  listeningUrl = (await kassa.app.listen({ host: config.host, port: config.port })).replace(/\/$/, "");
+  kassa.worker.start();
+
+  return {
+    url: listeningUrl,
+    config,
+    kassa,
+    sandbox,
+    async close() {
+      await kassa.worker.stop();
+      await kassa.app.close();
+      await kassa.limiter.close();
+      await sandbox?.close();
+      await database.close();
+    },
+  };
+}
