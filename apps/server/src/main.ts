@@ -2,7 +2,7 @@ import type { RunningSandbox } from "@kassa/sandbox";
 import { createWechatPayClient } from "@kassa/wechatpay";
 import { type ComposedKassa, composeKassa } from "./compose.ts";
 import { type KassaConfig, loadConfig, type WechatPayCredentials } from "./config.ts";
-import { connectDatabase } from "./db/connect.ts";
+import { connectDatabase, type DatabaseHandle } from "./db/connect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
 import { createLogger } from "./http/logging.ts";
@@ -33,9 +33,21 @@ export interface StartOptions {
  */
 export async function startKassa(options: StartOptions): Promise<RunningKassa> {
   const config = loadConfig(options.env, options.cwd);
-  const logger = createLogger(config.logLevel, options.logDestination);
   const database = connectDatabase({ url: config.databaseUrl });
   await migrateToLatest(database.db);
+  return runKassa({ ...options, config, database });
+}
+
+export interface RunOptions extends Omit<StartOptions, "env" | "cwd"> {
+  config: Readonly<KassaConfig>;
+  /** Migrated; closed by `close()`. */
+  database: DatabaseHandle;
+}
+
+/** Everything after the database is open: tests enter here with their own database. */
+export async function runKassa(options: RunOptions): Promise<RunningKassa> {
+  const { config, database } = options;
+  const logger = createLogger(config.logLevel, options.logDestination);
 
   // The notify URL is read per prepay, after we know our own address (port 0 in tests).
   let listeningUrl = `http://${config.host}:${config.port}`;

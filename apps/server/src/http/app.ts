@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { AppDeps } from "../app/deps.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
+import { registerApiDocs } from "./api-docs.ts";
 import type { RateLimits } from "./mini-program/context.ts";
 import { miniProgramApi } from "./mini-program/plugin.ts";
 import { wechatPayNotifications } from "./notify/wechatpay-notify.ts";
@@ -23,6 +24,7 @@ export function buildApp(options: AppHttpOptions): Promise<KassaApp> {
     bodyLimit: 16 * 1024,
     trustProxy: options.trustProxy,
     register: async (app) => {
+      await registerApiDocs(app);
       await app.register(async (scope) =>
         miniProgramApi(scope, { deps: options.deps, limiter: options.limiter, limits: options.limits }),
       );

@@ -1,0 +1,125 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import type { RunningSandbox } from "@kassa/sandbox";
+import { DEMO_MERCHANT } from "../src/channels/demo-sandbox.ts";
+import { loadConfig } from "../src/config.ts";
+import { type RunningKassa, runKassa } from "../src/main.ts";
+import { createTestDatabase } from "./database.ts";
+import { findSecretsInLogs } from "./log-scan.ts";
+
+export interface Answer {
+  status: number;
+  body: unknown;
+  headers: Headers;
+}
+
+/**
+ * Kassa as a newcomer runs it (demo mode: the simulator in-process as the channel), on a
+ * fresh real database (SQLite, or PostgreSQL when DATABASE_URL is set), over real HTTP on
+ * loopback. On close, every log line it wrote is scanned for secrets, tokens and openids.
+ */
+export class KassaUnderTest {
+  readonly logs: string[];
+  readonly #secrets: string[] = [];
+
+  private constructor(
+    readonly running: RunningKassa,
+    private readonly dataDir: string,
+    logs: string[],
+  ) {
+    this.logs = logs;
+  }
+
+  static async start(env: Record<string, string> = {}): Promise<KassaUnderTest> {
+    const dataDir = mkdtempSync(join(tmpdir(), "kassa-flow-"));
+    const logs: string[] = [];
+    const logDestination = new Writable({
+      write(chunk, _encoding, done) {
+        logs.push(...String(chunk).split("\n").filter(Boolean));
+        done();
+      },
+    });
+    const config = loadConfig(
+      { KASSA_MODE: "demo", PORT: "0", KASSA_DATA_DIR: dataDir, LOG_LEVEL: "info", ...env },
+      dataDir,
+    );
+    const database = await createTestDatabase();
+    const running = await runKassa({ config, database, logDestination, sandboxPort: 0, workerPollMs: 25 });
+    const harness = new KassaUnderTest(running, dataDir, logs);
+    harness.#rememberMerchantSecrets();
+    return harness;
+  }
+
+  get url(): string {
+    return this.running.url;
+  }
+
+  get sandbox(): RunningSandbox {
+    if (!this.running.sandbox) throw new Error("demo mode has a sandbox");
+    return this.running.sandbox;
+  }
+
+  /** A logged-in payer: a one-time wx.login code from the simulator, exchanged at /v1/session. */
+  async login(openid?: string): Promise<string> {
+    const code = await this.sandbox.admin.mintLoginCode({
+      appid: DEMO_MERCHANT.appid,
+      ...(openid ? { openid } : {}),
+    });
+    this.#secrets.push(code.openid);
+    const answer = await this.request("POST", "/v1/session", { body: { code: code.code } });
+    if (answer.status !== 201)
+      throw new Error(`login failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+    const token = (answer.body as { token: string }).token;
+    this.#secrets.push(token);
+    return token;
+  }
+
+  async request(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
+    const response = await fetch(`${this.url}${path}`, {
+      method,
+      headers: {
+        ...(options.body !== undefined ? { "content-type": "application/json" } : {}),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body, headers: response.headers };
+  }
+
+  /** Run the job worker until nothing is due (tests drive time, not timers). */
+  async runJobs(): Promise<void> {
+    while ((await this.running.kassa.worker.runDueJobs()) > 0) {
+      // keep going: a job may schedule another that is already due
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.running.close();
+    rmSync(this.dataDir, { recursive: true, force: true });
+    const leaks = findSecretsInLogs(this.logs, { values: this.#secrets });
+    if (leaks.length > 0) throw new Error(`secrets reached the logs:\n${leaks.join("\n")}`);
+  }
+
+  #rememberMerchantSecrets(): void {
+    const merchant = this.sandbox.admin.getMerchant(DEMO_MERCHANT.mchid);
+    const json = JSON.parse(readFileSync(merchant.files.merchantJson, "utf8")) as {
+      appSecret: string;
+      apiV3Key: string;
+    };
+    this.#secrets.push(json.appSecret, json.apiV3Key);
+  }
+}
