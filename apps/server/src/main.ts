@@ -6,6 +6,7 @@ import { connectDatabase, type DatabaseHandle } from "./db/connect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
 import { createLogger } from "./http/logging.ts";
+import type { KassaApp } from "./http/server.ts";
 import { seedDemoCatalog } from "./seed.ts";
 
 export interface RunningKassa {
@@ -36,6 +37,13 @@ export async function startKassa(options: StartOptions): Promise<RunningKassa> {
   const database = connectDatabase({ url: config.databaseUrl });
   await migrateToLatest(database.db);
   return runKassa({ ...options, config, database });
+}
+
+function demoRoutes(sandbox: RunningSandbox) {
+  return async (app: KassaApp) => {
+    const { demoPage } = await import("./http/demo/demo-page.ts");
+    await demoPage(app, sandbox);
+  };
 }
 
 export interface RunOptions extends Omit<StartOptions, "env" | "cwd"> {
@@ -109,6 +117,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
     redisUrl: config.redisUrl,
     trustProxy: config.trustProxy,
     worker: { pollMs: options.workerPollMs ?? 1_000 },
+    ...(sandbox ? { extraRoutes: demoRoutes(sandbox) } : {}),
   });
   listeningUrl = (await kassa.app.listen({ host: config.host, port: config.port })).replace(/\/$/, "");
   kassa.worker.start();

@@ -18,6 +18,7 @@ export function registerSessionCreate(app: KassaApp, context: MiniProgramContext
     {
       schema: {
         summary: "Log in with a wx.login code",
+        security: [],
         body: SessionCreateBody,
         response: { 201: SessionCreateResponse, "4xx": ErrorSchema, "5xx": ErrorSchema },
       },

@@ -15,7 +15,7 @@ export async function wechatPayNotifications(app: KassaApp, deps: AppDeps): Prom
     done(null, body),
   );
 
-  app.post("/notify/wechatpay", async (request, reply) => {
+  app.post("/notify/wechatpay", { schema: { hide: true } as object }, async (request, reply) => {
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     try {
       const answer = await handleNotification(deps, request.headers, rawBody);

@@ -1,0 +1,33 @@
+import { readFile } from "node:fs/promises";
+import type { RunningSandbox } from "@kassa/sandbox";
+import { DEMO_MERCHANT } from "../../channels/demo-sandbox.ts";
+import type { KassaApp } from "../server.ts";
+
+const ASSETS = {
+  "/demo": { file: "demo.html", type: "text/html; charset=utf-8" },
+  "/demo/demo.js": { file: "demo.js", type: "text/javascript; charset=utf-8" },
+  "/demo/demo.css": { file: "demo.css", type: "text/css; charset=utf-8" },
+} as const;
+
+/**
+ * `/demo` stands in for the mini program in a browser (demo mode only): it logs in with a
+ * simulator code, orders, pays on the simulator's cashier and shows the order's real state.
+ * It calls the same public API a mini program calls; the one extra route mints the login
+ * code that `wx.login()` would give.
+ */
+export async function demoPage(app: KassaApp, sandbox: RunningSandbox): Promise<void> {
+  for (const [path, asset] of Object.entries(ASSETS)) {
+    const body = await readFile(new URL(asset.file, import.meta.url), "utf8");
+    app.get(path, { schema: { hide: true } as object }, async (_request, reply) =>
+      reply.type(asset.type).send(body),
+    );
+  }
+  app.get("/demo/config", { schema: { hide: true } as object }, async () => ({
+    cashierUrl: `${sandbox.url}/cashier`,
+    merchantName: DEMO_MERCHANT.merchantName,
+  }));
+  app.post("/demo/login-code", { schema: { hide: true } as object }, async () => {
+    const code = await sandbox.admin.mintLoginCode({ appid: DEMO_MERCHANT.appid });
+    return { code: code.code }; // the openid stays in the simulator and in Kassa
+  });
+}

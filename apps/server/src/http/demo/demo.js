@@ -1,0 +1,119 @@
+// The demo mini program: the same calls a real mini program makes, from a browser.
+
+const state = { token: null, order: null, config: null, polling: null };
+const $ = (id) => document.getElementById(id);
+
+async function api(method, path, body, extraHeaders = {}) {
+  const headers = { ...extraHeaders };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (state.token) headers.authorization = `Bearer ${state.token}`;
+  const response = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = response.status === 204 ? null : await response.json();
+  if (!response.ok) throw new Error(`${data.code}: ${data.message} (request ${data.requestId})`);
+  return data;
+}
+
+function showError(error) {
+  $("error").textContent = error ? String(error.message || error) : "";
+}
+
+function showOrder(order) {
+  state.order = order;
+  $("order-section").hidden = false;
+  $("order-id").textContent = order.id;
+  $("order-amount").textContent = `¥${order.amountYuan}`;
+  $("order-status").textContent = order.status;
+  $("order-status").className = order.status.toLowerCase();
+  const open = order.status === "PENDING";
+  $("pay").disabled = !open;
+  $("cancel").disabled = !open;
+  if (!open) stopPolling();
+}
+
+async function login() {
+  showError(null);
+  const { code } = await api("POST", "/demo/login-code"); // what wx.login() returns
+  const session = await api("POST", "/v1/session", { code });
+  state.token = session.token;
+  $("session").textContent = "Logged in.";
+  $("login").disabled = true;
+  const catalog = await api("GET", "/v1/catalog");
+  $("catalog").replaceChildren(
+    ...catalog.items.map((item) => {
+      const li = document.createElement("li");
+      const label = document.createElement("span");
+      label.textContent = `${item.name} — ¥${item.priceYuan}`;
+      const quantity = document.createElement("input");
+      quantity.type = "number";
+      quantity.min = "0";
+      quantity.max = "99";
+      quantity.value = "0";
+      quantity.dataset.productId = item.id;
+      quantity.setAttribute("data-testid", `quantity-${item.id}`);
+      quantity.setAttribute("aria-label", `Quantity of ${item.name}`);
+      li.append(label, quantity);
+      return li;
+    }),
+  );
+  $("catalog-section").hidden = false;
+}
+
+async function createOrder() {
+  showError(null);
+  const items = [...document.querySelectorAll("#catalog input")]
+    .map((input) => ({ productId: input.dataset.productId, quantity: Number(input.value) }))
+    .filter((item) => item.quantity > 0);
+  if (items.length === 0) throw new Error("Choose at least one item.");
+  // A fresh key per intent: a network retry of this same click cannot create a second order.
+  showOrder(await api("POST", "/v1/orders", { items }, { "idempotency-key": crypto.randomUUID() }));
+}
+
+async function pay() {
+  showError(null);
+  const params = await api("POST", `/v1/orders/${state.order.id}/pay`);
+  // wx.requestPayment(params) in a real mini program; here, the simulator's cashier.
+  const query = new URLSearchParams(params);
+  const cashier = window.open(`${state.config.cashierUrl}?${query}`, "cashier");
+  $("pay-hint").textContent = cashier
+    ? "Pay in the cashier window; this page asks Kassa for the real state meanwhile."
+    : "Allow pop-ups to open the cashier.";
+  startPolling();
+}
+
+function startPolling() {
+  stopPolling();
+  // The client's success callback is only a hint: ask Kassa, which asks WeChat Pay (§7.1).
+  state.polling = setInterval(async () => {
+    try {
+      showOrder(await api("POST", `/v1/orders/${state.order.id}/confirm`));
+    } catch (error) {
+      showError(error);
+    }
+  }, 1500);
+}
+
+function stopPolling() {
+  if (state.polling) clearInterval(state.polling);
+  state.polling = null;
+}
+
+async function cancel() {
+  showError(null);
+  showOrder(await api("POST", `/v1/orders/${state.order.id}/cancel`));
+}
+
+function guard(action) {
+  return () => action().catch(showError);
+}
+
+window.addEventListener("DOMContentLoaded", async () => {
+  state.config = await (await fetch("/demo/config")).json();
+  $("login").addEventListener("click", guard(login));
+  $("create-order").addEventListener("click", guard(createOrder));
+  $("pay").addEventListener("click", guard(pay));
+  $("cancel").addEventListener("click", guard(cancel));
+});
