@@ -20,7 +20,7 @@ export interface ComposeInput {
   settings: AppSettings;
   redisUrl: string | undefined;
   trustProxy: boolean;
-  limits?: Partial<RateLimits>;
+  limits: RateLimits;
   worker?: { pollMs?: number; batchSize?: number; leaseMs?: number };
   extraRoutes?: (app: KassaApp) => Promise<void>;
 }
@@ -59,7 +59,7 @@ export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> 
   const app = await buildApp({
     deps,
     limiter,
-    limits: { ...DEFAULT_LIMITS, ...input.limits },
+    limits: input.limits,
     logger: input.logger,
     trustProxy: input.trustProxy,
     ...(input.extraRoutes ? { extra: input.extraRoutes } : {}),

@@ -41,6 +41,7 @@ export interface KassaConfig {
   orderTtlMinutes: number;
   sessionTtlHours: number;
   trustProxy: boolean;
+  rateLimits: { perIpPerMinute: number; perUserPerMinute: number; loginPerIpPerMinute: number };
 }
 
 export class ConfigError extends Error {
@@ -82,6 +83,11 @@ export function loadConfig(env: Env, cwd: string): Readonly<KassaConfig> {
     orderTtlMinutes: read.integer("KASSA_ORDER_TTL_MINUTES", 30, 1, 15 * 24 * 60),
     sessionTtlHours: read.integer("KASSA_SESSION_TTL_HOURS", 24 * 7, 1, 24 * 90),
     trustProxy: env.KASSA_TRUST_PROXY === "true",
+    rateLimits: {
+      perIpPerMinute: read.integer("KASSA_RATE_LIMIT_PER_IP", 600, 1, 1_000_000),
+      perUserPerMinute: read.integer("KASSA_RATE_LIMIT_PER_USER", 120, 1, 1_000_000),
+      loginPerIpPerMinute: read.integer("KASSA_RATE_LIMIT_LOGIN_PER_IP", 30, 1, 1_000_000),
+    },
   };
   if (mode === "production") checkProduction(config, problems);
   if (problems.length > 0) throw new ConfigError(problems);
