@@ -26,6 +26,8 @@ export interface StartOptions {
   /** Demo mode: the simulator's port (0 picks one). */
   sandboxPort?: number;
   workerPollMs?: number;
+  /** False in tests that drive the job worker themselves, step by step. */
+  startWorker?: boolean;
 }
 
 /**
@@ -121,7 +123,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
     ...(sandbox ? { extraRoutes: demoRoutes(sandbox) } : {}),
   });
   listeningUrl = (await kassa.app.listen({ host: config.host, port: config.port })).replace(/\/$/, "");
-  kassa.worker.start();
+  if (options.startWorker !== false) kassa.worker.start();
 
   return {
     url: listeningUrl,

@@ -46,7 +46,8 @@ export class KassaUnderTest {
       dataDir,
     );
     const database = await createTestDatabase();
-    const running = await runKassa({ config, database, logDestination, sandboxPort: 0, workerPollMs: 25 });
+    // The test drives jobs with runJobs(), so no background worker races it.
+    const running = await runKassa({ config, database, logDestination, sandboxPort: 0, startWorker: false });
     const harness = new KassaUnderTest(running, dataDir, logs);
     harness.#rememberMerchantSecrets();
     return harness;

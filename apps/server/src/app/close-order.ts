@@ -32,12 +32,20 @@ export async function closeOrder(
   } else if (order.status !== "CLOSING") {
     return order.status;
   }
+  // Close, then query whatever the close answered: a refused close (ORDERPAID) or a lost
+  // answer both leave the query as the only truth worth acting on (§5.3 "re-query").
+  let closeProblem: string | undefined;
   try {
     await deps.channel.close(order.outTradeNo);
+  } catch (error) {
+    if (!(error instanceof ChannelError)) throw error;
+    closeProblem = error.message;
+  }
+  try {
     const truth = await syncOrderWithChannel(deps, order, `close:${reason}`);
     if (truth.state === "closed" || truth.state === "not_found") await finishClose(deps, order, reason);
     else if (truth.state === "unpaid")
-      await retryLater(deps, order.id, "the channel still reports the order unpaid");
+      await retryLater(deps, order.id, closeProblem ?? "the channel still reports it unpaid");
   } catch (error) {
     if (!(error instanceof ChannelError)) throw error;
     await retryLater(deps, order.id, error.message);
