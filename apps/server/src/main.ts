@@ -26,6 +26,8 @@ export interface StartOptions {
   /** Demo mode: the simulator's port (0 picks one). */
   sandboxPort?: number;
   workerPollMs?: number;
+  /** Demo mode: pay through this running simulator instead of starting one (a second instance). */
+  sandbox?: RunningSandbox;
   /** False in tests that drive the job worker themselves, step by step. */
   startWorker?: boolean;
 }
@@ -68,12 +70,14 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
   let clock: Clock = systemClock;
   if (config.mode === "demo") {
     // Loaded only in demo mode: a production process never loads the simulator.
-    const { startDemoSandbox } = await import("./channels/demo-sandbox.ts");
-    const demo = await startDemoSandbox({
-      dataDir: config.dataDir,
-      port: options.sandboxPort ?? 8780,
-      notifyUrl: notifyUrl(),
-    });
+    const { startDemoSandbox, useDemoSandbox } = await import("./channels/demo-sandbox.ts");
+    const demo = options.sandbox
+      ? await useDemoSandbox(options.sandbox)
+      : await startDemoSandbox({
+          dataDir: config.dataDir,
+          port: options.sandboxPort ?? 8780,
+          notifyUrl: notifyUrl(),
+        });
     sandbox = demo.sandbox;
     credentials = demo.credentials;
     // One clock for Kassa, its signatures and the simulator, so virtual time stays coherent.
@@ -134,7 +138,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
       await kassa.worker.stop();
       await kassa.app.close();
       await kassa.limiter.close();
-      await sandbox?.close();
+      if (!options.sandbox) await sandbox?.close();
       await database.close();
     },
   };

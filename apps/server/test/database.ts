@@ -11,7 +11,12 @@ import { migrateToLatest } from "../src/db/migrate.ts";
  * file in WAL mode by default, or, when DATABASE_URL names a PostgreSQL server, a schema of
  * its own on that server, dropped afterwards. CI runs the suite both ways.
  */
-export async function createTestDatabase(): Promise<DatabaseHandle> {
+export interface TestDatabase extends DatabaseHandle {
+  /** Another connection (pool) to the same database: a second Kassa instance. */
+  connectAgain(): DatabaseHandle;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;
   const suffix = randomBytes(6).toString("hex");
   if (url && /^postgres(ql)?:\/\//.test(url)) {
@@ -23,6 +28,7 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
     await migrateToLatest(handle.db);
     return {
       ...handle,
+      connectAgain: () => connectDatabase({ url, schema, poolSize: 8 }),
       close: async () => {
         await handle.close();
         const cleanup = connectDatabase({ url, poolSize: 1 });
@@ -36,6 +42,7 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
   await migrateToLatest(handle.db);
   return {
     ...handle,
+    connectAgain: () => connectDatabase({ url: path }),
     close: async () => {
       await handle.close();
       for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });

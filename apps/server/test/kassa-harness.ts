@@ -6,7 +6,7 @@ import type { RunningSandbox } from "@kassa/sandbox";
 import { DEMO_MERCHANT } from "../src/channels/demo-sandbox.ts";
 import { loadConfig } from "../src/config.ts";
 import { type RunningKassa, runKassa } from "../src/main.ts";
-import { createTestDatabase } from "./database.ts";
+import { createTestDatabase, type TestDatabase } from "./database.ts";
 import { findSecretsInLogs } from "./log-scan.ts";
 
 export interface Answer {
@@ -28,11 +28,24 @@ export class KassaUnderTest {
     readonly running: RunningKassa,
     private readonly dataDir: string,
     logs: string[],
+    private readonly database: TestDatabase,
   ) {
     this.logs = logs;
   }
 
   static async start(env: Record<string, string> = {}): Promise<KassaUnderTest> {
+    return KassaUnderTest.#start(env, undefined);
+  }
+
+  /** Another Kassa instance on the same database and the same simulator (close it first). */
+  static async startSecondInstance(first: KassaUnderTest): Promise<KassaUnderTest> {
+    return KassaUnderTest.#start({}, first);
+  }
+
+  static async #start(
+    env: Record<string, string>,
+    first: KassaUnderTest | undefined,
+  ): Promise<KassaUnderTest> {
     const dataDir = mkdtempSync(join(tmpdir(), "kassa-flow-"));
     const logs: string[] = [];
     const logDestination = new Writable({
@@ -45,10 +58,17 @@ export class KassaUnderTest {
       { KASSA_MODE: "demo", PORT: "0", KASSA_DATA_DIR: dataDir, LOG_LEVEL: "info", ...env },
       dataDir,
     );
-    const database = await createTestDatabase();
+    const database = first ? first.database : await createTestDatabase();
     // The test drives jobs with runJobs(), so no background worker races it.
-    const running = await runKassa({ config, database, logDestination, sandboxPort: 0, startWorker: false });
-    const harness = new KassaUnderTest(running, dataDir, logs);
+    const running = await runKassa({
+      config,
+      database: first ? first.database.connectAgain() : database,
+      logDestination,
+      sandboxPort: 0,
+      startWorker: false,
+      ...(first ? { sandbox: first.sandbox } : {}),
+    });
+    const harness = new KassaUnderTest(running, dataDir, logs, database);
     harness.#rememberMerchantSecrets();
     return harness;
   }

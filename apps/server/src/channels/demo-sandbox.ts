@@ -30,6 +30,11 @@ export async function startDemoSandbox(options: {
     port: options.port,
     config: { merchants: [{ ...DEMO_MERCHANT, notifyUrl: options.notifyUrl, certificates: false }] },
   });
+  return useDemoSandbox(sandbox);
+}
+
+/** The demo merchant's credentials from a simulator already running. */
+export async function useDemoSandbox(sandbox: RunningSandbox): Promise<DemoSandbox> {
   const merchant = sandbox.admin.getMerchant(DEMO_MERCHANT.mchid);
   const secrets = JSON.parse(await readFile(merchant.files.merchantJson, "utf8")) as {
     appSecret: string;
