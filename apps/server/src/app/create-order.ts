@@ -74,12 +74,6 @@ async function create(deps: AppDeps, trx: Executor, input: CreateOrderInput): Pr
   const priced = priceOrder(input.lines, catalog);
   if (!priced.ok)
     throw new KassaError(priced.code, priced.productId ? { productId: priced.productId } : undefined);
-  for (const line of priced.lines) {
-    // The compare-and-set is the real guard: the catalog read above may already be stale.
-    if (!(await holdStock(trx, line.productId, line.quantity))) {
-      throw new KassaError("PRODUCT_OUT_OF_STOCK", { productId: line.productId });
-    }
-  }
   const now = deps.clock.now();
   const id = makeId("order", deps.ids);
   const order: Order = {
@@ -108,6 +102,14 @@ async function create(deps: AppDeps, trx: Executor, input: CreateOrderInput): Pr
     runAt: order.expiresAt,
     now,
   });
+  // Stock last: its row lock is the one concurrent orders of a popular product queue on, so
+  // it is held for the shortest time. The compare-and-set is the real guard (the catalog
+  // read above may already be stale); failing it rolls the whole order back.
+  for (const line of priced.lines) {
+    if (!(await holdStock(trx, line.productId, line.quantity))) {
+      throw new KassaError("PRODUCT_OUT_OF_STOCK", { productId: line.productId });
+    }
+  }
   return viewOrder(order);
 }
 
