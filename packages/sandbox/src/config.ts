@@ -39,6 +39,16 @@ export interface SandboxConfig {
   httpNotifyUrls: "loopback" | "never" | "any";
   /** §3.4: what /v3/certificates answers a public-key-only merchant. */
   publicKeyOnlyCertificates: "error" | "empty";
+  /** §4.5: a notification succeeds only on 200/204 within this many (real) milliseconds. */
+  notifyTimeoutMs: number;
+  /** Virtual time from a refund's acceptance to its outcome (PROCESSING → SUCCESS...), by default. */
+  refundSettleDelayMs: number;
+  /**
+   * §5.7: a day's bill is ready after 10:00 Beijing time the next day, i.e. this long after
+   * the day ends (default 10 h). 0: at midnight. -86400000: from the day's own start, so
+   * today's bill (so far) can be fetched in a test.
+   */
+  billReadyDelayMs: number;
   /** Merchants created at start when their mchid is not in the data directory yet. */
   merchants: MerchantSeed[];
   /** Fault rules installed at start (see faults.ts); they are not persisted. */
@@ -58,6 +68,9 @@ const DEFAULTS: SandboxConfig = {
   maxClockSkewSeconds: 300,
   httpNotifyUrls: "loopback",
   publicKeyOnlyCertificates: "error",
+  notifyTimeoutMs: 5_000,
+  refundSettleDelayMs: 60_000,
+  billReadyDelayMs: 10 * 3600 * 1000,
   merchants: [],
   faults: [],
 };
@@ -137,6 +150,27 @@ export function parseConfig(input: unknown, source = "config"): Readonly<Sandbox
       (v) => v === "error" || v === "empty",
       fail("publicKeyOnlyCertificates", 'must be "error" or "empty"'),
     ),
+    notifyTimeoutMs: pick(
+      raw.notifyTimeoutMs,
+      DEFAULTS.notifyTimeoutMs,
+      (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 600_000,
+      fail("notifyTimeoutMs", "must be an integer number of milliseconds from 1 to 600000"),
+    ),
+    refundSettleDelayMs: pick(
+      raw.refundSettleDelayMs,
+      DEFAULTS.refundSettleDelayMs,
+      isDelayMs,
+      fail("refundSettleDelayMs", "must be an integer number of milliseconds from 0 to 31536000000 (a year)"),
+    ),
+    billReadyDelayMs: pick(
+      raw.billReadyDelayMs,
+      DEFAULTS.billReadyDelayMs,
+      isBillReadyDelay,
+      fail(
+        "billReadyDelayMs",
+        "must be an integer number of milliseconds from -86400000 to 2592000000 (30 days)",
+      ),
+    ),
     merchants: pick(
       raw.merchants,
       [],
@@ -157,6 +191,16 @@ function pick<T>(value: unknown, fallback: T, valid: (value: unknown) => boolean
   if (value === undefined) return fallback;
   if (!valid(value)) throw error;
   return value as T;
+}
+
+export function isDelayMs(value: unknown): boolean {
+  return Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= 365 * 86_400_000;
+}
+
+export function isBillReadyDelay(value: unknown): boolean {
+  return (
+    Number.isSafeInteger(value) && (value as number) >= -86_400_000 && (value as number) <= 30 * 86_400_000
+  );
 }
 
 function isRate(value: unknown): boolean {

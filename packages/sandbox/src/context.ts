@@ -1,10 +1,14 @@
+import type { BillDownloadRecord } from "./bills/bill-downloads.ts";
+import type { FundAdjustmentRecord } from "./bills/fund-flow.ts";
 import { VirtualClock } from "./clock.ts";
 import type { SandboxConfig } from "./config.ts";
 import type { LoginCodeRecord } from "./domain/login-codes.ts";
 import type { OrderRecord, PrepayRecord } from "./domain/order-record.ts";
+import type { MerchantSettingsRecord, RefundPlanRecord, RefundRecord } from "./domain/refund-record.ts";
 import { FaultRegistry, HTTP_FAULT_KINDS } from "./faults.ts";
 import { KeyCache } from "./identity/key-cache.ts";
 import type { MerchantRecord } from "./identity/merchant-record.ts";
+import type { NotificationRecord } from "./notify/notification-record.ts";
 import { RandomSource, type StreamState } from "./random.ts";
 import { type JobRecord, Scheduler } from "./scheduler.ts";
 import { SnapshotStore, type Table } from "./store.ts";
@@ -25,7 +29,7 @@ export interface SandboxContext {
   readonly keys: KeyCache;
   readonly tables: SandboxTables;
   /** Runtime settings the admin API may change; they start from the config at each start. */
-  readonly settings: { probeRate: number };
+  readonly settings: { probeRate: number; billReadyDelayMs: number };
   /** One line per unexpected failure; never given secrets. */
   readonly log: (line: string) => void;
 }
@@ -38,6 +42,18 @@ export interface SandboxTables {
   loginCodes: Table<LoginCodeRecord>;
   /** `appid/openid` → when code2Session first issued it (the OPENID_MISMATCH check, §5.1). */
   issuedOpenids: Table<number>;
+  /** Keyed by `refundKey(mchid, out_refund_no)`. */
+  refunds: Table<RefundRecord>;
+  /** Outcomes arranged through the admin API for refunds not created yet, same key. */
+  refundPlans: Table<RefundPlanRecord>;
+  /** Per-merchant defaults for refunds (outcome, settle delay), keyed by mchid. */
+  merchantSettings: Table<MerchantSettingsRecord>;
+  /** Keyed by the notification id (§4.1), the same on every retry. */
+  notifications: Table<NotificationRecord>;
+  /** Bill download tokens (§5.7), each with the file it promised; keyed by token. */
+  billDownloads: Table<BillDownloadRecord>;
+  /** Balance adjustments made through the admin API (fund-flow bill rows), keyed by id. */
+  fundAdjustments: Table<FundAdjustmentRecord>;
 }
 
 export interface ContextOptions {
@@ -74,8 +90,11 @@ export async function createContext(options: ContextOptions): Promise<SandboxCon
     store.setMeta("random", random.snapshot());
   });
   const log = options.log;
-  const scheduler = new Scheduler(clock, store.table<JobRecord>("jobs"), (job, error) =>
-    log(`job ${job.id} (${job.kind}) failed: ${(error as Error).stack ?? String(error)}`),
+  const scheduler = new Scheduler(
+    clock,
+    store.table<JobRecord>("jobs"),
+    (job, error) => log(`job ${job.id} (${job.kind}) failed: ${(error as Error).stack ?? String(error)}`),
+    () => store.commit(), // once per pass: the handlers of notifications and refunds do not commit each
   );
   const faults = new FaultRegistry(random.stream("faults"));
   faults.defineKinds(HTTP_FAULT_KINDS);
@@ -94,8 +113,14 @@ export async function createContext(options: ContextOptions): Promise<SandboxCon
       prepays: store.table("prepays"),
       loginCodes: store.table("loginCodes"),
       issuedOpenids: store.table("issuedOpenids"),
+      refunds: store.table("refunds"),
+      refundPlans: store.table("refundPlans"),
+      merchantSettings: store.table("merchantSettings"),
+      notifications: store.table("notifications"),
+      billDownloads: store.table("billDownloads"),
+      fundAdjustments: store.table("fundAdjustments"),
     },
-    settings: { probeRate: config.probeRate },
+    settings: { probeRate: config.probeRate, billReadyDelayMs: config.billReadyDelayMs },
     log,
   };
 }

@@ -104,11 +104,15 @@ export class FaultRegistry {
 
   /**
    * The first rule, in the order added, that matches and fires for this call; it is
-   * consumed at once, whatever the call's outcome turns out to be.
+   * consumed at once, whatever the call's outcome turns out to be. `kinds` limits the
+   * search to those fault kinds.
    */
-  take(target: string, mchid: string | undefined): FaultRule | undefined {
+  take(target: string, mchid: string | undefined, kinds?: readonly string[]): FaultRule | undefined {
     const scope = this.#targets.get(target);
     for (const rule of this.#rules) {
+      // A target may honour its kinds at different moments (a notification's delay when it
+      // is created, a drop at each attempt): only the kinds asked for are consumed now.
+      if (kinds !== undefined && !kinds.includes(rule.fault)) continue;
       const targetMatches =
         rule.endpoint === target || (rule.endpoint === "*" && this.#kinds.get(rule.fault)?.scope === scope);
       if (!targetMatches || (rule.mchid !== undefined && rule.mchid !== mchid)) continue;

@@ -47,6 +47,22 @@ export function newTransactionId(random: RandomStream, now: number): string {
   return `42000${random.digits(5)}${beijingDigits(now).slice(0, 8)}${random.digits(10)}`;
 }
 
+/** §5.4: refund ids look like `503008...`, 29 digits; ours carry the Beijing date like transaction ids. */
+export function newRefundId(random: RandomStream, now: number): string {
+  return `50300${random.digits(6)}${beijingDigits(now).slice(0, 8)}${random.digits(10)}`;
+}
+
+/** §4.1: a notification id is UUID-shaped (`3119dfba-e649-5eec-ab1e-3412bc4d2e17`), kept on every retry. */
+export function newNotificationId(random: RandomStream): string {
+  const hex = random.hex(32);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The last 4 digits of a bank card, as `user_received_account` shows them (§5.4). */
+export function newCardTail(random: RandomStream): string {
+  return random.digits(4);
+}
+
 /** An openid as code2Session returns them: 28 characters starting with `o`. */
 export function newOpenid(random: RandomStream): string {
   return `o${random.base64url(27)}`;

@@ -37,20 +37,27 @@ export class Scheduler {
   readonly #jobs: Table<JobRecord>;
   readonly #handlers = new Map<string, JobHandler>();
   readonly #onHandlerError: (job: JobRecord, error: unknown) => void;
+  readonly #onPassEnd: (() => Promise<void>) | undefined;
   #seq: number;
   #pass: Promise<unknown> = Promise.resolve();
   #busy = false;
   #timer: NodeJS.Timeout | undefined;
   #stopped = true;
 
+  /**
+   * @param onPassEnd runs after a pass that fired jobs (the store's commit): handlers that
+   *   fire by the hundred (notification retries over a day) need not each write the state.
+   */
   constructor(
     clock: VirtualClock,
     jobs: Table<JobRecord>,
     onHandlerError: (job: JobRecord, error: unknown) => void,
+    onPassEnd?: () => Promise<void>,
   ) {
     this.#clock = clock;
     this.#jobs = jobs;
     this.#onHandlerError = onHandlerError;
+    this.#onPassEnd = onPassEnd;
     this.#seq = jobs.values().reduce((max, job) => Math.max(max, job.seq), 0) + 1;
     clock.onChange(() => this.#arm());
   }
@@ -146,11 +153,13 @@ export class Scheduler {
     return best;
   }
 
-  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+  #exclusive(work: () => Promise<FiredJob[]>): Promise<FiredJob[]> {
     const run = this.#pass.then(async () => {
       this.#busy = true;
       try {
-        return await work();
+        const fired = await work();
+        if (fired.length > 0) await this.#onPassEnd?.();
+        return fired;
       } finally {
         this.#busy = false;
         this.#arm(); // the next job's timer, now that this pass consumed the earlier ones
@@ -164,8 +173,12 @@ export class Scheduler {
     clearTimeout(this.#timer);
     const speed = this.#clock.speed;
     const next = this.#earliest();
-    if (this.#stopped || speed === 0 || !next) return;
-    const realDelay = Math.max(0, (next.dueAt - this.#clock.now()) / speed);
+    if (this.#stopped || !next) return;
+    const due = next.dueAt - this.#clock.now();
+    // A frozen clock (speed 0) never reaches a future job by itself, but a job due now
+    // (a notification's first attempt) fires at once: time does not move for it.
+    if (speed === 0 && due > 0) return;
+    const realDelay = speed === 0 ? 0 : Math.max(0, due / speed);
     this.#timer = setTimeout(() => void this.runDueIfIdle(), Math.min(realDelay + 1, 2 ** 31 - 1));
     this.#timer.unref();
   }

@@ -2,13 +2,16 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type AdminApi, createAdminApi } from "./admin/admin-api.ts";
+import { registerBillJobs } from "./bills/bill-downloads.ts";
 import type { VirtualClock } from "./clock.ts";
 import { parseConfig, type SandboxConfigInput } from "./config.ts";
 import { createContext, type SandboxContext } from "./context.ts";
 import { registerOrderJobs } from "./domain/orders.ts";
 import { registerPrepayJobs } from "./domain/prepay.ts";
+import { registerRefundJobs } from "./domain/refund-settlement.ts";
 import { buildServer } from "./http/server.ts";
 import { createMerchant } from "./identity/merchants.ts";
+import { registerNotificationJobs } from "./notify/notifications.ts";
 
 export interface StartSandboxOptions {
   /** 0 picks a free port (tests). Overrides `config.port`; defaults to 0. */
@@ -43,6 +46,9 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const ctx = await createContext({ config, dataDir, log });
   registerOrderJobs(ctx);
   registerPrepayJobs(ctx);
+  registerNotificationJobs(ctx);
+  registerRefundJobs(ctx);
+  registerBillJobs(ctx);
   for (const seed of config.merchants) {
     if (!ctx.tables.merchants.has(seed.mchid)) await createMerchant(ctx, seed);
   }

@@ -13,6 +13,10 @@ export const WECHAT_ERROR_STATUS = {
   MCH_NOT_EXISTS: 400,
   ORDER_CLOSED: 400,
   ORDERPAID: 400,
+  /** Bills (§5.7): no trade or fund movement that day (the download-bill API's error table). */
+  NO_STATEMENT_EXIST: 400,
+  /** Bills (§5.7): the day's bill is not generated yet (before 10:00 Beijing time the next day). */
+  STATEMENT_CREATING: 400,
   SIGN_ERROR: 401,
   NO_AUTH: 403,
   OUT_TRADE_NO_USED: 403,

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { buildRequestPaymentParams, loadPrivateKey } from "@kassa/wechatpay";
 import type { MerchantView } from "../src/admin/views.ts";
 import type { SandboxConfigInput } from "../src/config.ts";
 import { type RunningSandbox, startSandbox } from "../src/start.ts";
@@ -139,9 +140,51 @@ export function prepayBody(merchant: TestMerchant, openid: string, overrides: Re
     mchid: merchant.mchid,
     description: "Kassa test order",
     out_trade_no: `T${randomBytes(8).toString("hex")}`,
-    notify_url: "https://merchant.example/wechatpay/notify",
+    // A reserved name (RFC 6761): a notification to it fails at once, never touching a network.
+    notify_url: "https://merchant.invalid/wechatpay/notify",
     amount: { total: 1, currency: "CNY" },
     payer: { openid },
     ...overrides,
   };
+}
+
+/** Prepay by hand (§5.1, signed by hand); returns the order's number and its prepay_id. */
+export async function prepayOrder(
+  sandbox: RunningSandbox,
+  merchant: TestMerchant,
+  openid: string,
+  overrides: Record<string, unknown> = {},
+): Promise<{ outTradeNo: string; prepayId: string }> {
+  const body = prepayBody(merchant, openid, overrides);
+  const answer = await callApi(sandbox, merchant, {
+    method: "POST",
+    url: "/v3/pay/transactions/jsapi",
+    body,
+  });
+  if (answer.status !== 200) throw new Error(`prepay failed: ${answer.text}`);
+  return { outTradeNo: body.out_trade_no, prepayId: (answer.json as { prepay_id: string }).prepay_id };
+}
+
+/** The wx.requestPayment parameters the merchant's server would hand the mini program (§7.1). */
+export async function requestPaymentFor(sandbox: RunningSandbox, merchant: TestMerchant, prepayId: string) {
+  return buildRequestPaymentParams({
+    appId: merchant.appid,
+    prepayId,
+    privateKey: loadPrivateKey(merchant.privateKeyPem),
+    now: sandbox.clock.now(),
+  });
+}
+
+/** POST to the payer's cashier JSON API (§7.1 stand-in). */
+export async function cashier(
+  sandbox: RunningSandbox,
+  action: "check" | "pay" | "cancel" | "fail",
+  body: object,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(`${sandbox.url}/cashier/api/${action}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }

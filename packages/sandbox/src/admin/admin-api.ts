@@ -10,6 +10,8 @@ import {
   rotatePlatformCertificate,
 } from "../identity/merchants.ts";
 import type { FiredJob } from "../scheduler.ts";
+import { invalid, object, only, optionalString } from "./admin-input.ts";
+import { createPaymentsAdmin, type PaymentsAdmin } from "./payments-admin.ts";
 import {
   type ClockView,
   clockView,
@@ -26,7 +28,7 @@ import {
  * hands to tests and to `npm start`. Inputs are checked here, once, because both JSON
  * from the wire and JavaScript callers arrive untyped in practice.
  */
-export interface AdminApi {
+export interface AdminApi extends PaymentsAdmin {
   createMerchant(input?: unknown): Promise<MerchantView>;
   listMerchants(): MerchantView[];
   getMerchant(mchid: string): MerchantView;
@@ -125,25 +127,6 @@ export function createAdminApi(ctx: SandboxContext): AdminApi {
     listFaults: () => ctx.faults.list(),
     removeFault: (id) => ctx.faults.remove(id),
     clearFaults: () => ({ removed: ctx.faults.clear() }),
+    ...createPaymentsAdmin(ctx),
   };
-}
-
-function object(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw invalid(`the ${what} must be a JSON object`);
-  return value as Record<string, unknown>;
-}
-
-function only(body: Record<string, unknown>, allowed: string[]): void {
-  const unknown = Object.keys(body).filter((key) => !allowed.includes(key));
-  if (unknown.length > 0)
-    throw invalid(`unknown field ${unknown.join(", ")}; allowed: ${allowed.join(", ")}`);
-}
-
-function optionalString(body: Record<string, unknown>, key: string): void {
-  if (body[key] !== undefined && typeof body[key] !== "string") throw invalid(`${key} must be a string`);
-}
-
-function invalid(detail: string): SandboxError {
-  return new SandboxError("ADMIN_REQUEST_INVALID", detail);
 }

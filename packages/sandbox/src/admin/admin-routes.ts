@@ -23,6 +23,7 @@ export interface AdminRoute {
 }
 
 export const ADMIN_ROUTES: readonly AdminRoute[] = [
+  { method: "GET", url: "/", handle: ({ admin }) => admin.page() },
   { method: "GET", url: "/merchants", handle: ({ admin }) => ({ data: admin.listMerchants() }) },
   { method: "POST", url: "/merchants", status: 201, handle: ({ admin, body }) => admin.createMerchant(body) },
   {
@@ -50,6 +51,60 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     method: "GET",
     url: "/orders/:mchid/:out_trade_no",
     handle: ({ admin, params }) => admin.getOrder(params.mchid!, params.out_trade_no!),
+  },
+  {
+    method: "POST",
+    url: "/orders/:mchid/:out_trade_no/pay",
+    handle: ({ admin, params, body }) => admin.payOrder(params.mchid!, params.out_trade_no!, body),
+  },
+  {
+    method: "POST",
+    url: "/merchants/:mchid/settings",
+    handle: ({ admin, params, body }) => admin.setMerchantSettings(params.mchid!, body),
+  },
+  {
+    method: "GET",
+    url: "/refunds",
+    handle: ({ admin, query }) => ({
+      data: admin.listRefunds({ mchid: query.mchid, outTradeNo: query.out_trade_no }),
+    }),
+  },
+  {
+    method: "GET",
+    url: "/refunds/:mchid/:out_refund_no",
+    handle: ({ admin, params }) => admin.getRefund(params.mchid!, params.out_refund_no!),
+  },
+  {
+    method: "POST",
+    url: "/refunds/:mchid/:out_refund_no/outcome",
+    handle: ({ admin, params, body }) => admin.setRefundOutcome(params.mchid!, params.out_refund_no!, body),
+  },
+  {
+    method: "GET",
+    url: "/notifications",
+    handle: ({ admin, query }) => ({
+      data: admin.listNotifications({
+        mchid: query.mchid,
+        outTradeNo: query.out_trade_no,
+        outRefundNo: query.out_refund_no,
+        status: query.status,
+      }),
+    }),
+  },
+  {
+    method: "GET",
+    url: "/notifications/:id",
+    handle: ({ admin, params }) => admin.getNotification(params.id!),
+  },
+  {
+    method: "POST",
+    url: "/notifications/:id/resend",
+    handle: ({ admin, params }) => admin.resendNotification(params.id!),
+  },
+  {
+    method: "POST",
+    url: "/bills/ready-delay",
+    handle: ({ admin, body }) => admin.setBillReadyDelay(body.ms),
   },
   { method: "GET", url: "/clock", handle: ({ admin }) => admin.time() },
   { method: "POST", url: "/clock/advance", handle: ({ admin, body }) => admin.advanceClock(body.ms) },

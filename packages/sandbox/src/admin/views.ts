@@ -58,6 +58,8 @@ export interface OrderView {
   timeExpire: string;
   stateChangedAt: string;
   prepays: { prepayId: string; status: "ACTIVE" | "EXPIRED"; expiresAt: string }[];
+  /** What the payer did at the cashier: pay, cancel, fail (with the reason). */
+  payerActions: { time: string; action: string; bankType?: string; reason?: string }[];
   /** Exactly what a §5.2 query answers now. */
   transaction: Transaction;
 }
@@ -81,6 +83,10 @@ export function orderView(ctx: SandboxContext, order: OrderRecord): OrderView {
       const prepay = ctx.tables.prepays.get(prepayId);
       return prepay ? [{ prepayId, status: prepay.status, expiresAt: rfc3339Beijing(prepay.expiresAt) }] : [];
     }),
+    payerActions: (order.payerActions ?? []).map(({ at, ...action }) => ({
+      time: rfc3339Beijing(at),
+      ...action,
+    })),
     transaction: toTransaction(order),
   };
 }

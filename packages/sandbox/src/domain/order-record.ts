@@ -27,10 +27,20 @@ export interface OrderRecord {
   bankType?: string;
   successTime?: number;
   payerTotal?: number;
+  /** What the payer did at the cashier, in order (cancel and fail leave the order NOTPAY). */
+  payerActions?: PayerAction[];
   /** Every prepay_id issued for this order, oldest first. */
   prepayIds: string[];
   /** The pending `order.expire` job, cancelled once the order leaves NOTPAY. */
   expiryJobId?: string;
+}
+
+export interface PayerAction {
+  at: number;
+  action: "pay" | "cancel" | "fail";
+  bankType?: string;
+  /** Why a `fail` failed: INSUFFICIENT_BALANCE, WRONG_PASSWORD or ACCOUNT_FROZEN. */
+  reason?: string;
 }
 
 /** A prepay_id lives 2 hours (§5.1); the cashier accepts it only while it is "ACTIVE". */

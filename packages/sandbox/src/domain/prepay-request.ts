@@ -118,7 +118,8 @@ export function resolveTimeExpire(value: string | undefined, now: number): numbe
 
 const DAY_MS = 24 * 3600 * 1000;
 
-function checkNotifyUrl(value: string, httpNotifyUrls: SandboxConfig["httpNotifyUrls"]): void {
+/** §5.1 notify_url rules, shared with refunds (§5.4): HTTPS, no query; http on loopback as configured. */
+export function checkNotifyUrl(value: string, httpNotifyUrls: SandboxConfig["httpNotifyUrls"]): void {
   let url: URL | undefined;
   try {
     url = new URL(value);

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AdminApi } from "../admin/admin-api.ts";
 import { ADMIN_ROUTES } from "../admin/admin-routes.ts";
-import { SandboxError, type SandboxErrorCode } from "../errors.ts";
+import { SandboxError } from "../errors.ts";
+import { sandboxErrorStatus } from "./error-status.ts";
+import { HtmlPage, sendPage } from "./html.ts";
 
 /**
  * The admin trust boundary (design.md convention 8): its own Fastify scope under
@@ -31,6 +33,7 @@ export function registerAdminScope(app: FastifyInstance, admin: AdminApi, log: (
               params: request.params as Record<string, string>,
               query: request.query as Record<string, string | undefined>,
             });
+            if (result instanceof HtmlPage) return sendPage(reply, result, route.status ?? 200);
             reply.code(route.status ?? 200);
             return result === undefined
               ? reply.send()
@@ -51,7 +54,7 @@ export function sendAdminError(
 ): FastifyReply {
   if (error instanceof SandboxError) {
     return reply
-      .code(adminStatus(error.code))
+      .code(sandboxErrorStatus(error.code))
       .send({ code: error.code, message: error.message, requestId: request.id });
   }
   const status = (error as { statusCode?: number }).statusCode;
@@ -67,30 +70,6 @@ export function sendAdminError(
     message: "the sandbox failed unexpectedly; see its log",
     requestId: request.id,
   });
-}
-
-/** The only place an admin error code becomes an HTTP status (design.md convention 6). */
-function adminStatus(code: SandboxErrorCode): number {
-  switch (code) {
-    case "ADMIN_REQUEST_INVALID":
-    case "FAULT_RULE_INVALID":
-    case "CONFIG_INVALID":
-      return 400;
-    case "ADMIN_FORBIDDEN":
-      return 403;
-    case "MERCHANT_NOT_FOUND":
-    case "ORDER_NOT_FOUND":
-    case "FAULT_RULE_NOT_FOUND":
-    case "ROUTE_NOT_FOUND":
-      return 404;
-    case "MERCHANT_EXISTS":
-    case "MERCHANT_HAS_NO_CERTIFICATES":
-    case "ORDER_TRANSITION_REFUSED":
-      return 409;
-    case "STATE_UNREADABLE":
-    case "STATE_WRITE_FAILED":
-      return 500;
-  }
 }
 
 function parseBody(body: unknown): Record<string, unknown> {

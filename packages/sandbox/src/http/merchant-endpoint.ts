@@ -24,9 +24,15 @@ export interface MerchantCall {
   rawBody: string;
   /** The body as a JSON object, or 400 PARAM_ERROR. */
   jsonBody(): Record<string, unknown>;
+  /** `http://host:port` as the client addressed us, for URLs we hand out (bill download_url). */
+  baseUrl: string;
 }
 
-export type EndpointAnswer = { status: 200; body: unknown } | { status: 204 };
+export type EndpointAnswer =
+  | { status: 200; body: unknown }
+  | { status: 204 }
+  /** A file download: sent as raw bytes and NOT signed (§3.3; its integrity is the bill's hash_value). */
+  | { status: 200; file: Buffer; contentType: string };
 
 export interface MerchantEndpoint {
   /** The name fault rules target, e.g. `jsapi.prepay`. */
@@ -40,6 +46,8 @@ export interface MerchantEndpoint {
 interface Answer {
   status: number;
   body?: unknown;
+  file?: Buffer;
+  contentType?: string;
 }
 
 export function registerMerchantEndpoint(
@@ -79,6 +87,7 @@ export function registerMerchantEndpoint(
           query: request.query as Record<string, string | undefined>,
           rawBody,
           jsonBody: () => parseJsonObject(rawBody),
+          baseUrl: `${request.protocol}://${request.headers.host ?? request.hostname}`,
         });
       } catch (error) {
         if (!(error instanceof WechatApiError)) throw error;
@@ -139,6 +148,12 @@ async function sendAnswer(
   merchant: MerchantRecord | undefined,
   requestSerial: string | undefined,
 ): Promise<FastifyReply> {
+  if (answer.file) {
+    return reply
+      .code(answer.status)
+      .type(answer.contentType ?? "application/octet-stream")
+      .send(answer.file);
+  }
   const body = answer.status === 204 || answer.body === undefined ? "" : JSON.stringify(answer.body);
   // No known merchant (an unknown mchid): there is no key this client could verify with.
   if (merchant) reply.headers(await signResponse(ctx, merchant, requestSerial, body));

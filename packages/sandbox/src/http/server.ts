@@ -3,6 +3,7 @@ import type { AdminApi } from "../admin/admin-api.ts";
 import type { SandboxContext } from "../context.ts";
 import { SandboxError } from "../errors.ts";
 import { newRequestId } from "../ids.ts";
+import { registerCashierScope } from "../payer/cashier-scope.ts";
 import { registerLoginEndpoint } from "../routes/jscode2session.ts";
 import { MERCHANT_ENDPOINTS } from "../routes/merchant-endpoints.ts";
 import { WechatApiError } from "../wechat-error.ts";
@@ -10,10 +11,11 @@ import { registerAdminScope, sendAdminError } from "./admin-scope.ts";
 import { registerMerchantEndpoint } from "./merchant-endpoint.ts";
 
 /**
- * The HTTP surface: WeChat Pay's `/v3/...` paths (§5), the login API's `/sns/...` (§7.2)
- * and the admin scope `/admin/...`. Fastify (the project's stack, design.md) with one
- * change that matters: bodies stay raw strings, because signatures cover the exact bytes
- * (§2) and a JSON parse-and-reserialise would hide a client's mistake.
+ * The HTTP surface: WeChat Pay's `/v3/...` paths (§5), the login API's `/sns/...` (§7.2),
+ * the payer's cashier `/cashier` (§7.1) and the admin scope `/admin/...`. Fastify (the
+ * project's stack, design.md) with one change that matters: bodies stay raw strings,
+ * because signatures cover the exact bytes (§2) and a JSON parse-and-reserialise would
+ * hide a client's mistake.
  */
 export function buildServer(ctx: SandboxContext, admin: AdminApi): FastifyInstance {
   const app = Fastify({
@@ -31,6 +33,7 @@ export function buildServer(ctx: SandboxContext, admin: AdminApi): FastifyInstan
   });
   for (const endpoint of MERCHANT_ENDPOINTS) registerMerchantEndpoint(app, ctx, endpoint);
   registerLoginEndpoint(app, ctx);
+  registerCashierScope(app, ctx);
   registerAdminScope(app, admin, ctx.log);
   app.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith("/admin")) {
