@@ -1,4 +1,3 @@
-import { findOrder, markPaid } from "@kassa/sandbox";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_MERCHANT } from "../../src/channels/demo-sandbox.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
@@ -32,14 +31,10 @@ const statusOf = async (id: string) =>
   ((await kassa.request("GET", `/v1/orders/${id}`, { token })).body as OrderBody).status;
 const channelOrder = (id: string) => kassa.sandbox.admin.getOrder(DEMO_MERCHANT.mchid, id);
 
-/** The payer pays at the channel, and no notification reaches Kassa. */
+/** The payer pays at the channel, and every notification of it is dropped on the way. */
 async function paidAtChannelSilently(outTradeNo: string): Promise<void> {
-  const record = findOrder(kassa.sandbox.context, DEMO_MERCHANT.mchid, outTradeNo);
-  if (!record) throw new Error(`the channel has no order ${outTradeNo}`);
-  // Part of the simulator's notification faults, where it has them: drop this payment's notice.
-  if ("drop" in kassa.sandbox.context.faults.kinds())
-    kassa.sandbox.admin.addFault({ endpoint: "*", fault: "drop", times: 100 });
-  await markPaid(kassa.sandbox.context, record, "CMB_CREDIT");
+  kassa.sandbox.admin.addFault({ endpoint: "notify.transaction", fault: "notify_drop", times: 16 });
+  await kassa.sandbox.admin.payOrder(DEMO_MERCHANT.mchid, outTradeNo);
 }
 
 describe("channel faults resolve to the channel's truth", () => {
