@@ -57,7 +57,8 @@ try {
     ),
     "",
     "Note: the simulator runs in its own process on the same two cores, doing its own crypto (verifying",
-    "requests and paySign, signing answers, encrypting and signing notifications) and persisting its state.",
+    "requests and paySign, signing answers, encrypting and signing notifications), with relaxed durability",
+    "(no fsync of its own); Kassa's PostgreSQL commits are durable (synchronous_commit as configured).",
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
 } finally {

@@ -49,6 +49,19 @@ export interface SandboxConfig {
    * today's bill (so far) can be fetched in a test.
    */
   billReadyDelayMs: number;
+  /**
+   * "fsync" (default): every change is on disk before the answer goes out, as a payment
+   * provider's would be. "relaxed": changes are written at most once a second without fsync,
+   * and on close; for load tests and benchmarks, where the simulator's own disk writes would
+   * otherwise be what is measured.
+   */
+  durability: "fsync" | "relaxed";
+  /**
+   * Jobs already due (notification attempts, refund settlements) that run at once in real
+   * time; 1 keeps runs reproducible, more sends notifications to different orders together
+   * as WeChat Pay does (load tests). Advancing the clock always fires one at a time.
+   */
+  jobConcurrency: number;
   /** Merchants created at start when their mchid is not in the data directory yet. */
   merchants: MerchantSeed[];
   /** Fault rules installed at start (see faults.ts); they are not persisted. */
@@ -71,6 +84,8 @@ const DEFAULTS: SandboxConfig = {
   notifyTimeoutMs: 5_000,
   refundSettleDelayMs: 60_000,
   billReadyDelayMs: 10 * 3600 * 1000,
+  durability: "fsync",
+  jobConcurrency: 1,
   merchants: [],
   faults: [],
 };
@@ -170,6 +185,18 @@ export function parseConfig(input: unknown, source = "config"): Readonly<Sandbox
         "billReadyDelayMs",
         "must be an integer number of milliseconds from -86400000 to 2592000000 (30 days)",
       ),
+    ),
+    durability: pick(
+      raw.durability,
+      "fsync",
+      (v) => v === "fsync" || v === "relaxed",
+      fail("durability", 'must be "fsync" or "relaxed"'),
+    ),
+    jobConcurrency: pick(
+      raw.jobConcurrency,
+      1,
+      (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 256,
+      fail("jobConcurrency", "must be a whole number from 1 to 256"),
     ),
     merchants: pick(
       raw.merchants,

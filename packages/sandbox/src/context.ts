@@ -64,7 +64,7 @@ export interface ContextOptions {
 
 export async function createContext(options: ContextOptions): Promise<SandboxContext> {
   const { config } = options;
-  const store = await SnapshotStore.open(options.dataDir);
+  const store = await SnapshotStore.open(options.dataDir, options.config.durability);
   const fresh = store.isNew;
   // The seed is fixed when the data directory is created; a replay uses a fresh directory.
   const savedSeed = store.getMeta<string>("seed");
@@ -96,6 +96,7 @@ export async function createContext(options: ContextOptions): Promise<SandboxCon
     (job, error) => log(`job ${job.id} (${job.kind}) failed: ${(error as Error).stack ?? String(error)}`),
     () => store.commit(), // once per pass: the handlers of notifications and refunds do not commit each
   );
+  scheduler.setConcurrency(options.config.jobConcurrency);
   const faults = new FaultRegistry(random.stream("faults"));
   faults.defineKinds(HTTP_FAULT_KINDS);
   return {

@@ -97,4 +97,37 @@ describe("Scheduler", () => {
     scheduler.stop();
     expect(seen.map((entry) => entry.split("@")[0])).toEqual(["first", "second"]);
   });
+
+  it("runs due jobs together up to the concurrency when they fire in real time", async () => {
+    const { scheduler } = setup();
+    let running = 0;
+    let most = 0;
+    scheduler.register("slow", async () => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      running -= 1;
+    });
+    for (let n = 0; n < 6; n += 1) scheduler.schedule("slow", 0, n);
+    await scheduler.runDue();
+    expect(most).toBe(1);
+    scheduler.setConcurrency(4);
+    for (let n = 0; n < 6; n += 1) scheduler.schedule("slow", 0, n);
+    const fired = await scheduler.runDue();
+    expect(most).toBe(4);
+    expect(fired).toHaveLength(6);
+  });
+
+  it("still fires one at a time, in time order, when the clock is advanced", async () => {
+    const { scheduler, seen } = setup();
+    scheduler.setConcurrency(8);
+    for (const [at, name] of [
+      [30, "c"],
+      [10, "a"],
+      [20, "b"],
+    ] as const)
+      scheduler.schedule("note", at, name);
+    await scheduler.advanceBy(40);
+    expect(seen).toEqual(["a@10", "b@20", "c@30"]);
+  });
 });

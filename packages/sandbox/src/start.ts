@@ -73,7 +73,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       ctx.scheduler.stop();
       await app.close();
       await ctx.scheduler.idle();
-      await ctx.store.commit();
+      await ctx.store.flush();
       if (temporary) await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -70,9 +70,12 @@ export class SnapshotStore {
   readonly #beforeWrite: (() => void)[] = [];
   #tail: Promise<void> = Promise.resolve();
   #next: Promise<void> | undefined;
+  readonly #durability: "fsync" | "relaxed";
+  #relaxedTimer: NodeJS.Timeout | undefined;
 
-  private constructor(file: string, snapshot: Snapshot | undefined) {
+  private constructor(file: string, snapshot: Snapshot | undefined, durability: "fsync" | "relaxed") {
     this.file = file;
+    this.#durability = durability;
     this.#meta = new Map(Object.entries(snapshot?.meta ?? {}));
     for (const [name, rows] of Object.entries(snapshot?.tables ?? {})) {
       this.#tables.set(name, new Map(Object.entries(rows)));
@@ -80,7 +83,7 @@ export class SnapshotStore {
   }
 
   /** Open `<dataDir>/state.json`, or start empty when there is none yet. */
-  static async open(dataDir: string): Promise<SnapshotStore> {
+  static async open(dataDir: string, durability: "fsync" | "relaxed" = "fsync"): Promise<SnapshotStore> {
     await mkdir(dataDir, { recursive: true });
     const file = join(dataDir, "state.json");
     let text: string | undefined;
@@ -89,7 +92,7 @@ export class SnapshotStore {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw unreadable(file, error);
     }
-    return new SnapshotStore(file, text === undefined ? undefined : parseSnapshot(file, text));
+    return new SnapshotStore(file, text === undefined ? undefined : parseSnapshot(file, text), durability);
   }
 
   /** True when the data directory had no state yet (a first start). */
@@ -119,8 +122,29 @@ export class SnapshotStore {
     this.#beforeWrite.push(hook);
   }
 
-  /** Resolves once everything changed so far is on disk. */
+  /**
+   * Resolves once everything changed so far is on disk ("fsync"), or at once with a write
+   * scheduled within a second ("relaxed"; `flush()` on close writes what is left).
+   */
   commit(): Promise<void> {
+    if (this.#durability === "relaxed") {
+      this.#relaxedTimer ??= setTimeout(() => {
+        this.#relaxedTimer = undefined;
+        this.#queueWrite().catch(() => undefined);
+      }, 1_000);
+      return Promise.resolve();
+    }
+    return this.#queueWrite();
+  }
+
+  /** Write everything now, whatever the durability (on close). */
+  flush(): Promise<void> {
+    clearTimeout(this.#relaxedTimer);
+    this.#relaxedTimer = undefined;
+    return this.#queueWrite();
+  }
+
+  #queueWrite(): Promise<void> {
     if (!this.#next) {
       const next = this.#tail.then(() => {
         this.#next = undefined; // changes made from here on need the following write
@@ -145,16 +169,18 @@ export class SnapshotStore {
       const handle = await open(temporary, "w");
       try {
         await handle.writeFile(`${JSON.stringify(snapshot, null, 1)}\n`);
-        await handle.sync();
+        if (this.#durability === "fsync") await handle.sync();
       } finally {
         await handle.close();
       }
       await rename(temporary, this.file);
-      const directory = await open(join(this.file, ".."), "r");
-      try {
-        await directory.sync(); // the rename itself must survive a power cut
-      } finally {
-        await directory.close();
+      if (this.#durability === "fsync") {
+        const directory = await open(join(this.file, ".."), "r");
+        try {
+          await directory.sync(); // the rename itself must survive a power cut
+        } finally {
+          await directory.close();
+        }
       }
     } catch (error) {
       throw new SandboxError("STATE_WRITE_FAILED", `${this.file}: ${(error as Error).message}`, {

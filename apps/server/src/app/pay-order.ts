@@ -64,9 +64,11 @@ async function prepay(deps: AppDeps, order: Order): Promise<RequestPaymentParams
     throw channelFailure(error);
   }
   const now = deps.clock.now();
-  await savePrepay(deps.db, { orderId: order.id, prepayId, prepayExpiresAt: now + PREPAY_REUSE_MS, now });
-  // Query-back while the order is pending (reference §4.6: notifications may never come).
-  await scheduleQuery(deps, order.id, 60_000);
+  await deps.db.transaction().execute(async (trx) => {
+    await savePrepay(trx, { orderId: order.id, prepayId, prepayExpiresAt: now + PREPAY_REUSE_MS, now });
+    // Query-back while the order is pending (reference §4.6: notifications may never come).
+    await scheduleQuery({ ...deps, db: trx }, order.id, 60_000);
+  });
   return deps.channel.requestPaymentParams(prepayId);
 }
 
