@@ -8,64 +8,102 @@ import { type PaySignParams, plainPaySign } from "../lib/plain.ts";
 export function paySignCases(context: BenchContext): BenchCase[] {
   const { world, plain, kassa, axios } = context;
   const appId = world.appid;
-  const list: [string, string, BenchCase["role"], "sync" | "async", () => unknown][] = [
-    [
-      "plain",
-      "plain node:crypto (sync, KeyObject)",
-      "plain",
-      "sync",
-      () => plainPaySign(appId, PREPAY_ID, plain.privateKey),
-    ],
-    [
-      "plain-callback",
-      "plain node:crypto, callback crypto.sign (thread pool), 1 in flight",
-      "info",
-      "async",
-      () => plainPaySign(appId, PREPAY_ID, plain.privateKey, true),
-    ],
-    [
-      "kassa",
-      "Kassa client.requestPayment (callback crypto.sign), 1 in flight",
-      "kassa",
-      "async",
-      () => kassa.client.requestPayment(PREPAY_ID),
-    ],
-    [
-      "node-v3",
-      "wechatpay-node-v3 pay.sign, as transactions_jsapi (PEM Buffer)",
-      "peer",
-      "sync",
-      () => nodeV3PaySign(context.nodeV3, appId, PREPAY_ID),
-    ],
-    [
-      "node-v3-keyobject",
-      "wechatpay-node-v3 pay.sign, KeyObject put in (not README)",
-      "info",
-      "sync",
-      () => nodeV3PaySign(context.nodeV3WithKeyObject, appId, PREPAY_ID),
-    ],
-    [
-      "axios",
-      "wechatpay-axios-plugin README: Rsa.sign(Formatter.joinedByLineFeed(...))",
-      "peer",
-      "sync",
-      () => axiosPaySign(appId, PREPAY_ID, axios.paySignKey),
-    ],
+  type Row = {
+    suffix: string;
+    implementation: string;
+    role: BenchCase["role"];
+    mode: "sync" | "async";
+    run: () => unknown;
+    inFlight?: number;
+    baselineId?: string;
+    alsoAgainst?: readonly string[];
+  };
+  const list: Row[] = [
+    {
+      suffix: "plain",
+      implementation: "plain node:crypto (sync, KeyObject)",
+      role: "plain",
+      mode: "sync",
+      run: () => plainPaySign(appId, PREPAY_ID, plain.privateKey),
+    },
+    {
+      suffix: "kassa-inline",
+      implementation: 'Kassa client.requestPayment, signing: "inline" (sync crypto.sign), 1 in flight',
+      role: "kassa",
+      mode: "async",
+      run: () => kassa.inlineClient.requestPayment(PREPAY_ID),
+    },
+    {
+      suffix: "plain-callback",
+      implementation: "plain node:crypto, callback crypto.sign (thread pool), 1 in flight",
+      role: "plain",
+      mode: "async",
+      run: () => plainPaySign(appId, PREPAY_ID, plain.privateKey, true),
+    },
+    {
+      suffix: "kassa",
+      implementation: 'Kassa client.requestPayment, signing: "thread-pool" (default), 1 in flight',
+      role: "kassa",
+      mode: "async",
+      run: () => kassa.client.requestPayment(PREPAY_ID),
+      baselineId: "pay-sign.plain-callback",
+      alsoAgainst: ["pay-sign.plain"],
+    },
+    {
+      suffix: "node-v3",
+      implementation: "wechatpay-node-v3 pay.sign, as transactions_jsapi (PEM Buffer)",
+      role: "peer",
+      mode: "sync",
+      run: () => nodeV3PaySign(context.nodeV3, appId, PREPAY_ID),
+    },
+    {
+      suffix: "node-v3-keyobject",
+      implementation: "wechatpay-node-v3 pay.sign, KeyObject put in (not README)",
+      role: "info",
+      mode: "sync",
+      run: () => nodeV3PaySign(context.nodeV3WithKeyObject, appId, PREPAY_ID),
+    },
+    {
+      suffix: "axios",
+      implementation: "wechatpay-axios-plugin README: Rsa.sign(Formatter.joinedByLineFeed(...))",
+      role: "peer",
+      mode: "sync",
+      run: () => axiosPaySign(appId, PREPAY_ID, axios.paySignKey),
+    },
+    {
+      suffix: "plain-callback-x8",
+      implementation: "plain node:crypto, callback crypto.sign, 8 in flight (2 cores)",
+      role: "plain",
+      mode: "async",
+      inFlight: 8,
+      run: () => plainPaySign(appId, PREPAY_ID, plain.privateKey, true),
+    },
+    {
+      suffix: "kassa-x8",
+      implementation: 'Kassa client.requestPayment, signing: "thread-pool" (default), 8 in flight (2 cores)',
+      role: "kassa",
+      mode: "async",
+      inFlight: 8,
+      run: () => kassa.client.requestPayment(PREPAY_ID),
+      baselineId: "pay-sign.plain-callback-x8",
+    },
   ];
-  return list.map(([suffix, implementation, role, mode, run]) => {
-    const id = `pay-sign.${suffix}`;
+  return list.map((row) => {
+    const id = `pay-sign.${row.suffix}`;
     return {
       id,
       operation: "4. paySign for wx.requestPayment",
-      implementation,
-      role,
-      baselineId: "pay-sign.plain",
-      mode,
-      run,
+      implementation: row.implementation,
+      role: row.role,
+      baselineId: row.baselineId ?? "pay-sign.plain",
+      mode: row.mode,
+      ...(row.inFlight ? { inFlight: row.inFlight } : {}),
+      ...(row.alsoAgainst ? { alsoAgainst: row.alsoAgainst } : {}),
+      run: row.run,
       check: async () =>
         checkPaySign(
           id,
-          (await run()) as PaySignParams,
+          (await row.run()) as PaySignParams,
           { appId, prepayId: PREPAY_ID },
           world.merchant.publicKey,
         ),

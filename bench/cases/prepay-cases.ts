@@ -51,6 +51,8 @@ export function prepayCases(context: BenchContext): BenchCase[] {
     return { requestPayment: await plainPaySign(appId, prepayId, plain.privateKey, true) };
   };
   const kassaPrepay = (): Promise<Outcome> => kassa.client.jsapi.prepayWithRequestPayment(request);
+  const kassaInlinePrepay = (): Promise<Outcome> =>
+    kassa.inlineClient.jsapi.prepayWithRequestPayment(request);
   const nodeV3Params = prepayRequest() as unknown as Parameters<WxPay["transactions_jsapi"]>[0];
   const nodeV3Prepay = async (): Promise<Outcome> => {
     const result = await context.nodeV3.pay.transactions_jsapi(nodeV3Params);
@@ -81,50 +83,86 @@ export function prepayCases(context: BenchContext): BenchCase[] {
     return { requestPayment: axiosPaySign(appId, prepayId, axios.paySignKey) };
   };
 
-  const x8 = { inFlight: 8, baselineId: "prepay.plain-x8" };
-  const rows: [string, string, BenchCase["role"], () => Outcome | Promise<Outcome>, typeof x8?][] = [
-    [
-      "plain",
-      "plain node:crypto: sign + verify answer + paySign (3 RSA ops)",
-      "plain",
-      plainPrepay(context, kassaBody),
-    ],
-    ["plain-callback", "plain node:crypto, callback crypto.sign, 1 in flight", "info", plainPrepayInPool],
-    ["kassa", "Kassa client.jsapi.prepayWithRequestPayment, 1 in flight", "kassa", kassaPrepay],
-    [
-      "node-v3",
-      "wechatpay-node-v3 transactions_jsapi via createHttp (answer NOT verified)",
-      "peer",
-      nodeV3Prepay,
-    ],
-    [
-      "axios",
-      "wechatpay-axios-plugin v3.pay.transactions.jsapi.post via adapter + README paySign",
-      "peer",
-      axiosPrepay,
-    ],
-    [
-      "plain-x8",
-      "plain node:crypto, callback crypto.sign, 8 in flight (2 cores)",
-      "info",
-      plainPrepayInPool,
-      x8,
-    ],
-    ["kassa-x8", "Kassa prepayWithRequestPayment, 8 in flight (2 cores)", "info", kassaPrepay, x8],
+  type Row = {
+    suffix: string;
+    implementation: string;
+    role: BenchCase["role"];
+    run: () => Outcome | Promise<Outcome>;
+    inFlight?: number;
+    baselineId?: string;
+    alsoAgainst?: readonly string[];
+  };
+  const rows: Row[] = [
+    {
+      suffix: "plain",
+      implementation: "plain node:crypto: sign + verify answer + paySign (3 RSA ops, sync crypto.sign)",
+      role: "plain",
+      run: plainPrepay(context, kassaBody),
+    },
+    {
+      suffix: "kassa-inline",
+      implementation: 'Kassa client.jsapi.prepayWithRequestPayment, signing: "inline", 1 in flight',
+      role: "kassa",
+      run: kassaInlinePrepay,
+    },
+    {
+      suffix: "plain-callback",
+      implementation: "plain node:crypto, callback crypto.sign (thread pool), 1 in flight",
+      role: "plain",
+      run: plainPrepayInPool,
+    },
+    {
+      suffix: "kassa",
+      implementation:
+        'Kassa client.jsapi.prepayWithRequestPayment, signing: "thread-pool" (default), 1 in flight',
+      role: "kassa",
+      run: kassaPrepay,
+      baselineId: "prepay.plain-callback",
+      alsoAgainst: ["prepay.plain"],
+    },
+    {
+      suffix: "node-v3",
+      implementation: "wechatpay-node-v3 transactions_jsapi via createHttp (answer NOT verified)",
+      role: "peer",
+      run: nodeV3Prepay,
+    },
+    {
+      suffix: "axios",
+      implementation: "wechatpay-axios-plugin v3.pay.transactions.jsapi.post via adapter + README paySign",
+      role: "peer",
+      run: axiosPrepay,
+    },
+    {
+      suffix: "plain-x8",
+      implementation: "plain node:crypto, callback crypto.sign, 8 in flight (2 cores)",
+      role: "plain",
+      run: plainPrepayInPool,
+      inFlight: 8,
+    },
+    {
+      suffix: "kassa-x8",
+      implementation:
+        'Kassa prepayWithRequestPayment, signing: "thread-pool" (default), 8 in flight (2 cores)',
+      role: "kassa",
+      run: kassaPrepay,
+      inFlight: 8,
+      baselineId: "prepay.plain-x8",
+    },
   ];
-  return rows.map(([suffix, implementation, role, run, concurrent]) => {
-    const id = `prepay.${suffix}`;
+  return rows.map((row) => {
+    const id = `prepay.${row.suffix}`;
     return {
       id,
       operation: "5. Whole prepay call + paySign, in-process transport",
-      implementation,
-      role,
-      baselineId: concurrent?.baselineId ?? "prepay.plain",
+      implementation: row.implementation,
+      role: row.role,
+      baselineId: row.baselineId ?? "prepay.plain",
       // The plain row awaits nothing: a synchronous loop, like the other plain rows.
-      mode: suffix === "plain" ? "sync" : "async",
-      ...(concurrent ? { inFlight: concurrent.inFlight } : {}),
-      run,
-      check: () => checkPrepay(context, id, run, suffix === "node-v3" ? findings : undefined),
+      mode: row.suffix === "plain" ? "sync" : "async",
+      ...(row.inFlight ? { inFlight: row.inFlight } : {}),
+      ...(row.alsoAgainst ? { alsoAgainst: row.alsoAgainst } : {}),
+      run: row.run,
+      check: () => checkPrepay(context, id, row.run, row.suffix === "node-v3" ? findings : undefined),
     };
   });
 }

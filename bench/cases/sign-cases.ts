@@ -30,9 +30,9 @@ export function signCases(context: BenchContext): BenchCase[] {
   const nodeV3Body: Record<string, unknown> = { appid: world.appid, mchid: world.mchid, ...prepayRequest() };
   const plainSync = () => plainAuthorization(plain.signer, JSON.stringify(kassaBody));
   const plainCallback = () => plainAuthorization(plain.signer, JSON.stringify(kassaBody), true);
-  const kassaSign = () =>
+  const kassaSign = (signer: BenchContext["kassa"]["signer"]) => () =>
     signRequest(
-      kassa.signer,
+      signer,
       { method: "POST", canonicalUrl: PREPAY_PATH, body: JSON.stringify(kassaBody) },
       Date.now(),
     );
@@ -75,7 +75,12 @@ export function signCases(context: BenchContext): BenchCase[] {
     role: BenchCase["role"],
     run: () => unknown,
     body: string,
-    options: { mode: "sync" | "async"; inFlight?: number; baselineId?: string },
+    options: {
+      mode: "sync" | "async";
+      inFlight?: number;
+      baselineId?: string;
+      alsoAgainst?: readonly string[];
+    },
   ): BenchCase => ({
     id,
     operation: OPERATION,
@@ -84,33 +89,39 @@ export function signCases(context: BenchContext): BenchCase[] {
     baselineId: options.baselineId ?? "sign.plain",
     mode: options.mode,
     ...(options.inFlight ? { inFlight: options.inFlight } : {}),
+    ...(options.alsoAgainst ? { alsoAgainst: options.alsoAgainst } : {}),
     run,
     check: checked(id, run, body),
   });
+  const plainCallback1 = "sign.plain-callback";
   const plainX8 = "sign.plain-callback-x8";
   return [
     row("sign.plain", "plain node:crypto (sync crypto.sign, KeyObject)", "plain", plainSync, kassaJson, {
       mode: "sync",
     }),
     row(
-      "sign.plain-callback",
+      "sign.kassa-inline",
+      'Kassa signRequest, signing: "inline" (sync crypto.sign), 1 in flight',
+      "kassa",
+      kassaSign(kassa.inlineSigner),
+      kassaJson,
+      { mode: "async" },
+    ),
+    row(
+      plainCallback1,
       "plain node:crypto, callback crypto.sign (thread pool), 1 in flight",
-      "info",
+      "plain",
       plainCallback,
       kassaJson,
-      {
-        mode: "async",
-      },
+      { mode: "async" },
     ),
     row(
       "sign.kassa",
-      "Kassa signRequest (callback crypto.sign), 1 in flight",
+      'Kassa signRequest, signing: "thread-pool" (default), 1 in flight',
       "kassa",
-      kassaSign,
+      kassaSign(kassa.signer),
       kassaJson,
-      {
-        mode: "async",
-      },
+      { mode: "async", baselineId: plainCallback1, alsoAgainst: ["sign.plain"] },
     ),
     row(
       "sign.node-v3",
@@ -118,9 +129,7 @@ export function signCases(context: BenchContext): BenchCase[] {
       "peer",
       nodeV3(context.nodeV3),
       nodeV3Json,
-      {
-        mode: "sync",
-      },
+      { mode: "sync" },
     ),
     row(
       "sign.node-v3-keyobject",
@@ -128,9 +137,7 @@ export function signCases(context: BenchContext): BenchCase[] {
       "info",
       nodeV3(context.nodeV3WithKeyObject),
       nodeV3Json,
-      {
-        mode: "sync",
-      },
+      { mode: "sync" },
     ),
     row(
       "sign.axios",
@@ -138,26 +145,23 @@ export function signCases(context: BenchContext): BenchCase[] {
       "peer",
       axiosSign,
       kassaJson,
-      {
-        mode: "sync",
-      },
+      { mode: "sync" },
     ),
     row(
       plainX8,
       "plain node:crypto, callback crypto.sign, 8 in flight (2 cores)",
-      "info",
+      "plain",
       plainCallback,
       kassaJson,
-      {
-        mode: "async",
-        inFlight: 8,
-        baselineId: plainX8,
-      },
+      { mode: "async", inFlight: 8 },
     ),
-    row("sign.kassa-x8", "Kassa signRequest, 8 in flight (2 cores)", "info", kassaSign, kassaJson, {
-      mode: "async",
-      inFlight: 8,
-      baselineId: plainX8,
-    }),
+    row(
+      "sign.kassa-x8",
+      'Kassa signRequest, signing: "thread-pool" (default), 8 in flight (2 cores)',
+      "kassa",
+      kassaSign(kassa.signer),
+      kassaJson,
+      { mode: "async", inFlight: 8, baselineId: plainX8 },
+    ),
   ];
 }

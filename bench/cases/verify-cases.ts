@@ -1,5 +1,5 @@
 import { verify } from "node:crypto";
-import { verifySignedMessage } from "@kassa/wechatpay";
+import { verifySignedMessage, verifySignedMessageSync } from "@kassa/wechatpay";
 import { Decorator, Formatter, Rsa } from "wechatpay-axios-plugin";
 import { expect, refuses } from "../lib/by-hand.ts";
 import type { BenchCase, BenchContext } from "../lib/context.ts";
@@ -75,11 +75,20 @@ export function verifyCases(context: BenchContext): BenchCase[] {
     },
     {
       suffix: "kassa",
-      implementation: "Kassa verifySignedMessage (fetch Headers, Buffer body, all checks)",
+      implementation: "Kassa verifySignedMessage (fetch Headers, Buffer body, all checks; a promise)",
       role: "kassa",
       mode: "async",
       verify: (m) =>
         verifySignedMessage(m.fetchHeaders, m.bodyBytes, kassa.client.keyring, { now: Date.now() }),
+      accepted: resolved,
+    },
+    {
+      suffix: "kassa-sync",
+      implementation: "Kassa verifySignedMessageSync (the same checks, synchronous: keys at hand)",
+      role: "kassa",
+      mode: "sync",
+      verify: (m) =>
+        verifySignedMessageSync(m.fetchHeaders, m.bodyBytes, kassa.client.keyring, { now: Date.now() }),
       accepted: resolved,
     },
     { suffix: "node-v3", ...nodeV3Row },
@@ -103,10 +112,19 @@ export function verifyCases(context: BenchContext): BenchCase[] {
     },
     {
       suffix: "kassa",
-      implementation: "Kassa verifySignedMessage (Node headers, raw body, all checks)",
+      implementation: "Kassa verifySignedMessage (Node headers, raw body, all checks; a promise)",
       role: "kassa",
       mode: "async",
       verify: (m) => verifySignedMessage(m.nodeHeaders, m.body, kassa.client.keyring, { now: Date.now() }),
+      accepted: resolved,
+    },
+    {
+      suffix: "kassa-sync",
+      implementation: "Kassa verifySignedMessageSync (the same checks, synchronous: keys at hand)",
+      role: "kassa",
+      mode: "sync",
+      verify: (m) =>
+        verifySignedMessageSync(m.nodeHeaders, m.body, kassa.client.keyring, { now: Date.now() }),
       accepted: resolved,
     },
     { suffix: "node-v3", ...nodeV3Row },

@@ -26,17 +26,28 @@ export interface BenchCase extends TimedCase {
   operation: string;
   implementation: string;
   role: "plain" | "kassa" | "peer" | "info";
-  /** The id of the plain row this one's ratio is against. */
+  /** The id of the plain row this one's ratio is against: plain in the same form. */
   baselineId: string;
+  /**
+   * Further plain rows a Kassa row is held to, reported beside it in the goal: the
+   * thread-pool default at 1 in flight against plain synchronous crypto.sign, so the
+   * cost of the hop to the pool is shown, never hidden behind the same-form ratio.
+   */
+  alsoAgainst?: readonly string[];
   /** Runs the operation outside the timed loop and checks what it produced; throws if wrong. */
   check: () => Promise<void>;
 }
 
 export interface KassaSetup {
-  /** Built from the PEM files, as a deployment's config would give them. */
+  /** Built from the PEM files, as a deployment's config would give them; the default
+   * `signing: "thread-pool"` (design.md convention 14). */
   client: WechatPayClient;
+  /** The same client with `signing: "inline"` (synchronous crypto.sign). */
+  inlineClient: WechatPayClient;
   /** The signer the client signs with, built the way `resolveClientConfig` builds it. */
   signer: MerchantSigner;
+  /** The same signer, signing inline. */
+  inlineSigner: MerchantSigner;
   apiV3Key: ApiV3Key;
 }
 
@@ -71,7 +82,7 @@ export async function makeContext(): Promise<BenchContext> {
     // What fetchTransport returns: a fresh Headers and the raw body bytes.
     return { status: 200, headers: new Headers(answer.headers), body: answer.bodyBytes };
   };
-  const client = createWechatPayClient({
+  const clientOptions = {
     mchid: world.mchid,
     appid: world.appid,
     merchantSerialNo: world.merchant.serial,
@@ -79,7 +90,14 @@ export async function makeContext(): Promise<BenchContext> {
     apiV3Key: world.apiV3Key,
     wechatPayPublicKey: { id: world.publicKeyId, key: readFileSync(world.files.platformPublicKey, "utf8") },
     transport,
-  });
+  };
+  const client = createWechatPayClient(clientOptions);
+  const inlineClient = createWechatPayClient({ ...clientOptions, signing: "inline" });
+  const signer: MerchantSigner = {
+    mchid: world.mchid,
+    serialNo: world.merchant.serial,
+    privateKey: loadPrivateKey(merchantKeyPem),
+  };
   return {
     world,
     fixtures,
@@ -92,11 +110,9 @@ export async function makeContext(): Promise<BenchContext> {
     },
     kassa: {
       client,
-      signer: {
-        mchid: world.mchid,
-        serialNo: world.merchant.serial,
-        privateKey: loadPrivateKey(merchantKeyPem),
-      },
+      inlineClient,
+      signer,
+      inlineSigner: { ...signer, signing: "inline" },
       apiV3Key: parseApiV3Key(world.apiV3Key),
     },
     nodeV3: makeNodeV3(world, server, "README PEM Buffer"),

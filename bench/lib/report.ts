@@ -20,6 +20,8 @@ export interface ResultRow {
   /** Per round: cores other processes kept busy during this row's time box (null off Linux). */
   otherCores: (number | null)[];
   vsPlain: Ratio;
+  /** Kassa rows: the further plain rows it is held to (`BenchCase.alsoAgainst`). */
+  alsoVs: Ratio[];
   bestPeerId: string | undefined;
   vsBestPeer: Ratio | undefined;
 }
@@ -67,6 +69,7 @@ export function buildRows(cases: readonly BenchCase[], samples: Map<string, Samp
       cpuMicrosPerOp: median(samples.get(c.id)!.map((sample) => sample.cpuMicrosPerOp)),
       otherCores: samples.get(c.id)!.map((sample) => sample.otherCores),
       vsPlain: ratio(c.id, c.baselineId),
+      alsoVs: (c.alsoAgainst ?? []).map((id) => ratio(c.id, id)),
       bestPeerId,
       vsBestPeer: bestPeerId ? ratio(c.id, bestPeerId) : undefined,
     };
@@ -80,7 +83,12 @@ export function markdownTable(rows: readonly ResultRow[]): string {
   ];
   for (const row of rows) {
     const { median: mid, min, max } = row.opsPerSecond;
-    const plainNote = row.vsPlain.baselineId.endsWith("-x8") ? " (vs plain x8)" : "";
+    // Which plain row, when it is not the operation's first (synchronous) one.
+    const mainPlain = rows.find((other) => other.operation === row.operation && other.role === "plain");
+    const plainNote =
+      row.vsPlain.baselineId === mainPlain?.id || row.vsPlain.baselineId === row.id
+        ? ""
+        : ` vs ${row.vsPlain.baselineId.split(".").pop()}`;
     lines.push(
       `| ${row.operation} | ${row.role === "kassa" ? `**${row.implementation}**` : row.implementation} | ` +
         `${fmt(mid)} [${fmt(min)}–${fmt(max)}] | ${fmtRatio(row.vsPlain)}${plainNote} | ` +
@@ -90,21 +98,58 @@ export function markdownTable(rows: readonly ResultRow[]): string {
   return lines.join("\n");
 }
 
-/** The issue's goal: every Kassa operation >= 0.9x plain node:crypto and faster than both peers. */
+/**
+ * The issue's goal: every Kassa operation >= 0.9x plain node:crypto and faster than both
+ * peers. Each Kassa row is held to plain in its own form (sync, callback, 8 in flight) and
+ * to every row in `alsoAgainst`; a row MEETS the goal only if it passes all of them, on
+ * the median ratios. When a deciding ratio's per-round spread lies on both sides of its
+ * threshold, the verdict says "within noise": another run may well decide otherwise.
+ */
 export function goalLines(rows: readonly ResultRow[]): string[] {
   return rows
     .filter((row) => row.role === "kassa")
     .map((row) => {
-      const plainOk = row.vsPlain.median >= 0.9;
-      const peerOk = row.vsBestPeer === undefined || row.vsBestPeer.median > 1;
-      const verdict = plainOk && peerOk ? "MEETS" : "MISSES";
-      return (
-        `- ${verdict} ${row.operation}: ${row.vsPlain.median.toFixed(2)}x plain` +
-        ` (rounds ${row.vsPlain.perRoundMin.toFixed(2)}–${row.vsPlain.perRoundMax.toFixed(2)})` +
-        `${plainOk ? "" : " < 0.9"}, ${row.vsBestPeer ? `${row.vsBestPeer.median.toFixed(2)}x best peer (${row.bestPeerId})` : "no peer"}` +
-        `${peerOk ? "" : " <= 1"}`
-      );
+      const checks = [
+        ...[row.vsPlain, ...row.alsoVs].map((ratio) => judge(ratio, 0.9, "atLeast")),
+        ...(row.vsBestPeer ? [judge(row.vsBestPeer, 1, "above")] : []),
+      ];
+      const meets = checks.every((check) => check.ok);
+      // Met: any check whose rounds straddle its threshold could flip it. Missed: only if
+      // every failed check straddles (one clear failure is a clear miss).
+      const failed = checks.filter((check) => !check.ok);
+      const noisy = meets
+        ? checks.some((check) => check.straddles)
+        : failed.every((check) => check.straddles);
+      const verdict = `${meets ? "MEETS" : "MISSES"}${noisy ? " (within noise)" : ""}`;
+      const text = (check: Judged, label: string) =>
+        `${check.ratio.median.toFixed(2)}x ${label} (rounds ${check.ratio.perRoundMin.toFixed(2)}–` +
+        `${check.ratio.perRoundMax.toFixed(2)})${check.ok ? "" : check.threshold === 1 ? " <= 1" : " < 0.9"}`;
+      const plainText = checks
+        .filter((check) => check.threshold !== 1)
+        .map((check) => text(check, check.ratio.baselineId))
+        .join(", ");
+      const peerCheck = checks.find((check) => check.threshold === 1);
+      const peerText = peerCheck ? text(peerCheck, `best peer ${row.bestPeerId}`) : "no peer";
+      return `- ${verdict} ${row.operation}, ${row.implementation}: ${plainText}; ${peerText}`;
     });
+}
+
+interface Judged {
+  ratio: Ratio;
+  threshold: number;
+  ok: boolean;
+  /** Some rounds pass the threshold and some fail it. */
+  straddles: boolean;
+}
+
+function judge(ratio: Ratio, threshold: number, rule: "atLeast" | "above"): Judged {
+  const passes = (value: number) => (rule === "atLeast" ? value >= threshold : value > threshold);
+  return {
+    ratio,
+    threshold,
+    ok: passes(ratio.median),
+    straddles: passes(ratio.perRoundMin) !== passes(ratio.perRoundMax),
+  };
 }
 
 function fmt(value: number): string {

@@ -67,29 +67,15 @@ export function encryptAeadAes256Gcm(
  * against them.
  */
 export function gcmDecrypt(key: Buffer, input: AeadInput & { ciphertext: string }): Buffer {
-  const diagnostics = {
-    nonceLength: input.nonce.length,
-    associatedData: input.associatedData.slice(0, 32),
-    ciphertextBase64Length: input.ciphertext.length,
-  };
-  if (Buffer.byteLength(input.nonce, "utf8") !== NONCE_LENGTH) {
-    throw new WechatPayError(
-      "NOTIFY_DECRYPTION_FAILED",
-      `the nonce must be 12 bytes, got ${Buffer.byteLength(input.nonce, "utf8")}`,
-      { diagnostics },
-    );
+  const nonceBytes = Buffer.byteLength(input.nonce, "utf8");
+  if (nonceBytes !== NONCE_LENGTH) {
+    throw decryptionFailed(`the nonce must be 12 bytes, got ${nonceBytes}`, input);
   }
   // Strict Base64 (§4.2): Node's decoder would skip stray characters and still authenticate.
   const raw = decodeBase64Strict(input.ciphertext);
-  if (!raw) {
-    throw new WechatPayError("NOTIFY_DECRYPTION_FAILED", "the ciphertext is not standard Base64", {
-      diagnostics,
-    });
-  }
+  if (!raw) throw decryptionFailed("the ciphertext is not standard Base64", input);
   if (raw.length < TAG_LENGTH) {
-    throw new WechatPayError("NOTIFY_DECRYPTION_FAILED", "the ciphertext is shorter than its 16-byte tag", {
-      diagnostics,
-    });
+    throw decryptionFailed("the ciphertext is shorter than its 16-byte tag", input);
   }
   try {
     const decipher = createDecipheriv(
@@ -100,14 +86,33 @@ export function gcmDecrypt(key: Buffer, input: AeadInput & { ciphertext: string 
     );
     decipher.setAAD(Buffer.from(input.associatedData, "utf8"));
     decipher.setAuthTag(raw.subarray(raw.length - TAG_LENGTH));
+    const plaintext = decipher.update(raw.subarray(0, raw.length - TAG_LENGTH));
     // final() is what checks the tag: an SDK that skips it accepts tampered data
-    // (reference/perf-baselines.md §3, finding 2).
-    return Buffer.concat([decipher.update(raw.subarray(0, raw.length - TAG_LENGTH)), decipher.final()]);
+    // (reference/perf-baselines.md §3, finding 2). GCM is a stream mode, so final()
+    // returns no bytes and the plaintext needs no second copy.
+    const rest = decipher.final();
+    return rest.length === 0 ? plaintext : Buffer.concat([plaintext, rest]);
   } catch (error) {
-    throw new WechatPayError(
-      "NOTIFY_DECRYPTION_FAILED",
-      "the tag did not authenticate: wrong APIv3 key or tampered data",
-      { cause: error, diagnostics: { ...diagnostics, ciphertextBytes: raw.length } },
-    );
+    throw decryptionFailed("the tag did not authenticate: wrong APIv3 key or tampered data", input, {
+      cause: error,
+      ciphertextBytes: raw.length,
+    });
   }
+}
+
+/** Built only on failure: a success allocates no diagnostics. Never the key or the data. */
+function decryptionFailed(
+  detail: string,
+  input: AeadInput & { ciphertext: string },
+  extra: { cause?: unknown; ciphertextBytes?: number } = {},
+): WechatPayError {
+  return new WechatPayError("NOTIFY_DECRYPTION_FAILED", detail, {
+    ...(extra.cause === undefined ? {} : { cause: extra.cause }),
+    diagnostics: {
+      nonceLength: input.nonce.length,
+      associatedData: input.associatedData.slice(0, 32),
+      ciphertextBase64Length: input.ciphertext.length,
+      ...(extra.ciphertextBytes === undefined ? {} : { ciphertextBytes: extra.ciphertextBytes }),
+    },
+  });
 }

@@ -44,6 +44,18 @@ describe("resolveClientConfig", () => {
     expect(config.signer.serialNo).toBe(world.merchant.serial);
   });
 
+  it("signs on the thread pool by default and inline when asked (design.md convention 14)", () => {
+    expect(resolve({}).signing).toBe("thread-pool");
+    expect(resolve({}).signer.signing).toBe("thread-pool");
+    expect(resolve({ signing: "inline" }).signer.signing).toBe("inline");
+  });
+
+  it("refuses a signing mode it does not know, naming both it accepts", () => {
+    const message = configError({ signing: "sync" as never }).message;
+    expect(message).toContain('"thread-pool"');
+    expect(message).toContain('"inline"');
+  });
+
   it("disables the backup host with null", () => {
     expect(resolve({ backupBaseUrl: null }).backupBaseUrl).toBeUndefined();
   });

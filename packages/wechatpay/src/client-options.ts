@@ -2,6 +2,7 @@ import { KeyObject } from "node:crypto";
 import { type ApiV3Key, parseApiV3Key } from "./aead.ts";
 import { WechatPayError } from "./errors.ts";
 import { loadPrivateKey, loadPublicKey } from "./keys.ts";
+import type { SigningMode } from "./rsa.ts";
 import type { MerchantSigner } from "./sign.ts";
 import { fetchTransport, type HttpTransport } from "./transport.ts";
 
@@ -37,6 +38,12 @@ export interface WechatPayClientOptions {
   timeoutMs?: number;
   /** Retries after the first attempt (§5.8: "一般重试2~3次"). Default 2. */
   maxRetries?: number;
+  /**
+   * Where request signatures and paySign are computed (rsa.ts). `"thread-pool"` (default):
+   * off the event loop, on both cores, for servers. `"inline"`: on the calling thread, the
+   * lowest latency when one call is in flight (scripts, CLIs, batch jobs).
+   */
+  signing?: SigningMode;
   sleep?: (ms: number) => Promise<void>;
   /** Jitter only, not security: [0, 1). */
   random?: () => number;
@@ -58,6 +65,7 @@ export interface ResolvedClientConfig {
   clock: () => number;
   timeoutMs: number;
   maxRetries: number;
+  signing: SigningMode;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
   userAgent: string;
@@ -91,6 +99,7 @@ export function resolveClientConfig(options: WechatPayClientOptions): ResolvedCl
       mchid: options.mchid,
       serialNo: serial.toUpperCase(),
       privateKey: privateKeyOf(options.merchantPrivateKey),
+      signing: signingOf(options.signing),
     },
     apiV3Key: parseApiV3Key(options.apiV3Key),
     wechatPayPublicKey: options.wechatPayPublicKey && publicKeyOf(options.wechatPayPublicKey),
@@ -106,6 +115,7 @@ export function resolveClientConfig(options: WechatPayClientOptions): ResolvedCl
     clock: options.clock ?? Date.now,
     timeoutMs: positiveInteger(options.timeoutMs ?? 10_000, "timeoutMs"),
     maxRetries: positiveInteger(options.maxRetries ?? 2, "maxRetries", 0),
+    signing: signingOf(options.signing),
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     random: options.random ?? Math.random,
     userAgent:
@@ -153,6 +163,16 @@ function baseUrlOf(name: string, value: string, options: WechatPayClientOptions)
     throw configError(`${name} must not carry a query, fragment or credentials`);
   }
   return url;
+}
+
+function signingOf(value: SigningMode | undefined): SigningMode {
+  if (value === undefined) return "thread-pool";
+  if (value !== "thread-pool" && value !== "inline") {
+    throw configError(
+      `signing must be "thread-pool" (the default) or "inline", got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
 }
 
 function positiveInteger(value: number, name: string, min = 1): number {

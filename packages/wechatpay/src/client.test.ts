@@ -120,6 +120,17 @@ describe("client.requestPayment (§7.1)", () => {
     ).toBe(true);
   });
 
+  it("signs the same verifiable paySign when the client signs inline", async () => {
+    const inline = createWechatPayClient(
+      testClientOptions(world, "https://api.mch.weixin.qq.com", { signing: "inline" }),
+    );
+    const params = await inline.requestPayment("wx201410272009395522657a690389285100");
+    const message = `${params.appId}\n${params.timeStamp}\n${params.nonceStr}\n${params.package}\n`;
+    expect(
+      verify("sha256", Buffer.from(message), world.merchant.publicKey, Buffer.from(params.paySign, "base64")),
+    ).toBe(true);
+  });
+
   it("refuses an empty prepay_id", async () => {
     await expect(client.requestPayment("")).rejects.toMatchObject({
       code: "REQUEST_INVALID",

@@ -107,7 +107,16 @@ export function createWechatPayClient(options: WechatPayClientOptions): WechatPa
     // A simulator on loopback delivers notifications on loopback too.
     allowLoopbackNotifyUrl: config.baseUrl.protocol === "http:",
   };
-  const signing = { merchantPrivateKey: config.signer.privateKey, clock: config.clock };
+  // Built once: the prepay-with-paySign path reuses it on every call.
+  const paymentContext = {
+    ...context,
+    merchantPrivateKey: config.signer.privateKey,
+    clock: config.clock,
+    signing: config.signing,
+  };
+  const downloadsCertificates = config.platformCertificates === "download";
+  const parseWithKeyring = (headers: HeaderSource, rawBody: string | Buffer) =>
+    parseNotification(headers, rawBody, { keys: keyring, apiV3Key: config.apiV3Key, now: config.clock() });
 
   return {
     mchid: config.mchid,
@@ -117,7 +126,7 @@ export function createWechatPayClient(options: WechatPayClientOptions): WechatPa
     jsapi: {
       prepay: async (request) => (await prepayJsapi(context, request)).data,
       prepayWithRequestPayment: async (request) =>
-        (await prepayWithRequestPayment({ ...context, ...signing }, request)).data,
+        (await prepayWithRequestPayment(paymentContext, request)).data,
     },
     transactions: {
       queryById: async (id) => (await queryTransactionById(context, id)).data,
@@ -151,22 +160,21 @@ export function createWechatPayClient(options: WechatPayClientOptions): WechatPa
         ),
     },
     notifications: {
-      parse: async (headers, rawBody) => {
-        await signedRequester.ensureVerificationKeys();
-        return parseNotification(headers, rawBody, {
-          keys: keyring,
-          apiV3Key: config.apiV3Key,
-          now: config.clock(),
-        });
-      },
+      // Public-key mode has nothing to fetch: no wait before verifying.
+      parse: (headers, rawBody) =>
+        downloadsCertificates
+          ? signedRequester.ensureVerificationKeys().then(() => parseWithKeyring(headers, rawBody))
+          : parseWithKeyring(headers, rawBody),
     },
     requestPayment: async (prepayId) => {
       checkPrepayId(prepayId);
-      return buildRequestPaymentParams({
+      // `return await`: one microtask fewer than returning the promise from an async function.
+      return await buildRequestPaymentParams({
         appId: config.appid,
         prepayId,
         privateKey: config.signer.privateKey,
         now: config.clock(),
+        signing: config.signing,
       });
     },
   };

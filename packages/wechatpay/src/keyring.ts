@@ -196,7 +196,12 @@ export class WechatPayKeyring implements RefreshableVerificationKeys {
 
   /** The serial to announce in `Wechatpay-Serial` on every request (§2 "Extra request header"). */
   preferredSerial(): string | undefined {
-    return this.knownSerials().length > 0 ? this.encryptionKey().serial : undefined;
+    // Asked on every request: look for one unexpired key without listing them all.
+    const now = this.#clock();
+    for (const entry of this.#keys.values()) {
+      if (entry.expiresAt > now) return this.encryptionKey().serial;
+    }
+    return undefined;
   }
 
   #addPublicKey(id: string, key: KeyObject): void {

@@ -6,7 +6,7 @@ import {
   type RefreshableVerificationKeys,
   type SignedHeaders,
   type VerificationKeys,
-  verifySignedMessage,
+  verifySignedMessageWhenReady,
 } from "./verify.ts";
 
 /**
@@ -69,10 +69,10 @@ export async function parseNotification(
   rawBody: string | Buffer,
   options: ParseNotificationOptions,
 ): Promise<WechatPayNotification> {
-  const signed = await verifySignedMessage(headers, rawBody, options.keys, {
-    now: options.now,
-    ...(options.maxSkewSeconds === undefined ? {} : { maxSkewSeconds: options.maxSkewSeconds }),
-  });
+  // §3.2 over the raw body first; the options carry `now` and `maxSkewSeconds` as they are.
+  // A promise only when a certificate must be fetched: otherwise no suspension here.
+  const verified = verifySignedMessageWhenReady(headers, rawBody, options.keys, options);
+  const signed = verified instanceof Promise ? await verified : verified;
   const envelope = readEnvelope(rawBody);
   if (envelope.resource.algorithm !== "AEAD_AES_256_GCM") {
     throw new NotificationError("NOTIFY_ALGORITHM_UNSUPPORTED", envelope.resource.algorithm, {
@@ -93,22 +93,35 @@ export async function parseNotification(
       diagnostics: { ...diagnostics, notificationId: envelope.id },
     });
   }
-  const resource = parseJson(plaintext.toString("utf8"), `the decrypted resource of ${envelope.id}`);
+  const resource = parseJson(plaintext.toString("utf8"), "the decrypted resource", envelope.id);
   // §4.1 documents summary; a missing one must not turn into `undefined` behind a string type.
   const summary = typeof envelope.summary === "string" ? envelope.summary : "";
-  const common = { id: envelope.id, createTime: envelope.create_time, summary, signed };
-  if (envelope.event_type.startsWith("TRANSACTION.")) {
+  const eventType = envelope.event_type;
+  if (eventType.startsWith("TRANSACTION.")) {
+    const transaction = checkTransaction(resource);
     return {
-      ...common,
+      id: envelope.id,
+      createTime: envelope.create_time,
+      summary,
+      signed,
       kind: "transaction",
-      eventType: envelope.event_type,
-      resource: checkTransaction(resource),
+      eventType,
+      resource: transaction,
     };
   }
-  if (isRefundEvent(envelope.event_type)) {
-    return { ...common, kind: "refund", eventType: envelope.event_type, resource: checkRefund(resource) };
+  if (isRefundEvent(eventType)) {
+    const refund = checkRefund(resource);
+    return {
+      id: envelope.id,
+      createTime: envelope.create_time,
+      summary,
+      signed,
+      kind: "refund",
+      eventType,
+      resource: refund,
+    };
   }
-  throw shapeError(`event_type ${envelope.event_type} is neither a payment nor a refund event`, envelope.id);
+  throw shapeError(`event_type ${eventType} is neither a payment nor a refund event`, envelope.id);
 }
 
 function isRefundEvent(eventType: string): eventType is RefundNotification["eventType"] {
@@ -188,14 +201,17 @@ function isFen(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
-function parseJson(text: string, what: string): Record<string, unknown> {
+/** `what` and the notification id are joined into the message only when the check fails. */
+function parseJson(text: string, what: string, notificationId?: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw shapeError(`${what} is not JSON`);
+    throw shapeError(`${what}${notificationId ? ` of ${notificationId}` : ""} is not JSON`);
   }
-  if (!isRecord(value)) throw shapeError(`${what} is not a JSON object`);
+  if (!isRecord(value)) {
+    throw shapeError(`${what}${notificationId ? ` of ${notificationId}` : ""} is not a JSON object`);
+  }
   return value;
 }
 

@@ -1,6 +1,6 @@
 import type { KeyObject } from "node:crypto";
 import { createNonce } from "./nonce.ts";
-import { signSha256WithRsa, verifySha256WithRsa } from "./rsa.ts";
+import { type SigningMode, signSha256WithRsa, verifySha256WithRsa } from "./rsa.ts";
 
 /**
  * The object the mini program passes to `wx.requestPayment` (reference §7.1), plus
@@ -35,6 +35,8 @@ export interface RequestPaymentInput {
   /** Epoch milliseconds. */
   now: number;
   nonceStr?: string;
+  /** Where the RSA signature is computed (rsa.ts); default `thread-pool`. */
+  signing?: SigningMode;
 }
 
 export async function buildRequestPaymentParams(input: RequestPaymentInput): Promise<RequestPaymentParams> {
@@ -44,6 +46,7 @@ export async function buildRequestPaymentParams(input: RequestPaymentInput): Pro
   const paySign = await signSha256WithRsa(
     buildPaySignMessage(input.appId, timeStamp, nonceStr, packageValue),
     input.privateKey,
+    input.signing,
   );
   return { appId: input.appId, timeStamp, nonceStr, package: packageValue, signType: "RSA", paySign };
 }

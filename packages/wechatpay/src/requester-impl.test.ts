@@ -13,6 +13,7 @@ import {
   type TestWorld,
   testClientOptions,
 } from "./testing/local-wechatpay.ts";
+import type { HttpTransport } from "./transport.ts";
 import type { JsapiPrepayRequest } from "./types.ts";
 
 let world: TestWorld;
@@ -145,6 +146,51 @@ describe("the merchant signature (§2), checked by the server by hand", () => {
     expect(primary.requests[0]?.authorization).toMatchObject({
       valid: false,
       problem: "signature does not verify",
+    });
+  });
+});
+
+describe("signing inline (the `signing` option)", () => {
+  it("sends a request the server verifies by hand, as the thread-pool default does", async () => {
+    primary.handler = () => signedReply(world, 200, transactionBody);
+    const client = clientOn(primary.baseUrl, { signing: "inline" });
+    await expect(client.transactions.queryByOutTradeNo("ord_req_0001")).resolves.toMatchObject({
+      trade_state: "NOTPAY",
+    });
+    expect(primary.requests[0]?.authorization.valid).toBe(true);
+  });
+});
+
+describe("the per-attempt timeout", () => {
+  const answered: HttpTransport = async () => {
+    const reply = signedReply(world, 200, transactionBody);
+    return { status: 200, headers: new Headers(reply.headers), body: Buffer.from(transactionBody) };
+  };
+
+  it("is cleared once the answer has been read: the signal never aborts after the call", async () => {
+    const signals: AbortSignal[] = [];
+    const transport: HttpTransport = (request) => {
+      signals.push(request.signal);
+      return answered(request);
+    };
+    const client = clientOn("https://api.mch.weixin.qq.com", { transport, timeoutMs: 20 });
+    await client.transactions.queryByOutTradeNo("ord_req_0001");
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(signals).toHaveLength(1);
+    expect(signals[0]?.aborted).toBe(false);
+  });
+
+  it("aborts a transport that has not answered after timeoutMs, as a TimeoutError", async () => {
+    const transport: HttpTransport = (request) =>
+      new Promise((_, reject) => {
+        request.signal.addEventListener("abort", () => reject(request.signal.reason));
+      });
+    const error = await clientOn("https://api.mch.weixin.qq.com", { transport, timeoutMs: 20, maxRetries: 0 })
+      .transactions.queryByOutTradeNo("ord_req_0001")
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: "TIMEOUT",
+      diagnostics: { failure: "timeout", abort: "TimeoutError" },
     });
   });
 });

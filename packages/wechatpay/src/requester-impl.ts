@@ -6,7 +6,7 @@ import { sendWithRetries } from "./send-with-retries.ts";
 import { signRequest } from "./sign.ts";
 import { type HttpResponse, toNetworkError } from "./transport.ts";
 import { buildQueryString } from "./url.ts";
-import { verifySignedMessage } from "./verify.ts";
+import { verifySignedMessageWhenReady } from "./verify.ts";
 
 /** One exchange as the attempt loop sees it; `pathAndQuery` is relative to the base URL. */
 interface Exchange {
@@ -38,7 +38,8 @@ export class SignedRequester implements ApiRequester {
   }
 
   async call<T>(call: ApiCall): Promise<ApiResult<T>> {
-    await this.ensureVerificationKeys();
+    // Public-key mode has nothing to fetch: no wait at all.
+    if (this.#downloadsCertificates) await this.ensureVerificationKeys();
     const response = await this.#exchange(toExchange(call, true));
     const requestId = response.headers.get("request-id") ?? undefined;
     // §1: 204 means success without a body (close, §5.3).
@@ -110,37 +111,52 @@ export class SignedRequester implements ApiRequester {
       attempt: async (host) => {
         const base = host === "backup" && config.backupBaseUrl ? config.backupBaseUrl : config.baseUrl;
         const url = new URL(basePath(base) + exchange.pathAndQuery, base.origin);
-        const headers = await this.#headers(exchange, `${url.pathname}${url.search}`);
-        const signal = AbortSignal.timeout(config.timeoutMs);
+        // §2: signed over the path and query exactly as they go out, and the exact body.
+        const authorization = await signRequest(
+          config.signer,
+          {
+            method: exchange.method,
+            canonicalUrl: `${url.pathname}${url.search}`,
+            body: exchange.body ?? "",
+          },
+          config.clock(),
+        );
+        // One timer per attempt, cleared as soon as the answer has been read (the transport
+        // reads the body before it resolves): nothing is left ticking for timeoutMs after a
+        // call, and no AbortSignal.timeout() (a weakly held timer per call) is made.
+        const controller = new AbortController();
+        const timer = setTimeout(abortForTimeout, config.timeoutMs, controller);
+        timer.unref();
         let response: HttpResponse;
         try {
           response = await config.transport({
             method: exchange.method,
             url: url.href,
-            headers,
-            signal,
+            headers: this.#headers(exchange, authorization),
+            signal: controller.signal,
             ...(exchange.body === undefined ? {} : { body: exchange.body }),
           });
         } catch (error) {
-          throw toNetworkError(error, signal, url.host);
+          throw toNetworkError(error, controller.signal, url.host);
+        } finally {
+          clearTimeout(timer);
         }
         if (exchange.verify && response.status >= 200 && response.status < 300) {
           // §3.2: over the raw bytes, before anything parses them; 204's empty body included.
-          await verifySignedMessage(response.headers, response.body, this.#keyring, { now: config.clock() });
+          // A promise only when an unknown serial sends the keyring to download (§3.4).
+          const verified = verifySignedMessageWhenReady(response.headers, response.body, this.#keyring, {
+            now: config.clock(),
+          });
+          if (verified instanceof Promise) await verified;
         }
         return response;
       },
     });
   }
 
-  async #headers(exchange: Exchange, canonicalUrl: string): Promise<Record<string, string>> {
+  #headers(exchange: Exchange, authorization: string): Record<string, string> {
     const headers: Record<string, string> = {
-      // §2: signed over the path and query exactly as they go out, and the exact body.
-      Authorization: await signRequest(
-        this.#config.signer,
-        { method: exchange.method, canonicalUrl, body: exchange.body ?? "" },
-        this.#config.clock(),
-      ),
+      Authorization: authorization,
       Accept: exchange.accept,
       "User-Agent": this.#config.userAgent,
     };
@@ -170,6 +186,11 @@ export class SignedRequester implements ApiRequester {
       { diagnostics: { operation, downloadHost: safeHost(downloadUrl) } },
     );
   }
+}
+
+/** What AbortSignal.timeout() would abort with, so a timeout reads the same everywhere. */
+function abortForTimeout(controller: AbortController): void {
+  controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError"));
 }
 
 function toExchange(call: ApiCall, verify: boolean): Exchange {

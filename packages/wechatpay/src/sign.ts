@@ -1,6 +1,6 @@
 import type { KeyObject } from "node:crypto";
 import { createNonce } from "./nonce.ts";
-import { signSha256WithRsa } from "./rsa.ts";
+import { type SigningMode, signSha256WithRsa } from "./rsa.ts";
 
 /** The only signature scheme this client speaks (§2 "Header"; SM2 is out of scope). */
 export const AUTHORIZATION_SCHEME = "WECHATPAY2-SHA256-RSA2048";
@@ -11,6 +11,8 @@ export interface MerchantSigner {
   /** Merchant API certificate serial, 40 upper-case hex characters. */
   serialNo: string;
   privateKey: KeyObject;
+  /** Where the RSA signature is computed (rsa.ts); default `thread-pool`. */
+  signing?: SigningMode;
 }
 
 export interface SignableRequest {
@@ -87,6 +89,7 @@ export async function signRequest(
   const signature = await signSha256WithRsa(
     buildRequestMessage(request, timestamp, nonce),
     signer.privateKey,
+    signer.signing,
   );
   return formatAuthorization({ mchid: signer.mchid, serialNo: signer.serialNo, nonce, timestamp, signature });
 }

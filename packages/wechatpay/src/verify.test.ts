@@ -198,6 +198,29 @@ describe("serial and probe (§3.4, §3.5)", () => {
     expect(error.diagnostics.knownSerials).toEqual(expect.arrayContaining([platform.serial, other.serial]));
   });
 
+  it("lists the known serials for diagnostics only when a check fails, never on a success", async () => {
+    const platformKey = loadPublicKey(platform.certificatePem);
+    let listed = 0;
+    const counting: RefreshableVerificationKeys = {
+      find: () => platformKey,
+      knownSerials: () => {
+        listed += 1;
+        return [platform.serial];
+      },
+      resolve: async () => platformKey,
+    };
+    const headers = await signedHeaders("{}");
+    verifySignedMessageSync(headers, "{}", counting, { now: NOW });
+    await verifySignedMessage(headers, "{}", counting, { now: NOW });
+    expect(listed).toBe(0);
+    const error = failureOf(() => verifySignedMessageSync(headers, "{ }", counting, { now: NOW }));
+    expect(error).toMatchObject({
+      code: "VERIFY_SIGNATURE_INVALID",
+      diagnostics: { knownSerials: [platform.serial] },
+    });
+    expect(listed).toBe(1);
+  });
+
   it("matches a certificate serial sent in lower case", async () => {
     const headers = await signedHeaders("{}");
     expect(() =>

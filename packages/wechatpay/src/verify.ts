@@ -1,7 +1,7 @@
 import type { KeyObject } from "node:crypto";
 import { VerificationError } from "./errors.ts";
 import { type HeaderSource, readHeader } from "./headers.ts";
-import { verifySha256WithRsa } from "./rsa.ts";
+import { verifySha256WithRsaParts } from "./rsa.ts";
 
 /**
  * Verification of WeChat Pay responses and notifications (reference §3), in the order of
@@ -144,29 +144,57 @@ export function checkSignature(
   key: KeyObject,
   context: SignatureCheckContext = {},
 ): void {
-  const message = buildVerificationMessage(signed.timestamp, signed.nonce, body);
-  if (verifySha256WithRsa(message, signed.signature, key)) return;
+  if (!signatureMatches(signed, body, key)) {
+    throw signatureInvalid(signed, body, context.knownSerials ?? [], context.skewSeconds);
+  }
+}
+
+/**
+ * §3.2 over `timestamp\nnonce\nbody\n`, fed to the hash in three pieces: the raw body
+ * (often the largest part) is never copied into a joined message; a Buffer is hashed where
+ * it lies, a string is encoded straight into the hash.
+ */
+function signatureMatches(signed: SignedHeaders, body: string | Buffer, key: KeyObject): boolean {
+  return verifySha256WithRsaParts(
+    [`${signed.timestamp}\n${signed.nonce}\n`, body, "\n"],
+    signed.signature,
+    key,
+  );
+}
+
+/** Built only once a check has failed: a success pays for no diagnostics. */
+function signatureInvalid(
+  signed: SignedHeaders,
+  body: string | Buffer,
+  knownSerials: readonly string[],
+  skewSeconds: number | undefined,
+): VerificationError {
   const bodyBytes = typeof body === "string" ? Buffer.byteLength(body) : body.length;
-  throw new VerificationError(
+  return new VerificationError(
     "VERIFY_SIGNATURE_INVALID",
     `with the key ${clip(signed.serial)}: was the raw body re-serialised or consumed before verification?`,
     {
       diagnostics: {
         serial: clip(signed.serial),
-        knownSerials: context.knownSerials ?? [],
+        knownSerials,
         timestamp: clip(signed.timestamp, 20),
-        skewSeconds: context.skewSeconds ?? null,
+        skewSeconds: skewSeconds ?? null,
         // The layout of what was verified, so a person can see a consumed or re-serialised
         // body (§3.2, the top support issue) without the body itself reaching a log.
         signedMessageLayout: `timestamp(${signed.timestamp.length})\\n nonce(${signed.nonce.length})\\n body(${bodyBytes} bytes)\\n`,
-        signedMessageBytes: typeof message === "string" ? Buffer.byteLength(message) : message.length,
+        signedMessageBytes:
+          Buffer.byteLength(signed.timestamp) + Buffer.byteLength(signed.nonce) + bodyBytes + 3,
         signatureBase64Length: signed.signature.length,
       },
     },
   );
 }
 
-/** Verify synchronously with the keys at hand: an unknown serial fails at once. */
+/**
+ * Verify synchronously with the keys at hand: an unknown serial fails at once. On the
+ * success path nothing is built for diagnostics (the known serials are listed only when
+ * a check fails).
+ */
 export function verifySignedMessageSync(
   headers: HeaderSource,
   body: string | Buffer,
@@ -176,9 +204,7 @@ export function verifySignedMessageSync(
   const signed = readSignedHeaders(headers);
   const skewSeconds = checkSignedHeaders(signed, options);
   checkNotProbe(signed);
-  const key = keyOrFail(signed, keys.find(signed.serial), keys, skewSeconds);
-  checkSignature(signed, body, key, { knownSerials: keys.knownSerials(), skewSeconds });
-  return signed;
+  return checkedWith(signed, body, keys.find(signed.serial), keys, skewSeconds);
 }
 
 /** Verify, letting a certificate keyring refresh once for a serial it does not know (§3.4). */
@@ -188,27 +214,53 @@ export async function verifySignedMessage(
   keys: VerificationKeys | RefreshableVerificationKeys,
   options: VerifyOptions,
 ): Promise<SignedHeaders> {
+  return verifySignedMessageWhenReady(headers, body, keys, options);
+}
+
+/**
+ * verifySignedMessage without a promise where none is needed: the verified headers at
+ * once when the key is held (every call but the first after a rotation), a promise only
+ * when a certificate keyring must fetch an unknown serial first (§3.4). Callers on hot
+ * paths (the requester, notifications) test for a promise and await only then, which
+ * saves a suspension per verification. Throws synchronously on the first path.
+ */
+export function verifySignedMessageWhenReady(
+  headers: HeaderSource,
+  body: string | Buffer,
+  keys: VerificationKeys | RefreshableVerificationKeys,
+  options: VerifyOptions,
+): SignedHeaders | Promise<SignedHeaders> {
   const signed = readSignedHeaders(headers);
   const skewSeconds = checkSignedHeaders(signed, options);
   checkNotProbe(signed);
-  let key = keys.find(signed.serial);
-  if (!key && "resolve" in keys) key = await keys.resolve(signed.serial);
-  checkSignature(signed, body, keyOrFail(signed, key, keys, skewSeconds), {
-    knownSerials: keys.knownSerials(),
-    skewSeconds,
-  });
-  return signed;
+  const key = keys.find(signed.serial);
+  if (key || !("resolve" in keys)) return checkedWith(signed, body, key, keys, skewSeconds);
+  return keys
+    .resolve(signed.serial)
+    .then((resolved) => checkedWith(signed, body, resolved, keys, skewSeconds));
 }
 
-function keyOrFail(
+function checkedWith(
   signed: SignedHeaders,
+  body: string | Buffer,
   key: KeyObject | undefined,
   keys: VerificationKeys,
   skewSeconds: number,
-): KeyObject {
-  if (key) return key;
+): SignedHeaders {
+  if (!key) throw serialUnknown(signed, keys, skewSeconds);
+  if (!signatureMatches(signed, body, key)) {
+    throw signatureInvalid(signed, body, keys.knownSerials(), skewSeconds);
+  }
+  return signed;
+}
+
+function serialUnknown(
+  signed: SignedHeaders,
+  keys: VerificationKeys,
+  skewSeconds: number,
+): VerificationError {
   const serial = clip(signed.serial);
-  throw new VerificationError(
+  return new VerificationError(
     "VERIFY_SERIAL_UNKNOWN",
     `${serial}: configure the WeChat Pay public key of this PUB_KEY_ID, or refresh the platform certificates`,
     { diagnostics: { serial, knownSerials: keys.knownSerials(), skewSeconds } },

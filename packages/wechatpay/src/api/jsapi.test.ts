@@ -46,6 +46,16 @@ describe("jsapi.prepay (§5.1)", () => {
     expect(JSON.parse(request?.body ?? "")).toEqual({ ...order, appid: world.appid, mchid: world.mchid });
   });
 
+  it("sends the client's own appid and mchid even when the order names others (§7.1)", async () => {
+    server.handler = () => signedReply(world, 200, '{"prepay_id":"wx1"}');
+    const foreign = { ...order, appid: "wx0000000000000000", mchid: "1000000000" } as JsapiPrepayRequest;
+    await client.jsapi.prepay(foreign);
+    expect(JSON.parse(server.requests[0]?.body ?? "")).toMatchObject({
+      appid: world.appid,
+      mchid: world.mchid,
+    });
+  });
+
   it("sends Accept and Content-Type JSON, a meaningful User-Agent and Wechatpay-Serial (§1, §2)", async () => {
     server.handler = () => signedReply(world, 200, '{"prepay_id":"wx1"}');
     await client.jsapi.prepay(order);
