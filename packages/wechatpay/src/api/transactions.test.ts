@@ -1,27 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createWechatPayClient, type WechatPayClient } from "../client.ts";
-import {
-  errorReply,
-  LocalWechatPay,
-  makeWorld,
-  signedReply,
-  type TestWorld,
-  testClientOptions,
-} from "../testing/local-wechatpay.ts";
+import { describe, expect, it } from "vitest";
+import { errorReply, signedReply, useLocalWechatPay } from "../testing/local-wechatpay.ts";
 
-let world: TestWorld;
-let server: LocalWechatPay;
-let client: WechatPayClient;
-
-beforeAll(async () => {
-  world = await makeWorld();
-  server = await LocalWechatPay.start(world);
-  client = createWechatPayClient(testClientOptions(world, server.baseUrl));
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.requests.length = 0;
-});
+const local = useLocalWechatPay();
 
 const transaction = (overrides: Record<string, unknown> = {}) =>
   JSON.stringify({
@@ -39,60 +19,60 @@ const transaction = (overrides: Record<string, unknown> = {}) =>
 
 describe("transactions.queryByOutTradeNo (§5.2)", () => {
   it("GETs /out-trade-no/{out_trade_no}?mchid= signed with the empty body's newline", async () => {
-    server.handler = () => signedReply(world, 200, transaction());
-    const result = await client.transactions.queryByOutTradeNo("ord_tx_0001");
+    local.server.handler = () => signedReply(local.world, 200, transaction());
+    const result = await local.client.transactions.queryByOutTradeNo("ord_tx_0001");
 
     expect(result).toMatchObject({ trade_state: "SUCCESS", amount: { total: 1 } });
-    expect(server.requests[0]).toMatchObject({
+    expect(local.server.requests[0]).toMatchObject({
       method: "GET",
       url: "/v3/pay/transactions/out-trade-no/ord_tx_0001?mchid=1900000001",
       body: "",
       authorization: { valid: true },
     });
-    expect(server.requests[0]?.headers["content-type"]).toBeUndefined();
+    expect(local.server.requests[0]?.headers["content-type"]).toBeUndefined();
   });
 
   it("signs the percent-encoded URL that goes on the wire when out_trade_no has | and * (§2)", async () => {
-    server.handler = () => signedReply(world, 200, transaction({ out_trade_no: "ord|tx*01" }));
-    await client.transactions.queryByOutTradeNo("ord|tx*01");
-    expect(server.requests[0]).toMatchObject({
+    local.server.handler = () => signedReply(local.world, 200, transaction({ out_trade_no: "ord|tx*01" }));
+    await local.client.transactions.queryByOutTradeNo("ord|tx*01");
+    expect(local.server.requests[0]).toMatchObject({
       url: "/v3/pay/transactions/out-trade-no/ord%7Ctx%2A01?mchid=1900000001",
       authorization: { valid: true },
     });
   });
 
   it("refuses a verified answer about another order", async () => {
-    server.handler = () => signedReply(world, 200, transaction({ out_trade_no: "ord_other_01" }));
-    await expect(client.transactions.queryByOutTradeNo("ord_tx_0001")).rejects.toMatchObject({
+    local.server.handler = () => signedReply(local.world, 200, transaction({ out_trade_no: "ord_other_01" }));
+    await expect(local.client.transactions.queryByOutTradeNo("ord_tx_0001")).rejects.toMatchObject({
       code: "API_RESPONSE_INVALID",
     });
   });
 
   it("refuses a verified answer for another mchid", async () => {
-    server.handler = () => signedReply(world, 200, transaction({ mchid: "1900000002" }));
-    await expect(client.transactions.queryByOutTradeNo("ord_tx_0001")).rejects.toMatchObject({
+    local.server.handler = () => signedReply(local.world, 200, transaction({ mchid: "1900000002" }));
+    await expect(local.client.transactions.queryByOutTradeNo("ord_tx_0001")).rejects.toMatchObject({
       code: "API_RESPONSE_INVALID",
     });
   });
 
   it("reports 404 ORDER_NOT_EXIST (old spelling ORDERNOTEXIST) as not_found, not retried", async () => {
-    server.handler = () => errorReply(404, "ORDERNOTEXIST", "订单不存在");
-    await expect(client.transactions.queryByOutTradeNo("ord_tx_0001")).rejects.toMatchObject({
+    local.server.handler = () => errorReply(404, "ORDERNOTEXIST", "订单不存在");
+    await expect(local.client.transactions.queryByOutTradeNo("ord_tx_0001")).rejects.toMatchObject({
       status: 404,
       wechatCode: "ORDER_NOT_EXIST",
       family: "not_found",
       retryable: false,
     });
-    expect(server.requests).toHaveLength(1);
+    expect(local.server.requests).toHaveLength(1);
   });
 });
 
 describe("transactions.queryById (§5.2)", () => {
   it("GETs /id/{transaction_id}?mchid=", async () => {
-    server.handler = () => signedReply(world, 200, transaction());
-    const result = await client.transactions.queryById("4200000000202505200000000001");
+    local.server.handler = () => signedReply(local.world, 200, transaction());
+    const result = await local.client.transactions.queryById("4200000000202505200000000001");
     expect(result.out_trade_no).toBe("ord_tx_0001");
-    expect(server.requests[0]).toMatchObject({
+    expect(local.server.requests[0]).toMatchObject({
       method: "GET",
       url: "/v3/pay/transactions/id/4200000000202505200000000001?mchid=1900000001",
       authorization: { valid: true },
@@ -100,20 +80,20 @@ describe("transactions.queryById (§5.2)", () => {
   });
 
   it("does not retry INVALID_TRANSACTIONID, a 500 that is final (§5.8)", async () => {
-    server.handler = () => errorReply(500, "INVALID_TRANSACTIONID", "transaction_id无效");
-    await expect(client.transactions.queryById("4200000000202505200000000001")).rejects.toMatchObject({
+    local.server.handler = () => errorReply(500, "INVALID_TRANSACTIONID", "transaction_id无效");
+    await expect(local.client.transactions.queryById("4200000000202505200000000001")).rejects.toMatchObject({
       wechatCode: "INVALID_TRANSACTIONID",
       retryable: false,
     });
-    expect(server.requests).toHaveLength(1);
+    expect(local.server.requests).toHaveLength(1);
   });
 });
 
 describe("transactions.close (§5.3)", () => {
   it("POSTs {mchid} and accepts the verified 204 with its empty body", async () => {
-    server.handler = () => signedReply(world, 204, "");
-    await expect(client.transactions.close("ord_tx_0001")).resolves.toBeUndefined();
-    expect(server.requests[0]).toMatchObject({
+    local.server.handler = () => signedReply(local.world, 204, "");
+    await expect(local.client.transactions.close("ord_tx_0001")).resolves.toBeUndefined();
+    expect(local.server.requests[0]).toMatchObject({
       method: "POST",
       url: "/v3/pay/transactions/out-trade-no/ord_tx_0001/close",
       body: '{"mchid":"1900000001"}',
@@ -122,16 +102,16 @@ describe("transactions.close (§5.3)", () => {
   });
 
   it("refuses a 204 whose signature does not cover the empty body (§3.2)", async () => {
-    server.handler = () => ({ ...signedReply(world, 204, "{}"), body: "" });
-    await expect(client.transactions.close("ord_tx_0001")).rejects.toMatchObject({
+    local.server.handler = () => ({ ...signedReply(local.world, 204, "{}"), body: "" });
+    await expect(local.client.transactions.close("ord_tx_0001")).rejects.toMatchObject({
       code: "OUTCOME_UNKNOWN",
       cause: { code: "VERIFY_SIGNATURE_INVALID" },
     });
   });
 
   it("refuses an unsigned 204", async () => {
-    server.handler = () => ({ status: 204 });
-    await expect(client.transactions.close("ord_tx_0001")).rejects.toMatchObject({
+    local.server.handler = () => ({ status: 204 });
+    await expect(local.client.transactions.close("ord_tx_0001")).rejects.toMatchObject({
       code: "OUTCOME_UNKNOWN",
       cause: { code: "VERIFY_HEADERS_MISSING" },
     });

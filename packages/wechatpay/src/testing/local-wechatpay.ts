@@ -1,7 +1,9 @@
 import { type KeyObject, randomBytes, sign, verify } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { makeIdentity, type TestIdentity } from "../../test/fixtures/identities.ts";
+import { createWechatPayClient, type WechatPayClient } from "../client.ts";
 import type { WechatPayClientOptions } from "../client-options.ts";
 
 /**
@@ -95,6 +97,48 @@ export function testClientOptions(
   };
   for (const [key, value] of Object.entries(options)) if (value === undefined) delete options[key];
   return options as unknown as WechatPayClientOptions;
+}
+
+/** What `useLocalWechatPay` gives a test file; read it inside tests, after `beforeAll` ran. */
+export interface LocalWechatPayFixture {
+  readonly world: TestWorld;
+  readonly server: LocalWechatPay;
+  /** A public-key-mode client pointed at `server`. */
+  readonly client: WechatPayClient;
+}
+
+/**
+ * One test file's stand-in: a fresh world and server before its tests, the recorded
+ * requests cleared before each test, the server closed after.
+ */
+export function useLocalWechatPay(): LocalWechatPayFixture {
+  let world: TestWorld | undefined;
+  let server: LocalWechatPay | undefined;
+  let client: WechatPayClient | undefined;
+  beforeAll(async () => {
+    world = await makeWorld();
+    server = await LocalWechatPay.start(world);
+    client = createWechatPayClient(testClientOptions(world, server.baseUrl));
+  });
+  afterAll(() => server?.close());
+  beforeEach(() => {
+    if (server) server.requests.length = 0;
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("useLocalWechatPay() is read before its beforeAll ran");
+    return value;
+  };
+  return {
+    get world() {
+      return ready(world);
+    },
+    get server() {
+      return ready(server);
+    },
+    get client() {
+      return ready(client);
+    },
+  };
 }
 
 export class LocalWechatPay {
