@@ -2,6 +2,9 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { KassaApp } from "./server.ts";
 
+/** Route options for what is not the mini program's API (notifications, the demo page). */
+export const hiddenFromDocs = { schema: { hide: true } };
+
 /**
  * OpenAPI generated from the routes' own TypeBox schemas (so it cannot drift from what is
  * validated), served as JSON at /docs/json and browsable at /docs. Register it before the

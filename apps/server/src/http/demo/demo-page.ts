@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { RunningSandbox } from "@kassa/sandbox";
 import { DEMO_MERCHANT } from "../../channels/demo-sandbox.ts";
+import { hiddenFromDocs } from "../api-docs.ts";
 import type { KassaApp } from "../server.ts";
 
 const ASSETS = {
@@ -18,15 +19,13 @@ const ASSETS = {
 export async function demoPage(app: KassaApp, sandbox: RunningSandbox): Promise<void> {
   for (const [path, asset] of Object.entries(ASSETS)) {
     const body = await readFile(new URL(asset.file, import.meta.url), "utf8");
-    app.get(path, { schema: { hide: true } as object }, async (_request, reply) =>
-      reply.type(asset.type).send(body),
-    );
+    app.get(path, hiddenFromDocs, async (_request, reply) => reply.type(asset.type).send(body));
   }
-  app.get("/demo/config", { schema: { hide: true } as object }, async () => ({
+  app.get("/demo/config", hiddenFromDocs, async () => ({
     cashierUrl: `${sandbox.url}/cashier`,
     merchantName: DEMO_MERCHANT.merchantName,
   }));
-  app.post("/demo/login-code", { schema: { hide: true } as object }, async () => {
+  app.post("/demo/login-code", hiddenFromDocs, async () => {
     const code = await sandbox.admin.mintLoginCode({ appid: DEMO_MERCHANT.appid });
     return { code: code.code }; // the openid stays in the simulator and in Kassa
   });

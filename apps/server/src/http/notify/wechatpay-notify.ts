@@ -1,6 +1,7 @@
 import { NOTIFICATION_FAIL_BODY } from "@kassa/wechatpay";
 import type { AppDeps } from "../../app/deps.ts";
 import { handleNotification } from "../../app/handle-notification.ts";
+import { hiddenFromDocs } from "../api-docs.ts";
 import type { KassaApp } from "../server.ts";
 
 /**
@@ -15,7 +16,7 @@ export async function wechatPayNotifications(app: KassaApp, deps: AppDeps): Prom
     done(null, body),
   );
 
-  app.post("/notify/wechatpay", { schema: { hide: true } as object }, async (request, reply) => {
+  app.post("/notify/wechatpay", hiddenFromDocs, async (request, reply) => {
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     try {
       const answer = await handleNotification(deps, request.headers, rawBody);
