@@ -76,14 +76,25 @@ describe("the payment loop against the simulator", () => {
     expect(deliveries(created.id)[0]?.status).toBe("DELIVERED");
   });
 
-  it("applies a notification delivered 3 times, concurrently, once", async () => {
-    kassa.sandbox.admin.addFault({
-      endpoint: "notify.transaction",
-      fault: "notify_concurrent_duplicate",
-      times: 1,
-    });
+  it("applies a notification delivered 5 times, twice and then three times at the same moment, once", async () => {
+    const concurrentCopies = (times: number) =>
+      kassa.sandbox.admin.addFault({
+        endpoint: "notify.transaction",
+        fault: "notify_concurrent_duplicate",
+        times,
+      });
+    concurrentCopies(1);
     const { order: created, params } = await orderAndPrepay();
-    await payerPays(params);
+    await payerPays(params); // the simulator sends the notification twice at once
+    const [notification] = deliveries(created.id);
+    if (!notification) throw new Error("the simulator made no notification");
+    // Resends are single attempts; three at once are three concurrent deliveries.
+    await Promise.all([1, 2, 3].map(() => kassa.sandbox.admin.resendNotification(notification.id)));
+    const handled = kassa.logs
+      .filter((line) => line.includes(notification.id) && line.includes("payment notification handled"))
+      .map((line) => (JSON.parse(line) as { outcome: string }).outcome)
+      .sort();
+    expect(handled).toEqual(["applied", ...Array(4).fill("duplicate_notification")]);
     expect((await order(created.id)).status).toBe("PAID");
     expect(await paidEvents(created.id)).toEqual(["order.paid"]);
     const notes = await kassa.running.kassa.deps.db
