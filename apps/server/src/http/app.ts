@@ -6,6 +6,7 @@ import type { RateLimits } from "./mini-program/context.ts";
 import { miniProgramApi } from "./mini-program/plugin.ts";
 import { wechatPayNotifications } from "./notify/wechatpay-notify.ts";
 import { buildHttpServer, type KassaApp } from "./server.ts";
+import type { HttpTimeouts } from "./timeouts.ts";
 
 export interface AppHttpOptions {
   deps: AppDeps;
@@ -13,6 +14,8 @@ export interface AppHttpOptions {
   limits: RateLimits;
   logger: FastifyBaseLogger;
   trustProxy: boolean;
+  /** Shorter deadlines in tests; the defaults otherwise (http/timeouts.ts). */
+  timeouts?: Partial<HttpTimeouts>;
   /** Extra scoped plugins (the demo page, the API docs). */
   extra?: (app: KassaApp) => Promise<void>;
 }
@@ -23,6 +26,7 @@ export function buildApp(options: AppHttpOptions): Promise<KassaApp> {
     logger: options.logger,
     bodyLimit: 16 * 1024,
     trustProxy: options.trustProxy,
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
     register: async (app) => {
       await registerApiDocs(app);
       await app.register(async (scope) =>

@@ -10,6 +10,7 @@ import Fastify, {
 } from "fastify";
 import { KassaError } from "../domain/errors.ts";
 import { sendError } from "./error-envelope.ts";
+import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts, timeoutOptions } from "./timeouts.ts";
 
 export interface HttpOptions {
   logger: FastifyBaseLogger;
@@ -18,6 +19,8 @@ export interface HttpOptions {
   /** Put here by tests and by main: the scoped plugins of each trust boundary. */
   register: (app: KassaApp) => Promise<void> | void;
   trustProxy?: boolean;
+  /** Header, body and idle deadlines; DEFAULT_HTTP_TIMEOUTS unless a test shortens them. */
+  timeouts?: Partial<HttpTimeouts>;
 }
 
 export type KassaApp = FastifyInstance<
@@ -41,6 +44,7 @@ export async function buildHttpServer(options: HttpOptions): Promise<KassaApp> {
     // Our own ids, never the caller's: a client-chosen id could forge log lines.
     genReqId: () => `req_${randomBytes(8).toString("hex")}`,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    ...timeoutOptions({ ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // JSON only: a text/plain body would otherwise reach the schema as a string.
