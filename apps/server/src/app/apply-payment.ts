@@ -2,6 +2,7 @@ import type { ChannelPayment } from "../channels/payment-channel.ts";
 import { appendOutboxEvent, raiseAlert, recordNotification } from "../db/events-repo.ts";
 import type { Executor } from "../db/executor.ts";
 import { findOrderByOutTradeNo, transitionOrder } from "../db/orders-repo.ts";
+import { inTransaction } from "../db/transaction.ts";
 import { makeId } from "../domain/ids.ts";
 import { transition } from "../domain/order.ts";
 import type { AppDeps } from "./deps.ts";
@@ -47,7 +48,7 @@ export async function applyPayment(
     });
     return "mismatch_refused";
   }
-  return deps.db.transaction().execute(async (trx) => {
+  return inTransaction(deps.db, async (trx) => {
     if (source.kind === "notification") {
       const first = await recordNotification(trx, {
         notificationId: source.notificationId,

@@ -3,8 +3,9 @@ import { appendOutboxEvent } from "../db/events-repo.ts";
 import { scheduleJob } from "../db/jobs-repo.ts";
 import { findOrderById, transitionOrder } from "../db/orders-repo.ts";
 import { releaseStock } from "../db/products-repo.ts";
+import { inTransaction } from "../db/transaction.ts";
 import { makeId } from "../domain/ids.ts";
-import type { Order, OrderStatus } from "../domain/order.ts";
+import { type Order, type OrderStatus, prepayMayBeInFlight } from "../domain/order.ts";
 import type { AppDeps } from "./deps.ts";
 import { syncOrderWithChannel } from "./sync-order.ts";
 
@@ -32,6 +33,21 @@ export async function closeOrder(
   } else if (order.status !== "CLOSING") {
     return order.status;
   }
+  // Read again after CLOSING is written: no lease can be taken from here on (a lease needs
+  // PENDING), so the one we see is the last one. While it is live, a prepay may still reach
+  // WeChat Pay after our close, so the close waits; the pay call that holds the lease closes
+  // the order itself when its prepay lands (closeLatePrepay), and the retry covers a crash.
+  const closing = await findOrderById(deps.db, order.id);
+  if (closing?.status !== "CLOSING") return closing?.status ?? "CLOSED";
+  if (prepayMayBeInFlight(closing, deps.clock.now())) {
+    await retryLater(
+      deps,
+      order.id,
+      "a prepay may still be in flight",
+      (closing.prepayLeaseUntil ?? 0) + 1_000,
+    );
+    return "CLOSING";
+  }
   // Close, then query whatever the close answered: a refused close (ORDERPAID) or a lost
   // answer both leave the query as the only truth worth acting on (§5.3 "re-query").
   let closeProblem: string | undefined;
@@ -53,8 +69,47 @@ export async function closeOrder(
   return currentStatus(deps, order.id);
 }
 
+/**
+ * A prepay answered after its order stopped being payable (savePrepay refused it): WeChat
+ * Pay now knows an order that Kassa will never hand out. It must be closed there too
+ * (issue 7). While CLOSING, the ordinary close does it now that the lease is free; an order
+ * already CLOSED (its lease had lapsed) is closed at the channel again, by a job if the
+ * channel cannot be reached now.
+ */
+export async function closeLatePrepay(deps: AppDeps, orderId: string): Promise<void> {
+  const order = await findOrderById(deps.db, orderId);
+  if (order?.status === "CLOSING")
+    await closeOrder(deps, order, deps.clock.now() >= order.expiresAt ? "expire" : "cancel");
+  if (order?.status !== "CLOSED") return;
+  try {
+    await closeAgainAtChannel(deps, order);
+  } catch (error) {
+    if (!(error instanceof ChannelError)) throw error;
+    const now = deps.clock.now();
+    await scheduleJob(deps.db, {
+      id: makeId("job", deps.ids),
+      kind: "order.close_again",
+      dedupeKey: `close_again:${order.id}`,
+      payload: { orderId: order.id },
+      runAt: now + 5_000,
+      now,
+    });
+  }
+}
+
+/** Close a locally CLOSED order at the channel; a payment found there still stands (PAID). */
+export async function closeAgainAtChannel(deps: AppDeps, order: Order): Promise<void> {
+  try {
+    await deps.channel.close(order.outTradeNo);
+  } catch (error) {
+    if (!(error instanceof ChannelError)) throw error;
+    // ORDERPAID or a lost answer: the query below is the truth either way (§5.3).
+  }
+  await syncOrderWithChannel(deps, order, "close-again");
+}
+
 async function finishClose(deps: AppDeps, order: Order, reason: string): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
+  await inTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     // The compare-and-set makes the release happen once, whoever closes first.
     if (!(await transitionOrder(trx, { orderId: order.id, from: "CLOSING", to: "CLOSED", now }))) return;
@@ -69,7 +124,7 @@ async function finishClose(deps: AppDeps, order: Order, reason: string): Promise
   });
 }
 
-async function retryLater(deps: AppDeps, orderId: string, why: string): Promise<void> {
+async function retryLater(deps: AppDeps, orderId: string, why: string, runAt?: number): Promise<void> {
   deps.log.warn({ orderId, why }, "close not finished; retrying later");
   const now = deps.clock.now();
   await scheduleJob(deps.db, {
@@ -77,7 +132,7 @@ async function retryLater(deps: AppDeps, orderId: string, why: string): Promise<
     kind: "order.expire",
     dedupeKey: `expire:${orderId}`,
     payload: { orderId },
-    runAt: now + RETRY_CLOSE_MS,
+    runAt: runAt ?? now + RETRY_CLOSE_MS,
     now,
   });
 }

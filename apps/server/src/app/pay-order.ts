@@ -1,17 +1,31 @@
 import { ChannelError, type RequestPaymentParams } from "../channels/payment-channel.ts";
 import { scheduleJob } from "../db/jobs-repo.ts";
-import { claimPrepayLease, findOrderForUser, releasePrepayLease, savePrepay } from "../db/orders-repo.ts";
+import {
+  claimPrepayLease,
+  findOrderById,
+  findOrderForUser,
+  releasePrepayLease,
+  savePrepay,
+} from "../db/orders-repo.ts";
+import { inTransaction } from "../db/transaction.ts";
 import { findUserOpenid } from "../db/users-repo.ts";
 import { KassaError } from "../domain/errors.ts";
 import { makeId } from "../domain/ids.ts";
 import type { Order } from "../domain/order.ts";
 import { channelFailure } from "./channel-failure.ts";
+import { closeLatePrepay } from "./close-order.ts";
 import type { AppDeps } from "./deps.ts";
 
 /** §5.1: a prepay_id lives 2 hours; stop handing it out 10 minutes before. */
 const PREPAY_REUSE_MS = 110 * 60_000;
-/** One pay call at a time may prepay; the lease outlives the client's whole retry budget. */
-const PREPAY_LEASE_MS = 30_000;
+/**
+ * One pay call at a time may prepay, and a close waits while the lease is live. It outlives
+ * the client's whole retry budget (3 attempts of 10 s, plus backoff); a prepay that still
+ * lands later is refused by savePrepay and closed (closeLatePrepay).
+ */
+const PREPAY_LEASE_MS = 60_000;
+/** How long a pay call waits for another call's prepay before answering "unknown". */
+const WAIT_FOR_OTHER_PREPAY_MS = 30_000;
 const WAIT_STEP_MS = 100;
 
 /**
@@ -25,7 +39,7 @@ export async function payOrder(
   deps: AppDeps,
   input: { userId: string; orderId: string },
 ): Promise<RequestPaymentParams> {
-  const deadline = deps.clock.now() + PREPAY_LEASE_MS;
+  const deadline = deps.clock.now() + WAIT_FOR_OTHER_PREPAY_MS;
   for (;;) {
     const order = await findOrderForUser(deps.db, input.orderId, input.userId);
     if (!order) throw new KassaError("ORDER_NOT_FOUND");
@@ -64,11 +78,25 @@ async function prepay(deps: AppDeps, order: Order): Promise<RequestPaymentParams
     throw channelFailure(error);
   }
   const now = deps.clock.now();
-  await deps.db.transaction().execute(async (trx) => {
-    await savePrepay(trx, { orderId: order.id, prepayId, prepayExpiresAt: now + PREPAY_REUSE_MS, now });
+  const saved = await inTransaction(deps.db, async (trx) => {
+    const stored = await savePrepay(trx, {
+      orderId: order.id,
+      prepayId,
+      prepayExpiresAt: now + PREPAY_REUSE_MS,
+      now,
+    });
     // Query-back while the order is pending (reference §4.6: notifications may never come).
-    await scheduleQuery({ ...deps, db: trx }, order.id, 60_000);
+    if (stored) await scheduleQuery({ ...deps, db: trx }, order.id, 60_000);
+    return stored;
   });
+  if (!saved) {
+    // Cancelled or expired while this prepay was in flight: never hand it out, and close
+    // the order WeChat Pay now knows (issue 7).
+    await releasePrepayLease(deps.db, order.id);
+    await closeLatePrepay(deps, order.id);
+    const latest = await findOrderById(deps.db, order.id);
+    throw new KassaError("ORDER_NOT_PAYABLE", { status: latest?.status ?? "CLOSED" });
+  }
   return deps.channel.requestPaymentParams(prepayId);
 }
 

@@ -117,11 +117,16 @@ export async function claimPrepayLease(
   return result.numUpdatedRows === 1n;
 }
 
+/**
+ * Store a prepay's answer and end the lease, only while the order is still payable: a
+ * prepay that lands after a cancel or an expiry began is never stored, so it is never
+ * handed out. False means the order moved on; the caller closes the late prepay.
+ */
 export async function savePrepay(
   db: Executor,
   input: { orderId: string; prepayId: string; prepayExpiresAt: number; now: number },
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const result = await db
     .updateTable("orders")
     .set({
       prepay_id: input.prepayId,
@@ -130,7 +135,9 @@ export async function savePrepay(
       updated_at: input.now,
     })
     .where("id", "=", input.orderId)
-    .execute();
+    .where("status", "=", "PENDING")
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
 }
 
 export async function releasePrepayLease(db: Executor, orderId: string): Promise<void> {
@@ -166,5 +173,27 @@ async function withLines(db: Executor, row: OrderRow): Promise<Order> {
     bankType: row.bank_type,
     prepayId: row.prepay_id,
     prepayExpiresAt: row.prepay_expires_at,
+    prepayLeaseUntil: row.prepay_lease_until,
   };
+}
+
+/** Orders still holding stock: unpaid and not yet closed (an expired PENDING one still holds). */
+const OPEN_STATUSES: readonly OrderStatus[] = ["PENDING", "CLOSING"];
+
+/** What one user holds right now, for the per-user caps (issue 7: one user held the catalog). */
+export async function openHoldingsOfUser(
+  db: Executor,
+  userId: string,
+): Promise<{ openOrders: number; heldUnits: number }> {
+  const row = await db
+    .selectFrom("orders")
+    .innerJoin("order_lines", "order_lines.order_id", "orders.id")
+    .select((eb) => [
+      eb.fn.count<number | string>("orders.id").distinct().as("open_orders"),
+      eb.fn.coalesce(eb.fn.sum<number | string>("order_lines.quantity"), eb.lit(0)).as("held_units"),
+    ])
+    .where("orders.user_id", "=", userId)
+    .where("orders.status", "in", OPEN_STATUSES)
+    .executeTakeFirstOrThrow();
+  return { openOrders: Number(row.open_orders), heldUnits: Number(row.held_units) };
 }

@@ -62,4 +62,15 @@ export interface Order {
   prepayId: string | null;
   /** Epoch ms after which the prepay_id is not handed out again (§5.1: it lives 2 hours). */
   prepayExpiresAt: number | null;
+  /** Epoch ms until which a pay call holds the right to prepay: a prepay may be in flight. */
+  prepayLeaseUntil: number | null;
+}
+
+/**
+ * While a pay call holds the prepay lease, its prepay may still reach WeChat Pay, so a
+ * close that WeChat Pay answers "not found" proves nothing yet (issue 7: a payer was
+ * charged after Kassa had confirmed the cancel).
+ */
+export function prepayMayBeInFlight(order: Pick<Order, "prepayLeaseUntil">, now: number): boolean {
+  return order.prepayLeaseUntil !== null && order.prepayLeaseUntil > now;
 }

@@ -2,12 +2,14 @@ import { randomBytes } from "node:crypto";
 import type { AppDeps } from "../app/deps.ts";
 import { claimDueJobs, completeJob, type JobRow, rescheduleJob } from "../db/jobs-repo.ts";
 import type { JobHandler } from "./job-handler.ts";
+import { orderCloseAgainJob } from "./order-close-again.job.ts";
 import { orderExpireJob } from "./order-expire.job.ts";
 import { orderQueryJob } from "./order-query.job.ts";
 
 export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
   "order.query": orderQueryJob,
   "order.expire": orderExpireJob,
+  "order.close_again": orderCloseAgainJob,
 };
 
 export interface WorkerOptions {
