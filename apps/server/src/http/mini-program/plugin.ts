@@ -17,6 +17,11 @@ import { registerSessionCreate } from "./session.create.ts";
  */
 export async function miniProgramApi(app: KassaApp, context: MiniProgramContext): Promise<void> {
   app.decorateRequest("userId", "");
+  // Answers here carry session tokens and orders (errors too, for one rule): no cache, shared
+  // or private, may keep them (RFC 9111 §5.2.2.5), or a later user of the device could read them.
+  app.addHook("onSend", async (_request, reply) => {
+    reply.header("cache-control", "no-store");
+  });
   app.addHook("onRequest", async (request, reply) => {
     await enforceRateLimit(
       context.limiter,
