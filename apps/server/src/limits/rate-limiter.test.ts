@@ -41,6 +41,9 @@ describe.each(limiters)("%s rate limiter", (_name, limiter) => {
   });
 });
 
+/** MemoryRateLimiter's documented default bound (its `maxKeys`). */
+const DEFAULT_MAX_KEYS = 100_000;
+
 describe("memory rate limiter", () => {
   it("opens a new window when the old one ends", async () => {
     const limiter = new MemoryRateLimiter(() => clock);
@@ -48,5 +51,36 @@ describe("memory rate limiter", () => {
     expect((await limiter.hit("k", 1, 1_000)).allowed).toBe(false);
     clock += 1_000;
     expect((await limiter.hit("k", 1, 1_000)).allowed).toBe(true);
+  });
+
+  it("holds at most maxKeys windows: a new key evicts the least recently hit one, whose count then restarts", async () => {
+    const limiter = new MemoryRateLimiter(() => clock, { maxKeys: 3 });
+    await limiter.hit("a", 1, 60_000);
+    await limiter.hit("b", 1, 60_000);
+    await limiter.hit("c", 1, 60_000);
+    expect((await limiter.hit("a", 1, 60_000)).allowed).toBe(false); // "a" is now the most recent
+    await limiter.hit("d", 1, 60_000); // full: evicts "b", the least recently hit
+    expect(limiter.size).toBe(3);
+    expect((await limiter.hit("a", 1, 60_000)).allowed).toBe(false); // kept its count
+    expect((await limiter.hit("b", 1, 60_000)).allowed).toBe(true); // evicted: its count restarted
+    expect(limiter.size).toBe(3);
+  });
+
+  it("keeps memory bounded at the default maxKeys under a spray of new keys", async () => {
+    const limiter = new MemoryRateLimiter(() => clock);
+    for (let i = 0; i < DEFAULT_MAX_KEYS + 5_000; i += 1) await limiter.hit(`spray:${i}`, 1, 60_000);
+    expect(limiter.size).toBe(DEFAULT_MAX_KEYS);
+  });
+
+  it("a new key past the bound evicts one window and scans no others, even when all have expired", async () => {
+    // The old sweep walked the whole map on each new key past 100,000 entries, deleting every
+    // expired window at once; evicting one entry per new key leaves the others untouched.
+    const limiter = new MemoryRateLimiter(() => clock);
+    for (let i = 0; i < DEFAULT_MAX_KEYS; i += 1) await limiter.hit(`old:${i}`, 1, 1_000);
+    clock += 1_000; // every window above has ended
+    await limiter.hit("new", 1, 1_000);
+    expect(limiter.size).toBe(DEFAULT_MAX_KEYS);
+    const again = await limiter.hit(`old:${DEFAULT_MAX_KEYS - 1}`, 1, 1_000);
+    expect(again).toEqual({ allowed: true, resetInMs: 1_000 }); // an ended window counts from zero
   });
 });

@@ -1,3 +1,5 @@
+import { LRUCache } from "lru-cache";
+
 /**
  * Fixed-window rate limits, per IP and per user (product.md "Security"). In memory by
  * default; in Redis when configured, so several instances share one count.
@@ -14,27 +16,58 @@ export interface RateDecision {
   resetInMs: number;
 }
 
+export interface MemoryRateLimiterOptions {
+  /** Most windows held at once (default 100,000: a few MB). */
+  maxKeys?: number;
+}
+
+interface Window {
+  count: number;
+  resetAt: number;
+}
+
+/**
+ * Every hit costs O(1) whatever the number of keys (issue 7: a sweep of the whole map on each
+ * new key past 100,000 made an address spray slow down every request). A window that has
+ * ended is replaced when its key comes back; memory is bounded by `maxKeys`, and when full
+ * the least recently hit key is evicted. The trade-off: an evicted key's count restarts, so
+ * a spray of more than `maxKeys` new keys within one window lets an evicted key start over.
+ * That can only make the limiter more lenient, never refuse a client wrongly, and the spray
+ * itself gets no more than `limit` hits per key. Use Redis for limits that must hold under
+ * such a spray.
+ */
 export class MemoryRateLimiter implements RateLimiter {
-  readonly #windows = new Map<string, { count: number; resetAt: number }>();
-  constructor(private readonly now: () => number) {}
+  readonly maxKeys: number;
+  // No ttl in the cache: each window keeps its own resetAt (a fixed window, not a sliding
+  // one), and a stale entry costs a slot until evicted either way. lru-cache's ttlAutopurge
+  // would set one timer per key, which is what a spray must not cost.
+  readonly #windows: LRUCache<string, Window>;
+
+  constructor(
+    private readonly now: () => number,
+    options: MemoryRateLimiterOptions = {},
+  ) {
+    this.maxKeys = options.maxKeys ?? 100_000;
+    this.#windows = new LRUCache({ max: this.maxKeys });
+  }
 
   async hit(key: string, limit: number, windowMs: number): Promise<RateDecision> {
     const now = this.now();
-    let window = this.#windows.get(key);
+    let window = this.#windows.get(key); // also marks the key most recently used
     if (!window || window.resetAt <= now) {
       window = { count: 0, resetAt: now + windowMs };
-      this.#windows.set(key, window);
-      if (this.#windows.size > 100_000) this.#sweep(now);
+      this.#windows.set(key, window); // evicts the least recently used key when full
     }
     window.count += 1;
     return { allowed: window.count <= limit, resetInMs: window.resetAt - now };
   }
 
-  async close(): Promise<void> {
-    this.#windows.clear();
+  /** How many windows are held (at most `maxKeys`). */
+  get size(): number {
+    return this.#windows.size;
   }
 
-  #sweep(now: number): void {
-    for (const [key, window] of this.#windows) if (window.resetAt <= now) this.#windows.delete(key);
+  async close(): Promise<void> {
+    this.#windows.clear();
   }
 }
