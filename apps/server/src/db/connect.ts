@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
@@ -32,7 +32,8 @@ export function connectDatabase(options: ConnectOptions): DatabaseHandle {
 }
 
 function connectSqlite(path: string): DatabaseHandle {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  // ":memory:" and "" are SQLite's names for databases without a file of ours.
+  if (path !== ":memory:" && path !== "") createPrivately(path);
   const sqlite = new SqliteDatabase(path);
   // Money must survive a power cut: WAL with synchronous=FULL fsyncs every commit
   // (design.md "databases"; ~2.6k mark-paid tx/s measured on this machine).
@@ -43,6 +44,26 @@ function connectSqlite(path: string): DatabaseHandle {
   sqlite.pragma("busy_timeout = 5000");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, dialect: "sqlite", close: () => db.destroy() };
+}
+
+/**
+ * The database holds payers' openids, their orders and the channel's notifications: only
+ * Kassa's user may read it. SQLite would create it 0644 (umask 022), so create it 0600
+ * first; SQLite then gives -wal and -shm the main file's permissions (os_unix.c
+ * findCreateFileMode; checked by connect.test.ts). chmod also fixes a database an older
+ * Kassa left world-readable, with any -wal/-shm still there. Directories Kassa creates
+ * are 0700; existing ones are left alone.
+ */
+function createPrivately(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, "a", 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+  }
 }
 
 /** int8 comes back from pg as a string; every int8 we store (fen, epoch ms) is a safe integer. */
