@@ -1,9 +1,10 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.ts";
+import { AsyncWaitingSqliteDialect } from "./sqlite-dialect.ts";
 
 /**
  * One Kysely over either database (design.md "SQL"): SQLite embedded by default, PostgreSQL
@@ -40,9 +41,10 @@ function connectSqlite(path: string): DatabaseHandle {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
-  // A second process (a CLI next to the server) waits for the lock instead of failing.
-  sqlite.pragma("busy_timeout = 5000");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // A second process (a CLI next to the server) holding the lock is waited for with timers,
+  // never inside SQLite, which would block the event loop (sqlite-dialect.ts).
+  sqlite.pragma("busy_timeout = 0");
+  const db = new Kysely<Database>({ dialect: new AsyncWaitingSqliteDialect(sqlite) });
   return { db, dialect: "sqlite", close: () => db.destroy() };
 }
 
