@@ -2,6 +2,7 @@ import type { WechatPayClient } from "@kassa/wechatpay";
 import type { Logger } from "pino";
 import type { AppDeps, AppSettings } from "./app/deps.ts";
 import { wechatPayChannel } from "./channels/wechatpay-channel.ts";
+import type { TrustProxy } from "./config.ts";
 import type { DatabaseHandle } from "./db/connect.ts";
 import type { Clock } from "./domain/clock.ts";
 import { buildApp } from "./http/app.ts";
@@ -19,7 +20,7 @@ export interface ComposeInput {
   logger: Logger;
   settings: AppSettings;
   redisUrl: string | undefined;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   limits: RateLimits;
   worker?: { pollMs?: number; batchSize?: number; leaseMs?: number };
   extraRoutes?: (app: KassaApp) => Promise<void>;

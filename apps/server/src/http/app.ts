@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { AppDeps } from "../app/deps.ts";
+import type { TrustProxy } from "../config.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
 import { registerApiDocs } from "./api-docs.ts";
 import type { RateLimits } from "./mini-program/context.ts";
@@ -13,7 +14,7 @@ export interface AppHttpOptions {
   limiter: RateLimiter;
   limits: RateLimits;
   logger: FastifyBaseLogger;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   /** Shorter deadlines in tests; the defaults otherwise (http/timeouts.ts). */
   timeouts?: Partial<HttpTimeouts>;
   /** Extra scoped plugins (the demo page, the API docs). */

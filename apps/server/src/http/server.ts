@@ -8,6 +8,7 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from "fastify";
+import type { TrustProxy } from "../config.ts";
 import { KassaError } from "../domain/errors.ts";
 import { sendError } from "./error-envelope.ts";
 import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts, timeoutOptions } from "./timeouts.ts";
@@ -18,7 +19,8 @@ export interface HttpOptions {
   bodyLimit: number;
   /** Put here by tests and by main: the scoped plugins of each trust boundary. */
   register: (app: KassaApp) => Promise<void> | void;
-  trustProxy?: boolean;
+  /** Whose X-Forwarded-For to believe; nobody by default. */
+  trustProxy?: TrustProxy;
   /** Header, body and idle deadlines; DEFAULT_HTTP_TIMEOUTS unless a test shortens them. */
   timeouts?: Partial<HttpTimeouts>;
 }
@@ -40,7 +42,7 @@ export async function buildHttpServer(options: HttpOptions): Promise<KassaApp> {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
     // Our own ids, never the caller's: a client-chosen id could forge log lines.
     genReqId: () => `req_${randomBytes(8).toString("hex")}`,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
@@ -60,4 +62,18 @@ export async function buildHttpServer(options: HttpOptions): Promise<KassaApp> {
   app.setNotFoundHandler((request, reply) => sendError(new KassaError("ROUTE_NOT_FOUND"), request, reply));
   await app.register(async (scope) => options.register(scope));
   return app;
+}
+
+/**
+ * KASSA_TRUST_PROXY as Fastify takes it. A hop count goes in as proxy-addr's trust function
+ * (hop 0 is the connection's peer, hop 1 the address it appended, ...): Fastify 5.12 turns a
+ * bare number into "trust nobody", and then every client behind the proxy would share the
+ * proxy's address, and its rate limits.
+ */
+function fastifyTrustProxy(
+  trusted: TrustProxy,
+): false | string[] | ((address: string, hop: number) => boolean) {
+  if (trusted === false) return false;
+  if (typeof trusted === "number") return (_address, hop) => hop < trusted;
+  return [...trusted];
 }
