@@ -3,6 +3,8 @@ import type { DialectName } from "../db/connect.ts";
 import type { Executor } from "../db/executor.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { IdSource } from "../domain/ids.ts";
+import type { RateLimiter } from "../limits/rate-limiter.ts";
+import type { SingleFlight } from "./single-flight.ts";
 
 /** What every use case is handed (design.md convention 1): no globals, nothing read from env. */
 export interface AppDeps {
@@ -13,6 +15,10 @@ export interface AppDeps {
   channel: PaymentChannel;
   settings: AppSettings;
   log: AppLog;
+  /** Shared counts (Redis with several instances): budgets on calls to the channel. */
+  limiter: RateLimiter;
+  /** Concurrent identical work in this process runs once (confirm's channel queries). */
+  flights: SingleFlight;
 }
 
 export interface AppSettings {
@@ -22,6 +28,10 @@ export interface AppSettings {
   notifyUrl: string;
   orderTtlMs: number;
   sessionTtlMs: number;
+  /** Unpaid orders one user may have open at once (issue 7: one user could hold the catalog). */
+  maxOpenOrdersPerUser: number;
+  /** Units one user may hold across all their unpaid orders. */
+  maxHeldUnitsPerUser: number;
   /** How long `confirm` waits for the channel's word before answering with what it knows. */
   confirmWaitMs: number;
 }
