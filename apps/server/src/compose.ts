@@ -1,6 +1,7 @@
 import type { WechatPayClient } from "@kassa/wechatpay";
 import type { Logger } from "pino";
 import type { AppDeps, AppSettings } from "./app/deps.ts";
+import { SingleFlight } from "./app/single-flight.ts";
 import { wechatPayChannel } from "./channels/wechatpay-channel.ts";
 import type { TrustProxy } from "./config.ts";
 import type { DatabaseHandle } from "./db/connect.ts";
@@ -45,6 +46,9 @@ export const DEFAULT_LIMITS: RateLimits = {
  * worker. Nothing here starts listening; the caller decides.
  */
 export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> {
+  const limiter: RateLimiter = input.redisUrl
+    ? new RedisRateLimiter(input.redisUrl)
+    : new MemoryRateLimiter(() => input.clock.now());
   const deps: AppDeps = {
     db: input.database.db,
     dialect: input.database.dialect,
@@ -53,10 +57,9 @@ export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> 
     channel: wechatPayChannel(input.wechatpay),
     settings: input.settings,
     log: input.logger,
+    limiter,
+    flights: new SingleFlight(),
   };
-  const limiter: RateLimiter = input.redisUrl
-    ? new RedisRateLimiter(input.redisUrl)
-    : new MemoryRateLimiter(() => input.clock.now());
   const app = await buildApp({
     deps,
     limiter,
