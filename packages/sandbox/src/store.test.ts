@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -13,6 +13,8 @@ const freshDir = () => {
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
+/** Permission bits in octal ("600"), so a failure reads like `ls -l`. */
+const modeOf = (path: string) => (statSync(path).mode & 0o777).toString(8);
 
 describe("the snapshot store", () => {
   it("has every change on disk when commit resolves (fsync durability)", async () => {
@@ -41,5 +43,37 @@ describe("the snapshot store", () => {
     await store.commit();
     await new Promise((resolve) => setTimeout(resolve, 1_300));
     expect(JSON.parse(readFileSync(join(dir, "state.json"), "utf8")).meta.k).toBe("v");
+  });
+
+  it("keeps state.json (platform keys, APIv3 key, app secrets) 0600, in a data directory it creates 0700", async () => {
+    const dir = join(freshDir(), "sandbox");
+    const store = await SnapshotStore.open(dir);
+    store.setMeta("apiV3Key", "secret");
+    await store.commit();
+    expect(modeOf(join(dir, "state.json"))).toBe("600");
+    expect(modeOf(dir)).toBe("700");
+    const relaxed = await SnapshotStore.open(freshDir(), "relaxed");
+    relaxed.setMeta("apiV3Key", "secret");
+    await relaxed.flush();
+    expect(modeOf(relaxed.file)).toBe("600");
+  });
+
+  it("makes a world-readable state.json 0600 on open, and writes 0600 even over a stale 0644 temporary file", async () => {
+    const dir = freshDir();
+    const file = join(dir, "state.json");
+    const first = await SnapshotStore.open(dir);
+    first.setMeta("k", "v");
+    await first.commit();
+    chmodSync(file, 0o644); // as an older simulator left it
+    const reopened = await SnapshotStore.open(dir);
+    expect(modeOf(file)).toBe("600");
+    // A crash can leave the temporary file behind, and a container's simulator gets the same pid again.
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, "left by a crash", { mode: 0o644 });
+    chmodSync(temporary, 0o644);
+    reopened.setMeta("k", "w");
+    await reopened.commit();
+    expect(modeOf(file)).toBe("600");
+    expect(JSON.parse(readFileSync(file, "utf8")).meta.k).toBe("w");
   });
 });

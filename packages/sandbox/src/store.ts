@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, rename } from "node:fs/promises";
+import { chmod, mkdir, open, readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { SandboxError } from "./errors.ts";
 
@@ -13,6 +13,10 @@ import { SandboxError } from "./errors.ts";
  * fsynced, so a crash leaves either the old or the new snapshot, never half of one.
  * Handlers `await store.commit()` before answering; commits that arrive while a write is
  * running share the next write (group commit), so a burst costs two writes, not N.
+ *
+ * state.json holds the platform's private keys, merchants' APIv3 keys and app secrets, so
+ * it is 0600 (its temporary file is the one renamed into place) and a data directory the
+ * store creates is 0700, as merchants/<mchid>/ and merchant.json are.
  */
 
 const FORMAT = "kassa-sandbox-state";
@@ -84,7 +88,7 @@ export class SnapshotStore {
 
   /** Open `<dataDir>/state.json`, or start empty when there is none yet. */
   static async open(dataDir: string, durability: "fsync" | "relaxed" = "fsync"): Promise<SnapshotStore> {
-    await mkdir(dataDir, { recursive: true });
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
     const file = join(dataDir, "state.json");
     let text: string | undefined;
     try {
@@ -92,6 +96,8 @@ export class SnapshotStore {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw unreadable(file, error);
     }
+    // An older simulator wrote it 0644: fix that now, not only at the next write.
+    if (text !== undefined) await chmod(file, 0o600);
     return new SnapshotStore(file, text === undefined ? undefined : parseSnapshot(file, text), durability);
   }
 
@@ -166,8 +172,9 @@ export class SnapshotStore {
     };
     const temporary = `${this.file}.${process.pid}.tmp`;
     try {
-      const handle = await open(temporary, "w");
+      const handle = await open(temporary, "w", 0o600);
       try {
+        await handle.chmod(0o600); // open's mode applies only when it creates: a crash may have left one
         await handle.writeFile(`${JSON.stringify(snapshot, null, 1)}\n`);
         if (this.#durability === "fsync") await handle.sync();
       } finally {
