@@ -1,10 +1,19 @@
 import { ChannelError } from "../channels/payment-channel.ts";
-import { insertSession } from "../db/sessions-repo.ts";
+import { insertSession, revokeOlderSessions } from "../db/sessions-repo.ts";
 import { findOrCreateUser } from "../db/users-repo.ts";
 import { KassaError } from "../domain/errors.ts";
 import { makeId } from "../domain/ids.ts";
 import type { AppDeps } from "./deps.ts";
 import { hashSessionToken, newSessionToken } from "./session-tokens.ts";
+
+/**
+ * Live sessions one user may hold; a login past this revokes the oldest. One person uses a
+ * few devices (phone, tablet, WeChat on a PC), and a mini program logs in again whenever its
+ * storage is cleared, so without a cap every login would leave one more bearer token valid
+ * for the whole session lifetime: forgotten and stolen ones alike, and rows without bound
+ * for a client that logs in in a loop. Five covers the devices with room for a re-login.
+ */
+export const MAX_LIVE_SESSIONS_PER_USER = 5;
 
 /**
  * Step 1 of product.md: the wx.login code is exchanged with code2Session on the server; the
@@ -29,6 +38,14 @@ export async function login(deps: AppDeps, code: string): Promise<{ token: strin
   });
   const token = newSessionToken();
   const expiresAt = now + deps.settings.sessionTtlMs;
-  await insertSession(deps.db, { tokenHash: hashSessionToken(token), userId: user.id, now, expiresAt });
+  const tokenHash = hashSessionToken(token);
+  await insertSession(deps.db, { tokenHash, userId: user.id, now, expiresAt });
+  // After the insert, not in one transaction with it: a crash between the two leaves one
+  // session too many until this user's next login, never a login without its session.
+  await revokeOlderSessions(deps.db, {
+    userId: user.id,
+    keep: tokenHash,
+    othersToKeep: MAX_LIVE_SESSIONS_PER_USER - 1,
+  });
   return { token, expiresAt };
 }

@@ -1,16 +1,28 @@
 import { randomBytes } from "node:crypto";
 import type { AppDeps } from "../app/deps.ts";
-import { claimDueJobs, completeJob, type JobRow, rescheduleJob } from "../db/jobs-repo.ts";
+import { claimDueJobs, completeJob, type JobRow, rescheduleJob, scheduleJob } from "../db/jobs-repo.ts";
+import { makeId } from "../domain/ids.ts";
 import type { JobHandler } from "./job-handler.ts";
 import { orderCloseAgainJob } from "./order-close-again.job.ts";
 import { orderExpireJob } from "./order-expire.job.ts";
 import { orderQueryJob } from "./order-query.job.ts";
+import { SESSION_SWEEP_KIND, sessionSweepJob } from "./session-sweep.job.ts";
 
 export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
   "order.query": orderQueryJob,
   "order.expire": orderExpireJob,
+  [SESSION_SWEEP_KIND]: sessionSweepJob,
   "order.close_again": orderCloseAgainJob,
 };
+
+/**
+ * Housekeeping jobs that run for ever, each rescheduling itself. One row per kind (its
+ * dedupe key is the kind), however many workers and instances start; a restart keeps the
+ * scheduled time.
+ */
+export const RECURRING_JOBS: readonly { kind: string; firstRunInMs: number }[] = [
+  { kind: SESSION_SWEEP_KIND, firstRunInMs: 60_000 },
+];
 
 export interface WorkerOptions {
   pollMs: number;
@@ -37,7 +49,24 @@ export class JobWorker {
 
   start(): void {
     this.#stopped = false;
-    this.#schedule();
+    this.#running = this.scheduleRecurringJobs()
+      .catch((error: unknown) => this.deps.log.error({ err: error }, "recurring jobs not scheduled"))
+      .finally(() => this.#schedule());
+  }
+
+  /** Make sure each recurring job exists; start() calls it, and tests that drive the worker. */
+  async scheduleRecurringJobs(): Promise<void> {
+    const now = this.deps.clock.now();
+    for (const job of RECURRING_JOBS) {
+      await scheduleJob(this.deps.db, {
+        id: makeId("job", this.deps.ids),
+        kind: job.kind,
+        dedupeKey: job.kind,
+        payload: {},
+        runAt: now + job.firstRunInMs,
+        now,
+      });
+    }
   }
 
   async stop(): Promise<void> {

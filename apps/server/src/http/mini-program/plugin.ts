@@ -1,6 +1,7 @@
 import { authenticate } from "../../app/authenticate.ts";
 import { KassaError } from "../../domain/errors.ts";
 import type { KassaApp } from "../server.ts";
+import { bearerTokenOf } from "./bearer-token.ts";
 import { registerCatalogList } from "./catalog.list.ts";
 import type { MiniProgramContext } from "./context.ts";
 import { registerOrdersCancel } from "./orders.cancel.ts";
@@ -10,6 +11,7 @@ import { registerOrdersGet } from "./orders.get.ts";
 import { registerOrdersPay } from "./orders.pay.ts";
 import { enforceRateLimit } from "./rate-limit.ts";
 import { registerSessionCreate } from "./session.create.ts";
+import { registerSessionDelete } from "./session.delete.ts";
 
 /**
  * The mini program API: one trust boundary (design.md convention 8). Every route is limited
@@ -37,8 +39,7 @@ export async function miniProgramApi(app: KassaApp, context: MiniProgramContext)
 
   await app.register(async (authenticated) => {
     authenticated.addHook("preHandler", async (request, reply) => {
-      const header = request.headers.authorization;
-      const token = header?.startsWith("Bearer ") ? header.slice(7).trim() : undefined;
+      const token = bearerTokenOf(request.headers.authorization);
       if (!token) throw new KassaError("AUTH_SESSION_REQUIRED");
       request.userId = (await authenticate(context.deps, token)).userId;
       await enforceRateLimit(
@@ -51,8 +52,11 @@ export async function miniProgramApi(app: KassaApp, context: MiniProgramContext)
     });
     registerOrdersCreate(authenticated, context);
     registerOrdersGet(authenticated, context);
-    registerOrdersPay(authenticated, context);
-    registerOrdersConfirm(authenticated, context);
-    registerOrdersCancel(authenticated, context);
+    await authenticated.register(async (bodiless) => {
+      registerOrdersPay(bodiless, context);
+      registerOrdersConfirm(bodiless, context);
+      registerOrdersCancel(bodiless, context);
+      registerSessionDelete(bodiless, context);
+    });
   });
 }
