@@ -4,6 +4,7 @@ import type { KassaApp } from "../server.ts";
 import { bearerTokenOf } from "./bearer-token.ts";
 import { registerCatalogList } from "./catalog.list.ts";
 import type { MiniProgramContext } from "./context.ts";
+import { takesNoBody } from "./no-body.ts";
 import { registerOrdersCancel } from "./orders.cancel.ts";
 import { registerOrdersConfirm } from "./orders.confirm.ts";
 import { registerOrdersCreate } from "./orders.create.ts";
@@ -16,6 +17,7 @@ import { registerSessionDelete } from "./session.delete.ts";
 /**
  * The mini program API: one trust boundary (design.md convention 8). Every route is limited
  * per IP; every route but login and the catalog needs a session token and is limited per user too.
+ * Pay, confirm, cancel and logout take no body, and refuse one that says anything.
  */
 export async function miniProgramApi(app: KassaApp, context: MiniProgramContext): Promise<void> {
   app.decorateRequest("userId", "");
@@ -53,6 +55,7 @@ export async function miniProgramApi(app: KassaApp, context: MiniProgramContext)
     registerOrdersCreate(authenticated, context);
     registerOrdersGet(authenticated, context);
     await authenticated.register(async (bodiless) => {
+      takesNoBody(bodiless);
       registerOrdersPay(bodiless, context);
       registerOrdersConfirm(bodiless, context);
       registerOrdersCancel(bodiless, context);
