@@ -1,21 +1,16 @@
 import { ConfigError } from "./config.ts";
 import { startKassa } from "./main.ts";
+import { startBanner } from "./start-banner.ts";
 
 /** `npm start`: Kassa in the foreground, with the URLs a newcomer needs. */
 async function main(): Promise<void> {
   const running = await startKassa({ env: process.env, cwd: process.cwd() });
-  const lines = [
-    "",
-    `Kassa is running (${running.config.mode} mode, database ${running.config.databaseUrl.startsWith("postgres") ? "PostgreSQL" : running.config.databaseUrl})`,
-    `  API:        ${running.url}/v1`,
-    `  API docs:   ${running.url}/docs`,
-    `  Demo page:  ${running.url}/demo`,
-  ];
-  if (running.sandbox) {
-    lines.push(`  Simulator:  ${running.sandbox.url} (cashier and admin at ${running.sandbox.url}/admin)`);
-  }
-  lines.push("Stop with Ctrl+C.", "");
-  process.stdout.write(`${lines.join("\n")}\n`);
+  const banner = startBanner({
+    config: running.config,
+    url: running.url,
+    simulatorUrl: running.sandbox?.url,
+  });
+  process.stdout.write(`${banner.join("\n")}\n`);
   const stop = async () => {
     await running.close();
     process.exit(0);
