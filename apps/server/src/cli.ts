@@ -1,4 +1,5 @@
 import { ConfigError } from "./config.ts";
+import { DatabaseUnavailableError } from "./db/connection-problem.ts";
 import { startKassa } from "./main.ts";
 import { startBanner } from "./start-banner.ts";
 
@@ -20,8 +21,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // The operator's mistakes (configuration, a database that is down or missing) are told in
+  // words, without a stack; anything else is a bug, and its stack is what fixes it.
+  const operators = error instanceof ConfigError || error instanceof DatabaseUnavailableError;
   process.stderr.write(
-    `${error instanceof ConfigError ? error.message : String(error instanceof Error ? error.stack : error)}\n`,
+    `${operators ? error.message : String(error instanceof Error ? error.stack : error)}\n`,
   );
   process.exit(1);
 });

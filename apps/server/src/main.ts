@@ -3,6 +3,7 @@ import { createWechatPayClient } from "@kassa/wechatpay";
 import { type ComposedKassa, composeKassa } from "./compose.ts";
 import { type KassaConfig, loadConfig, type WechatPayCredentials } from "./config.ts";
 import { connectDatabase, type DatabaseHandle } from "./db/connect.ts";
+import { databaseUnavailable } from "./db/connection-problem.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
 import { createLogger } from "./http/logging.ts";
@@ -38,8 +39,15 @@ export interface StartOptions {
  */
 export async function startKassa(options: StartOptions): Promise<RunningKassa> {
   const config = loadConfig(options.env, options.cwd);
-  const database = connectDatabase({ url: config.databaseUrl });
-  await migrateToLatest(database.db);
+  let database: DatabaseHandle | undefined;
+  try {
+    database = connectDatabase({ url: config.databaseUrl });
+    await migrateToLatest(database.db);
+  } catch (error) {
+    await database?.close().catch(() => undefined);
+    // A database that is down, missing or unwritable is the operator's to fix: say so plainly.
+    throw databaseUnavailable(error, config.databaseUrl) ?? error;
+  }
   return runKassa({ ...options, config, database });
 }
 
