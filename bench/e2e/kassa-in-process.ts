@@ -83,6 +83,8 @@ export async function startKassaInProcess(options: {
       orderTtlMs: 30 * 60_000,
       sessionTtlMs: 3_600_000,
       confirmWaitMs: 3_000,
+      maxOpenOrdersPerUser: 5,
+      maxHeldUnitsPerUser: 200,
     },
     redisUrl: undefined,
     trustProxy: false,

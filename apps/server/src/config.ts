@@ -55,6 +55,9 @@ export interface KassaConfig {
   wechatpay: WechatPayCredentials | undefined;
   orderTtlMinutes: number;
   sessionTtlHours: number;
+  /** Per-user caps, so one payer cannot hold the catalog with unpaid orders (issue 7). */
+  maxOpenOrdersPerUser: number;
+  maxHeldUnitsPerUser: number;
   trustProxy: TrustProxy;
   rateLimits: { perIpPerMinute: number; perUserPerMinute: number; loginPerIpPerMinute: number };
 }
@@ -87,6 +90,8 @@ export function loadConfig(env: Env, cwd: string): Readonly<KassaConfig> {
     wechatpay: mode === "production" ? readWechatPay(read) : undefined,
     orderTtlMinutes: read.integer("KASSA_ORDER_TTL_MINUTES", 30, 1, 15 * 24 * 60),
     sessionTtlHours: read.integer("KASSA_SESSION_TTL_HOURS", 24 * 7, 1, 24 * 90),
+    maxOpenOrdersPerUser: read.integer("KASSA_MAX_OPEN_ORDERS_PER_USER", 5, 1, 1_000),
+    maxHeldUnitsPerUser: read.integer("KASSA_MAX_HELD_UNITS_PER_USER", 200, 1, 1_000_000),
     trustProxy: readTrustProxy(read),
     rateLimits: {
       perIpPerMinute: read.integer("KASSA_RATE_LIMIT_PER_IP", 600, 1, 1_000_000),

@@ -127,6 +127,8 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
       orderTtlMs: config.orderTtlMinutes * 60_000,
       sessionTtlMs: config.sessionTtlHours * 3_600_000,
       confirmWaitMs: 3_000,
+      maxOpenOrdersPerUser: config.maxOpenOrdersPerUser,
+      maxHeldUnitsPerUser: config.maxHeldUnitsPerUser,
     },
     redisUrl: config.redisUrl,
     trustProxy: config.trustProxy,

@@ -22,3 +22,17 @@ export async function findUserOpenid(db: Executor, userId: string): Promise<stri
   const row = await db.selectFrom("users").select("openid").where("id", "=", userId).executeTakeFirst();
   return row?.openid;
 }
+
+/**
+ * Serialise one user's order creations: an update of the user's row takes its row lock
+ * (PostgreSQL) or the write lock (SQLite) until the transaction ends, so two concurrent
+ * orders cannot both pass the per-user caps. It is always the first lock an order
+ * creation takes, before the stock rows, so it adds no deadlock.
+ */
+export async function lockUserForUpdate(db: Executor, userId: string): Promise<void> {
+  await db
+    .updateTable("users")
+    .set((eb) => ({ id: eb.ref("id") }))
+    .where("id", "=", userId)
+    .execute();
+}

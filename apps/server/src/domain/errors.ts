@@ -25,6 +25,10 @@ export const ERROR_CODES = {
   ORDER_NOT_PAYABLE: "The order can no longer be paid (it is closed or paid); create a new order",
   ORDER_NOT_CANCELLABLE: "The order is already paid and cannot be cancelled; ask for a refund instead",
   ORDER_AMOUNT_TOO_LARGE: "The order total exceeds the largest amount one order may carry",
+  ORDER_QUANTITY_TOO_LARGE:
+    "One order may take at most 99 units of a product (lines of the same product are added up); `details.productId` says which",
+  ORDER_LIMIT_REACHED:
+    "You have too many unpaid orders or units on hold; pay or cancel an open order first (`details` says which limit)",
   CHANNEL_UNAVAILABLE: "WeChat Pay could not be reached; the request changed nothing, try again",
   CHANNEL_OUTCOME_UNKNOWN:
     "WeChat Pay did not confirm in time; Kassa is checking, ask for the order's status",

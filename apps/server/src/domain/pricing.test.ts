@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { toFen } from "./money.ts";
-import { type CatalogProduct, describeOrder, priceOrder } from "./pricing.ts";
+import { type CatalogProduct, describeOrder, MAX_QUANTITY_PER_PRODUCT, priceOrder } from "./pricing.ts";
 
 const catalog = new Map<string, CatalogProduct>([
   ["prd_tea", { id: "prd_tea", name: "Tea", priceFen: toFen(1200), stock: 5, active: true }],
@@ -19,6 +19,22 @@ describe("priceOrder", () => {
       catalog,
     );
     expect(result).toMatchObject({ ok: true, amountFen: 4950 });
+  });
+
+  it("caps the units of one product after merging its lines, so split lines cannot dodge the cap", () => {
+    const big = new Map(catalog);
+    big.set("prd_tea", { id: "prd_tea", name: "Tea", priceFen: toFen(1200), stock: 10_000, active: true });
+    const tenLinesOf99 = Array.from({ length: 10 }, () => ({ productId: "prd_tea", quantity: 99 }));
+    expect(priceOrder(tenLinesOf99, big)).toEqual({
+      ok: false,
+      code: "ORDER_QUANTITY_TOO_LARGE",
+      productId: "prd_tea",
+    });
+    const exactlyTheCap = [
+      { productId: "prd_tea", quantity: 90 },
+      { productId: "prd_tea", quantity: MAX_QUANTITY_PER_PRODUCT - 90 },
+    ];
+    expect(priceOrder(exactlyTheCap, big)).toMatchObject({ ok: true, lines: [{ quantity: 99 }] });
   });
 
   it("merges repeated lines before checking stock", () => {

@@ -22,11 +22,21 @@ export type PricingResult =
   | { ok: true; lines: OrderLine[]; amountFen: Fen }
   | {
       ok: false;
-      code: "PRODUCT_NOT_FOUND" | "PRODUCT_OUT_OF_STOCK" | "ORDER_AMOUNT_TOO_LARGE";
+      code:
+        | "PRODUCT_NOT_FOUND"
+        | "PRODUCT_OUT_OF_STOCK"
+        | "ORDER_AMOUNT_TOO_LARGE"
+        | "ORDER_QUANTITY_TOO_LARGE";
       productId?: string;
     };
 
-/** Lines for the same product are merged, so a client cannot split a line to dodge a limit. */
+/** The most units of one product one order may take, counted after lines are merged. */
+export const MAX_QUANTITY_PER_PRODUCT = 99;
+
+/**
+ * Lines for the same product are merged first, and every limit is checked on the merged
+ * line, so a client cannot split a line to dodge one (ten lines of 99 are one line of 990).
+ */
 export function priceOrder(
   requested: readonly RequestedLine[],
   catalog: ReadonlyMap<string, CatalogProduct>,
@@ -39,6 +49,8 @@ export function priceOrder(
   for (const [productId, quantity] of quantities) {
     const product = catalog.get(productId);
     if (!product?.active) return { ok: false, code: "PRODUCT_NOT_FOUND", productId };
+    if (quantity > MAX_QUANTITY_PER_PRODUCT)
+      return { ok: false, code: "ORDER_QUANTITY_TOO_LARGE", productId };
     if (product.stock < quantity) return { ok: false, code: "PRODUCT_OUT_OF_STOCK", productId };
     const lineFen = multiplyFen(product.priceFen, quantity);
     amountFen = addFen(amountFen, lineFen);

@@ -7,6 +7,7 @@ export function statusOf(code: ErrorCode): number {
     case "REQUEST_MALFORMED_JSON":
     case "IDEMPOTENCY_KEY_INVALID":
     case "ORDER_AMOUNT_TOO_LARGE":
+    case "ORDER_QUANTITY_TOO_LARGE":
       return 400;
     case "AUTH_SESSION_REQUIRED":
     case "AUTH_SESSION_INVALID":
@@ -19,6 +20,7 @@ export function statusOf(code: ErrorCode): number {
     case "IDEMPOTENCY_KEY_IN_PROGRESS":
     case "ORDER_NOT_PAYABLE":
     case "ORDER_NOT_CANCELLABLE":
+    case "ORDER_LIMIT_REACHED":
     case "PRODUCT_OUT_OF_STOCK":
       return 409;
     case "REQUEST_BODY_TOO_LARGE":
