@@ -1,6 +1,7 @@
 import { NOTIFICATION_FAIL_BODY } from "@kassa/wechatpay";
 import type { AppDeps } from "../../app/deps.ts";
 import { handleNotification } from "../../app/handle-notification.ts";
+import { RefusalCounter } from "../../app/refusal-counter.ts";
 import { hiddenFromDocs } from "../api-docs.ts";
 import type { KassaApp } from "../server.ts";
 
@@ -11,6 +12,8 @@ import type { KassaApp } from "../server.ts";
  * 204, or 4xx/5xx with the FAIL body (§4.5), well inside WeChat's 5 seconds.
  */
 export async function wechatPayNotifications(app: KassaApp, deps: AppDeps): Promise<void> {
+  // One count for this process: forged notifications log a first line and then a summary a minute.
+  const refusals = new RefusalCounter(deps.clock);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: 64 * 1024 }, (_request, body, done) =>
     done(null, body),
@@ -19,7 +22,7 @@ export async function wechatPayNotifications(app: KassaApp, deps: AppDeps): Prom
   app.post("/notify/wechatpay", hiddenFromDocs, async (request, reply) => {
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     try {
-      const answer = await handleNotification(deps, request.headers, rawBody);
+      const answer = await handleNotification(deps, request.headers, rawBody, refusals);
       if (answer.accepted) return reply.status(204).send();
       return reply.status(401).send(NOTIFICATION_FAIL_BODY);
     } catch (error) {
