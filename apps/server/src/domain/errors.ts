@@ -9,6 +9,8 @@ export const ERROR_CODES = {
   REQUEST_BODY_TOO_LARGE: "The request body is larger than this endpoint accepts",
   REQUEST_MALFORMED_JSON: "The request body is not valid JSON",
   REQUEST_UNSUPPORTED_MEDIA_TYPE: "Send the body as application/json",
+  REQUEST_TIMEOUT: "The request did not arrive in time; the connection is closed, send the request again",
+  REQUEST_HEADERS_TOO_LARGE: "The request headers are larger than Kassa accepts",
   ROUTE_NOT_FOUND: "No endpoint has this method and path",
   RATE_LIMITED: "Too many requests; wait for the time in Retry-After, then try again",
   AUTH_SESSION_REQUIRED: "Send the session token from POST /v1/session as `Authorization: Bearer <token>`",

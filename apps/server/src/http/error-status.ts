@@ -23,10 +23,14 @@ export function statusOf(code: ErrorCode): number {
     case "ORDER_LIMIT_REACHED":
     case "PRODUCT_OUT_OF_STOCK":
       return 409;
+    case "REQUEST_TIMEOUT":
+      return 408;
     case "REQUEST_BODY_TOO_LARGE":
       return 413;
     case "REQUEST_UNSUPPORTED_MEDIA_TYPE":
       return 415;
+    case "REQUEST_HEADERS_TOO_LARGE":
+      return 431;
     case "IDEMPOTENCY_KEY_REUSED":
       return 422;
     case "RATE_LIMITED":

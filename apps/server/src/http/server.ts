@@ -10,6 +10,7 @@ import Fastify, {
 } from "fastify";
 import type { TrustProxy } from "../config.ts";
 import { KassaError } from "../domain/errors.ts";
+import { answerClientError } from "./client-error.ts";
 import { sendError } from "./error-envelope.ts";
 import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts, timeoutOptions } from "./timeouts.ts";
 
@@ -47,6 +48,8 @@ export async function buildHttpServer(options: HttpOptions): Promise<KassaApp> {
     genReqId: () => `req_${randomBytes(8).toString("hex")}`,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     ...timeoutOptions({ ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts }),
+    // A missed deadline (408) or broken HTTP is answered in our envelope too, not Fastify's.
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // JSON only: a text/plain body would otherwise reach the schema as a string.

@@ -70,6 +70,11 @@ function untilClosed(play: (socket: Socket) => () => void, giveUpMs = 5_000): Pr
   });
 }
 
+/** The JSON body of a raw HTTP/1.1 answer. */
+function bodyOf(received: string): unknown {
+  return JSON.parse(received.slice(received.indexOf("\r\n\r\n") + 4));
+}
+
 function drip(socket: Socket, everyMs: number, piece: string): () => void {
   const timer = setInterval(() => {
     if (socket.writable) socket.write(piece);
@@ -81,12 +86,16 @@ const NOTIFY_HEADERS =
   "POST /notify/wechatpay HTTP/1.1\r\nHost: kassa\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
 
 describe("HTTP deadlines against slow clients (issue 7, item 5)", () => {
-  it("answers 408 and closes a notification whose body drips past the request deadline", async () => {
+  it("answers 408 REQUEST_TIMEOUT and closes a notification whose body drips past the request deadline", async () => {
     const ending = await untilClosed((socket) => {
       socket.write(NOTIFY_HEADERS);
       return drip(socket, 50, "{");
     });
     expect(ending.received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(bodyOf(ending.received)).toMatchObject({
+      code: "REQUEST_TIMEOUT",
+      requestId: expect.stringMatching(/^req_[0-9a-f]{16}$/),
+    });
     expect(ending.elapsedMs).toBeGreaterThanOrEqual(SHORT.requestMs - 50);
     expect(ending.elapsedMs).toBeLessThan(SHORT.requestMs + 1_000);
   });
@@ -109,7 +118,17 @@ describe("HTTP deadlines against slow clients (issue 7, item 5)", () => {
       return drip(socket, 40, "X-Slow: 1\r\n");
     });
     expect(ending.received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(bodyOf(ending.received)).toMatchObject({ code: "REQUEST_TIMEOUT" });
     expect(ending.elapsedMs).toBeLessThan(SHORT.headersMs + 1_000);
+  });
+
+  it("answers oversized headers with 431 REQUEST_HEADERS_TOO_LARGE in the error envelope", async () => {
+    const ending = await untilClosed((socket) => {
+      socket.write(`GET /v1/catalog HTTP/1.1\r\nHost: kassa\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`);
+      return () => {};
+    });
+    expect(ending.received).toMatch(/^HTTP\/1\.1 431 /);
+    expect(bodyOf(ending.received)).toMatchObject({ code: "REQUEST_HEADERS_TOO_LARGE" });
   });
 
   it("closes a connection that sends nothing at all by the headers deadline", async () => {
