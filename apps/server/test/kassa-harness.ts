@@ -55,7 +55,17 @@ export class KassaUnderTest {
       },
     });
     const config = loadConfig(
-      { KASSA_MODE: "demo", PORT: "0", KASSA_DATA_DIR: dataDir, LOG_LEVEL: "info", ...env },
+      {
+        KASSA_MODE: "demo",
+        PORT: "0",
+        KASSA_DATA_DIR: dataDir,
+        LOG_LEVEL: "info",
+        // Flow tests reuse one payer for many orders; the per-user caps have their own test
+        // (flows/order-limits.test.ts), which sets them low.
+        KASSA_MAX_OPEN_ORDERS_PER_USER: "1000",
+        KASSA_MAX_HELD_UNITS_PER_USER: "1000000",
+        ...env,
+      },
       dataDir,
     );
     const database = first ? first.database : await createTestDatabase();
