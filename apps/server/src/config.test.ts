@@ -6,6 +6,7 @@ import { join } from "node:path";
 import * as x509 from "@peculiar/x509";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config.ts";
+import { startKassa } from "./main.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "kassa-config-"));
 function file(name: string, text: string): string {
@@ -301,6 +302,19 @@ describe("keys are parsed at start, and every problem is listed at once", () => 
     expect(
       loadConfig({ ...production, WECHATPAY_MERCHANT_SERIAL_NO: lower }, dir).wechatpay?.merchantSerialNo,
     ).toBe(production.WECHATPAY_MERCHANT_SERIAL_NO);
+  });
+
+  it("stops the start on them before connecting to the database (here, one that is down)", async () => {
+    const start = startKassa({
+      env: {
+        ...production,
+        DATABASE_URL: "postgres://kassa@127.0.0.1:1/kassa",
+        WECHATPAY_APIV3_KEY: "short",
+      },
+      cwd: dir,
+    });
+    await expect(start).rejects.toBeInstanceOf(ConfigError);
+    await expect(start).rejects.toThrow("WECHATPAY_APIV3_KEY must be exactly 32 bytes");
   });
 
   it("lists a short APIv3 key, an unparsable private key and public key and a bad serial together", () => {
