@@ -31,7 +31,7 @@ export async function startKassaInProcess(options: {
   await sql`create schema ${sql.id(schema)}`.execute(admin.db);
   await admin.close();
   const database = connectDatabase({ url: options.databaseUrl, schema, poolSize: 16 });
-  await migrateToLatest(database.db);
+  await migrateToLatest(database);
   await database.db
     .insertInto("products")
     .values({

@@ -42,7 +42,7 @@ export async function startKassa(options: StartOptions): Promise<RunningKassa> {
   let database: DatabaseHandle | undefined;
   try {
     database = connectDatabase({ url: config.databaseUrl });
-    await migrateToLatest(database.db);
+    await migrateToLatest(database);
   } catch (error) {
     await database?.close().catch(() => undefined);
     // A database that is down, missing or unwritable is the operator's to fix: say so plainly.

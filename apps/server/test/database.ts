@@ -25,7 +25,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await sql`create schema ${sql.id(schema)}`.execute(admin.db);
     await admin.close();
     const handle = connectDatabase({ url, schema, poolSize: 8 });
-    await migrateToLatest(handle.db);
+    await migrateToLatest(handle);
     return {
       ...handle,
       connectAgain: () => connectDatabase({ url, schema, poolSize: 8 }),
@@ -39,7 +39,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   const path = join(tmpdir(), `kassa-test-${suffix}.sqlite`);
   const handle = connectDatabase({ url: path });
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle);
   return {
     ...handle,
     connectAgain: () => connectDatabase({ url: path }),

@@ -1,16 +1,34 @@
-import { type Kysely, type MigrationResult, Migrator } from "kysely";
+import { type Kysely, type MigrationResult, Migrator, sql } from "kysely";
+import type { DatabaseHandle } from "./connect.ts";
 import { MIGRATIONS } from "./migrations/index.ts";
 
 /**
  * Apply every pending migration. Kysely's Migrator takes a lock, so several instances
  * starting at once on one PostgreSQL apply each migration exactly once.
+ *
+ * On PostgreSQL the migrator is told Kassa's own schema: without it, Kysely looks for its
+ * `kysely_migration` tables in every schema of the database, finds another application's
+ * (or another test's), skips creating Kassa's, and fails.
  */
-export async function migrateToLatest<Schema>(db: Kysely<Schema>): Promise<MigrationResult[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+export async function migrateToLatest(
+  database: Pick<DatabaseHandle, "db" | "dialect">,
+): Promise<MigrationResult[]> {
+  const migrator = new Migrator({
+    db: database.db as Kysely<unknown>,
+    provider: { getMigrations: async () => MIGRATIONS },
+    ...(database.dialect === "postgres" ? { migrationTableSchema: await currentSchema(database.db) } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === "Error")?.migrationName ?? "unknown";
     throw new Error(`database migration ${failed} failed`, { cause: error });
   }
   return results ?? [];
+}
+
+async function currentSchema(db: DatabaseHandle["db"]): Promise<string> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (!schema) throw new Error("PostgreSQL has no current schema: set search_path to Kassa's schema");
+  return schema;
 }

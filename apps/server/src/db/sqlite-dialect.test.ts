@@ -20,7 +20,7 @@ let locker: SqliteDatabase.Database;
 beforeEach(async () => {
   path = join(tmpdir(), `kassa-lock-${process.pid}-${Math.random().toString(36).slice(2)}.sqlite`);
   kassa = connectDatabase({ url: path });
-  await migrateToLatest(kassa.db);
+  await migrateToLatest(kassa);
   locker = new SqliteDatabase(path);
 });
 afterEach(async () => {
