@@ -4,7 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { connectDatabase, type DatabaseHandle } from "../src/db/connect.ts";
-import { migrateToLatest } from "../src/db/migrate.ts";
+import { migrateTo, migrateToLatest } from "../src/db/migrate.ts";
+import type { MIGRATIONS } from "../src/db/migrations/index.ts";
+
+type MigrationName = keyof typeof MIGRATIONS;
 
 /**
  * A fresh, migrated, real database for one test file (design.md convention 10): a SQLite
@@ -16,7 +19,10 @@ export interface TestDatabase extends DatabaseHandle {
   connectAgain(): DatabaseHandle;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** `upTo`: stop at this migration, to make a database as older code left it. */
+export async function createTestDatabase(options: { upTo?: MigrationName } = {}): Promise<TestDatabase> {
+  const migrate = (handle: DatabaseHandle) =>
+    options.upTo ? migrateTo(handle, options.upTo) : migrateToLatest(handle);
   const url = process.env.DATABASE_URL;
   const suffix = randomBytes(6).toString("hex");
   if (url && /^postgres(ql)?:\/\//.test(url)) {
@@ -25,7 +31,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await sql`create schema ${sql.id(schema)}`.execute(admin.db);
     await admin.close();
     const handle = connectDatabase({ url, schema, poolSize: 8 });
-    await migrateToLatest(handle);
+    await migrate(handle);
     return {
       ...handle,
       connectAgain: () => connectDatabase({ url, schema, poolSize: 8 }),
@@ -39,7 +45,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   const path = join(tmpdir(), `kassa-test-${suffix}.sqlite`);
   const handle = connectDatabase({ url: path });
-  await migrateToLatest(handle);
+  await migrate(handle);
   return {
     ...handle,
     connectAgain: () => connectDatabase({ url: path }),

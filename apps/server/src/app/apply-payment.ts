@@ -1,11 +1,12 @@
 import type { ChannelPayment } from "../channels/payment-channel.ts";
 import { appendOutboxEvent, raiseAlert, recordNotification } from "../db/events-repo.ts";
 import type { Executor } from "../db/executor.ts";
-import { findOrderByOutTradeNo, transitionOrder } from "../db/orders-repo.ts";
+import { findPaymentByOutTradeNo } from "../db/payments-repo.ts";
 import { inTransaction } from "../db/transaction.ts";
 import { makeId } from "../domain/ids.ts";
-import { transition } from "../domain/order.ts";
+import { transitionPayment } from "../domain/payment.ts";
 import type { AppDeps } from "./deps.ts";
+import { movePaymentAndOrder } from "./move-payment.ts";
 
 /** Where the word "paid" came from. */
 export type PaymentSource =
@@ -20,31 +21,31 @@ export type ApplyOutcome =
   | "mismatch_refused";
 
 /**
- * Apply the channel's word that an order was paid, exactly once (product.md step 5): the
+ * Apply the channel's word that a payment was made, exactly once (product.md step 5): the
  * checks (appid, mchid, amount) come first and change nothing when they fail; then, in one
- * transaction, the notification id is recorded, the order moves to PAID by compare-and-set,
- * and the `order.paid` outbox event is written. A duplicate, a concurrent delivery or a
- * query that lost the race finds the order PAID and writes nothing more.
+ * transaction, the notification id is recorded, the payment and its order move to PAID by
+ * compare-and-set, and the `order.paid` outbox event is written. A duplicate, a concurrent
+ * delivery or a query that lost the race finds the payment PAID and writes nothing more.
  */
 export async function applyPayment(
   deps: AppDeps,
-  payment: ChannelPayment,
+  reported: ChannelPayment,
   source: PaymentSource,
 ): Promise<ApplyOutcome> {
-  const order = await findOrderByOutTradeNo(deps.db, payment.outTradeNo);
-  if (!order) {
-    await alert(deps, deps.db, "payment_for_unknown_order", payment.outTradeNo, {
+  const payment = await findPaymentByOutTradeNo(deps.db, reported.outTradeNo);
+  if (!payment) {
+    await alert(deps, deps.db, "payment_for_unknown_order", reported.outTradeNo, {
       source,
-      payment: summary(payment),
+      payment: summary(reported),
     });
     return "unknown_order";
   }
-  const mismatch = mismatchOf(deps, payment, order.amountFen);
+  const mismatch = mismatchOf(deps, reported, payment.amountFen);
   if (mismatch) {
-    await alert(deps, deps.db, mismatch, order.id, {
+    await alert(deps, deps.db, mismatch, payment.orderId, {
       source,
-      expectedFen: order.amountFen,
-      payment: summary(payment),
+      expectedFen: payment.amountFen,
+      payment: summary(reported),
     });
     return "mismatch_refused";
   }
@@ -52,48 +53,50 @@ export async function applyPayment(
     if (source.kind === "notification") {
       const first = await recordNotification(trx, {
         notificationId: source.notificationId,
-        channel: "wechatpay",
+        channel: payment.channel,
         eventType: source.eventType,
-        outTradeNo: payment.outTradeNo,
+        outTradeNo: reported.outTradeNo,
         outcome: "received",
         now: deps.clock.now(),
       });
       if (!first) return "duplicate_notification";
     }
-    // Re-read inside the transaction: a close may have moved the order since.
+    // Re-read inside the transaction: a close may have moved the payment since.
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const current = await findOrderByOutTradeNo(trx, payment.outTradeNo);
-      if (!current || current.status === "PAID") return "already_paid";
-      const move = transition(current.status, "paid");
-      if (!move.ok) return "already_paid";
+      const current = await findPaymentByOutTradeNo(trx, reported.outTradeNo);
+      if (!current || !transitionPayment(current.status, "paid").ok) return "already_paid";
       const now = deps.clock.now();
-      const moved = await transitionOrder(trx, {
-        orderId: current.id,
-        from: current.status,
-        to: "PAID",
+      const moved = await movePaymentAndOrder(trx, {
+        payment: current,
+        event: "paid",
         now,
-        payment: {
-          transactionId: payment.transactionId,
-          bankType: payment.bankType ?? null,
-          paidAt: payment.paidAt,
+        facts: {
+          transactionId: reported.transactionId,
+          bankType: reported.bankType ?? null,
+          paidAt: reported.paidAt,
         },
       });
       if (!moved) continue;
       if (current.status === "CLOSED") {
         // Money moved after we had closed and released the stock: the payment stands (the
         // channel is the truth), and an operator decides between fulfilling and refunding.
-        await alert(deps, trx, "paid_after_close", current.id, { source, payment: summary(payment) });
+        await alert(deps, trx, "paid_after_close", current.orderId, { source, payment: summary(reported) });
       }
       await appendOutboxEvent(trx, {
         id: makeId("event", deps.ids),
         type: "order.paid",
-        aggregateId: current.id,
-        payload: { orderId: current.id, amountFen: current.amountFen, transactionId: payment.transactionId },
+        aggregateId: current.orderId,
+        payload: {
+          orderId: current.orderId,
+          paymentId: current.id,
+          amountFen: current.amountFen,
+          transactionId: reported.transactionId,
+        },
         now,
       });
       return "applied";
     }
-    throw new Error(`order ${order.id} kept changing while applying its payment`);
+    throw new Error(`payment ${payment.id} kept changing while applying it`);
   });
 }
 

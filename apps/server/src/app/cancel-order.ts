@@ -2,7 +2,7 @@ import { findOrderForUser } from "../db/orders-repo.ts";
 import { KassaError } from "../domain/errors.ts";
 import { closeOrder } from "./close-order.ts";
 import type { AppDeps } from "./deps.ts";
-import { type OrderView, viewOrder } from "./order-view.ts";
+import { loadOrderView, type OrderView } from "./order-view.ts";
 
 /**
  * The payer cancels: WeChat Pay closes first, then Kassa (product.md step 7). The answer is
@@ -19,5 +19,5 @@ export async function cancelOrder(
   await closeOrder(deps, order, "cancel");
   const latest = await findOrderForUser(deps.db, input.orderId, input.userId);
   if (!latest) throw new KassaError("ORDER_NOT_FOUND");
-  return viewOrder(latest);
+  return loadOrderView(deps.db, latest);
 }

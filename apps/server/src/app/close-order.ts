@@ -1,65 +1,64 @@
 import { ChannelError } from "../channels/payment-channel.ts";
 import { appendOutboxEvent } from "../db/events-repo.ts";
 import { scheduleJob } from "../db/jobs-repo.ts";
-import { findOrderById, transitionOrder } from "../db/orders-repo.ts";
+import { findOrderById } from "../db/orders-repo.ts";
+import { findPaymentOfOrder } from "../db/payments-repo.ts";
 import { releaseStock } from "../db/products-repo.ts";
 import { inTransaction } from "../db/transaction.ts";
 import { makeId } from "../domain/ids.ts";
-import { type Order, type OrderStatus, prepayMayBeInFlight } from "../domain/order.ts";
+import type { Order, OrderStatus } from "../domain/order.ts";
+import { type Payment, prepayMayBeInFlight } from "../domain/payment.ts";
 import type { AppDeps } from "./deps.ts";
-import { syncOrderWithChannel } from "./sync-order.ts";
+import { movePaymentAndOrder } from "./move-payment.ts";
+import { syncPaymentWithChannel } from "./sync-payment.ts";
 
 const RETRY_CLOSE_MS = 60_000;
 
 /**
- * Close an unpaid order, WeChat Pay first (product.md step 7): record the intent (CLOSING),
- * close at the channel, then query to learn the truth, and only then close here and release
- * the stock. If the channel says paid, the order becomes PAID, never CLOSED. A channel
- * failure leaves the order CLOSING with a retry scheduled; nothing is released early.
+ * Close an unpaid order, the channel first (product.md step 7): record the intent (its
+ * payment and the order CLOSING), close the payment at the channel, then query to learn the
+ * truth, and only then close here and release the stock. If the channel says paid, the
+ * order becomes PAID, never CLOSED. A channel failure leaves it CLOSING with a retry
+ * scheduled; nothing is released early.
  */
 export async function closeOrder(
   deps: AppDeps,
   order: Order,
   reason: "cancel" | "expire",
 ): Promise<OrderStatus> {
-  if (order.status === "PENDING") {
-    const moved = await transitionOrder(deps.db, {
-      orderId: order.id,
-      from: "PENDING",
-      to: "CLOSING",
-      now: deps.clock.now(),
-    });
-    if (!moved) return currentStatus(deps, order.id);
-  } else if (order.status !== "CLOSING") {
-    return order.status;
+  let payment = await livePayment(deps, order);
+  if (payment.status === "PENDING") {
+    const now = deps.clock.now();
+    const started = await inTransaction(deps.db, (trx) =>
+      movePaymentAndOrder(trx, { payment, event: "close_requested", now }),
+    );
+    if (!started) return currentStatus(deps, order.id);
+  } else if (payment.status !== "CLOSING") {
+    return currentStatus(deps, order.id);
   }
   // Read again after CLOSING is written: no lease can be taken from here on (a lease needs
   // PENDING), so the one we see is the last one. While it is live, a prepay may still reach
-  // WeChat Pay after our close, so the close waits; the pay call that holds the lease closes
-  // the order itself when its prepay lands (closeLatePrepay), and the retry covers a crash.
-  const closing = await findOrderById(deps.db, order.id);
-  if (closing?.status !== "CLOSING") return closing?.status ?? "CLOSED";
-  if (prepayMayBeInFlight(closing, deps.clock.now())) {
-    await retryLater(
-      deps,
-      order.id,
-      "a prepay may still be in flight",
-      (closing.prepayLeaseUntil ?? 0) + 1_000,
-    );
+  // the channel after our close, so the close waits; the pay call that holds the lease
+  // closes the order itself when its prepay lands (closeLatePrepay), the retry covers a crash.
+  payment = await livePayment(deps, order);
+  if (payment.status !== "CLOSING") return currentStatus(deps, order.id);
+  if (prepayMayBeInFlight(payment, deps.clock.now())) {
+    const leaseEnds = (payment.prepayLeaseUntil ?? 0) + 1_000;
+    await retryLater(deps, order.id, "a prepay may still be in flight", leaseEnds);
     return "CLOSING";
   }
   // Close, then query whatever the close answered: a refused close (ORDERPAID) or a lost
   // answer both leave the query as the only truth worth acting on (§5.3 "re-query").
   let closeProblem: string | undefined;
   try {
-    await deps.channel.close(order.outTradeNo);
+    await deps.channel.close(payment.outTradeNo);
   } catch (error) {
     if (!(error instanceof ChannelError)) throw error;
     closeProblem = error.message;
   }
   try {
-    const truth = await syncOrderWithChannel(deps, order, `close:${reason}`);
-    if (truth.state === "closed" || truth.state === "not_found") await finishClose(deps, order, reason);
+    const truth = await syncPaymentWithChannel(deps, payment, `close:${reason}`);
+    if (truth.state === "closed" || truth.state === "not_found") await finishClose(deps, payment, reason);
     else if (truth.state === "unpaid")
       await retryLater(deps, order.id, closeProblem ?? "the channel still reports it unpaid");
   } catch (error) {
@@ -70,19 +69,21 @@ export async function closeOrder(
 }
 
 /**
- * A prepay answered after its order stopped being payable (savePrepay refused it): WeChat
- * Pay now knows an order that Kassa will never hand out. It must be closed there too
- * (issue 7). While CLOSING, the ordinary close does it now that the lease is free; an order
+ * A prepay answered after its payment stopped being payable (savePrepay refused it): the
+ * channel now knows a payment that Kassa will never hand out. It must be closed there too
+ * (issue 7). While CLOSING, the ordinary close does it now that the lease is free; a payment
  * already CLOSED (its lease had lapsed) is closed at the channel again, by a job if the
  * channel cannot be reached now.
  */
 export async function closeLatePrepay(deps: AppDeps, orderId: string): Promise<void> {
   const order = await findOrderById(deps.db, orderId);
-  if (order?.status === "CLOSING")
+  if (!order) return;
+  const payment = await livePayment(deps, order);
+  if (payment.status === "CLOSING")
     await closeOrder(deps, order, deps.clock.now() >= order.expiresAt ? "expire" : "cancel");
-  if (order?.status !== "CLOSED") return;
+  if (payment.status !== "CLOSED") return;
   try {
-    await closeAgainAtChannel(deps, order);
+    await closeAgainAtChannel(deps, payment);
   } catch (error) {
     if (!(error instanceof ChannelError)) throw error;
     const now = deps.clock.now();
@@ -97,28 +98,35 @@ export async function closeLatePrepay(deps: AppDeps, orderId: string): Promise<v
   }
 }
 
-/** Close a locally CLOSED order at the channel; a payment found there still stands (PAID). */
-export async function closeAgainAtChannel(deps: AppDeps, order: Order): Promise<void> {
+/** Close a locally CLOSED payment at the channel; a payment found paid there still stands. */
+export async function closeAgainAtChannel(deps: AppDeps, payment: Payment): Promise<void> {
   try {
-    await deps.channel.close(order.outTradeNo);
+    await deps.channel.close(payment.outTradeNo);
   } catch (error) {
     if (!(error instanceof ChannelError)) throw error;
     // ORDERPAID or a lost answer: the query below is the truth either way (§5.3).
   }
-  await syncOrderWithChannel(deps, order, "close-again");
+  await syncPaymentWithChannel(deps, payment, "close-again");
 }
 
-async function finishClose(deps: AppDeps, order: Order, reason: string): Promise<void> {
+export async function livePayment(deps: AppDeps, order: Order): Promise<Payment> {
+  const payment = await findPaymentOfOrder(deps.db, order.id);
+  if (!payment) throw new Error(`order ${order.id} has no payment`);
+  return payment;
+}
+
+async function finishClose(deps: AppDeps, payment: Payment, reason: string): Promise<void> {
   await inTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     // The compare-and-set makes the release happen once, whoever closes first.
-    if (!(await transitionOrder(trx, { orderId: order.id, from: "CLOSING", to: "CLOSED", now }))) return;
-    for (const line of order.lines) await releaseStock(trx, line.productId, line.quantity);
+    const closed = await movePaymentAndOrder(trx, { payment, event: "closed_at_channel", now });
+    if (!closed) return;
+    for (const line of closed.order.lines) await releaseStock(trx, line.productId, line.quantity);
     await appendOutboxEvent(trx, {
       id: makeId("event", deps.ids),
       type: "order.closed",
-      aggregateId: order.id,
-      payload: { orderId: order.id, reason },
+      aggregateId: payment.orderId,
+      payload: { orderId: payment.orderId, reason },
       now,
     });
   });

@@ -2,10 +2,11 @@ import { ChannelError } from "../channels/payment-channel.ts";
 import { findOrderById, findOrderForUser } from "../db/orders-repo.ts";
 import { KassaError } from "../domain/errors.ts";
 import type { Order } from "../domain/order.ts";
+import { livePayment } from "./close-order.ts";
 import type { AppDeps } from "./deps.ts";
-import { type OrderView, viewOrder } from "./order-view.ts";
+import { loadOrderView, type OrderView } from "./order-view.ts";
 import { scheduleQuery } from "./pay-order.ts";
-import { syncOrderWithChannel } from "./sync-order.ts";
+import { syncPaymentWithChannel } from "./sync-payment.ts";
 
 const POLL_MS = 500;
 /**
@@ -32,7 +33,7 @@ export async function confirmOrder(
     await deps.flights.run(`confirm:${order.id}`, () => waitForTheChannelsWord(deps, order));
   const latest = (await findOrderForUser(deps.db, input.orderId, input.userId)) ?? order;
   if (latest.status === "PENDING") await scheduleQuery(deps, latest.id, 5_000);
-  return viewOrder(latest);
+  return loadOrderView(deps.db, latest);
 }
 
 async function waitForTheChannelsWord(deps: AppDeps, first: Order): Promise<void> {
@@ -40,7 +41,7 @@ async function waitForTheChannelsWord(deps: AppDeps, first: Order): Promise<void
   let order = first;
   while (isUnsettled(order) && (await withinQueryBudget(deps, order.id))) {
     try {
-      const truth = await syncOrderWithChannel(deps, order, "confirm");
+      const truth = await syncPaymentWithChannel(deps, await livePayment(deps, order), "confirm");
       if (truth.state !== "unpaid") return;
     } catch (error) {
       if (!(error instanceof ChannelError)) throw error;

@@ -7,12 +7,14 @@ import {
 } from "../db/idempotency-repo.ts";
 import { scheduleJob } from "../db/jobs-repo.ts";
 import { insertOrder, openHoldingsOfUser } from "../db/orders-repo.ts";
+import { insertPayment } from "../db/payments-repo.ts";
 import { holdStock, loadProducts } from "../db/products-repo.ts";
 import { inTransaction } from "../db/transaction.ts";
 import { lockUserForUpdate } from "../db/users-repo.ts";
 import { KassaError } from "../domain/errors.ts";
 import { makeId, outTradeNoFor } from "../domain/ids.ts";
 import type { Order, OrderLine } from "../domain/order.ts";
+import type { Payment } from "../domain/payment.ts";
 import { describeOrder, priceOrder, type RequestedLine } from "../domain/pricing.ts";
 import type { AppDeps } from "./deps.ts";
 import { type OrderView, viewOrder } from "./order-view.ts";
@@ -83,25 +85,36 @@ async function create(deps: AppDeps, trx: Executor, input: CreateOrderInput): Pr
   await enforceUserCaps(deps, trx, input.userId, priced.lines);
   const now = deps.clock.now();
   const id = makeId("order", deps.ids);
+  // Whole seconds: time_expire is sent in RFC 3339 seconds and must match on every prepay.
+  const expiresAt = Math.floor((now + deps.settings.orderTtlMs) / 1000) * 1000;
   const order: Order = {
     id,
-    outTradeNo: outTradeNoFor(id),
     userId: input.userId,
     status: "PENDING",
     amountFen: priced.amountFen,
     description: describeOrder(priced.lines),
     lines: priced.lines,
-    // Whole seconds: time_expire is sent in RFC 3339 seconds and must match on every prepay.
-    expiresAt: Math.floor((now + deps.settings.orderTtlMs) / 1000) * 1000,
+    expiresAt,
     createdAt: now,
-    paidAt: null,
-    transactionId: null,
-    bankType: null,
+  };
+  const payment: Payment = {
+    id: makeId("payment", deps.ids),
+    orderId: id,
+    channel: "wechatpay",
+    outTradeNo: outTradeNoFor(id),
+    status: "PENDING",
+    amountFen: priced.amountFen,
+    expiresAt,
     prepayId: null,
     prepayExpiresAt: null,
     prepayLeaseUntil: null,
+    transactionId: null,
+    bankType: null,
+    paidAt: null,
+    createdAt: now,
   };
   await insertOrder(trx, order);
+  await insertPayment(trx, payment);
   await scheduleJob(trx, {
     id: makeId("job", deps.ids),
     kind: "order.expire",
@@ -119,7 +132,7 @@ async function create(deps: AppDeps, trx: Executor, input: CreateOrderInput): Pr
       throw new KassaError("PRODUCT_OUT_OF_STOCK", { productId: line.productId });
     }
   }
-  return viewOrder(order);
+  return viewOrder(order, payment);
 }
 
 /**

@@ -1,5 +1,8 @@
+import type { Executor } from "../db/executor.ts";
+import { findPaymentOfOrder } from "../db/payments-repo.ts";
 import { formatYuan } from "../domain/money.ts";
 import type { Order } from "../domain/order.ts";
+import type { Payment } from "../domain/payment.ts";
 
 /**
  * What the mini program sees of an order. No openid, no prepay_id, no channel internals
@@ -18,7 +21,8 @@ export interface OrderView {
   transactionId: string | null;
 }
 
-export function viewOrder(order: Order): OrderView {
+/** `payment` is the order's live payment: the receipt's paid time and transaction id. */
+export function viewOrder(order: Order, payment: Payment | undefined): OrderView {
   return {
     id: order.id,
     status: order.status,
@@ -28,7 +32,12 @@ export function viewOrder(order: Order): OrderView {
     lines: order.lines.map((line) => ({ ...line })),
     createdAt: new Date(order.createdAt).toISOString(),
     expiresAt: new Date(order.expiresAt).toISOString(),
-    paidAt: order.paidAt === null ? null : new Date(order.paidAt).toISOString(),
-    transactionId: order.transactionId,
+    paidAt: payment?.paidAt == null ? null : new Date(payment.paidAt).toISOString(),
+    transactionId: payment?.transactionId ?? null,
   };
+}
+
+/** The view of an order with its live payment read alongside. */
+export async function loadOrderView(db: Executor, order: Order): Promise<OrderView> {
+  return viewOrder(order, await findPaymentOfOrder(db, order.id));
 }

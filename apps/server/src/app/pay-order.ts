@@ -1,19 +1,15 @@
 import { ChannelError, type RequestPaymentParams } from "../channels/payment-channel.ts";
 import { scheduleJob } from "../db/jobs-repo.ts";
-import {
-  claimPrepayLease,
-  findOrderById,
-  findOrderForUser,
-  releasePrepayLease,
-  savePrepay,
-} from "../db/orders-repo.ts";
+import { findOrderById, findOrderForUser } from "../db/orders-repo.ts";
+import { claimPrepayLease, releasePrepayLease, savePrepay } from "../db/payments-repo.ts";
 import { inTransaction } from "../db/transaction.ts";
 import { findUserOpenid } from "../db/users-repo.ts";
 import { KassaError } from "../domain/errors.ts";
 import { makeId } from "../domain/ids.ts";
 import type { Order } from "../domain/order.ts";
+import type { Payment } from "../domain/payment.ts";
 import { channelFailure } from "./channel-failure.ts";
-import { closeLatePrepay } from "./close-order.ts";
+import { closeLatePrepay, livePayment } from "./close-order.ts";
 import type { AppDeps } from "./deps.ts";
 
 /** §5.1: a prepay_id lives 2 hours; stop handing it out 10 minutes before. */
@@ -43,34 +39,36 @@ export async function payOrder(
   for (;;) {
     const order = await findOrderForUser(deps.db, input.orderId, input.userId);
     if (!order) throw new KassaError("ORDER_NOT_FOUND");
+    const payment = await livePayment(deps, order);
     const now = deps.clock.now();
-    if (order.status !== "PENDING" || now >= order.expiresAt) {
+    if (payment.status !== "PENDING" || now >= payment.expiresAt) {
       throw new KassaError("ORDER_NOT_PAYABLE", { status: order.status });
     }
-    if (order.prepayId && order.prepayExpiresAt !== null && order.prepayExpiresAt > now) {
-      return deps.channel.requestPaymentParams(order.prepayId);
+    if (payment.prepayId && payment.prepayExpiresAt !== null && payment.prepayExpiresAt > now) {
+      return deps.channel.requestPaymentParams(payment.prepayId);
     }
-    if (await claimPrepayLease(deps.db, order.id, now, PREPAY_LEASE_MS)) return prepay(deps, order);
+    if (await claimPrepayLease(deps.db, payment.id, now, PREPAY_LEASE_MS))
+      return prepay(deps, order, payment);
     if (now >= deadline) throw new KassaError("CHANNEL_OUTCOME_UNKNOWN");
     await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
   }
 }
 
-async function prepay(deps: AppDeps, order: Order): Promise<RequestPaymentParams> {
+async function prepay(deps: AppDeps, order: Order, payment: Payment): Promise<RequestPaymentParams> {
   const openid = await findUserOpenid(deps.db, order.userId);
   if (!openid) throw new Error(`order ${order.id} has no user`);
   let prepayId: string;
   try {
     ({ prepayId } = await deps.channel.prepay({
-      outTradeNo: order.outTradeNo,
+      outTradeNo: payment.outTradeNo,
       description: order.description,
-      amountFen: order.amountFen,
+      amountFen: payment.amountFen,
       openid,
-      expiresAt: order.expiresAt,
+      expiresAt: payment.expiresAt,
       notifyUrl: deps.settings.notifyUrl,
     }));
   } catch (error) {
-    await releasePrepayLease(deps.db, order.id);
+    await releasePrepayLease(deps.db, payment.id);
     // The prepay may have happened (lost answer), or WeChat Pay may know the order as paid or
     // closed (ORDERPAID, ORDER_CLOSED): ask it soon rather than guess.
     if (error instanceof ChannelError && error.kind !== "unavailable")
@@ -80,7 +78,7 @@ async function prepay(deps: AppDeps, order: Order): Promise<RequestPaymentParams
   const now = deps.clock.now();
   const saved = await inTransaction(deps.db, async (trx) => {
     const stored = await savePrepay(trx, {
-      orderId: order.id,
+      paymentId: payment.id,
       prepayId,
       prepayExpiresAt: now + PREPAY_REUSE_MS,
       now,
@@ -92,7 +90,7 @@ async function prepay(deps: AppDeps, order: Order): Promise<RequestPaymentParams
   if (!saved) {
     // Cancelled or expired while this prepay was in flight: never hand it out, and close
     // the order WeChat Pay now knows (issue 7).
-    await releasePrepayLease(deps.db, order.id);
+    await releasePrepayLease(deps.db, payment.id);
     await closeLatePrepay(deps, order.id);
     const latest = await findOrderById(deps.db, order.id);
     throw new KassaError("ORDER_NOT_PAYABLE", { status: latest?.status ?? "CLOSED" });

@@ -3,7 +3,7 @@ import { listActiveProducts } from "../db/products-repo.ts";
 import { KassaError } from "../domain/errors.ts";
 import { formatYuan } from "../domain/money.ts";
 import type { AppDeps } from "./deps.ts";
-import { type OrderView, viewOrder } from "./order-view.ts";
+import { loadOrderView, type OrderView } from "./order-view.ts";
 
 export async function getOrder(
   deps: AppDeps,
@@ -11,7 +11,7 @@ export async function getOrder(
 ): Promise<OrderView> {
   const order = await findOrderForUser(deps.db, input.orderId, input.userId);
   if (!order) throw new KassaError("ORDER_NOT_FOUND");
-  return viewOrder(order);
+  return loadOrderView(deps.db, order);
 }
 
 export interface CatalogItemView {

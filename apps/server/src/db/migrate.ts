@@ -1,4 +1,4 @@
-import { type Kysely, type MigrationResult, Migrator, sql } from "kysely";
+import { type Kysely, type MigrationResult, type MigrationResultSet, Migrator, sql } from "kysely";
 import type { DatabaseHandle } from "./connect.ts";
 import { MIGRATIONS } from "./migrations/index.ts";
 
@@ -13,12 +13,26 @@ import { MIGRATIONS } from "./migrations/index.ts";
 export async function migrateToLatest(
   database: Pick<DatabaseHandle, "db" | "dialect">,
 ): Promise<MigrationResult[]> {
-  const migrator = new Migrator({
+  return outcome(await (await migratorFor(database)).migrateToLatest());
+}
+
+/** Up (or down) to the named migration: tests use it to make a database as older code left it. */
+export async function migrateTo(
+  database: Pick<DatabaseHandle, "db" | "dialect">,
+  name: keyof typeof MIGRATIONS,
+): Promise<MigrationResult[]> {
+  return outcome(await (await migratorFor(database)).migrateTo(name));
+}
+
+async function migratorFor(database: Pick<DatabaseHandle, "db" | "dialect">): Promise<Migrator> {
+  return new Migrator({
     db: database.db as Kysely<unknown>,
     provider: { getMigrations: async () => MIGRATIONS },
     ...(database.dialect === "postgres" ? { migrationTableSchema: await currentSchema(database.db) } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+}
+
+function outcome({ error, results }: MigrationResultSet): MigrationResult[] {
   if (error) {
     const failed = results?.find((result) => result.status === "Error")?.migrationName ?? "unknown";
     throw new Error(`database migration ${failed} failed`, { cause: error });

@@ -1,5 +1,6 @@
 import { toFen } from "../domain/money.ts";
-import type { Order, OrderStatus } from "../domain/order.ts";
+import { type Order, type OrderStatus, transitionOrder } from "../domain/order.ts";
+import type { PaymentEvent } from "../domain/payment.ts";
 import type { Executor } from "./executor.ts";
 import type { OrdersTable } from "./schema.ts";
 
@@ -8,18 +9,11 @@ export async function insertOrder(db: Executor, order: Order): Promise<void> {
     .insertInto("orders")
     .values({
       id: order.id,
-      out_trade_no: order.outTradeNo,
       user_id: order.userId,
       status: order.status,
       amount_fen: order.amountFen,
       description: order.description,
       expires_at: order.expiresAt,
-      prepay_id: null,
-      prepay_expires_at: null,
-      prepay_lease_until: null,
-      transaction_id: null,
-      bank_type: null,
-      paid_at: null,
       created_at: order.createdAt,
       updated_at: order.createdAt,
     })
@@ -53,128 +47,30 @@ export async function findOrderForUser(
   return row ? withLines(db, row) : undefined;
 }
 
-export async function findOrderByOutTradeNo(db: Executor, outTradeNo: string): Promise<Order | undefined> {
-  const row = await db
-    .selectFrom("orders")
-    .selectAll()
-    .where("out_trade_no", "=", outTradeNo)
-    .executeTakeFirst();
-  return row ? withLines(db, row) : undefined;
-}
-
 export async function findOrderById(db: Executor, orderId: string): Promise<Order | undefined> {
   const row = await db.selectFrom("orders").selectAll().where("id", "=", orderId).executeTakeFirst();
   return row ? withLines(db, row) : undefined;
 }
 
-export interface PaymentFields {
-  transactionId: string;
-  bankType: string | null;
-  paidAt: number;
-}
-
 /**
- * A transition as a compare-and-set (design.md convention 2): it happens only if the order
- * is still in `from`; false means someone else moved it first, and nothing was written.
+ * Move an order on its payment's event, as a compare-and-set (design.md convention 2): the
+ * table in domain/order.ts picks the target, and the row changes only if the order is still
+ * in `from`. Returns the new status; undefined means the move is not in the table or
+ * someone moved the order first, and nothing was written either way.
  */
-export async function transitionOrder(
+export async function moveOrder(
   db: Executor,
-  change: { orderId: string; from: OrderStatus; to: OrderStatus; now: number; payment?: PaymentFields },
-): Promise<boolean> {
+  change: { orderId: string; from: OrderStatus; event: PaymentEvent; now: number },
+): Promise<OrderStatus | undefined> {
+  const move = transitionOrder(change.from, change.event);
+  if (!move.ok) return undefined;
   const result = await db
     .updateTable("orders")
-    .set({
-      status: change.to,
-      updated_at: change.now,
-      ...(change.payment
-        ? {
-            transaction_id: change.payment.transactionId,
-            bank_type: change.payment.bankType,
-            paid_at: change.payment.paidAt,
-          }
-        : {}),
-    })
+    .set({ status: move.to, updated_at: change.now })
     .where("id", "=", change.orderId)
     .where("status", "=", change.from)
     .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
-}
-
-/** Take the right to prepay this order for `leaseMs`; one pay call at a time wins it. */
-export async function claimPrepayLease(
-  db: Executor,
-  orderId: string,
-  now: number,
-  leaseMs: number,
-): Promise<boolean> {
-  const result = await db
-    .updateTable("orders")
-    .set({ prepay_lease_until: now + leaseMs })
-    .where("id", "=", orderId)
-    .where("status", "=", "PENDING")
-    .where((eb) => eb.or([eb("prepay_lease_until", "is", null), eb("prepay_lease_until", "<=", now)]))
-    .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
-}
-
-/**
- * Store a prepay's answer and end the lease, only while the order is still payable: a
- * prepay that lands after a cancel or an expiry began is never stored, so it is never
- * handed out. False means the order moved on; the caller closes the late prepay.
- */
-export async function savePrepay(
-  db: Executor,
-  input: { orderId: string; prepayId: string; prepayExpiresAt: number; now: number },
-): Promise<boolean> {
-  const result = await db
-    .updateTable("orders")
-    .set({
-      prepay_id: input.prepayId,
-      prepay_expires_at: input.prepayExpiresAt,
-      prepay_lease_until: null,
-      updated_at: input.now,
-    })
-    .where("id", "=", input.orderId)
-    .where("status", "=", "PENDING")
-    .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
-}
-
-export async function releasePrepayLease(db: Executor, orderId: string): Promise<void> {
-  await db.updateTable("orders").set({ prepay_lease_until: null }).where("id", "=", orderId).execute();
-}
-
-type OrderRow = { [K in keyof OrdersTable]: OrdersTable[K] };
-
-async function withLines(db: Executor, row: OrderRow): Promise<Order> {
-  const lines = await db
-    .selectFrom("order_lines")
-    .selectAll()
-    .where("order_id", "=", row.id)
-    .orderBy("product_id")
-    .execute();
-  return {
-    id: row.id,
-    outTradeNo: row.out_trade_no,
-    userId: row.user_id,
-    status: row.status,
-    amountFen: toFen(row.amount_fen),
-    description: row.description,
-    lines: lines.map((line) => ({
-      productId: line.product_id,
-      name: line.name,
-      quantity: line.quantity,
-      unitPriceFen: toFen(line.unit_price_fen),
-    })),
-    expiresAt: row.expires_at,
-    createdAt: row.created_at,
-    paidAt: row.paid_at,
-    transactionId: row.transaction_id,
-    bankType: row.bank_type,
-    prepayId: row.prepay_id,
-    prepayExpiresAt: row.prepay_expires_at,
-    prepayLeaseUntil: row.prepay_lease_until,
-  };
+  return result.numUpdatedRows === 1n ? move.to : undefined;
 }
 
 /** Orders still holding stock: unpaid and not yet closed (an expired PENDING one still holds). */
@@ -196,4 +92,30 @@ export async function openHoldingsOfUser(
     .where("orders.status", "in", OPEN_STATUSES)
     .executeTakeFirstOrThrow();
   return { openOrders: Number(row.open_orders), heldUnits: Number(row.held_units) };
+}
+
+type OrderRow = { [K in keyof OrdersTable]: OrdersTable[K] };
+
+async function withLines(db: Executor, row: OrderRow): Promise<Order> {
+  const lines = await db
+    .selectFrom("order_lines")
+    .selectAll()
+    .where("order_id", "=", row.id)
+    .orderBy("product_id")
+    .execute();
+  return {
+    id: row.id,
+    userId: row.user_id,
+    status: row.status,
+    amountFen: toFen(row.amount_fen),
+    description: row.description,
+    lines: lines.map((line) => ({
+      productId: line.product_id,
+      name: line.name,
+      quantity: line.quantity,
+      unitPriceFen: toFen(line.unit_price_fen),
+    })),
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+  };
 }

@@ -1,4 +1,5 @@
 import type { OrderStatus } from "../domain/order.ts";
+import type { ChannelName, PaymentStatus } from "../domain/payment.ts";
 
 /**
  * The tables as Kysely sees them. Money is integer fen and times are epoch milliseconds,
@@ -10,6 +11,7 @@ export interface Database {
   products: ProductsTable;
   orders: OrdersTable;
   order_lines: OrderLinesTable;
+  payments: PaymentsTable;
   idempotency_keys: IdempotencyKeysTable;
   channel_notifications: ChannelNotificationsTable;
   outbox_events: OutboxEventsTable;
@@ -45,17 +47,31 @@ export interface ProductsTable {
 
 export interface OrdersTable {
   id: string;
-  out_trade_no: string;
   user_id: string;
   status: OrderStatus;
   amount_fen: number;
   description: string;
-  /** WeChat Pay's time_expire (§5.1), epoch ms. */
+  /** After this the order is closed and its stock released, epoch ms. */
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One attempt to collect an order's amount through one channel (migration 0002). */
+export interface PaymentsTable {
+  id: string;
+  order_id: string;
+  channel: ChannelName;
+  /** Unique: our idempotency key at the channel (§5.1). */
+  out_trade_no: string;
+  status: PaymentStatus;
+  amount_fen: number;
+  /** The channel's time_expire (§5.1), epoch ms. */
   expires_at: number;
   prepay_id: string | null;
   /** prepay_id lives 2 hours (§5.1); we stop reusing it a little before. */
   prepay_expires_at: number | null;
-  /** One pay call at a time prepays (issue: "concurrent calls make one prepay"). */
+  /** One pay call at a time prepays, and a close waits while it may be in flight. */
   prepay_lease_until: number | null;
   transaction_id: string | null;
   bank_type: string | null;

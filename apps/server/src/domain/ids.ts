@@ -4,6 +4,7 @@
  */
 export const ID_PREFIXES = {
   order: "ord",
+  payment: "pay",
   user: "usr",
   session: "ses",
   event: "evt",
@@ -24,8 +25,10 @@ export function makeId(kind: IdKind, source: IdSource): string {
 }
 
 /**
- * The order's `out_trade_no` at WeChat Pay: 6-32 characters of [0-9A-Za-z_-] (reference
- * §5.1; we keep off `|` and `*`, which some pages omit). An order id `ord_` + 26 fits.
+ * A payment's `out_trade_no` at the channel: 6-32 characters of [0-9A-Za-z_-] (reference
+ * §5.1; we keep off `|` and `*`, which some pages omit). The first payment of an order
+ * takes the order's id (`ord_` + 26 fits), so a merchant finds it in WeChat Pay's pages
+ * by the id Kassa shows.
  */
 export function outTradeNoFor(orderId: string): string {
   return orderId.replace(/[^0-9A-Za-z_-]/g, "").slice(0, 32);

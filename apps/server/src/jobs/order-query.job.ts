@@ -1,5 +1,5 @@
-import { syncOrderWithChannel } from "../app/sync-order.ts";
-import { findOrderById } from "../db/orders-repo.ts";
+import { syncPaymentWithChannel } from "../app/sync-payment.ts";
+import { findPaymentOfOrder } from "../db/payments-repo.ts";
 import type { JobHandler } from "./job-handler.ts";
 import { orderIdOf } from "./job-handler.ts";
 
@@ -7,17 +7,21 @@ import { orderIdOf } from "./job-handler.ts";
 const POLL_GAPS_MS = [60_000, 120_000, 300_000, 600_000];
 
 /**
- * Query-back (reference §4.6: "if no notification arrives, query the order"): while an order
+ * Query-back (reference §4.6: "if no notification arrives, query the order"): while a payment
  * is pending, ask WeChat Pay on a schedule, and stop at its time_expire, where the expiry
  * job takes over. A failed query is thrown and retried by the worker with backoff.
  */
 export const orderQueryJob: JobHandler = async (deps, job) => {
-  const order = await findOrderById(deps.db, orderIdOf(job));
-  if (!order || (order.status !== "PENDING" && order.status !== "CLOSING")) return { kind: "done" };
+  const payment = await findPaymentOfOrder(deps.db, orderIdOf(job));
+  if (!payment || (payment.status !== "PENDING" && payment.status !== "CLOSING")) return { kind: "done" };
   const now = deps.clock.now();
-  if (now >= order.expiresAt) return { kind: "done" };
-  const truth = await syncOrderWithChannel(deps, order, "query-back");
+  if (now >= payment.expiresAt) return { kind: "done" };
+  const truth = await syncPaymentWithChannel(deps, payment, "query-back");
   if (truth.state === "paid" || truth.state === "closed") return { kind: "done" };
   const gap = POLL_GAPS_MS[Math.min(job.attempts - 1, POLL_GAPS_MS.length - 1)] ?? 600_000;
-  return { kind: "again", runAt: Math.min(now + gap, order.expiresAt), note: `channel says ${truth.state}` };
+  return {
+    kind: "again",
+    runAt: Math.min(now + gap, payment.expiresAt),
+    note: `channel says ${truth.state}`,
+  };
 };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_MERCHANT } from "../../src/channels/demo-sandbox.ts";
-import { claimPrepayLease, findOrderById } from "../../src/db/orders-repo.ts";
+import { claimPrepayLease, findPaymentOfOrder } from "../../src/db/payments-repo.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 
 /**
@@ -53,8 +53,8 @@ const stock = async () =>
 /** Resolves once a pay call holds the prepay lease, i.e. its prepay is on the way. */
 async function untilPrepayInFlight(orderId: string): Promise<void> {
   for (let i = 0; i < 200; i += 1) {
-    const order = await findOrderById(kassa.running.kassa.deps.db, orderId);
-    if (order?.prepayLeaseUntil) return;
+    const payment = await findPaymentOfOrder(kassa.running.kassa.deps.db, orderId);
+    if (payment?.prepayLeaseUntil) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error("the pay call never took the prepay lease");
@@ -132,7 +132,8 @@ describe("a cancel while a prepay is in flight never lets the payer pay a closed
     const order = await newOrder();
     const deps = kassa.running.kassa.deps;
     // A pay call took the lease and its process died before the prepay answered.
-    expect(await claimPrepayLease(deps.db, order.id, deps.clock.now(), 60_000)).toBe(true);
+    const payment = await findPaymentOfOrder(deps.db, order.id);
+    expect(await claimPrepayLease(deps.db, payment?.id ?? "", deps.clock.now(), 60_000)).toBe(true);
     expect((await cancel(order.id)).body).toMatchObject({ status: "CLOSING" });
     await kassa.runJobs();
     expect(await statusOf(order.id)).toBe("CLOSING");

@@ -1,19 +1,19 @@
 import type { ChannelOrderState } from "../channels/payment-channel.ts";
-import type { Order } from "../domain/order.ts";
+import type { Payment } from "../domain/payment.ts";
 import { applyPayment } from "./apply-payment.ts";
 import type { AppDeps } from "./deps.ts";
 
 /**
- * Ask the channel what happened to an order (§5.2) and apply a payment it reports. Used by
+ * Ask the channel what happened to a payment (§5.2) and apply a payment it reports. Used by
  * confirm, by the query-back job and before closing: the query is the answer to every
  * "we did not hear" (a lost notification, a lost prepay answer, a probe).
  */
-export async function syncOrderWithChannel(
+export async function syncPaymentWithChannel(
   deps: AppDeps,
-  order: Order,
+  payment: Payment,
   reason: string,
 ): Promise<ChannelOrderState> {
-  const state = await deps.channel.query(order.outTradeNo);
+  const state = await deps.channel.query(payment.outTradeNo);
   if (state.state === "paid") await applyPayment(deps, state.payment, { kind: "query", reason });
   return state;
 }
