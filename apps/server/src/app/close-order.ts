@@ -1,6 +1,5 @@
 import { ChannelError } from "../channels/payment-channel.ts";
 import { appendOutboxEvent } from "../db/events-repo.ts";
-import { scheduleJob } from "../db/jobs-repo.ts";
 import { findOrderById } from "../db/orders-repo.ts";
 import { findPaymentOfOrder } from "../db/payments-repo.ts";
 import { releaseStock } from "../db/products-repo.ts";
@@ -9,6 +8,7 @@ import { makeId } from "../domain/ids.ts";
 import type { Order, OrderStatus } from "../domain/order.ts";
 import { type Payment, prepayMayBeInFlight } from "../domain/payment.ts";
 import type { AppDeps } from "./deps.ts";
+import { scheduleJobOf, scheduleOrderClose } from "./jobs.ts";
 import { movePaymentAndOrder } from "./move-payment.ts";
 import { syncPaymentWithChannel } from "./sync-payment.ts";
 
@@ -86,15 +86,7 @@ export async function closeLatePrepay(deps: AppDeps, orderId: string): Promise<v
     await closeAgainAtChannel(deps, payment);
   } catch (error) {
     if (!(error instanceof ChannelError)) throw error;
-    const now = deps.clock.now();
-    await scheduleJob(deps.db, {
-      id: makeId("job", deps.ids),
-      kind: "order.close_again",
-      dedupeKey: `close_again:${order.id}`,
-      payload: { orderId: order.id },
-      runAt: now + 5_000,
-      now,
-    });
+    await scheduleJobOf(deps, "order.close_again", { orderId: order.id }, deps.clock.now() + 5_000);
   }
 }
 
@@ -115,7 +107,7 @@ export async function livePayment(deps: AppDeps, order: Order): Promise<Payment>
   return payment;
 }
 
-async function finishClose(deps: AppDeps, payment: Payment, reason: string): Promise<void> {
+async function finishClose(deps: AppDeps, payment: Payment, reason: "cancel" | "expire"): Promise<void> {
   await inTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     // The compare-and-set makes the release happen once, whoever closes first.
@@ -134,15 +126,7 @@ async function finishClose(deps: AppDeps, payment: Payment, reason: string): Pro
 
 async function retryLater(deps: AppDeps, orderId: string, why: string, runAt?: number): Promise<void> {
   deps.log.warn({ orderId, why }, "close not finished; retrying later");
-  const now = deps.clock.now();
-  await scheduleJob(deps.db, {
-    id: makeId("job", deps.ids),
-    kind: "order.expire",
-    dedupeKey: `expire:${orderId}`,
-    payload: { orderId },
-    runAt: runAt ?? now + RETRY_CLOSE_MS,
-    now,
-  });
+  await scheduleOrderClose(deps, orderId, runAt ?? deps.clock.now() + RETRY_CLOSE_MS);
 }
 
 async function currentStatus(deps: AppDeps, orderId: string): Promise<OrderStatus> {

@@ -4,8 +4,8 @@ import { KassaError } from "../domain/errors.ts";
 import type { Order } from "../domain/order.ts";
 import { livePayment } from "./close-order.ts";
 import type { AppDeps } from "./deps.ts";
+import { scheduleOrderQuery } from "./jobs.ts";
 import { loadOrderView, type OrderView } from "./order-view.ts";
-import { scheduleQuery } from "./pay-order.ts";
 import { syncPaymentWithChannel } from "./sync-payment.ts";
 
 const POLL_MS = 500;
@@ -32,7 +32,7 @@ export async function confirmOrder(
   if (isUnsettled(order))
     await deps.flights.run(`confirm:${order.id}`, () => waitForTheChannelsWord(deps, order));
   const latest = (await findOrderForUser(deps.db, input.orderId, input.userId)) ?? order;
-  if (latest.status === "PENDING") await scheduleQuery(deps, latest.id, 5_000);
+  if (latest.status === "PENDING") await scheduleOrderQuery(deps, latest.id, 5_000);
   return loadOrderView(deps.db, latest);
 }
 

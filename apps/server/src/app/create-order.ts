@@ -5,7 +5,6 @@ import {
   completeIdempotencyKey,
   releaseIdempotencyKey,
 } from "../db/idempotency-repo.ts";
-import { scheduleJob } from "../db/jobs-repo.ts";
 import { insertOrder, openHoldingsOfUser } from "../db/orders-repo.ts";
 import { insertPayment } from "../db/payments-repo.ts";
 import { holdStock, loadProducts } from "../db/products-repo.ts";
@@ -17,6 +16,7 @@ import type { Order, OrderLine } from "../domain/order.ts";
 import type { Payment } from "../domain/payment.ts";
 import { describeOrder, priceOrder, type RequestedLine } from "../domain/pricing.ts";
 import type { AppDeps } from "./deps.ts";
+import { scheduleOrderClose } from "./jobs.ts";
 import { type OrderView, viewOrder } from "./order-view.ts";
 
 export interface CreateOrderInput {
@@ -115,14 +115,7 @@ async function create(deps: AppDeps, trx: Executor, input: CreateOrderInput): Pr
   };
   await insertOrder(trx, order);
   await insertPayment(trx, payment);
-  await scheduleJob(trx, {
-    id: makeId("job", deps.ids),
-    kind: "order.expire",
-    dedupeKey: `expire:${id}`,
-    payload: { orderId: id },
-    runAt: order.expiresAt,
-    now,
-  });
+  await scheduleOrderClose({ ...deps, db: trx }, id, expiresAt);
   // Stock last: its row lock is the one concurrent orders of a popular product queue on, so
   // it is held for the shortest time. The compare-and-set is the real guard (the catalog
   // read above may already be stale); failing it rolls the whole order back.

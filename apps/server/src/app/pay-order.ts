@@ -1,16 +1,15 @@
 import { ChannelError, type RequestPaymentParams } from "../channels/payment-channel.ts";
-import { scheduleJob } from "../db/jobs-repo.ts";
 import { findOrderById, findOrderForUser } from "../db/orders-repo.ts";
 import { claimPrepayLease, releasePrepayLease, savePrepay } from "../db/payments-repo.ts";
 import { inTransaction } from "../db/transaction.ts";
 import { findUserOpenid } from "../db/users-repo.ts";
 import { KassaError } from "../domain/errors.ts";
-import { makeId } from "../domain/ids.ts";
 import type { Order } from "../domain/order.ts";
 import type { Payment } from "../domain/payment.ts";
 import { channelFailure } from "./channel-failure.ts";
 import { closeLatePrepay, livePayment } from "./close-order.ts";
 import type { AppDeps } from "./deps.ts";
+import { scheduleOrderQuery } from "./jobs.ts";
 
 /** §5.1: a prepay_id lives 2 hours; stop handing it out 10 minutes before. */
 const PREPAY_REUSE_MS = 110 * 60_000;
@@ -72,7 +71,7 @@ async function prepay(deps: AppDeps, order: Order, payment: Payment): Promise<Re
     // The prepay may have happened (lost answer), or WeChat Pay may know the order as paid or
     // closed (ORDERPAID, ORDER_CLOSED): ask it soon rather than guess.
     if (error instanceof ChannelError && error.kind !== "unavailable")
-      await scheduleQuery(deps, order.id, 5_000);
+      await scheduleOrderQuery(deps, order.id, 5_000);
     throw channelFailure(error);
   }
   const now = deps.clock.now();
@@ -84,7 +83,7 @@ async function prepay(deps: AppDeps, order: Order, payment: Payment): Promise<Re
       now,
     });
     // Query-back while the order is pending (reference §4.6: notifications may never come).
-    if (stored) await scheduleQuery({ ...deps, db: trx }, order.id, 60_000);
+    if (stored) await scheduleOrderQuery({ ...deps, db: trx }, order.id, 60_000);
     return stored;
   });
   if (!saved) {
@@ -96,16 +95,4 @@ async function prepay(deps: AppDeps, order: Order, payment: Payment): Promise<Re
     throw new KassaError("ORDER_NOT_PAYABLE", { status: latest?.status ?? "CLOSED" });
   }
   return deps.channel.requestPaymentParams(prepayId);
-}
-
-export async function scheduleQuery(deps: AppDeps, orderId: string, delayMs: number): Promise<void> {
-  const now = deps.clock.now();
-  await scheduleJob(deps.db, {
-    id: makeId("job", deps.ids),
-    kind: "order.query",
-    dedupeKey: `query:${orderId}`,
-    payload: { orderId },
-    runAt: now + delayMs,
-    now,
-  });
 }

@@ -1,3 +1,4 @@
+import type { EventType, OutboxEvent } from "../domain/events.ts";
 import type { Executor } from "./executor.ts";
 
 /**
@@ -32,9 +33,9 @@ export async function recordNotification(
 }
 
 /** An outbox event for merchant webhooks, written in the transaction of the change it reports. */
-export async function appendOutboxEvent(
+export async function appendOutboxEvent<T extends EventType>(
   db: Executor,
-  event: { id: string; type: string; aggregateId: string; payload: unknown; now: number },
+  event: OutboxEvent<T>,
 ): Promise<void> {
   await db
     .insertInto("outbox_events")

@@ -1,7 +1,6 @@
 import { syncPaymentWithChannel } from "../app/sync-payment.ts";
 import { findPaymentOfOrder } from "../db/payments-repo.ts";
 import type { JobHandler } from "./job-handler.ts";
-import { orderIdOf } from "./job-handler.ts";
 
 /** Poll gaps while an order is pending: soon after pay, then every ten minutes. */
 const POLL_GAPS_MS = [60_000, 120_000, 300_000, 600_000];
@@ -11,8 +10,8 @@ const POLL_GAPS_MS = [60_000, 120_000, 300_000, 600_000];
  * is pending, ask WeChat Pay on a schedule, and stop at its time_expire, where the expiry
  * job takes over. A failed query is thrown and retried by the worker with backoff.
  */
-export const orderQueryJob: JobHandler = async (deps, job) => {
-  const payment = await findPaymentOfOrder(deps.db, orderIdOf(job));
+export const orderQueryJob: JobHandler<"order.query"> = async (deps, { orderId }, job) => {
+  const payment = await findPaymentOfOrder(deps.db, orderId);
   if (!payment || (payment.status !== "PENDING" && payment.status !== "CLOSING")) return { kind: "done" };
   const now = deps.clock.now();
   if (now >= payment.expiresAt) return { kind: "done" };

@@ -1,8 +1,6 @@
 import { deleteExpiredSessions } from "../db/sessions-repo.ts";
 import type { JobHandler } from "./job-handler.ts";
 
-export const SESSION_SWEEP_KIND = "session.sweep";
-
 /** Sessions deleted per run: small enough that one delete never holds the writer long. */
 export const SESSION_SWEEP_BATCH = 1_000;
 
@@ -14,7 +12,7 @@ export const SESSION_SWEEP_EVERY_MS = 3_600_000;
  * run. It never finishes: it reschedules itself, soon after a full batch (more may wait),
  * otherwise in an hour. The worker makes sure it exists (`JobWorker.scheduleRecurringJobs`).
  */
-export const sessionSweepJob: JobHandler = async (deps) => {
+export const sessionSweepJob: JobHandler<"session.sweep"> = async (deps) => {
   const now = deps.clock.now();
   const deleted = await deleteExpiredSessions(deps.db, { now, limit: SESSION_SWEEP_BATCH });
   if (deleted > 0) deps.log.info({ deleted }, "expired sessions deleted");

@@ -1,18 +1,18 @@
 import { randomBytes } from "node:crypto";
 import type { AppDeps } from "../app/deps.ts";
-import { claimDueJobs, completeJob, type JobRow, rescheduleJob, scheduleJob } from "../db/jobs-repo.ts";
-import { makeId } from "../domain/ids.ts";
-import type { JobHandler } from "./job-handler.ts";
+import { JOB_KINDS, type JobKind, type JobPayloads, scheduleJobOf } from "../app/jobs.ts";
+import { claimDueJobs, completeJob, type JobRow, rescheduleJob } from "../db/jobs-repo.ts";
+import type { JobHandler, JobHandlers } from "./job-handler.ts";
 import { orderCloseAgainJob } from "./order-close-again.job.ts";
 import { orderExpireJob } from "./order-expire.job.ts";
 import { orderQueryJob } from "./order-query.job.ts";
-import { SESSION_SWEEP_KIND, sessionSweepJob } from "./session-sweep.job.ts";
+import { sessionSweepJob } from "./session-sweep.job.ts";
 
-export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
+export const JOB_HANDLERS: JobHandlers = {
   "order.query": orderQueryJob,
   "order.expire": orderExpireJob,
-  [SESSION_SWEEP_KIND]: sessionSweepJob,
   "order.close_again": orderCloseAgainJob,
+  "session.sweep": sessionSweepJob,
 };
 
 /**
@@ -20,8 +20,8 @@ export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = {
  * dedupe key is the kind), however many workers and instances start; a restart keeps the
  * scheduled time.
  */
-export const RECURRING_JOBS: readonly { kind: string; firstRunInMs: number }[] = [
-  { kind: SESSION_SWEEP_KIND, firstRunInMs: 60_000 },
+export const RECURRING_JOBS: readonly { kind: "session.sweep"; firstRunInMs: number }[] = [
+  { kind: "session.sweep", firstRunInMs: 60_000 },
 ];
 
 export interface WorkerOptions {
@@ -44,7 +44,7 @@ export class JobWorker {
   constructor(
     private readonly deps: AppDeps,
     private readonly options: WorkerOptions,
-    private readonly handlers: Readonly<Record<string, JobHandler>> = JOB_HANDLERS,
+    private readonly handlers: JobHandlers = JOB_HANDLERS,
   ) {}
 
   start(): void {
@@ -57,16 +57,7 @@ export class JobWorker {
   /** Make sure each recurring job exists; start() calls it, and tests that drive the worker. */
   async scheduleRecurringJobs(): Promise<void> {
     const now = this.deps.clock.now();
-    for (const job of RECURRING_JOBS) {
-      await scheduleJob(this.deps.db, {
-        id: makeId("job", this.deps.ids),
-        kind: job.kind,
-        dedupeKey: job.kind,
-        payload: {},
-        runAt: now + job.firstRunInMs,
-        now,
-      });
-    }
+    for (const job of RECURRING_JOBS) await scheduleJobOf(this.deps, job.kind, {}, now + job.firstRunInMs);
   }
 
   async stop(): Promise<void> {
@@ -97,10 +88,11 @@ export class JobWorker {
   }
 
   async #run(job: JobRow): Promise<void> {
-    const handler = this.handlers[job.kind];
     try {
-      if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-      const outcome = await handler(this.deps, job);
+      if (!isJobKind(job.kind)) throw new Error(`no handler for job kind ${job.kind}`);
+      // The payload was written by scheduleJobOf for this kind, so it has this kind's type.
+      const handler = this.handlers[job.kind] as JobHandler<JobKind>;
+      const outcome = await handler(this.deps, JSON.parse(job.payload) as JobPayloads[JobKind], job);
       if (outcome.kind === "done") await completeJob(this.deps.db, job.id, this.workerId);
       else
         await rescheduleJob(this.deps.db, {
@@ -129,4 +121,8 @@ export class JobWorker {
 export function backoffMs(attempts: number): number {
   const base = Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 15 * 60_000);
   return Math.round(base * (0.75 + Math.random() * 0.5));
+}
+
+function isJobKind(kind: string): kind is JobKind {
+  return (JOB_KINDS as string[]).includes(kind);
 }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_LIVE_SESSIONS_PER_USER } from "../../src/app/login.ts";
 import { hashSessionToken } from "../../src/app/session-tokens.ts";
-import { SESSION_SWEEP_BATCH, SESSION_SWEEP_KIND } from "../../src/jobs/session-sweep.job.ts";
+import { SESSION_SWEEP_BATCH } from "../../src/jobs/session-sweep.job.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 
 let kassa: KassaUnderTest;
@@ -164,7 +164,7 @@ describe("expired sessions are deleted (issue 7, item 10)", () => {
     const job = await db
       .selectFrom("jobs")
       .select(["run_at", "dedupe_key"])
-      .where("kind", "=", SESSION_SWEEP_KIND)
+      .where("kind", "=", "session.sweep")
       .execute();
     expect(job).toHaveLength(1);
     expect(Number(job[0]!.run_at)).toBeGreaterThan(kassa.running.kassa.deps.clock.now());
@@ -176,7 +176,7 @@ describe("expired sessions are deleted (issue 7, item 10)", () => {
     const hash = hashSessionToken(token);
     await kassa.running.kassa.worker.scheduleRecurringJobs(); // already there: no second sweep job
     expect(
-      await db.selectFrom("jobs").select("id").where("kind", "=", SESSION_SWEEP_KIND).execute(),
+      await db.selectFrom("jobs").select("id").where("kind", "=", "session.sweep").execute(),
     ).toHaveLength(1);
     await kassa.sandbox.admin.advanceClock(3_600_000 + 1_000);
     await kassa.runJobs();

@@ -1,0 +1,71 @@
+import type { Executor } from "../db/executor.ts";
+import { scheduleJob } from "../db/jobs-repo.ts";
+import { makeId } from "../domain/ids.ts";
+import type { AppDeps } from "./deps.ts";
+
+/**
+ * Every job kind, with its payload's type and its dedupe key: one registry (issue 8 §4).
+ * The worker's handlers (jobs/worker.ts) are keyed by it, so a kind without a handler, or a
+ * handler for a kind not here, does not compile. Use cases schedule through the helpers
+ * below, never with a bare string.
+ */
+export interface JobPayloads {
+  /** Query-back while a payment is pending (reference §4.6: notifications may never come). */
+  "order.query": { orderId: string };
+  /** Close at time_expire, and retry a close that did not finish. */
+  "order.expire": { orderId: string };
+  /** Close at the channel a payment already CLOSED here, whose late prepay landed. */
+  "order.close_again": { orderId: string };
+  /** Delete expired sessions, a bounded batch per run; reschedules itself. */
+  "session.sweep": Record<string, never>;
+}
+
+export type JobKind = keyof JobPayloads;
+
+/**
+ * At most one live job per key. Kept as the earlier code wrote them, so jobs already in a
+ * database are still found and deduplicated after an upgrade.
+ */
+const DEDUPE_KEYS: { readonly [K in JobKind]: (payload: JobPayloads[K]) => string } = {
+  "order.query": ({ orderId }) => `query:${orderId}`,
+  "order.expire": ({ orderId }) => `expire:${orderId}`,
+  "order.close_again": ({ orderId }) => `close_again:${orderId}`,
+  "session.sweep": () => "session.sweep",
+};
+
+export const JOB_KINDS = Object.keys(DEDUPE_KEYS) as JobKind[];
+
+/** Schedule a job; scheduling a live one again keeps the earlier run time (jobs-repo.ts). */
+export async function scheduleJobOf<K extends JobKind>(
+  deps: Pick<AppDeps, "ids" | "clock"> & { db: Executor },
+  kind: K,
+  payload: JobPayloads[K],
+  runAt: number,
+): Promise<void> {
+  await scheduleJob(deps.db, {
+    id: makeId("job", deps.ids),
+    kind,
+    dedupeKey: DEDUPE_KEYS[kind](payload),
+    payload,
+    runAt,
+    now: deps.clock.now(),
+  });
+}
+
+/** Ask the channel about this order's payment in `delayMs`. */
+export function scheduleOrderQuery(
+  deps: Pick<AppDeps, "ids" | "clock"> & { db: Executor },
+  orderId: string,
+  delayMs: number,
+): Promise<void> {
+  return scheduleJobOf(deps, "order.query", { orderId }, deps.clock.now() + delayMs);
+}
+
+/** Close this order at `runAt` (its time_expire, or a retry of a close not finished). */
+export function scheduleOrderClose(
+  deps: Pick<AppDeps, "ids" | "clock"> & { db: Executor },
+  orderId: string,
+  runAt: number,
+): Promise<void> {
+  return scheduleJobOf(deps, "order.expire", { orderId }, runAt);
+}
