@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { AppDeps, AppSettings } from "./app/deps.ts";
 import { SingleFlight } from "./app/single-flight.ts";
 import { wechatPayChannel } from "./channels/wechatpay-channel.ts";
+import { wechatLoginChannel } from "./channels/wechatpay-login.ts";
 import type { TrustProxy } from "./config.ts";
 import type { DatabaseHandle } from "./db/connect.ts";
 import type { Clock } from "./domain/clock.ts";
@@ -54,7 +55,8 @@ export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> 
     dialect: input.database.dialect,
     clock: input.clock,
     ids: randomIdSource,
-    channel: wechatPayChannel(input.wechatpay),
+    channel: wechatPayChannel(input.wechatpay, { clock: input.clock }),
+    login: wechatLoginChannel(input.wechatpay),
     settings: input.settings,
     log: input.logger,
     limiter,

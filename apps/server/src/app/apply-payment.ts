@@ -101,7 +101,7 @@ export async function applyPayment(
 }
 
 function mismatchOf(deps: AppDeps, payment: ChannelPayment, expectedFen: number): string | undefined {
-  if (payment.appid !== deps.settings.appid || payment.mchid !== deps.settings.mchid)
+  if (payment.appId !== deps.settings.appid || payment.merchantId !== deps.settings.mchid)
     return "payment_merchant_mismatch";
   if (payment.amountFen !== expectedFen) return "payment_amount_mismatch";
   return undefined;
@@ -124,7 +124,8 @@ function summary(payment: ChannelPayment) {
     outTradeNo: payment.outTradeNo,
     transactionId: payment.transactionId,
     amountFen: payment.amountFen,
-    appid: payment.appid,
-    mchid: payment.mchid,
+    // Stored alert details keep the keys they were written with.
+    appid: payment.appId,
+    mchid: payment.merchantId,
   };
 }

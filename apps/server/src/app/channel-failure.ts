@@ -14,7 +14,6 @@ export function channelFailure(error: unknown): unknown {
     case "outcome_unknown":
       return new KassaError("CHANNEL_OUTCOME_UNKNOWN", details);
     case "rejected":
-    case "invalid_login":
       return new KassaError("CHANNEL_REJECTED", details);
   }
 }

@@ -1,3 +1,4 @@
+import type { LoginChannel } from "../channels/login-channel.ts";
 import type { PaymentChannel } from "../channels/payment-channel.ts";
 import type { DialectName } from "../db/connect.ts";
 import type { Executor } from "../db/executor.ts";
@@ -13,6 +14,8 @@ export interface AppDeps {
   clock: Clock;
   ids: IdSource;
   channel: PaymentChannel;
+  /** Turns a mini program's login code into the channel's user id (its own port). */
+  login: LoginChannel;
   settings: AppSettings;
   log: AppLog;
   /** Shared counts (Redis with several instances): budgets on calls to the channel. */

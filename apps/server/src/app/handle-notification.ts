@@ -1,4 +1,4 @@
-import { ChannelNotificationRejected } from "../channels/payment-channel.ts";
+import { type ChannelEvent, ChannelNotificationRejected } from "../channels/payment-channel.ts";
 import { type ApplyOutcome, applyPayment } from "./apply-payment.ts";
 import type { AppDeps } from "./deps.ts";
 import type { RefusalCounter } from "./refusal-counter.ts";
@@ -21,7 +21,7 @@ export async function handleNotification(
   rawBody: Buffer,
   refusals: RefusalCounter,
 ): Promise<NotificationAnswer> {
-  let event: Awaited<ReturnType<AppDeps["channel"]["parseNotification"]>>;
+  let event: ChannelEvent;
   try {
     event = await deps.channel.parseNotification(headers, rawBody);
   } catch (error) {
@@ -33,11 +33,8 @@ export async function handleNotification(
     else if (line) deps.log.warn({ ...line }, `notification refused${since}`);
     return { accepted: false, reason: error.reason };
   }
-  if (event.kind === "ignored") {
-    deps.log.info(
-      { notificationId: event.notificationId, eventType: event.eventType },
-      "notification ignored",
-    );
+  if (event.kind !== "payment_succeeded") {
+    deps.log.info({ notificationId: event.notificationId, ...notNeeded(event) }, "notification not acted on");
     return { accepted: true, outcome: "ignored" };
   }
   const outcome = await applyPayment(deps, event.payment, {
@@ -48,4 +45,27 @@ export async function handleNotification(
   deps.log.info({ notificationId: event.notificationId, outcome }, "payment notification handled");
   if (outcome === "mismatch_refused") return { accepted: false, reason: "payment does not match the order" };
   return { accepted: true, outcome };
+}
+
+/**
+ * Events that are verified but need nothing from Kassa yet; accepted, so the channel stops
+ * sending them (§4.5), and logged. Kassa makes no refunds yet (issue 8), so a refund event is
+ * one made elsewhere (the merchant platform). A closed payment is learnt by query before
+ * Kassa closes an order (close-order.ts), so the word alone changes nothing.
+ */
+function notNeeded(event: Exclude<ChannelEvent, { kind: "payment_succeeded" }>): Record<string, unknown> {
+  switch (event.kind) {
+    case "payment_closed":
+      return { eventType: event.eventType, outTradeNo: event.outTradeNo };
+    case "refund_succeeded":
+    case "refund_closed":
+    case "refund_abnormal":
+      return {
+        eventType: event.eventType,
+        outTradeNo: event.refund.outTradeNo,
+        outRefundNo: event.refund.outRefundNo,
+      };
+    case "ignored":
+      return { eventType: event.eventType, reason: event.reason };
+  }
 }

@@ -1,4 +1,5 @@
-import { ChannelError } from "../channels/payment-channel.ts";
+import { ChannelError } from "../channels/channel-error.ts";
+import type { LoginOutcome } from "../channels/login-channel.ts";
 import { insertSession, revokeOlderSessions } from "../db/sessions-repo.ts";
 import { findOrCreateUser } from "../db/users-repo.ts";
 import { KassaError } from "../domain/errors.ts";
@@ -16,23 +17,24 @@ import { hashSessionToken, newSessionToken } from "./session-tokens.ts";
 export const MAX_LIVE_SESSIONS_PER_USER = 5;
 
 /**
- * Step 1 of product.md: the wx.login code is exchanged with code2Session on the server; the
- * openid and session_key stay here, and the mini program gets Kassa's own session token.
+ * Step 1 of product.md: the mini program's login code (wx.login) is exchanged at the login
+ * channel on the server (code2Session, §7.2); the channel's user id stays here, and the mini
+ * program gets Kassa's own session token.
  */
 export async function login(deps: AppDeps, code: string): Promise<{ token: string; expiresAt: number }> {
-  let openid: string;
+  let identified: LoginOutcome;
   try {
-    ({ openid } = await deps.channel.login(code));
+    identified = await deps.login.exchangeCode(code);
   } catch (error) {
-    if (error instanceof ChannelError && error.kind === "invalid_login")
-      throw new KassaError("AUTH_LOGIN_CODE_INVALID");
     if (error instanceof ChannelError) throw new KassaError("CHANNEL_UNAVAILABLE");
     throw error;
   }
+  if (identified.outcome === "code_refused") throw new KassaError("AUTH_LOGIN_CODE_INVALID");
   const now = deps.clock.now();
   const user = await findOrCreateUser(deps.db, {
     appid: deps.settings.appid,
-    openid,
+    // The users table still names the column openid: renaming it is a migration (issue 8 §3).
+    openid: identified.channelUserId,
     newId: makeId("user", deps.ids),
     now,
   });

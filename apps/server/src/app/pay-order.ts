@@ -1,4 +1,4 @@
-import { ChannelError, type RequestPaymentParams } from "../channels/payment-channel.ts";
+import { ChannelError, type PaymentPayload, type Prepared } from "../channels/payment-channel.ts";
 import { findOrderById, findOrderForUser } from "../db/orders-repo.ts";
 import { claimPrepayLease, releasePrepayLease, savePrepay } from "../db/payments-repo.ts";
 import { inTransaction } from "../db/transaction.ts";
@@ -11,8 +11,6 @@ import { closeLatePrepay, livePayment } from "./close-order.ts";
 import type { AppDeps } from "./deps.ts";
 import { scheduleOrderQuery } from "./jobs.ts";
 
-/** §5.1: a prepay_id lives 2 hours; stop handing it out 10 minutes before. */
-const PREPAY_REUSE_MS = 110 * 60_000;
 /**
  * One pay call at a time may prepay, and a close waits while the lease is live. It outlives
  * the client's whole retry budget (3 attempts of 10 s, plus backoff); a prepay that still
@@ -33,7 +31,7 @@ const WAIT_STEP_MS = 100;
 export async function payOrder(
   deps: AppDeps,
   input: { userId: string; orderId: string },
-): Promise<RequestPaymentParams> {
+): Promise<PaymentPayload> {
   const deadline = deps.clock.now() + WAIT_FOR_OTHER_PREPAY_MS;
   for (;;) {
     const order = await findOrderForUser(deps.db, input.orderId, input.userId);
@@ -44,7 +42,7 @@ export async function payOrder(
       throw new KassaError("ORDER_NOT_PAYABLE", { status: order.status });
     }
     if (payment.prepayId && payment.prepayExpiresAt !== null && payment.prepayExpiresAt > now) {
-      return deps.channel.requestPaymentParams(payment.prepayId);
+      return deps.channel.payload(payment.prepayId);
     }
     if (await claimPrepayLease(deps.db, payment.id, now, PREPAY_LEASE_MS))
       return prepay(deps, order, payment);
@@ -53,19 +51,19 @@ export async function payOrder(
   }
 }
 
-async function prepay(deps: AppDeps, order: Order, payment: Payment): Promise<RequestPaymentParams> {
+async function prepay(deps: AppDeps, order: Order, payment: Payment): Promise<PaymentPayload> {
   const openid = await findUserOpenid(deps.db, order.userId);
   if (!openid) throw new Error(`order ${order.id} has no user`);
-  let prepayId: string;
+  let prepared: Prepared;
   try {
-    ({ prepayId } = await deps.channel.prepay({
+    prepared = await deps.channel.prepay({
       outTradeNo: payment.outTradeNo,
       description: order.description,
       amountFen: payment.amountFen,
-      openid,
+      payerId: openid,
       expiresAt: payment.expiresAt,
       notifyUrl: deps.settings.notifyUrl,
-    }));
+    });
   } catch (error) {
     await releasePrepayLease(deps.db, payment.id);
     // The prepay may have happened (lost answer), or WeChat Pay may know the order as paid or
@@ -78,8 +76,9 @@ async function prepay(deps: AppDeps, order: Order, payment: Payment): Promise<Re
   const saved = await inTransaction(deps.db, async (trx) => {
     const stored = await savePrepay(trx, {
       paymentId: payment.id,
-      prepayId,
-      prepayExpiresAt: now + PREPAY_REUSE_MS,
+      // The channel's reference (WeChat: the prepay_id) and how long it may be handed out (§5.1).
+      prepayId: prepared.reference,
+      prepayExpiresAt: prepared.reusableUntil,
       now,
     });
     // Query-back while the order is pending (reference §4.6: notifications may never come).
@@ -94,5 +93,5 @@ async function prepay(deps: AppDeps, order: Order, payment: Payment): Promise<Re
     const latest = await findOrderById(deps.db, order.id);
     throw new KassaError("ORDER_NOT_PAYABLE", { status: latest?.status ?? "CLOSED" });
   }
-  return deps.channel.requestPaymentParams(prepayId);
+  return deps.channel.payload(prepared.reference);
 }

@@ -1,49 +1,67 @@
 import type { Fen } from "../domain/money.ts";
+import type { ChannelName } from "../domain/payment.ts";
+import type { PaymentPayload } from "./payment-payload.ts";
+import type { ChannelStatement } from "./statement.ts";
+
+export { ChannelError, type ChannelErrorKind, ChannelNotificationRejected } from "./channel-error.ts";
+export type { PaymentPayload, RequestPaymentParams } from "./payment-payload.ts";
+export type { ChannelStatement, StatementRow } from "./statement.ts";
 
 /**
  * The port the use cases call to reach a payment channel (design.md convention 11; code
- * anchors §10.2-3: small, owned by its consumer, speaking our vocabulary, never the SDK's).
- * Adapters: WeChat Pay over `@kassa/wechatpay` (real service or simulator).
+ * anchors §10.2-3: small, owned by its consumer, in our vocabulary, never the SDK's). It
+ * says nothing of one channel: the payer is a `payerId` (WeChat's openid, Alipay's
+ * buyer_id), a prepay leaves a `reference` (WeChat's prepay_id, Alipay's trade_no) from
+ * which `payload` rebuilds what the mini program needs, every call is idempotent on our own
+ * keys (out_trade_no, out_refund_no). Login is another port (login-channel.ts).
+ *
+ * Adapters: WeChat Pay over `@kassa/wechatpay` (real service or simulator); an in-memory
+ * fake, the contract suite's second subject (payment-channel.contract.ts), never a stand-in
+ * in flow tests.
  */
 export interface PaymentChannel {
-  readonly name: "wechatpay";
-  /** code2Session on the server (§7.2): the openid never leaves Kassa. */
-  login(code: string): Promise<{ openid: string }>;
-  /** Prepay (§5.1); idempotent at the channel on out_trade_no with the same parameters. */
-  prepay(input: PrepayInput): Promise<{ prepayId: string }>;
-  /** The object for `wx.requestPayment` (§7.1), signed with the merchant key. */
-  requestPaymentParams(prepayId: string): Promise<RequestPaymentParams>;
-  /** Query by out_trade_no (§5.2): the channel's truth about one order. */
+  readonly name: ChannelName;
+  /** Ask the channel for a payment; the same out_trade_no and parameters again is the same payment. */
+  prepay(input: PrepayInput): Promise<Prepared>;
+  /** What the mini program hands to the channel's pay call, for a reference `prepay` gave. */
+  payload(reference: string): Promise<PaymentPayload>;
+  /** The channel's truth about one payment. */
   query(outTradeNo: string): Promise<ChannelOrderState>;
-  /** Close (§5.3). Resolves when WeChat Pay accepted the close; query to learn the outcome. */
+  /** Resolves when the channel accepted the close; query to learn the outcome. */
   close(outTradeNo: string): Promise<void>;
-  /** Verify and decrypt a notification (§3, §4) into our vocabulary. */
-  parseNotification(
-    headers: Readonly<Record<string, string | string[] | undefined>>,
-    rawBody: Buffer,
-  ): Promise<ChannelEvent>;
+  /** Refund part or all of a paid payment; the same out_refund_no again is the same refund. */
+  refund(input: RefundInput): Promise<ChannelRefund>;
+  queryRefund(outRefundNo: string): Promise<ChannelRefundState>;
+  /** Verify a notification over its raw bytes; refuses with ChannelNotificationRejected. */
+  parseNotification(headers: NotificationHeaders, rawBody: Buffer): Promise<ChannelEvent>;
+  /** The channel's statement of one day, for reconciliation. */
+  statement(day: StatementDay): Promise<ChannelStatement>;
 }
+
+export type NotificationHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+/** A calendar day, `YYYY-MM-DD`, in Beijing time (UTC+8): how the Chinese channels cut their days. */
+export type StatementDay = string;
 
 export interface PrepayInput {
   outTradeNo: string;
   description: string;
   amountFen: Fen;
-  openid: string;
-  /** Epoch ms; sent as time_expire. */
+  /** The payer at this channel (WeChat: the openid under our appid). */
+  payerId: string;
+  /** Epoch ms; the channel closes the payment by itself then. */
   expiresAt: number;
   notifyUrl: string;
 }
 
-export interface RequestPaymentParams {
-  appId: string;
-  timeStamp: string;
-  nonceStr: string;
-  package: string;
-  signType: "RSA";
-  paySign: string;
+export interface Prepared {
+  /** Store it: `payload(reference)` rebuilds the mini program's payload until `reusableUntil`. */
+  reference: string;
+  /** Epoch ms after which the reference must not be handed out; prepay again for a fresh one. */
+  reusableUntil: number;
 }
 
-/** What the channel says about an order, in our words. */
+/** What the channel says about a payment, in our words. */
 export type ChannelOrderState =
   | { state: "paid"; payment: ChannelPayment }
   | { state: "unpaid" }
@@ -53,56 +71,55 @@ export type ChannelOrderState =
 
 export interface ChannelPayment {
   outTradeNo: string;
+  /** The channel's own id for the payment (WeChat: transaction_id). */
   transactionId: string;
   amountFen: Fen;
-  appid: string;
-  mchid: string;
-  payerOpenid: string | undefined;
+  /** Which of our apps and which merchant account the money went to (WeChat: appid, mchid). */
+  appId: string;
+  merchantId: string;
+  payerId: string | undefined;
   bankType: string | undefined;
   /** Epoch ms. */
   paidAt: number;
 }
 
-/** A verified notification (§4), or nothing we act on. */
+export interface RefundInput {
+  outTradeNo: string;
+  outRefundNo: string;
+  /** This refund's amount. */
+  amountFen: Fen;
+  /** The payment's whole amount, as paid. */
+  paidFen: Fen;
+  reason?: string;
+  notifyUrl: string;
+}
+
+/** `abnormal` is not final: the money could not reach the payer and waits for a decision. */
+export type ChannelRefundStatus = "processing" | "succeeded" | "closed" | "abnormal";
+
+export interface ChannelRefund {
+  outRefundNo: string;
+  outTradeNo: string;
+  /** The channel's own id for the refund. */
+  refundId: string;
+  amountFen: Fen;
+  status: ChannelRefundStatus;
+  /** Epoch ms, when succeeded. */
+  succeededAt: number | undefined;
+}
+
+export type ChannelRefundState = { state: "found"; refund: ChannelRefund } | { state: "not_found" };
+
+interface EventBase {
+  /** The channel's id for this notification: deliveries of one event share it. */
+  notificationId: string;
+  /** The channel's own name for the event, kept for the record (WeChat: event_type). */
+  eventType: string;
+}
+
+/** A verified notification, or one we do not act on. */
 export type ChannelEvent =
-  | { kind: "payment_succeeded"; notificationId: string; eventType: string; payment: ChannelPayment }
-  | { kind: "ignored"; notificationId: string; eventType: string; reason: string };
-
-/**
- * Why a channel call failed, for the caller to decide (design.md convention 5):
- * - `unavailable`: nothing reached the channel, or it refused before acting; safe to retry;
- * - `outcome_unknown`: it may have acted (timeout, lost answer, unverifiable answer); query;
- * - `rejected`: the channel refused for a business reason (`channelCode` says which);
- * - `invalid_login`: code2Session refused the login code.
- */
-export type ChannelErrorKind = "unavailable" | "outcome_unknown" | "rejected" | "invalid_login";
-
-export class ChannelError extends Error {
-  readonly kind: ChannelErrorKind;
-  readonly channelCode: string | undefined;
-  readonly requestId: string | undefined;
-  constructor(
-    kind: ChannelErrorKind,
-    message: string,
-    options: { channelCode?: string; requestId?: string; cause?: unknown } = {},
-  ) {
-    super(message, { cause: options.cause });
-    this.name = "ChannelError";
-    this.kind = kind;
-    this.channelCode = options.channelCode;
-    this.requestId = options.requestId;
-  }
-}
-
-/** A notification that failed verification or decryption: answered with FAIL, changes nothing. */
-export class ChannelNotificationRejected extends Error {
-  readonly reason: string;
-  /** A WECHATPAY/SIGNTEST/ probe: expected traffic, logged low (§3.5). */
-  readonly probe: boolean;
-  constructor(reason: string, probe: boolean, cause?: unknown) {
-    super(`notification refused: ${reason}`, { cause });
-    this.name = "ChannelNotificationRejected";
-    this.reason = reason;
-    this.probe = probe;
-  }
-}
+  | (EventBase & { kind: "payment_succeeded"; payment: ChannelPayment })
+  | (EventBase & { kind: "payment_closed"; outTradeNo: string })
+  | (EventBase & { kind: "refund_succeeded" | "refund_closed" | "refund_abnormal"; refund: ChannelRefund })
+  | (EventBase & { kind: "ignored"; reason: string });

@@ -1,41 +1,23 @@
-import {
-  LoginError,
-  rfc3339Beijing,
-  type Transaction,
-  WechatPayApiError,
-  type WechatPayClient,
-  WechatPayError,
-} from "@kassa/wechatpay";
-import { toFen } from "../domain/money.ts";
-import {
-  ChannelError,
-  type ChannelEvent,
-  ChannelNotificationRejected,
-  type ChannelOrderState,
-  type ChannelPayment,
-  type PaymentChannel,
-} from "./payment-channel.ts";
+import { rfc3339Beijing, type WechatPayClient, WechatPayError } from "@kassa/wechatpay";
+import type { Clock } from "../domain/clock.ts";
+import { ChannelNotificationRejected } from "./channel-error.ts";
+import type { PaymentChannel } from "./payment-channel.ts";
+import { toChannelError, wechatCodeOf } from "./wechatpay-errors.ts";
+import { eventOf, refundOf, statementRowOf, stateOf } from "./wechatpay-mapping.ts";
+
+/** §5.1: a prepay_id lives 2 hours; stop handing it out 10 minutes before. */
+const PREPAY_REUSE_MS = 110 * 60_000;
 
 /**
  * The PaymentChannel port over `@kassa/wechatpay`: the same code talks to WeChat Pay or to
  * the simulator, only the client's base URL differs. It translates WeChat's vocabulary
- * (trade_state, error families) into ours and nothing else; retries, verification and
- * unknown outcomes are the client's job (reference §5.8).
+ * (trade_state, refund status, error families, bills) into ours and nothing else; retries,
+ * verification and unknown outcomes are the client's job (reference §5.8).
  */
-export function wechatPayChannel(client: WechatPayClient): PaymentChannel {
+export function wechatPayChannel(client: WechatPayClient, options: { clock: Clock }): PaymentChannel {
+  const { clock } = options;
   return {
     name: "wechatpay",
-
-    async login(code) {
-      try {
-        const session = await client.login.code2Session(code);
-        return { openid: session.openid }; // session_key is dropped here: never stored or sent on
-      } catch (error) {
-        if (error instanceof LoginError && !error.retryable)
-          throw new ChannelError("invalid_login", error.message, { cause: error });
-        throw toChannelError(error, "read");
-      }
-    },
 
     async prepay(input) {
       try {
@@ -46,35 +28,64 @@ export function wechatPayChannel(client: WechatPayClient): PaymentChannel {
           time_expire: rfc3339Beijing(input.expiresAt),
           notify_url: input.notifyUrl,
           amount: { total: input.amountFen, currency: "CNY" },
-          payer: { openid: input.openid },
+          payer: { openid: input.payerId },
         });
-        return { prepayId: prepay_id };
+        return { reference: prepay_id, reusableUntil: clock.now() + PREPAY_REUSE_MS };
       } catch (error) {
         throw toChannelError(error, "write");
       }
     },
 
-    requestPaymentParams: (prepayId) => client.requestPayment(prepayId),
+    // §7.1: signed here with the merchant key, no call to WeChat Pay; a fresh timeStamp each time.
+    payload: async (prepayId) => ({
+      channel: "wechatpay",
+      requestPayment: await client.requestPayment(prepayId),
+    }),
 
     async query(outTradeNo) {
       try {
-        return stateOf(await client.transactions.queryByOutTradeNo(outTradeNo));
+        return stateOf(await client.transactions.queryByOutTradeNo(outTradeNo), clock.now());
       } catch (error) {
-        if (error instanceof WechatPayApiError && error.wechatCode === "ORDER_NOT_EXIST")
-          return { state: "not_found" };
+        if (wechatCodeOf(error) === "ORDER_NOT_EXIST") return { state: "not_found" };
         throw toChannelError(error, "read");
       }
     },
 
     async close(outTradeNo) {
       try {
-        await client.transactions.close(outTradeNo);
+        await client.transactions.close(outTradeNo); // §5.3: 204 also when repeated or unknown
       } catch (error) {
         throw toChannelError(error, "write");
       }
     },
 
-    async parseNotification(headers, rawBody): Promise<ChannelEvent> {
+    async refund(input) {
+      try {
+        const refund = await client.refunds.create({
+          out_trade_no: input.outTradeNo,
+          out_refund_no: input.outRefundNo,
+          ...(input.reason === undefined ? {} : { reason: input.reason }),
+          notify_url: input.notifyUrl,
+          // §5.4: amount.total must equal the order's total; the sum of refunds must not exceed it.
+          amount: { refund: input.amountFen, total: input.paidFen, currency: "CNY" },
+        });
+        return refundOf(refund);
+      } catch (error) {
+        throw toChannelError(error, "write");
+      }
+    },
+
+    async queryRefund(outRefundNo) {
+      try {
+        return { state: "found", refund: refundOf(await client.refunds.queryByOutRefundNo(outRefundNo)) };
+      } catch (error) {
+        // §5.8: the refund APIs say RESOURCE_NOT_EXISTS where payments say ORDER_NOT_EXIST.
+        if (wechatCodeOf(error) === "RESOURCE_NOT_EXISTS") return { state: "not_found" };
+        throw toChannelError(error, "read");
+      }
+    },
+
+    async parseNotification(headers, rawBody) {
       let notification: Awaited<ReturnType<WechatPayClient["notifications"]["parse"]>>;
       try {
         notification = await client.notifications.parse(headers, rawBody);
@@ -84,68 +95,20 @@ export function wechatPayChannel(client: WechatPayClient): PaymentChannel {
         }
         throw error;
       }
-      const base = { notificationId: notification.id, eventType: notification.eventType };
-      if (notification.kind === "transaction" && notification.resource.trade_state === "SUCCESS") {
-        return { kind: "payment_succeeded", ...base, payment: paymentOf(notification.resource) };
+      return eventOf(notification, clock.now());
+    },
+
+    async statement(day) {
+      try {
+        const bill = await client.bills.downloadTradeBill({ bill_date: day, bill_type: "ALL" });
+        return { status: "ready", rows: bill.rows.flatMap((row) => statementRowOf(row) ?? []) };
+      } catch (error) {
+        const code = wechatCodeOf(error);
+        // §5.7: a day's bill exists after 10:00 Beijing time the next day; a day without trades has none.
+        if (code === "STATEMENT_CREATING") return { status: "not_ready" };
+        if (code === "NO_STATEMENT_EXIST") return { status: "ready", rows: [] };
+        throw toChannelError(error, "read");
       }
-      return { kind: "ignored", ...base, reason: `${notification.kind} events are not handled yet` };
     },
   };
-}
-
-/** §5.2: a JSAPI order moves NOTPAY → SUCCESS → (REFUND), or NOTPAY → CLOSED. */
-function stateOf(transaction: Transaction): ChannelOrderState {
-  switch (transaction.trade_state) {
-    case "SUCCESS":
-    case "REFUND":
-      return { state: "paid", payment: paymentOf(transaction) };
-    case "NOTPAY":
-    case "USERPAYING":
-      return { state: "unpaid" };
-    case "CLOSED":
-    case "REVOKED":
-    case "PAYERROR":
-      return { state: "closed" };
-  }
-}
-
-function paymentOf(transaction: Transaction): ChannelPayment {
-  if (!transaction.transaction_id || !transaction.amount) {
-    throw new ChannelError(
-      "outcome_unknown",
-      `paid transaction ${transaction.out_trade_no} lacks transaction_id or amount`,
-    );
-  }
-  return {
-    outTradeNo: transaction.out_trade_no,
-    transactionId: transaction.transaction_id,
-    amountFen: toFen(transaction.amount.total),
-    appid: transaction.appid,
-    mchid: transaction.mchid,
-    payerOpenid: transaction.payer?.openid,
-    bankType: transaction.bank_type,
-    paidAt: transaction.success_time ? Date.parse(transaction.success_time) : Date.now(),
-  };
-}
-
-/**
- * A write (prepay, close) that ended on a retryable error may have taken effect before the
- * error (the simulator's "apply, then fail"): its outcome is unknown and must be queried.
- */
-function toChannelError(error: unknown, call: "read" | "write"): ChannelError {
-  if (!(error instanceof WechatPayError)) {
-    return new ChannelError("outcome_unknown", "unexpected failure calling WeChat Pay", { cause: error });
-  }
-  const requestId = error instanceof WechatPayApiError ? error.requestId : undefined;
-  const options = { cause: error, ...(requestId ? { requestId } : {}) };
-  if (error.code === "OUTCOME_UNKNOWN") return new ChannelError("outcome_unknown", error.message, options);
-  if (error instanceof WechatPayApiError) {
-    if (error.retryable) {
-      const kind = call === "write" ? "outcome_unknown" : "unavailable";
-      return new ChannelError(kind, error.message, { ...options, channelCode: error.wechatCode });
-    }
-    return new ChannelError("rejected", error.message, { ...options, channelCode: error.wechatCode });
-  }
-  if (error.code === "REQUEST_INVALID") return new ChannelError("rejected", error.message, options);
-  return new ChannelError("unavailable", error.message, options);
 }
