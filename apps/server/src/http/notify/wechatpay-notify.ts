@@ -19,7 +19,10 @@ export async function wechatPayNotifications(app: KassaApp, deps: AppDeps): Prom
     done(null, body),
   );
 
-  app.post("/notify/wechatpay", hiddenFromDocs, async (request, reply) => {
+  // No access-log lines for this route (Fastify's two per request): a flood of forgeries
+  // must not flood the log (issue 7 item 12). What happened to each notification is logged
+  // by handleNotification, refusals counted and summed up.
+  app.post("/notify/wechatpay", { ...hiddenFromDocs, logLevel: "warn" }, async (request, reply) => {
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     try {
       const answer = await handleNotification(deps, request.headers, rawBody, refusals);
