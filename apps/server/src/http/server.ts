@@ -46,6 +46,14 @@ export async function buildHttpServer(options: HttpOptions): Promise<KassaApp> {
     trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
     // Our own ids, never the caller's: a client-chosen id could forge log lines.
     genReqId: () => `req_${randomBytes(8).toString("hex")}`,
+    // A path parameter may be as long as a URL can be (node:http's 16 KiB header limit), so
+    // the route decides what a wrong one means (`/v1/orders/<500 characters>` is an unknown
+    // order, 404 ORDER_NOT_FOUND), instead of the router's own 414 outside our envelope.
+    routerOptions: { maxParamLength: 16 * 1024 },
+    // What the router itself refuses (a path it cannot percent-decode) answers in our envelope too.
+    // Its reply skips the onSend hooks, so the request id header is set here.
+    frameworkErrors: (_error, request, reply) =>
+      sendError(new KassaError("ROUTE_NOT_FOUND"), request, reply.header("x-request-id", request.id)),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     ...timeoutOptions({ ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts }),
     // A missed deadline (408) or broken HTTP is answered in our envelope too, not Fastify's.

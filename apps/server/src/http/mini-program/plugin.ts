@@ -5,6 +5,7 @@ import { bearerTokenOf } from "./bearer-token.ts";
 import { registerCatalogList } from "./catalog.list.ts";
 import type { MiniProgramContext } from "./context.ts";
 import { takesNoBody } from "./no-body.ts";
+import { refuseImpossibleOrderIds } from "./order-id.ts";
 import { registerOrdersCancel } from "./orders.cancel.ts";
 import { registerOrdersConfirm } from "./orders.confirm.ts";
 import { registerOrdersCreate } from "./orders.create.ts";
@@ -52,6 +53,7 @@ export async function miniProgramApi(app: KassaApp, context: MiniProgramContext)
         context.limits.perUserPerMinute,
       );
     });
+    refuseImpossibleOrderIds(authenticated);
     registerOrdersCreate(authenticated, context);
     registerOrdersGet(authenticated, context);
     await authenticated.register(async (bodiless) => {
