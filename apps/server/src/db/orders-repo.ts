@@ -119,3 +119,63 @@ async function withLines(db: Executor, row: OrderRow): Promise<Order> {
     createdAt: row.created_at,
   };
 }
+
+/** Where a page of a user's orders starts: after this order, in newest-first order. */
+export interface OrderPosition {
+  createdAt: number;
+  id: string;
+}
+
+/**
+ * One page of a user's orders, newest first, in two queries (the orders, then all their
+ * lines). Ordered on (created_at, id), so orders made in the same millisecond keep one order
+ * and a page that starts `after` an order neither repeats nor skips any (keyset paging).
+ */
+export async function listOrdersOfUser(
+  db: Executor,
+  query: { userId: string; after: OrderPosition | undefined; limit: number },
+): Promise<Order[]> {
+  const { after } = query;
+  let rows = db.selectFrom("orders").selectAll().where("user_id", "=", query.userId);
+  if (after) {
+    rows = rows.where((eb) =>
+      eb.or([
+        eb("created_at", "<", after.createdAt),
+        eb.and([eb("created_at", "=", after.createdAt), eb("id", "<", after.id)]),
+      ]),
+    );
+  }
+  const orders = await rows.orderBy("created_at", "desc").orderBy("id", "desc").limit(query.limit).execute();
+  if (orders.length === 0) return [];
+  const lines = await db
+    .selectFrom("order_lines")
+    .selectAll()
+    .where(
+      "order_id",
+      "in",
+      orders.map((row) => row.id),
+    )
+    .orderBy("product_id")
+    .execute();
+  const linesOf = new Map<string, Order["lines"]>();
+  for (const line of lines) {
+    const list = linesOf.get(line.order_id) ?? [];
+    list.push({
+      productId: line.product_id,
+      name: line.name,
+      quantity: line.quantity,
+      unitPriceFen: toFen(line.unit_price_fen),
+    });
+    linesOf.set(line.order_id, list);
+  }
+  return orders.map((row) => ({
+    id: row.id,
+    userId: row.user_id,
+    status: row.status,
+    amountFen: toFen(row.amount_fen),
+    description: row.description,
+    lines: linesOf.get(row.id) ?? [],
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+  }));
+}

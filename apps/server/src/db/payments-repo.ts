@@ -151,3 +151,24 @@ function paymentOf(row: PaymentRow): Payment {
     createdAt: row.created_at,
   };
 }
+
+/**
+ * The live payment of each of these orders (its latest, as findPaymentOfOrder picks), in one
+ * query: a page of orders reads its payments at once, not one query per order.
+ */
+export async function findPaymentsOfOrders(
+  db: Executor,
+  orderIds: readonly string[],
+): Promise<Map<string, Payment>> {
+  const live = new Map<string, Payment>();
+  if (orderIds.length === 0) return live;
+  const rows = await db
+    .selectFrom("payments")
+    .selectAll()
+    .where("order_id", "in", orderIds)
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .execute();
+  for (const row of rows) if (!live.has(row.order_id)) live.set(row.order_id, paymentOf(row));
+  return live;
+}

@@ -10,6 +10,7 @@ import { registerOrdersCancel } from "./orders.cancel.ts";
 import { registerOrdersConfirm } from "./orders.confirm.ts";
 import { registerOrdersCreate } from "./orders.create.ts";
 import { registerOrdersGet } from "./orders.get.ts";
+import { registerOrdersList } from "./orders.list.ts";
 import { registerOrdersPay } from "./orders.pay.ts";
 import { enforceRateLimit } from "./rate-limit.ts";
 import { registerSessionCreate } from "./session.create.ts";
@@ -55,6 +56,7 @@ export async function miniProgramApi(app: KassaApp, context: MiniProgramContext)
     });
     refuseImpossibleOrderIds(authenticated);
     registerOrdersCreate(authenticated, context);
+    registerOrdersList(authenticated, context);
     registerOrdersGet(authenticated, context);
     await authenticated.register(async (bodiless) => {
       takesNoBody(bodiless);
