@@ -1,7 +1,9 @@
 import { cancelOrder } from "../../app/cancel-order.ts";
 import type { KassaApp } from "../server.ts";
 import type { MiniProgramContext } from "./context.ts";
-import { ErrorSchema, OrderIdParams, OrderViewSchema } from "./schemas.ts";
+import { CLOSED_ORDER_EXAMPLE } from "./examples.ts";
+import { ANY_REQUEST, BODY_REFUSED, errorResponses, JSON_BODY, SESSION } from "./route-errors.ts";
+import { documented, OrderIdParams, OrderViewSchema } from "./schemas.ts";
 
 /** POST /v1/orders/:id/cancel: close at WeChat Pay first, then here. */
 export function registerOrdersCancel(app: KassaApp, context: MiniProgramContext): void {
@@ -10,8 +12,17 @@ export function registerOrdersCancel(app: KassaApp, context: MiniProgramContext)
     {
       schema: {
         summary: "Cancel an unpaid order",
+        description:
+          "Closes the order at WeChat Pay first, then here. Answers CLOSED, CLOSING while WeChat Pay has not confirmed the close, or PAID if the money had already moved. Takes no body.",
+        tags: ["orders"],
         params: OrderIdParams,
-        response: { 200: OrderViewSchema, "4xx": ErrorSchema, "5xx": ErrorSchema },
+        response: {
+          200: documented(OrderViewSchema, "The order after the cancel", { closed: CLOSED_ORDER_EXAMPLE }),
+          ...errorResponses(
+            [...ANY_REQUEST, ...JSON_BODY, ...SESSION, "ORDER_NOT_FOUND", "ORDER_NOT_CANCELLABLE"],
+            BODY_REFUSED,
+          ),
+        },
       },
     },
     async (request) => cancelOrder(context.deps, { userId: request.userId, orderId: request.params.id }),

@@ -2,7 +2,9 @@ import { Type } from "typebox";
 import { listOrders } from "../../app/read-orders.ts";
 import type { KassaApp } from "../server.ts";
 import type { MiniProgramContext } from "./context.ts";
-import { ErrorSchema, OrderViewSchema } from "./schemas.ts";
+import { ORDER_PAGE_EXAMPLE } from "./examples.ts";
+import { ANY_REQUEST, errorResponses, SESSION } from "./route-errors.ts";
+import { documented, OrderViewSchema } from "./schemas.ts";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -45,8 +47,18 @@ export function registerOrdersList(app: KassaApp, context: MiniProgramContext): 
     {
       schema: {
         summary: "List your orders, newest first",
+        description:
+          "Only the caller's own orders. Pages are cut on (createdAt, id), so orders created while you page through neither repeat nor shift the pages after the first.",
+        tags: ["orders"],
         querystring: OrdersListQuery,
-        response: { 200: OrderPageSchema, "4xx": ErrorSchema, "5xx": ErrorSchema },
+        response: {
+          200: documented(OrderPageSchema, "A page of your orders", {
+            "a page with more after it": ORDER_PAGE_EXAMPLE,
+          }),
+          ...errorResponses([...ANY_REQUEST, ...SESSION, "REQUEST_INVALID"], {
+            REQUEST_INVALID: { issues: [{ field: "querystring/limit", issue: "must be <= 100" }] },
+          }),
+        },
       },
       preValidation: async (request) => {
         const query = request.query as Record<string, unknown>;

@@ -3,7 +3,9 @@ import { payOrder } from "../../app/pay-order.ts";
 import type { PaymentPayload, RequestPaymentParams } from "../../channels/payment-payload.ts";
 import type { KassaApp } from "../server.ts";
 import type { MiniProgramContext } from "./context.ts";
-import { ErrorSchema, OrderIdParams } from "./schemas.ts";
+import { REQUEST_PAYMENT_EXAMPLE } from "./examples.ts";
+import { ANY_REQUEST, BODY_REFUSED, errorResponses, JSON_BODY, SESSION } from "./route-errors.ts";
+import { documented, OrderIdParams } from "./schemas.ts";
 
 /** Exactly what `wx.requestPayment` takes (reference §7.1), plus appId for convenience. */
 export const RequestPaymentSchema = Type.Object({
@@ -22,8 +24,28 @@ export function registerOrdersPay(app: KassaApp, context: MiniProgramContext): v
     {
       schema: {
         summary: "Get the wx.requestPayment parameters for an order",
+        description:
+          "Prepays at WeChat Pay, or reuses the still-valid prepay: calling it again is safe. Pass all but `appId` to wx.requestPayment. Takes no body.",
+        tags: ["orders"],
         params: OrderIdParams,
-        response: { 200: RequestPaymentSchema, "4xx": ErrorSchema, "5xx": ErrorSchema },
+        response: {
+          200: documented(RequestPaymentSchema, "The wx.requestPayment parameters", {
+            "wx.requestPayment parameters": REQUEST_PAYMENT_EXAMPLE,
+          }),
+          ...errorResponses(
+            [
+              ...ANY_REQUEST,
+              ...JSON_BODY,
+              ...SESSION,
+              "ORDER_NOT_FOUND",
+              "ORDER_NOT_PAYABLE",
+              "CHANNEL_UNAVAILABLE",
+              "CHANNEL_OUTCOME_UNKNOWN",
+              "CHANNEL_REJECTED",
+            ],
+            BODY_REFUSED,
+          ),
+        },
       },
     },
     async (request) =>

@@ -1,4 +1,5 @@
-import { Type } from "typebox";
+import { type TSchema, Type } from "typebox";
+import { ORDER_ID_EXAMPLE } from "./examples.ts";
 
 /** Shared pieces of the mini program API's schemas. */
 
@@ -8,20 +9,21 @@ import { Type } from "typebox";
  * a prober what real ids look like.
  */
 export const OrderIdParams = Type.Object({
-  id: Type.String({ description: "The order's `id`, as POST /v1/orders answered it" }),
+  id: Type.String({
+    description: "The order's `id`, as POST /v1/orders answered it",
+    examples: [ORDER_ID_EXAMPLE],
+  }),
 });
 
 export const OrderViewSchema = Type.Object({
-  id: Type.String(),
-  status: Type.Union([
-    Type.Literal("PENDING"),
-    Type.Literal("CLOSING"),
-    Type.Literal("CLOSED"),
-    Type.Literal("PAID"),
-  ]),
-  amountFen: Type.Integer(),
-  amountYuan: Type.String(),
-  description: Type.String(),
+  id: Type.String({ description: "`ord_` and 26 characters" }),
+  status: Type.Union(
+    [Type.Literal("PENDING"), Type.Literal("CLOSING"), Type.Literal("CLOSED"), Type.Literal("PAID")],
+    { description: "PENDING → PAID, or PENDING → CLOSING → CLOSED; PAID can follow any unpaid state" },
+  ),
+  amountFen: Type.Integer({ description: "The total in fen, computed by Kassa from its catalog" }),
+  amountYuan: Type.String({ description: "The same total in yuan, for display" }),
+  description: Type.String({ description: "What the payer's WeChat bill shows" }),
   lines: Type.Array(
     Type.Object({
       productId: Type.String(),
@@ -29,16 +31,30 @@ export const OrderViewSchema = Type.Object({
       quantity: Type.Integer(),
       unitPriceFen: Type.Integer(),
     }),
+    { description: "One line per product; lines of the same product are merged" },
   ),
-  createdAt: Type.String(),
-  expiresAt: Type.String(),
-  paidAt: Type.Union([Type.String(), Type.Null()]),
-  transactionId: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ description: "ISO 8601, UTC" }),
+  expiresAt: Type.String({ description: "An unpaid order closes then and gives its stock back" }),
+  paidAt: Type.Union([Type.String(), Type.Null()], { description: "When WeChat Pay took the money" }),
+  transactionId: Type.Union([Type.String(), Type.Null()], {
+    description: "WeChat Pay's transaction_id, as on the payer's receipt",
+  }),
 });
 
-export const ErrorSchema = Type.Object({
-  code: Type.String(),
-  message: Type.String(),
-  requestId: Type.String(),
-  details: Type.Optional(Type.Object({}, { additionalProperties: true })),
-});
+/**
+ * A response schema as /docs shows it: a description, and named examples (an OpenAPI
+ * examples object; @fastify/swagger moves `x-examples` onto the media type).
+ */
+export function documented<T extends TSchema>(
+  schema: T,
+  description: string,
+  examples: Record<string, unknown>,
+): T {
+  return {
+    ...schema,
+    description,
+    "x-examples": Object.fromEntries(
+      Object.entries(examples).map(([name, value]) => [name, { summary: name, value }]),
+    ),
+  };
+}

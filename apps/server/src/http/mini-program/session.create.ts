@@ -2,14 +2,26 @@ import { Type } from "typebox";
 import { login } from "../../app/login.ts";
 import type { KassaApp } from "../server.ts";
 import type { MiniProgramContext } from "./context.ts";
+import { SESSION_CREATE_EXAMPLE } from "./examples.ts";
 import { enforceRateLimit } from "./rate-limit.ts";
-import { ErrorSchema } from "./schemas.ts";
+import { ANY_REQUEST, errorResponses, JSON_BODY } from "./route-errors.ts";
+import { documented } from "./schemas.ts";
 
 export const SessionCreateBody = Type.Object(
-  { code: Type.String({ minLength: 1, maxLength: 128, pattern: "^[0-9A-Za-z_-]+$" }) },
-  { additionalProperties: false },
+  {
+    code: Type.String({
+      minLength: 1,
+      maxLength: 128,
+      pattern: "^[0-9A-Za-z_-]+$",
+      description: "The code wx.login() gave the mini program; it works once, for 5 minutes",
+    }),
+  },
+  { additionalProperties: false, examples: [SESSION_CREATE_EXAMPLE.request] },
 );
-export const SessionCreateResponse = Type.Object({ token: Type.String(), expiresAt: Type.String() });
+export const SessionCreateResponse = Type.Object({
+  token: Type.String({ description: "Send it as `Authorization: Bearer <token>`" }),
+  expiresAt: Type.String({ description: "When the token stops working (KASSA_SESSION_TTL_HOURS)" }),
+});
 
 /** POST /v1/session: the wx.login code in, Kassa's session token out (product.md step 1). */
 export function registerSessionCreate(app: KassaApp, context: MiniProgramContext): void {
@@ -18,9 +30,24 @@ export function registerSessionCreate(app: KassaApp, context: MiniProgramContext
     {
       schema: {
         summary: "Log in with a wx.login code",
+        description:
+          "Kassa exchanges the code with WeChat (code2Session) on the server; the openid and session_key never leave Kassa. A user keeps at most 5 live sessions: a sixth login revokes the oldest.",
+        tags: ["session"],
         security: [],
         body: SessionCreateBody,
-        response: { 201: SessionCreateResponse, "4xx": ErrorSchema, "5xx": ErrorSchema },
+        response: {
+          201: documented(SessionCreateResponse, "A session token", {
+            "logged in": SESSION_CREATE_EXAMPLE.response,
+          }),
+          ...errorResponses(
+            [...ANY_REQUEST, ...JSON_BODY, "AUTH_LOGIN_CODE_INVALID", "CHANNEL_UNAVAILABLE"],
+            {
+              REQUEST_INVALID: {
+                issues: [{ field: "body/code", issue: 'must match pattern "^[0-9A-Za-z_-]+$"' }],
+              },
+            },
+          ),
+        },
       },
     },
     async (request, reply) => {

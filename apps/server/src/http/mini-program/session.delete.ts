@@ -3,7 +3,7 @@ import { logout } from "../../app/logout.ts";
 import type { KassaApp } from "../server.ts";
 import { bearerTokenOf } from "./bearer-token.ts";
 import type { MiniProgramContext } from "./context.ts";
-import { ErrorSchema } from "./schemas.ts";
+import { ANY_REQUEST, BODY_REFUSED, errorResponses, JSON_BODY, SESSION } from "./route-errors.ts";
 
 /**
  * DELETE /v1/session: log out. The presented token stops working at once; the user's other
@@ -16,7 +16,13 @@ export function registerSessionDelete(app: KassaApp, context: MiniProgramContext
     {
       schema: {
         summary: "Log out: revoke the session token sent with this request",
-        response: { 204: Type.Null({ description: "The token is revoked" }), "4xx": ErrorSchema },
+        description:
+          "The token stops working at once; the user's other sessions (other devices) stay. A token already revoked or expired answers 401. Takes no body.",
+        tags: ["session"],
+        response: {
+          204: Type.Null({ description: "The token is revoked" }),
+          ...errorResponses([...ANY_REQUEST, ...JSON_BODY, ...SESSION], BODY_REFUSED),
+        },
       },
     },
     async (request, reply) => {
