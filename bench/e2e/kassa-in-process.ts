@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import { type ComposedKassa, composeKassa } from "../../apps/server/src/compose.ts";
 import { connectDatabase, type DatabaseHandle } from "../../apps/server/src/db/connect.ts";
 import { migrateToLatest } from "../../apps/server/src/db/migrate.ts";
+import { DEFAULT_APP_ID } from "../../apps/server/src/db/migrations/0004-apps.ts";
 import { systemClock } from "../../apps/server/src/domain/clock.ts";
 import { createLogger } from "../../apps/server/src/http/logging.ts";
 
@@ -36,6 +37,7 @@ export async function startKassaInProcess(options: {
     .insertInto("products")
     .values({
       id: "prd_bench",
+      app_id: DEFAULT_APP_ID,
       name: "Bench tea",
       price_fen: 1,
       stock: 10_000_000,
@@ -75,8 +77,9 @@ export async function startKassaInProcess(options: {
     clock: systemClock,
     logger: createLogger("warn"),
     settings: {
-      appid: merchant.appid,
-      mchid: merchant.mchid,
+      appId: DEFAULT_APP_ID,
+      wechatAppid: merchant.appid,
+      wechatMchid: merchant.mchid,
       get notifyUrl() {
         return `${url}/notify/wechatpay`;
       },

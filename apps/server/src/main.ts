@@ -2,9 +2,12 @@ import type { RunningSandbox } from "@kassa/sandbox";
 import { createWechatPayClient } from "@kassa/wechatpay";
 import { type ComposedKassa, composeKassa } from "./compose.ts";
 import { type KassaConfig, loadConfig, type WechatPayCredentials } from "./config.ts";
+import { bindApp } from "./db/apps-repo.ts";
 import { connectDatabase, type DatabaseHandle } from "./db/connect.ts";
 import { databaseUnavailable } from "./db/connection-problem.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { DEFAULT_APP_ID, DEFAULT_MERCHANT_ID } from "./db/migrations/0004-apps.ts";
+import { inTransaction } from "./db/transaction.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
 import { createLogger } from "./http/logging.ts";
 import type { KassaApp } from "./http/server.ts";
@@ -113,14 +116,31 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
     clock: () => clock.now(),
   });
 
+  // The one app configured from the environment is the database's default app (0004-apps).
+  const app = { appId: DEFAULT_APP_ID, merchantId: DEFAULT_MERCHANT_ID };
+  const bound = await inTransaction(database.db, (trx) =>
+    bindApp(trx, {
+      ...app,
+      wechatAppid: credentials.appid,
+      wechatMchid: credentials.mchid,
+      now: clock.now(),
+    }),
+  );
+  if (bound.previousWechatAppid)
+    logger.warn(
+      { appId: app.appId, previousWechatAppid: bound.previousWechatAppid, wechatAppid: credentials.appid },
+      "the configured appid differs from the one this database was used with; users of the old appid cannot log in to this one",
+    );
+
   const kassa = await composeKassa({
     database,
     wechatpay,
     clock,
     logger,
     settings: {
-      appid: credentials.appid,
-      mchid: credentials.mchid,
+      appId: app.appId,
+      wechatAppid: credentials.appid,
+      wechatMchid: credentials.mchid,
       get notifyUrl() {
         return notifyUrl();
       },

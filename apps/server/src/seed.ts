@@ -1,4 +1,5 @@
 import type { Executor } from "./db/executor.ts";
+import { DEFAULT_APP_ID } from "./db/migrations/0004-apps.ts";
 
 /** The demo catalog: a small tea shop, in fen. Seeded once; a second start keeps the data. */
 export const DEMO_PRODUCTS = [
@@ -11,7 +12,9 @@ export const DEMO_PRODUCTS = [
 export async function seedDemoCatalog(db: Executor, now: number): Promise<number> {
   const result = await db
     .insertInto("products")
-    .values(DEMO_PRODUCTS.map((product) => ({ ...product, active: 1, created_at: now })))
+    .values(
+      DEMO_PRODUCTS.map((product) => ({ ...product, app_id: DEFAULT_APP_ID, active: 1, created_at: now })),
+    )
     .onConflict((conflict) => conflict.column("id").doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n);

@@ -84,6 +84,7 @@ export async function applyPayment(
       }
       await appendOutboxEvent(trx, {
         id: makeId("event", deps.ids),
+        appId: current.appId,
         type: "order.paid",
         aggregateId: current.orderId,
         payload: {
@@ -101,7 +102,7 @@ export async function applyPayment(
 }
 
 function mismatchOf(deps: AppDeps, payment: ChannelPayment, expectedFen: number): string | undefined {
-  if (payment.appId !== deps.settings.appid || payment.merchantId !== deps.settings.mchid)
+  if (payment.appId !== deps.settings.wechatAppid || payment.merchantId !== deps.settings.wechatMchid)
     return "payment_merchant_mismatch";
   if (payment.amountFen !== expectedFen) return "payment_amount_mismatch";
   return undefined;

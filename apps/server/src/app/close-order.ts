@@ -116,6 +116,7 @@ async function finishClose(deps: AppDeps, payment: Payment, reason: "cancel" | "
     for (const line of closed.order.lines) await releaseStock(trx, line.productId, line.quantity);
     await appendOutboxEvent(trx, {
       id: makeId("event", deps.ids),
+      appId: payment.appId,
       type: "order.closed",
       aggregateId: payment.orderId,
       payload: { orderId: payment.orderId, reason },

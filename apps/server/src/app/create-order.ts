@@ -20,6 +20,8 @@ import { scheduleOrderClose } from "./jobs.ts";
 import { type OrderView, viewOrder } from "./order-view.ts";
 
 export interface CreateOrderInput {
+  /** The caller's app (from their session): only its products can be ordered. */
+  appId: string;
   userId: string;
   lines: RequestedLine[];
   idempotencyKey: string | undefined;
@@ -77,6 +79,7 @@ async function create(deps: AppDeps, trx: Executor, input: CreateOrderInput): Pr
   await lockUserForUpdate(trx, input.userId);
   const catalog = await loadProducts(
     trx,
+    input.appId,
     input.lines.map((line) => line.productId),
   );
   const priced = priceOrder(input.lines, catalog);
@@ -89,6 +92,7 @@ async function create(deps: AppDeps, trx: Executor, input: CreateOrderInput): Pr
   const expiresAt = Math.floor((now + deps.settings.orderTtlMs) / 1000) * 1000;
   const order: Order = {
     id,
+    appId: input.appId,
     userId: input.userId,
     status: "PENDING",
     amountFen: priced.amountFen,
@@ -99,6 +103,7 @@ async function create(deps: AppDeps, trx: Executor, input: CreateOrderInput): Pr
   };
   const payment: Payment = {
     id: makeId("payment", deps.ids),
+    appId: input.appId,
     orderId: id,
     channel: "wechatpay",
     outTradeNo: outTradeNoFor(id),

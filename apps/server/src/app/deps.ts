@@ -25,8 +25,11 @@ export interface AppDeps {
 }
 
 export interface AppSettings {
-  appid: string;
-  mchid: string;
+  /** Kassa's id of the app this process serves (one today; several come with the apps config). */
+  appId: string;
+  /** The app's WeChat appid and its merchant's mchid: a notification must name both (§4.3). */
+  wechatAppid: string;
+  wechatMchid: string;
   /** https://<public base>/notify/wechatpay (§5.1: https, no query string). */
   notifyUrl: string;
   orderTtlMs: number;

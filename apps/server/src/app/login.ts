@@ -32,7 +32,8 @@ export async function login(deps: AppDeps, code: string): Promise<{ token: strin
   if (identified.outcome === "code_refused") throw new KassaError("AUTH_LOGIN_CODE_INVALID");
   const now = deps.clock.now();
   const user = await findOrCreateUser(deps.db, {
-    appid: deps.settings.appid,
+    appId: deps.settings.appId,
+    appid: deps.settings.wechatAppid,
     // The users table still names the column openid: renaming it is a migration (issue 8 §3).
     openid: identified.channelUserId,
     newId: makeId("user", deps.ids),

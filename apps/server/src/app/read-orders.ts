@@ -82,8 +82,8 @@ export interface CatalogItemView {
   inStock: boolean;
 }
 
-export async function getCatalog(deps: Pick<AppDeps, "db">): Promise<CatalogItemView[]> {
-  const products = await listActiveProducts(deps.db);
+export async function getCatalog(deps: Pick<AppDeps, "db" | "settings">): Promise<CatalogItemView[]> {
+  const products = await listActiveProducts(deps.db, deps.settings.appId);
   return products.map((product) => ({
     id: product.id,
     name: product.name,

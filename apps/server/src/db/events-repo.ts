@@ -41,6 +41,7 @@ export async function appendOutboxEvent<T extends EventType>(
     .insertInto("outbox_events")
     .values({
       id: event.id,
+      app_id: event.appId,
       type: event.type,
       aggregate_id: event.aggregateId,
       payload: JSON.stringify(event.payload),

@@ -22,7 +22,15 @@ describe("migrations", () => {
     const big = 8_640_000_000_000; // an epoch-ms far in the future, beyond 32 bits
     await handle.db
       .insertInto("products")
-      .values({ id: "prd_1", name: "Tea", price_fen: 999_999_999, stock: 3, active: 1, created_at: big })
+      .values({
+        id: "prd_1",
+        app_id: "app_default",
+        name: "Tea",
+        price_fen: 999_999_999,
+        stock: 3,
+        active: 1,
+        created_at: big,
+      })
       .execute();
     const row = await handle.db
       .selectFrom("products")

@@ -9,6 +9,7 @@ export async function insertOrder(db: Executor, order: Order): Promise<void> {
     .insertInto("orders")
     .values({
       id: order.id,
+      app_id: order.appId,
       user_id: order.userId,
       status: order.status,
       amount_fen: order.amountFen,
@@ -105,6 +106,7 @@ async function withLines(db: Executor, row: OrderRow): Promise<Order> {
     .execute();
   return {
     id: row.id,
+    appId: row.app_id,
     userId: row.user_id,
     status: row.status,
     amountFen: toFen(row.amount_fen),
@@ -170,6 +172,7 @@ export async function listOrdersOfUser(
   }
   return orders.map((row) => ({
     id: row.id,
+    appId: row.app_id,
     userId: row.user_id,
     status: row.status,
     amountFen: toFen(row.amount_fen),

@@ -14,6 +14,7 @@ export async function insertPayment(db: Executor, payment: Payment): Promise<voi
     .insertInto("payments")
     .values({
       id: payment.id,
+      app_id: payment.appId,
       order_id: payment.orderId,
       channel: payment.channel,
       out_trade_no: payment.outTradeNo,
@@ -136,6 +137,7 @@ type PaymentRow = { [K in keyof PaymentsTable]: PaymentsTable[K] };
 function paymentOf(row: PaymentRow): Payment {
   return {
     id: row.id,
+    appId: row.app_id,
     orderId: row.order_id,
     channel: row.channel,
     outTradeNo: row.out_trade_no,

@@ -2,22 +2,31 @@ import { toFen } from "../domain/money.ts";
 import type { CatalogProduct } from "../domain/pricing.ts";
 import type { Executor } from "./executor.ts";
 
-export async function listActiveProducts(db: Executor): Promise<CatalogProduct[]> {
+/** An app's catalog: only its own products (issue 8: no query crosses apps). */
+export async function listActiveProducts(db: Executor, appId: string): Promise<CatalogProduct[]> {
   const rows = await db
     .selectFrom("products")
     .selectAll()
+    .where("app_id", "=", appId)
     .where("active", "=", 1)
     .orderBy("created_at")
     .execute();
   return rows.map(toCatalogProduct);
 }
 
+/** These products of this app; another app's product is missing from the map, as unknown. */
 export async function loadProducts(
   db: Executor,
+  appId: string,
   ids: readonly string[],
 ): Promise<Map<string, CatalogProduct>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom("products").selectAll().where("id", "in", ids).execute();
+  const rows = await db
+    .selectFrom("products")
+    .selectAll()
+    .where("app_id", "=", appId)
+    .where("id", "in", ids)
+    .execute();
   return new Map(rows.map((row) => [row.id, toCatalogProduct(row)]));
 }
 

@@ -6,6 +6,8 @@ import type { ChannelName, PaymentStatus } from "../domain/payment.ts";
  * both `bigint` columns (design.md convention 13: portable across SQLite and PostgreSQL).
  */
 export interface Database {
+  merchants: MerchantsTable;
+  apps: AppsTable;
   users: UsersTable;
   sessions: SessionsTable;
   products: ProductsTable;
@@ -19,8 +21,27 @@ export interface Database {
   alerts: AlertsTable;
 }
 
+/** A merchant: who is paid. Its WeChat Pay mchid; its credentials come from configuration. */
+export interface MerchantsTable {
+  id: string;
+  name: string;
+  wechatpay_mchid: string | null;
+  created_at: number;
+}
+
+/** An app: one mini program of a merchant. Every user, product, order and event has one. */
+export interface AppsTable {
+  id: string;
+  merchant_id: string;
+  name: string;
+  wechat_appid: string | null;
+  created_at: number;
+}
+
 export interface UsersTable {
   id: string;
+  app_id: string;
+  /** The WeChat appid the openid belongs to (an openid is per appid). */
   appid: string;
   /** Only ever on the server: never returned by the API, never logged in full. */
   openid: string;
@@ -37,6 +58,7 @@ export interface SessionsTable {
 
 export interface ProductsTable {
   id: string;
+  app_id: string;
   name: string;
   price_fen: number;
   /** Units that can still be sold; held units are already subtracted. */
@@ -47,6 +69,7 @@ export interface ProductsTable {
 
 export interface OrdersTable {
   id: string;
+  app_id: string;
   user_id: string;
   status: OrderStatus;
   amount_fen: number;
@@ -60,6 +83,7 @@ export interface OrdersTable {
 /** One attempt to collect an order's amount through one channel (migration 0002). */
 export interface PaymentsTable {
   id: string;
+  app_id: string;
   order_id: string;
   channel: ChannelName;
   /** Unique: our idempotency key at the channel (§5.1). */
@@ -113,6 +137,7 @@ export interface ChannelNotificationsTable {
 
 export interface OutboxEventsTable {
   id: string;
+  app_id: string;
   type: string;
   aggregate_id: string;
   payload: string;

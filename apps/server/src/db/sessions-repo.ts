@@ -19,14 +19,15 @@ export async function findLiveSession(
   db: Executor,
   tokenHash: string,
   now: number,
-): Promise<{ userId: string } | undefined> {
+): Promise<{ userId: string; appId: string } | undefined> {
   const row = await db
     .selectFrom("sessions")
-    .select("user_id")
-    .where("token_hash", "=", tokenHash)
-    .where("expires_at", ">", now)
+    .innerJoin("users", "users.id", "sessions.user_id")
+    .select(["sessions.user_id", "users.app_id"])
+    .where("sessions.token_hash", "=", tokenHash)
+    .where("sessions.expires_at", ">", now)
     .executeTakeFirst();
-  return row ? { userId: row.user_id } : undefined;
+  return row ? { userId: row.user_id, appId: row.app_id } : undefined;
 }
 
 /** Logout: the session is gone, so its token authenticates nothing any more. */

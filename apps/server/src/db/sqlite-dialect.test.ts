@@ -33,7 +33,7 @@ afterEach(async () => {
 const insertProduct = (id: string) =>
   kassa.db
     .insertInto("products")
-    .values({ id, name: id, price_fen: 100, stock: 1, active: 1, created_at: 0 })
+    .values({ id, app_id: "app_default", name: id, price_fen: 100, stock: 1, active: 1, created_at: 0 })
     .execute();
 const countProducts = async () =>
   Number(
@@ -66,7 +66,15 @@ describe("a write lock held by another process", () => {
     const transaction = kassa.db.transaction().execute(async (trx) => {
       await trx
         .insertInto("products")
-        .values({ id: "prd_tx", name: "tx", price_fen: 1, stock: 1, active: 1, created_at: 0 })
+        .values({
+          id: "prd_tx",
+          app_id: "app_default",
+          name: "tx",
+          price_fen: 1,
+          stock: 1,
+          active: 1,
+          created_at: 0,
+        })
         .execute();
       return "done";
     });

@@ -3,11 +3,17 @@ import type { Executor } from "./executor.ts";
 /** One user per (appid, openid); the first login creates it, later logins find it. */
 export async function findOrCreateUser(
   db: Executor,
-  input: { appid: string; openid: string; newId: string; now: number },
+  input: { appId: string; appid: string; openid: string; newId: string; now: number },
 ): Promise<{ id: string }> {
   await db
     .insertInto("users")
-    .values({ id: input.newId, appid: input.appid, openid: input.openid, created_at: input.now })
+    .values({
+      id: input.newId,
+      app_id: input.appId,
+      appid: input.appid,
+      openid: input.openid,
+      created_at: input.now,
+    })
     .onConflict((conflict) => conflict.columns(["appid", "openid"]).doNothing())
     .execute();
   return db

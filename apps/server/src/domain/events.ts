@@ -16,6 +16,8 @@ export type EventType = keyof EventPayloads;
 /** An event as the outbox stores it; `aggregateId` is the order it is about. */
 export interface OutboxEvent<T extends EventType = EventType> {
   id: string;
+  /** The app whose merchant is told (webhooks are per app). */
+  appId: string;
   type: T;
   aggregateId: string;
   payload: EventPayloads[T];

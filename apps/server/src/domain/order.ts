@@ -39,6 +39,8 @@ export interface OrderLine {
 
 export interface Order {
   id: string;
+  /** The app (mini program) the order was made in; no query crosses apps. */
+  appId: string;
   userId: string;
   status: OrderStatus;
   amountFen: Fen;

@@ -51,6 +51,8 @@ export type ChannelName = "wechatpay";
 
 export interface Payment {
   id: string;
+  /** The order's app: its merchant's channel account collects the payment. */
+  appId: string;
   orderId: string;
   channel: ChannelName;
   /** Our key at the channel (§5.1): every channel call for this payment is idempotent on it. */

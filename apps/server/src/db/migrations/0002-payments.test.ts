@@ -97,6 +97,7 @@ describe("migration 0002: payments apart from orders", () => {
       const payment = await findPaymentByOutTradeNo(database.db, before.id);
       expect(payment).toEqual({
         id: `pay_${before.id.slice(4)}`,
+        appId: "app_default", // migration 0004 puts rows made before it in the default app
         orderId: before.id,
         channel: "wechatpay",
         outTradeNo: before.id,

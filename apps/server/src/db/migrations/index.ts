@@ -2,10 +2,12 @@ import type { Migration } from "kysely";
 import * as init from "./0001-init.ts";
 import * as payments from "./0002-payments.ts";
 import * as sessionIndexes from "./0003-session-indexes.ts";
+import * as apps from "./0004-apps.ts";
 
 /** Every migration, in order. Names sort as they run; never rename or edit a shipped one. */
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-init": init,
   "0002-payments": payments,
   "0003-session-indexes": sessionIndexes,
+  "0004-apps": apps,
 };

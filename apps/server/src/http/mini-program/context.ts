@@ -21,5 +21,7 @@ declare module "fastify" {
   interface FastifyRequest {
     /** Set by the session hook on authenticated routes. */
     userId: string;
+    /** The app of the session's user: every query of the request stays in it. */
+    appId: string;
   }
 }

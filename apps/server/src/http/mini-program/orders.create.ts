@@ -101,6 +101,7 @@ export function registerOrdersCreate(app: KassaApp, context: MiniProgramContext)
     },
     async (request, reply) => {
       const result = await createOrder(context.deps, {
+        appId: request.appId,
         userId: request.userId,
         lines: request.body.items,
         idempotencyKey: request.headers["idempotency-key"],

@@ -23,6 +23,7 @@ import { registerSessionDelete } from "./session.delete.ts";
  */
 export async function miniProgramApi(app: KassaApp, context: MiniProgramContext): Promise<void> {
   app.decorateRequest("userId", "");
+  app.decorateRequest("appId", "");
   // Answers here carry session tokens and orders (errors too, for one rule): no cache, shared
   // or private, may keep them (RFC 9111 §5.2.2.5), or a later user of the device could read them.
   app.addHook("onSend", async (_request, reply) => {
@@ -45,7 +46,9 @@ export async function miniProgramApi(app: KassaApp, context: MiniProgramContext)
     authenticated.addHook("preHandler", async (request, reply) => {
       const token = bearerTokenOf(request.headers.authorization);
       if (!token) throw new KassaError("AUTH_SESSION_REQUIRED");
-      request.userId = (await authenticate(context.deps, token)).userId;
+      const session = await authenticate(context.deps, token);
+      request.userId = session.userId;
+      request.appId = session.appId;
       await enforceRateLimit(
         context.limiter,
         request,
