@@ -73,16 +73,19 @@ export async function startKassaInProcess(options: {
   let url = "";
   const kassa = await composeKassa({
     database,
-    wechatpay,
+    apps: [
+      {
+        id: DEFAULT_APP_ID,
+        wechatAppid: merchant.appid,
+        wechatMchid: merchant.mchid,
+        wechatpay,
+        publicBaseUrl: () => url,
+      },
+    ],
+    defaultAppId: DEFAULT_APP_ID,
     clock: systemClock,
     logger: createLogger("warn"),
     settings: {
-      appId: DEFAULT_APP_ID,
-      wechatAppid: merchant.appid,
-      wechatMchid: merchant.mchid,
-      get notifyUrl() {
-        return `${url}/notify/wechatpay`;
-      },
       orderTtlMs: 30 * 60_000,
       sessionTtlMs: 3_600_000,
       confirmWaitMs: 3_000,

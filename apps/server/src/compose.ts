@@ -1,5 +1,6 @@
 import type { WechatPayClient } from "@kassa/wechatpay";
 import type { Logger } from "pino";
+import { AppRegistry, type RegisteredApp } from "./app/app-registry.ts";
 import type { AppDeps, AppSettings } from "./app/deps.ts";
 import { SingleFlight } from "./app/single-flight.ts";
 import { wechatPayChannel } from "./channels/wechatpay-channel.ts";
@@ -15,9 +16,22 @@ import { MemoryRateLimiter, type RateLimiter } from "./limits/rate-limiter.ts";
 import { RedisRateLimiter } from "./limits/redis-rate-limiter.ts";
 import { randomIdSource } from "./random-ids.ts";
 
+/** An app as configuration gives it: its ids, its merchant's WeChat Pay client, its base URL. */
+export interface ConfiguredApp {
+  id: string;
+  wechatAppid: string;
+  wechatMchid: string;
+  /** A client made for this app's appid and its merchant's credentials. */
+  wechatpay: WechatPayClient;
+  /** Where the channels reach Kassa (read per prepay: the port is known only after listen). */
+  publicBaseUrl: () => string;
+}
+
 export interface ComposeInput {
   database: DatabaseHandle;
-  wechatpay: WechatPayClient;
+  apps: readonly ConfiguredApp[];
+  /** The app that requests naming no app are for (the one configured from the environment). */
+  defaultAppId: string;
   clock: Clock;
   logger: Logger;
   settings: AppSettings;
@@ -55,8 +69,10 @@ export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> 
     dialect: input.database.dialect,
     clock: input.clock,
     ids: randomIdSource,
-    channel: wechatPayChannel(input.wechatpay, { clock: input.clock }),
-    login: wechatLoginChannel(input.wechatpay),
+    apps: new AppRegistry(
+      input.apps.map((app) => registeredApp(app, input.clock)),
+      input.defaultAppId,
+    ),
     settings: input.settings,
     log: input.logger,
     limiter,
@@ -76,4 +92,16 @@ export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> 
     leaseMs: input.worker?.leaseMs ?? 60_000,
   });
   return { deps, app, worker, limiter };
+}
+
+/** Each app's channels, over its own client; notify URLs carry the app (a path segment, §5.1). */
+function registeredApp(app: ConfiguredApp, clock: Clock): RegisteredApp {
+  return {
+    id: app.id,
+    wechatAppid: app.wechatAppid,
+    wechatMchid: app.wechatMchid,
+    notifyUrl: (channel) => `${app.publicBaseUrl()}/notify/${channel}/${app.id}`,
+    channels: { wechatpay: wechatPayChannel(app.wechatpay, { clock }) },
+    logins: { wechatpay: wechatLoginChannel(app.wechatpay) },
+  };
 }

@@ -48,7 +48,7 @@ export interface KassaConfig {
   dataDir: string;
   databaseUrl: string;
   redisUrl: string | undefined;
-  /** Where WeChat Pay reaches us: notify_url is this + /notify/wechatpay. */
+  /** Where WeChat Pay reaches us: notify_url is this + /notify/wechatpay/<app id>. */
   publicBaseUrl: string | undefined;
   logLevel: string;
   /** Production only; demo mode takes them from the simulator. */
@@ -108,10 +108,11 @@ export function loadConfig(env: Env, cwd: string): Readonly<KassaConfig> {
   return Object.freeze(config);
 }
 
-const NOTIFY_PATH = "/notify/wechatpay";
+/** The longest notify path: /notify/<channel>/<app id>, with room for a 32-character app id. */
+const NOTIFY_PATH = `/notify/wechatpay/${"a".repeat(32)}`;
 
 /**
- * notify_url is this base + /notify/wechatpay: a public https URL without a query string,
+ * notify_url is this base + /notify/wechatpay/<app>: a public https URL without a query string,
  * at most 255 characters (reference §5.1). Normalised to lower-case scheme and host, no
  * trailing slash. Demo mode accepts http (the simulator notifies on this machine).
  */
@@ -120,7 +121,7 @@ function readPublicBaseUrl(read: EnvReader, mode: KassaConfig["mode"]): string |
   const raw = read.optional(name);
   if (raw === undefined) {
     if (mode === "production") {
-      read.problem(`${name} is required: WeChat Pay posts notifications to <it>${NOTIFY_PATH}`);
+      read.problem(`${name} is required: WeChat Pay posts notifications to <it>/notify/wechatpay/<app>`);
     }
     return undefined;
   }

@@ -72,9 +72,9 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
   const { config, database } = options;
   const logger = createLogger(config.logLevel, options.logDestination);
 
-  // The notify URL is read per prepay, after we know our own address (port 0 in tests).
+  // Notify URLs are made per prepay, after we know our own address (port 0 in tests).
   let listeningUrl = `http://${config.host}:${config.port}`;
-  const notifyUrl = () => `${config.publicBaseUrl ?? listeningUrl}/notify/wechatpay`;
+  const publicBaseUrl = () => config.publicBaseUrl ?? listeningUrl;
 
   let sandbox: RunningSandbox | undefined;
   let credentials: WechatPayCredentials;
@@ -87,7 +87,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
       : await startDemoSandbox({
           dataDir: config.dataDir,
           port: options.sandboxPort ?? 8780,
-          notifyUrl: notifyUrl(),
+          notifyUrl: `${publicBaseUrl()}/notify/wechatpay/${DEFAULT_APP_ID}`,
         });
     sandbox = demo.sandbox;
     credentials = demo.credentials;
@@ -134,16 +134,19 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
 
   const kassa = await composeKassa({
     database,
-    wechatpay,
+    apps: [
+      {
+        id: app.appId,
+        wechatAppid: credentials.appid,
+        wechatMchid: credentials.mchid,
+        wechatpay,
+        publicBaseUrl,
+      },
+    ],
+    defaultAppId: app.appId,
     clock,
     logger,
     settings: {
-      appId: app.appId,
-      wechatAppid: credentials.appid,
-      wechatMchid: credentials.mchid,
-      get notifyUrl() {
-        return notifyUrl();
-      },
       orderTtlMs: config.orderTtlMinutes * 60_000,
       sessionTtlMs: config.sessionTtlHours * 3_600_000,
       confirmWaitMs: 3_000,

@@ -70,8 +70,13 @@ export async function paymentNotification(
   return { headers: { ...headers, "content-type": "application/json" }, body };
 }
 
-export async function deliver(kassa: KassaUnderTest, notification: HandMadeNotification): Promise<number> {
-  const response = await fetch(`${kassa.url}/notify/wechatpay`, {
+/** Deliver to `path`: the default app's own notify URL unless a test names another. */
+export async function deliver(
+  kassa: KassaUnderTest,
+  notification: HandMadeNotification,
+  path = "/notify/wechatpay/app_default",
+): Promise<number> {
+  const response = await fetch(`${kassa.url}${path}`, {
     method: "POST",
     headers: notification.headers,
     body: notification.body,

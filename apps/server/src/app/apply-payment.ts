@@ -4,13 +4,14 @@ import type { Executor } from "../db/executor.ts";
 import { findPaymentByOutTradeNo } from "../db/payments-repo.ts";
 import { inTransaction } from "../db/transaction.ts";
 import { makeId } from "../domain/ids.ts";
-import { transitionPayment } from "../domain/payment.ts";
+import { type Payment, transitionPayment } from "../domain/payment.ts";
 import type { AppDeps } from "./deps.ts";
 import { movePaymentAndOrder } from "./move-payment.ts";
 
 /** Where the word "paid" came from. */
 export type PaymentSource =
-  | { kind: "notification"; notificationId: string; eventType: string }
+  /** `appId`: the app whose notify URL it came to, whose merchant's keys verified it. */
+  | { kind: "notification"; appId: string; notificationId: string; eventType: string }
   | { kind: "query"; reason: string };
 
 export type ApplyOutcome =
@@ -40,7 +41,7 @@ export async function applyPayment(
     });
     return "unknown_order";
   }
-  const mismatch = mismatchOf(deps, reported, payment.amountFen);
+  const mismatch = mismatchOf(deps, reported, payment, source);
   if (mismatch) {
     await alert(deps, deps.db, mismatch, payment.orderId, {
       source,
@@ -101,10 +102,21 @@ export async function applyPayment(
   });
 }
 
-function mismatchOf(deps: AppDeps, payment: ChannelPayment, expectedFen: number): string | undefined {
-  if (payment.appId !== deps.settings.wechatAppid || payment.merchantId !== deps.settings.wechatMchid)
+/**
+ * The reported payment must be the stored payment's, word for word: made under its app's
+ * appid and its merchant's mchid (§4.3), told to that app's notify URL, for its amount.
+ */
+function mismatchOf(
+  deps: AppDeps,
+  reported: ChannelPayment,
+  stored: Payment,
+  source: PaymentSource,
+): string | undefined {
+  const app = deps.apps.get(stored.appId);
+  if (reported.appId !== app.wechatAppid || reported.merchantId !== app.wechatMchid)
     return "payment_merchant_mismatch";
-  if (payment.amountFen !== expectedFen) return "payment_amount_mismatch";
+  if (source.kind === "notification" && source.appId !== stored.appId) return "payment_merchant_mismatch";
+  if (reported.amountFen !== stored.amountFen) return "payment_amount_mismatch";
   return undefined;
 }
 

@@ -1,10 +1,9 @@
-import type { LoginChannel } from "../channels/login-channel.ts";
-import type { PaymentChannel } from "../channels/payment-channel.ts";
 import type { DialectName } from "../db/connect.ts";
 import type { Executor } from "../db/executor.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { IdSource } from "../domain/ids.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
+import type { AppRegistry } from "./app-registry.ts";
 import type { SingleFlight } from "./single-flight.ts";
 
 /** What every use case is handed (design.md convention 1): no globals, nothing read from env. */
@@ -13,9 +12,8 @@ export interface AppDeps {
   dialect: DialectName;
   clock: Clock;
   ids: IdSource;
-  channel: PaymentChannel;
-  /** Turns a mini program's login code into the channel's user id (its own port). */
-  login: LoginChannel;
+  /** The apps served, and their payment and login channels by (app, channel). */
+  apps: AppRegistry;
   settings: AppSettings;
   log: AppLog;
   /** Shared counts (Redis with several instances): budgets on calls to the channel. */
@@ -25,13 +23,6 @@ export interface AppDeps {
 }
 
 export interface AppSettings {
-  /** Kassa's id of the app this process serves (one today; several come with the apps config). */
-  appId: string;
-  /** The app's WeChat appid and its merchant's mchid: a notification must name both (§4.3). */
-  wechatAppid: string;
-  wechatMchid: string;
-  /** https://<public base>/notify/wechatpay (§5.1: https, no query string). */
-  notifyUrl: string;
   orderTtlMs: number;
   sessionTtlMs: number;
   /** Unpaid orders one user may have open at once (issue 7: one user could hold the catalog). */

@@ -1,4 +1,5 @@
 import { type ChannelEvent, ChannelNotificationRejected } from "../channels/payment-channel.ts";
+import type { RegisteredApp } from "./app-registry.ts";
 import { type ApplyOutcome, applyPayment } from "./apply-payment.ts";
 import type { AppDeps } from "./deps.ts";
 import type { RefusalCounter } from "./refusal-counter.ts";
@@ -17,13 +18,15 @@ export type NotificationAnswer =
  */
 export async function handleNotification(
   deps: AppDeps,
+  /** The app whose notify URL was called: its merchant's keys verify the notification. */
+  app: RegisteredApp,
   headers: Readonly<Record<string, string | string[] | undefined>>,
   rawBody: Buffer,
   refusals: RefusalCounter,
 ): Promise<NotificationAnswer> {
   let event: ChannelEvent;
   try {
-    event = await deps.channel.parseNotification(headers, rawBody);
+    event = await app.channels.wechatpay.parseNotification(headers, rawBody);
   } catch (error) {
     if (!(error instanceof ChannelNotificationRejected)) throw error;
     const line = refusals.count(error.reason);
@@ -39,6 +42,7 @@ export async function handleNotification(
   }
   const outcome = await applyPayment(deps, event.payment, {
     kind: "notification",
+    appId: app.id,
     notificationId: event.notificationId,
     eventType: event.eventType,
   });

@@ -22,9 +22,11 @@ export const MAX_LIVE_SESSIONS_PER_USER = 5;
  * program gets Kassa's own session token.
  */
 export async function login(deps: AppDeps, code: string): Promise<{ token: string; expiresAt: number }> {
+  // The mini program names no app yet: the login is for the default app (one configured today).
+  const app = deps.apps.default;
   let identified: LoginOutcome;
   try {
-    identified = await deps.login.exchangeCode(code);
+    identified = await deps.apps.loginChannel(app.id, "wechatpay").exchangeCode(code);
   } catch (error) {
     if (error instanceof ChannelError) throw new KassaError("CHANNEL_UNAVAILABLE");
     throw error;
@@ -32,8 +34,8 @@ export async function login(deps: AppDeps, code: string): Promise<{ token: strin
   if (identified.outcome === "code_refused") throw new KassaError("AUTH_LOGIN_CODE_INVALID");
   const now = deps.clock.now();
   const user = await findOrCreateUser(deps.db, {
-    appId: deps.settings.appId,
-    appid: deps.settings.wechatAppid,
+    appId: app.id,
+    appid: app.wechatAppid,
     // The users table still names the column openid: renaming it is a migration (issue 8 §3).
     openid: identified.channelUserId,
     newId: makeId("user", deps.ids),

@@ -42,7 +42,7 @@ export async function payOrder(
       throw new KassaError("ORDER_NOT_PAYABLE", { status: order.status });
     }
     if (payment.prepayId && payment.prepayExpiresAt !== null && payment.prepayExpiresAt > now) {
-      return deps.channel.payload(payment.prepayId);
+      return deps.apps.paymentChannel(payment.appId, payment.channel).payload(payment.prepayId);
     }
     if (await claimPrepayLease(deps.db, payment.id, now, PREPAY_LEASE_MS))
       return prepay(deps, order, payment);
@@ -52,17 +52,18 @@ export async function payOrder(
 }
 
 async function prepay(deps: AppDeps, order: Order, payment: Payment): Promise<PaymentPayload> {
+  const channel = deps.apps.paymentChannel(payment.appId, payment.channel);
   const openid = await findUserOpenid(deps.db, order.userId);
   if (!openid) throw new Error(`order ${order.id} has no user`);
   let prepared: Prepared;
   try {
-    prepared = await deps.channel.prepay({
+    prepared = await channel.prepay({
       outTradeNo: payment.outTradeNo,
       description: order.description,
       amountFen: payment.amountFen,
       payerId: openid,
       expiresAt: payment.expiresAt,
-      notifyUrl: deps.settings.notifyUrl,
+      notifyUrl: deps.apps.get(payment.appId).notifyUrl(payment.channel),
     });
   } catch (error) {
     await releasePrepayLease(deps.db, payment.id);
@@ -93,5 +94,5 @@ async function prepay(deps: AppDeps, order: Order, payment: Payment): Promise<Pa
     const latest = await findOrderById(deps.db, order.id);
     throw new KassaError("ORDER_NOT_PAYABLE", { status: latest?.status ?? "CLOSED" });
   }
-  return deps.channel.payload(prepared.reference);
+  return channel.payload(prepared.reference);
 }

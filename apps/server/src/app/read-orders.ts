@@ -82,8 +82,9 @@ export interface CatalogItemView {
   inStock: boolean;
 }
 
-export async function getCatalog(deps: Pick<AppDeps, "db" | "settings">): Promise<CatalogItemView[]> {
-  const products = await listActiveProducts(deps.db, deps.settings.appId);
+/** The default app's catalog: the catalog is public, and the mini program names no app yet. */
+export async function getCatalog(deps: Pick<AppDeps, "db" | "apps">): Promise<CatalogItemView[]> {
+  const products = await listActiveProducts(deps.db, deps.apps.default.id);
   return products.map((product) => ({
     id: product.id,
     name: product.name,

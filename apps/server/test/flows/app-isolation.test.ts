@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSessionToken, newSessionToken } from "../../src/app/session-tokens.ts";
 import { insertSession } from "../../src/db/sessions-repo.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
+import { deliver, paymentNotification } from "../notifications.ts";
 
 /**
  * Issue 8 §1: every user, product and order belongs to an app, and no query crosses apps.
@@ -112,5 +113,45 @@ describe("no query crosses apps", () => {
     };
     expect(listed.data.map((o) => o.id)).not.toContain(demoOrder);
     expect(listed.data).toHaveLength(1);
+  });
+});
+
+describe("notifications reach the right app", () => {
+  it("refuses a notification sent to an app this server does not serve, and changes nothing", async () => {
+    const created = (await order(demoPayer, "prd_jasmine_tea")).body as { id: string; amountFen: number };
+    const genuine = await paymentNotification(kassa, {
+      outTradeNo: created.id,
+      amountFen: created.amountFen,
+    });
+    expect(await deliver(kassa, genuine, "/notify/wechatpay/app_other")).toBe(404);
+    expect(await deliver(kassa, genuine, "/notify/wechatpay/app_nope")).toBe(404);
+    const still = (await kassa.request("GET", `/v1/orders/${created.id}`, { token: demoPayer })).body;
+    expect(still).toMatchObject({ status: "PENDING" });
+
+    expect(await deliver(kassa, genuine, "/notify/wechatpay/app_default")).toBe(204);
+    const paid = (await kassa.request("GET", `/v1/orders/${created.id}`, { token: demoPayer })).body;
+    expect(paid).toMatchObject({ status: "PAID" });
+  });
+
+  it("still applies a notification sent to the URL without an app, as prepays made before carried", async () => {
+    const created = (await order(demoPayer, "prd_oolong_tea")).body as { id: string; amountFen: number };
+    const genuine = await paymentNotification(kassa, {
+      outTradeNo: created.id,
+      amountFen: created.amountFen,
+    });
+    expect(await deliver(kassa, genuine, "/notify/wechatpay")).toBe(204);
+    const paid = (await kassa.request("GET", `/v1/orders/${created.id}`, { token: demoPayer })).body;
+    expect(paid).toMatchObject({ status: "PAID" });
+  });
+
+  it("gives the channel a notify URL that names the order's app", async () => {
+    const created = (await order(demoPayer, "prd_jasmine_tea")).body as { id: string };
+    expect((await kassa.request("POST", `/v1/orders/${created.id}/pay`, { token: demoPayer })).status).toBe(
+      200,
+    );
+    const atChannel = kassa.sandbox.admin.getOrder("1900000109", created.id) as unknown as {
+      notifyUrl?: string;
+    };
+    expect(atChannel.notifyUrl).toBe(`${kassa.url}/notify/wechatpay/app_default`);
   });
 });

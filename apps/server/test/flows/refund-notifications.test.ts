@@ -56,12 +56,12 @@ describe("refund notifications from the channel", () => {
       const { deps } = kassa.running.kassa;
       const outRefundNo = `rfd${order.id.slice(4, 20)}`;
       // The merchant refunds on WeChat Pay's side, with Kassa's notify URL (§5.4 notify_url).
-      await deps.channel.refund({
+      await deps.apps.default.channels.wechatpay.refund({
         outTradeNo: order.id,
         outRefundNo,
         amountFen: toFen(order.amountFen),
         paidFen: toFen(order.amountFen),
-        notifyUrl: deps.settings.notifyUrl,
+        notifyUrl: deps.apps.default.notifyUrl("wechatpay"),
       });
       await kassa.sandbox.admin.setRefundOutcome(DEMO_MERCHANT.mchid, outRefundNo, {
         outcome,

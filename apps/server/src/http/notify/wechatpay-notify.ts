@@ -1,4 +1,5 @@
 import { NOTIFICATION_FAIL_BODY } from "@kassa/wechatpay";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppDeps } from "../../app/deps.ts";
 import { handleNotification } from "../../app/handle-notification.ts";
 import { RefusalCounter } from "../../app/refusal-counter.ts";
@@ -6,7 +7,7 @@ import { hiddenFromDocs } from "../api-docs.ts";
 import type { KassaApp } from "../server.ts";
 
 /**
- * POST /notify/wechatpay: the channel-notification trust boundary (design.md convention 8).
+ * POST /notify/wechatpay/<app>: the channel-notification trust boundary (design.md convention 8).
  * Its "auth" is WeChat Pay's signature over the raw bytes (§3.2), so this scope keeps the
  * body as a Buffer: parsing and re-serialising JSON would break verification. The answer is
  * 204, or 4xx/5xx with the FAIL body (§4.5), well inside WeChat's 5 seconds.
@@ -19,13 +20,18 @@ export async function wechatPayNotifications(app: KassaApp, deps: AppDeps): Prom
     done(null, body),
   );
 
-  // No access-log lines for this route (Fastify's two per request): a flood of forgeries
-  // must not flood the log (issue 7 item 12). What happened to each notification is logged
-  // by handleNotification, refusals counted and summed up.
-  app.post("/notify/wechatpay", { ...hiddenFromDocs, logLevel: "warn" }, async (request, reply) => {
+  const handle = async (appId: string | undefined, request: FastifyRequest, reply: FastifyReply) => {
+    // The notify URL names its app; the URL without one is the default app's, which
+    // prepays made before notify URLs carried the app still point at.
+    const target = appId === undefined ? deps.apps.default : deps.apps.find(appId);
+    if (!target) {
+      const line = refusals.count("UNKNOWN_APP");
+      if (line) deps.log.warn({ ...line }, "notification for an app this server does not serve refused");
+      return reply.status(404).send(NOTIFICATION_FAIL_BODY);
+    }
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     try {
-      const answer = await handleNotification(deps, request.headers, rawBody, refusals);
+      const answer = await handleNotification(deps, target, request.headers, rawBody, refusals);
       if (answer.accepted) return reply.status(204).send();
       return reply.status(401).send(NOTIFICATION_FAIL_BODY);
     } catch (error) {
@@ -33,5 +39,14 @@ export async function wechatPayNotifications(app: KassaApp, deps: AppDeps): Prom
       request.log.error({ err: error }, "notification could not be processed");
       return reply.status(500).send(NOTIFICATION_FAIL_BODY);
     }
-  });
+  };
+
+  // No access-log lines for these routes (Fastify's two per request): a flood of forgeries
+  // must not flood the log (issue 7 item 12). What happened to each notification is logged
+  // by handleNotification, refusals counted and summed up.
+  const options = { ...hiddenFromDocs, logLevel: "warn" } as const;
+  app.post<{ Params: { appId: string } }>("/notify/wechatpay/:appId", options, (request, reply) =>
+    handle(request.params.appId, request, reply),
+  );
+  app.post("/notify/wechatpay", options, (request, reply) => handle(undefined, request, reply));
 }

@@ -1,0 +1,57 @@
+import type { LoginChannel } from "../channels/login-channel.ts";
+import type { PaymentChannel } from "../channels/payment-channel.ts";
+import type { ChannelName } from "../domain/payment.ts";
+
+/**
+ * One app as the use cases need it (issue 8 §1): Kassa's id, the channel accounts it is
+ * bound to, where the channel notifies it, and its channels. Credentials belong to the app's
+ * merchant and stay inside the channel adapters.
+ */
+export interface RegisteredApp {
+  id: string;
+  /** The mini program's WeChat appid and its merchant's mchid: a payment must name both (§4.3). */
+  wechatAppid: string;
+  wechatMchid: string;
+  /** Per app and channel: a path segment, since WeChat forbids a query string (§5.1). */
+  notifyUrl(channel: ChannelName): string;
+  channels: Readonly<Record<ChannelName, PaymentChannel>>;
+  logins: Readonly<Record<ChannelName, LoginChannel>>;
+}
+
+/**
+ * The apps this process serves, and their channels looked up by (app, channel). The default
+ * app answers requests that name none: the one configured from the environment, and
+ * notifications sent to the notify URL before it carried the app (prepays made by earlier
+ * versions).
+ */
+export class AppRegistry {
+  readonly #apps: ReadonlyMap<string, RegisteredApp>;
+  readonly default: RegisteredApp;
+
+  constructor(apps: readonly RegisteredApp[], defaultAppId: string) {
+    this.#apps = new Map(apps.map((app) => [app.id, app]));
+    const fallback = this.#apps.get(defaultAppId);
+    if (!fallback) throw new Error(`the default app ${defaultAppId} is not among the configured apps`);
+    this.default = fallback;
+  }
+
+  /** The app of a stored row; an unknown one is a configuration that lost an app: a bug here. */
+  get(appId: string): RegisteredApp {
+    const app = this.#apps.get(appId);
+    if (!app) throw new Error(`app ${appId} has rows in the database but is not configured`);
+    return app;
+  }
+
+  find(appId: string): RegisteredApp | undefined {
+    return this.#apps.get(appId);
+  }
+
+  /** Channels are looked up by (app, channel): each app's merchant has its own accounts. */
+  paymentChannel(appId: string, channel: ChannelName): PaymentChannel {
+    return this.get(appId).channels[channel];
+  }
+
+  loginChannel(appId: string, channel: ChannelName): LoginChannel {
+    return this.get(appId).logins[channel];
+  }
+}
