@@ -131,6 +131,11 @@ export class KassaUnderTest {
     return { status: response.status, body, headers: response.headers };
   }
 
+  /** A secret the test made (a merchant API key): the log scan on close fails if it appears. */
+  rememberSecret(value: string): void {
+    this.#secrets.push(value);
+  }
+
   /** Run the job worker until nothing is due (tests drive time, not timers). */
   async runJobs(): Promise<void> {
     while ((await this.running.kassa.worker.runDueJobs()) > 0) {

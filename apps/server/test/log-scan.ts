@@ -12,6 +12,7 @@ const PATTERNS: [string, RegExp][] = [
   ["a session token", /kst_[A-Za-z0-9_-]{20,}/],
   ["a session_key field", /session_key"?\s*[:=]\s*"[^"[]/],
   ["a Bearer credential", /Bearer\s+[A-Za-z0-9._~+/-]{16,}/],
+  ["a merchant API key", /sk_(live|test)_[A-Za-z0-9_-]{20,}/],
 ];
 
 /** Every leak found, as "line N: what"; empty when the logs are clean. */

@@ -120,6 +120,8 @@ export async function savePrepay(
       prepay_id: input.prepayId,
       prepay_expires_at: input.prepayExpiresAt,
       prepay_lease_until: null,
+      // The timeline's "prepaid" moment (merchant API); a re-prepay moves it to the new reference.
+      prepaid_at: input.now,
       updated_at: input.now,
     })
     .where("id", "=", input.paymentId)

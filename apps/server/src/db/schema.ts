@@ -19,6 +19,7 @@ export interface Database {
   outbox_events: OutboxEventsTable;
   jobs: JobsTable;
   alerts: AlertsTable;
+  api_keys: ApiKeysTable;
 }
 
 /** A merchant: who is paid. Its WeChat Pay mchid; its credentials come from configuration. */
@@ -100,6 +101,8 @@ export interface PaymentsTable {
   transaction_id: string | null;
   bank_type: string | null;
   paid_at: number | null;
+  /** When the channel gave the prepay reference (migration 0005; NULL for older payments). */
+  prepaid_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -165,4 +168,21 @@ export interface AlertsTable {
   subject_id: string;
   detail: string;
   created_at: number;
+}
+
+/** A merchant API key of an app (migration 0005): only the secret's SHA-256 is stored. */
+export interface ApiKeysTable {
+  /** `key_` + random: what a list shows and `keys revoke` takes. */
+  id: string;
+  app_id: string;
+  name: string;
+  secret_hash: string;
+  /** The secret's first characters (`sk_test_AbCd`), so a person can tell keys apart. */
+  secret_hint: string;
+  /** Comma-separated, sorted: `read` or `read,write`. */
+  scopes: string;
+  created_at: number;
+  /** Updated at most once a minute per key. */
+  last_used_at: number | null;
+  revoked_at: number | null;
 }

@@ -35,6 +35,17 @@ export const ERROR_CODES = {
   CHANNEL_OUTCOME_UNKNOWN:
     "WeChat Pay did not confirm in time; Kassa is checking, ask for the order's status",
   CHANNEL_REJECTED: "WeChat Pay refused the request; `details` carries its code",
+  MERCHANT_KEY_REQUIRED:
+    "Send a merchant API key as `Authorization: Bearer sk_…`; make one with `npm run kassa -- keys create --app <appId>`",
+  MERCHANT_KEY_INVALID:
+    "The API key is unknown, revoked or malformed; check it was copied whole, or make a new one with `npm run kassa -- keys create`",
+  MERCHANT_KEY_SCOPE:
+    "This API key lacks the scope this call needs (`details.needs`: GETs need read, POSTs write); make a key with `--scopes read,write`",
+  CATALOG_PRODUCT_NOT_FOUND: "No product with this id is in this app's catalog",
+  PRODUCT_ID_TAKEN:
+    "A product with this id exists already; choose another id, or leave `id` out and Kassa makes one",
+  PRODUCT_STOCK_TOO_LOW:
+    "The adjustment would take the stock below zero; nothing changed, `details.stock` is what is left",
   INTERNAL_ERROR: "Something went wrong on our side; the request id helps the operator find it",
 } as const;
 

@@ -3,6 +3,8 @@ import type { AppDeps } from "../app/deps.ts";
 import type { TrustProxy } from "../config.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
 import { registerApiDocs } from "./api-docs.ts";
+import { DEFAULT_MERCHANT_LIMITS, type MerchantLimits } from "./merchant/context.ts";
+import { merchantApi } from "./merchant/plugin.ts";
 import type { RateLimits } from "./mini-program/context.ts";
 import { miniProgramApi } from "./mini-program/plugin.ts";
 import { wechatPayNotifications } from "./notify/wechatpay-notify.ts";
@@ -15,6 +17,8 @@ export interface AppHttpOptions {
   limits: RateLimits;
   logger: FastifyBaseLogger;
   trustProxy: TrustProxy;
+  /** The merchant API's rate limits; DEFAULT_MERCHANT_LIMITS unless a test or the config sets them. */
+  merchantLimits?: MerchantLimits;
   /** Shorter deadlines in tests; the defaults otherwise (http/timeouts.ts). */
   timeouts?: Partial<HttpTimeouts>;
   /** Extra scoped plugins (the demo page, the API docs). */
@@ -32,6 +36,13 @@ export function buildApp(options: AppHttpOptions): Promise<KassaApp> {
       await registerApiDocs(app);
       await app.register(async (scope) =>
         miniProgramApi(scope, { deps: options.deps, limiter: options.limiter, limits: options.limits }),
+      );
+      await app.register(async (scope) =>
+        merchantApi(scope, {
+          deps: options.deps,
+          limiter: options.limiter,
+          limits: options.merchantLimits ?? DEFAULT_MERCHANT_LIMITS,
+        }),
       );
       await app.register(async (scope) => wechatPayNotifications(scope, options.deps));
       if (options.extra) await app.register(async (scope) => options.extra?.(scope));

@@ -12,16 +12,23 @@ export function statusOf(code: ErrorCode): number {
     case "AUTH_SESSION_REQUIRED":
     case "AUTH_SESSION_INVALID":
     case "AUTH_LOGIN_CODE_INVALID":
+    case "MERCHANT_KEY_REQUIRED":
+    case "MERCHANT_KEY_INVALID":
       return 401;
+    case "MERCHANT_KEY_SCOPE":
+      return 403;
     case "ROUTE_NOT_FOUND":
     case "ORDER_NOT_FOUND":
     case "PRODUCT_NOT_FOUND":
+    case "CATALOG_PRODUCT_NOT_FOUND":
       return 404;
     case "IDEMPOTENCY_KEY_IN_PROGRESS":
     case "ORDER_NOT_PAYABLE":
     case "ORDER_NOT_CANCELLABLE":
     case "ORDER_LIMIT_REACHED":
     case "PRODUCT_OUT_OF_STOCK":
+    case "PRODUCT_ID_TAKEN":
+    case "PRODUCT_STOCK_TOO_LOW":
       return 409;
     case "REQUEST_TIMEOUT":
       return 408;

@@ -1,0 +1,142 @@
+import { toFen } from "../domain/money.ts";
+import type { Order, OrderStatus } from "../domain/order.ts";
+import type { Executor } from "./executor.ts";
+import type { OrdersTable, PaymentsTable } from "./schema.ts";
+
+/** An app's orders as the merchant API reads them; every query names the app. */
+export interface OrderPosition {
+  createdAt: number;
+  id: string;
+}
+
+export interface OrderFilter {
+  appId: string;
+  status?: OrderStatus | undefined;
+  userId?: string | undefined;
+  /** Inclusive, epoch ms. */
+  createdFrom?: number | undefined;
+  /** Exclusive, epoch ms. */
+  createdTo?: number | undefined;
+}
+
+/** Newest first, keyset-paged on (created_at, id): two queries a page (orders, their lines). */
+export async function listOrdersOfApp(
+  db: Executor,
+  query: OrderFilter & { after: OrderPosition | undefined; limit: number },
+): Promise<Order[]> {
+  const { after } = query;
+  let rows = db.selectFrom("orders").selectAll().where("app_id", "=", query.appId);
+  if (query.status) rows = rows.where("status", "=", query.status);
+  if (query.userId) rows = rows.where("user_id", "=", query.userId);
+  if (query.createdFrom !== undefined) rows = rows.where("created_at", ">=", query.createdFrom);
+  if (query.createdTo !== undefined) rows = rows.where("created_at", "<", query.createdTo);
+  if (after) {
+    rows = rows.where((eb) =>
+      eb.or([
+        eb("created_at", "<", after.createdAt),
+        eb.and([eb("created_at", "=", after.createdAt), eb("id", "<", after.id)]),
+      ]),
+    );
+  }
+  const orders = await rows.orderBy("created_at", "desc").orderBy("id", "desc").limit(query.limit).execute();
+  return withLines(db, orders);
+}
+
+export async function findOrderOfApp(
+  db: Executor,
+  appId: string,
+  orderId: string,
+): Promise<Order | undefined> {
+  const row = await db
+    .selectFrom("orders")
+    .selectAll()
+    .where("app_id", "=", appId)
+    .where("id", "=", orderId)
+    .executeTakeFirst();
+  return row ? (await withLines(db, [row]))[0] : undefined;
+}
+
+export type PaymentRow = { [K in keyof PaymentsTable]: PaymentsTable[K] };
+
+/** Every payment of the order, oldest first (the live one is the last). */
+export async function paymentsOfOrder(db: Executor, appId: string, orderId: string): Promise<PaymentRow[]> {
+  return db
+    .selectFrom("payments")
+    .selectAll()
+    .where("app_id", "=", appId)
+    .where("order_id", "=", orderId)
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
+}
+
+/** What the timeline reads besides the order and its payments: all stored, none guessed. */
+export async function timelineSources(
+  db: Executor,
+  input: { appId: string; orderId: string; outTradeNos: readonly string[] },
+) {
+  const notifications =
+    input.outTradeNos.length === 0
+      ? []
+      : await db
+          .selectFrom("channel_notifications")
+          .select(["out_trade_no", "event_type", "outcome", "received_at"])
+          .where("out_trade_no", "in", input.outTradeNos)
+          .orderBy("received_at")
+          .execute();
+  const events = await db
+    .selectFrom("outbox_events")
+    .select(["id", "type", "payload", "created_at"])
+    .where("app_id", "=", input.appId)
+    .where("aggregate_id", "=", input.orderId)
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
+  // Alerts name the order (or, for a payment Kassa could not match, its out_trade_no).
+  const alerts = await db
+    .selectFrom("alerts")
+    .select(["id", "kind", "created_at"])
+    .where("subject_id", "in", [input.orderId, ...input.outTradeNos])
+    .orderBy("created_at")
+    .orderBy("id")
+    .execute();
+  return { notifications, events, alerts };
+}
+
+type OrderRow = { [K in keyof OrdersTable]: OrdersTable[K] };
+
+async function withLines(db: Executor, orders: readonly OrderRow[]): Promise<Order[]> {
+  if (orders.length === 0) return [];
+  const lines = await db
+    .selectFrom("order_lines")
+    .selectAll()
+    .where(
+      "order_id",
+      "in",
+      orders.map((row) => row.id),
+    )
+    .orderBy("product_id")
+    .execute();
+  const linesOf = new Map<string, Order["lines"]>();
+  for (const line of lines) {
+    const list = linesOf.get(line.order_id) ?? [];
+    list.push({
+      productId: line.product_id,
+      name: line.name,
+      quantity: line.quantity,
+      unitPriceFen: toFen(line.unit_price_fen),
+    });
+    linesOf.set(line.order_id, list);
+  }
+  return orders.map((row) => ({
+    id: row.id,
+    appId: row.app_id,
+    userId: row.user_id,
+    status: row.status,
+    amountFen: toFen(row.amount_fen),
+    description: row.description,
+    lines: linesOf.get(row.id) ?? [],
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+  }));
+}

@@ -1,0 +1,68 @@
+import type { ApiKeyScope } from "../../app/merchant/api-keys.ts";
+import { authenticateMerchantKey, type MerchantCaller } from "../../app/merchant/authenticate-key.ts";
+import { KassaError } from "../../domain/errors.ts";
+import { bearerTokenOf } from "../mini-program/bearer-token.ts";
+import { takesNoBody } from "../mini-program/no-body.ts";
+import { enforceRateLimit } from "../mini-program/rate-limit.ts";
+import type { KassaApp } from "../server.ts";
+import type { MerchantContext } from "./context.ts";
+import { registerEventsList } from "./events.list.ts";
+import { registerMerchantOrdersGet } from "./orders.get.ts";
+import { registerMerchantOrdersList } from "./orders.list.ts";
+import { registerProductsActivate } from "./products.activate.ts";
+import { registerProductsCreate } from "./products.create.ts";
+import { registerProductsDeactivate } from "./products.deactivate.ts";
+import { registerProductsGet } from "./products.get.ts";
+import { registerProductsList } from "./products.list.ts";
+import { registerProductsStock } from "./products.stock.ts";
+import { registerProductsUpdate } from "./products.update.ts";
+
+/**
+ * The merchant API (issue 8 §5): the merchant's own servers, a trust boundary of its own
+ * (design.md convention 8). Every route needs an API key of one app and sees only that app;
+ * GETs need the read scope, POSTs the write scope. Limited per IP before the key is looked up,
+ * and per key after.
+ */
+export async function merchantApi(app: KassaApp, context: MerchantContext): Promise<void> {
+  app.decorateRequest("merchant", null as unknown as MerchantCaller);
+  app.addHook("onSend", async (_request, reply) => {
+    reply.header("cache-control", "no-store");
+  });
+  // onRequest: the key is checked before any body is read or validated.
+  app.addHook("onRequest", async (request, reply) => {
+    await enforceRateLimit(
+      context.limiter,
+      request,
+      reply,
+      `merchant-ip:${request.ip}`,
+      context.limits.perIpPerMinute,
+    );
+    const secret = bearerTokenOf(request.headers.authorization);
+    if (!secret) throw new KassaError("MERCHANT_KEY_REQUIRED");
+    request.merchant = await authenticateMerchantKey(context.deps, secret);
+    await enforceRateLimit(
+      context.limiter,
+      request,
+      reply,
+      `merchant-key:${request.merchant.keyId}`,
+      context.limits.perKeyPerMinute,
+    );
+    const needs: ApiKeyScope = request.method === "GET" || request.method === "HEAD" ? "read" : "write";
+    if (!request.merchant.scopes.includes(needs))
+      throw new KassaError("MERCHANT_KEY_SCOPE", { needs, has: [...request.merchant.scopes] });
+  });
+
+  registerProductsList(app, context);
+  registerProductsGet(app, context);
+  registerProductsCreate(app, context);
+  registerProductsUpdate(app, context);
+  registerProductsStock(app, context);
+  registerMerchantOrdersList(app, context);
+  registerMerchantOrdersGet(app, context);
+  registerEventsList(app, context);
+  await app.register(async (bodiless) => {
+    takesNoBody(bodiless);
+    registerProductsDeactivate(bodiless, context);
+    registerProductsActivate(bodiless, context);
+  });
+}

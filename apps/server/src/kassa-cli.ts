@@ -1,0 +1,48 @@
+import { runKassaCommand } from "./app/merchant/keys-command.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { connectDatabase, type DatabaseHandle } from "./db/connect.ts";
+import { DatabaseUnavailableError, databaseUnavailable } from "./db/connection-problem.ts";
+import { migrateToLatest } from "./db/migrate.ts";
+import { randomIdSource } from "./random-ids.ts";
+
+/**
+ * `npm run kassa -- <command>`: operator commands on the configuration and database that
+ * `npm start` uses (the same loadConfig, connectDatabase and migrations). With SQLite it
+ * may run while the server does: writers wait for each other (db/sqlite-dialect.ts).
+ */
+async function main(): Promise<number> {
+  const config = loadConfig(process.env, process.cwd());
+  let database: DatabaseHandle | undefined;
+  try {
+    database = connectDatabase({ url: config.databaseUrl });
+    await migrateToLatest(database);
+  } catch (error) {
+    await database?.close().catch(() => undefined);
+    throw databaseUnavailable(error, config.databaseUrl) ?? error;
+  }
+  try {
+    return await runKassaCommand(process.argv.slice(2), {
+      db: database.db,
+      mode: config.mode === "production" ? "live" : "test",
+      now: () => Date.now(),
+      ids: randomIdSource,
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+    });
+  } finally {
+    await database.close();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const operators = error instanceof ConfigError || error instanceof DatabaseUnavailableError;
+    process.stderr.write(
+      `${operators ? error.message : String(error instanceof Error ? error.stack : error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);
