@@ -1,27 +1,17 @@
 import type { Executor } from "./executor.ts";
 
-export interface EventPosition {
-  createdAt: number;
-  id: string;
-}
-
-/** An app's outbox events, oldest first, after a position: the feed webhooks will push. */
+/**
+ * An app's outbox events, oldest first, after a position in `seq` (the order they were
+ * written in, migration 0005): the feed webhooks will push.
+ */
 export async function listEventsOfApp(
   db: Executor,
-  query: { appId: string; after: EventPosition | undefined; limit: number },
+  query: { appId: string; afterSeq: number | undefined; limit: number },
 ) {
-  const { after } = query;
   let rows = db
     .selectFrom("outbox_events")
-    .select(["id", "type", "aggregate_id", "payload", "created_at"])
+    .select(["id", "type", "aggregate_id", "payload", "created_at", "seq"])
     .where("app_id", "=", query.appId);
-  if (after) {
-    rows = rows.where((eb) =>
-      eb.or([
-        eb("created_at", ">", after.createdAt),
-        eb.and([eb("created_at", "=", after.createdAt), eb("id", ">", after.id)]),
-      ]),
-    );
-  }
-  return rows.orderBy("created_at").orderBy("id").limit(query.limit).execute();
+  if (query.afterSeq !== undefined) rows = rows.where("seq", ">", query.afterSeq);
+  return rows.orderBy("seq").limit(query.limit).execute();
 }

@@ -1,3 +1,4 @@
+import type { Generated } from "kysely";
 import type { OrderStatus } from "../domain/order.ts";
 import type { ChannelName, PaymentStatus } from "../domain/payment.ts";
 
@@ -146,6 +147,8 @@ export interface OutboxEventsTable {
   payload: string;
   created_at: number;
   published_at: number | null;
+  /** Set by the database on insert (migration 0005): the order events were written in. */
+  seq: Generated<number>;
 }
 
 export interface JobsTable {

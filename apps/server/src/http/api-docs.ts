@@ -45,6 +45,11 @@ export async function registerApiDocs(app: KassaApp): Promise<void> {
         { name: "session", description: "Log in with a wx.login code, log out" },
         { name: "catalog", description: "What can be bought, at the server's prices" },
         { name: "orders", description: "Create, list, read, pay, confirm and cancel your orders" },
+        {
+          name: "merchant",
+          description:
+            "The merchant API, for the merchant's own servers (docs/merchant-api.md): the catalog, orders with their timeline, events. Authorize with an API key from `npm run kassa -- keys create`",
+        },
       ],
       components: {
         securitySchemes: {
@@ -53,6 +58,13 @@ export async function registerApiDocs(app: KassaApp): Promise<void> {
             scheme: "bearer",
             bearerFormat: "kst_…",
             description: "The token from POST /v1/session, as `Authorization: Bearer <token>`",
+          },
+          merchantKey: {
+            type: "http",
+            scheme: "bearer",
+            bearerFormat: "sk_live_… or sk_test_…",
+            description:
+              "A merchant API key, as `Authorization: Bearer <key>`: made by `npm run kassa -- keys create --app <appId>`, shown once",
           },
         },
       },
