@@ -70,7 +70,8 @@ export async function idempotentWrite(
   }
 }
 
-function hashRequest(write: MerchantWrite): string {
+/** What a key is bound to (exported for the in-flight test, which claims a key as a running request does). */
+export function hashRequest(write: MerchantWrite): string {
   return createHash("sha256")
     .update(JSON.stringify([write.method, write.path, write.body ?? null]))
     .digest("hex");
