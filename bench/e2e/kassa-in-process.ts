@@ -86,6 +86,7 @@ export async function startKassaInProcess(options: {
     clock: systemClock,
     logger: createLogger("warn"),
     settings: {
+      apiKeyMode: "test",
       orderTtlMs: 30 * 60_000,
       sessionTtlMs: 3_600_000,
       confirmWaitMs: 3_000,

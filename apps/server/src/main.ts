@@ -147,6 +147,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
     clock,
     logger,
     settings: {
+      apiKeyMode: config.mode === "production" ? "live" : "test",
       orderTtlMs: config.orderTtlMinutes * 60_000,
       sessionTtlMs: config.sessionTtlHours * 3_600_000,
       confirmWaitMs: 3_000,

@@ -9,7 +9,7 @@ import type { KassaUnderTest } from "./kassa-harness.ts";
  */
 export async function makeApiKey(
   kassa: KassaUnderTest,
-  options: { app?: string; scopes?: string; name?: string } = {},
+  options: { app?: string; scopes?: string; name?: string; mode?: "live" | "test" } = {},
 ): Promise<{ secret: string; keyId: string }> {
   const db: Executor = kassa.running.kassa.deps.db;
   const out: string[] = [];
@@ -25,7 +25,7 @@ export async function makeApiKey(
     ],
     {
       db,
-      mode: "test",
+      mode: options.mode ?? "test",
       now: () => kassa.running.kassa.deps.clock.now(),
       ids: randomIdSource,
       out: (line) => out.push(line),
@@ -33,7 +33,7 @@ export async function makeApiKey(
     },
   );
   if (code !== 0) throw new Error(`keys create failed: ${out.join("\n")}`);
-  const secret = out.map((line) => line.trim()).find((line) => line.startsWith("sk_test_"));
+  const secret = out.map((line) => line.trim()).find((line) => line.startsWith("sk_"));
   const keyId = /Created (key_[0-9a-z]+)/.exec(out.join("\n"))?.[1];
   if (!secret || !keyId) throw new Error(`no key in: ${out.join("\n")}`);
   kassa.rememberSecret(secret);

@@ -4,6 +4,7 @@ import type { Clock } from "../domain/clock.ts";
 import type { IdSource } from "../domain/ids.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
 import type { AppRegistry } from "./app-registry.ts";
+import type { KeyMode } from "./merchant/api-keys.ts";
 import type { SingleFlight } from "./single-flight.ts";
 
 /** What every use case is handed (design.md convention 1): no globals, nothing read from env. */
@@ -23,6 +24,8 @@ export interface AppDeps {
 }
 
 export interface AppSettings {
+  /** Merchant API keys this process accepts: `live` in production, `test` in demo mode. */
+  apiKeyMode: KeyMode;
   orderTtlMs: number;
   sessionTtlMs: number;
   /** Unpaid orders one user may have open at once (issue 7: one user could hold the catalog). */

@@ -70,6 +70,14 @@ describe("merchant API keys", () => {
     expect(basic.body).toMatchObject({ code: "MERCHANT_KEY_REQUIRED" });
   });
 
+  it("accepts a key only in the mode it was made for: a live key does not open a demo", async () => {
+    const live = await makeApiKey(kassa, { mode: "live" });
+    expect(live.secret.startsWith("sk_live_")).toBe(true);
+    const answer = await get("/merchant/v1/products", live.secret);
+    expect(answer.status).toBe(401);
+    expect(answer.body).toMatchObject({ code: "MERCHANT_KEY_INVALID" });
+  });
+
   it("refuses a write with a read-only key (403 MERCHANT_KEY_SCOPE) and changes nothing", async () => {
     const reader = await makeApiKey(kassa, { scopes: "read" });
     expect((await get("/merchant/v1/products/prd_oolong_tea", reader.secret)).status).toBe(200);

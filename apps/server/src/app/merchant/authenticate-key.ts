@@ -19,10 +19,13 @@ export const LAST_USED_EVERY_MS = 60_000;
  * malformed one costs no database read.
  */
 export async function authenticateMerchantKey(
-  deps: Pick<AppDeps, "db" | "clock" | "log">,
+  deps: Pick<AppDeps, "db" | "clock" | "log" | "settings">,
   secret: string,
 ): Promise<MerchantCaller> {
-  if (!looksLikeApiKey(secret)) throw new KassaError("MERCHANT_KEY_INVALID");
+  // A key is good only in the mode it was made for: a demo database's sk_test_ key must not
+  // open a production deployment that was started on a copy of it, nor a live key a demo.
+  if (!looksLikeApiKey(secret) || !secret.startsWith(`sk_${deps.settings.apiKeyMode}_`))
+    throw new KassaError("MERCHANT_KEY_INVALID");
   const key = await findLiveKeyByHash(deps.db, hashApiKey(secret));
   if (!key) throw new KassaError("MERCHANT_KEY_INVALID");
   const now = deps.clock.now();
