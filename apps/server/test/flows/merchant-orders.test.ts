@@ -53,7 +53,13 @@ async function payOrder(token: string): Promise<string> {
     body: JSON.stringify({ ...(params as object), bankType: "CMB_CREDIT" }),
   });
   expect(paid.status).toBe(200);
-  return id;
+  // The simulator's notification is its own HTTP request: wait until Kassa has applied it.
+  for (let tries = 0; tries < 100; tries += 1) {
+    const order = await kassa.request("GET", `/v1/orders/${id}`, { token });
+    if ((order.body as { status: string }).status === "PAID") return id;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`order ${id} never became PAID`);
 }
 
 describe("the merchant API's orders and events", () => {
