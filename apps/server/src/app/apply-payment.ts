@@ -62,9 +62,10 @@ export async function applyPayment(
       });
       if (!first) return "duplicate_notification";
     }
-    // Re-read inside the transaction: a close may have moved the payment since.
+    // The move is a compare-and-set on the status read: if a close moved the payment since,
+    // it changes nothing, and the payment is read again inside the transaction.
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const current = await findPaymentByOutTradeNo(trx, reported.outTradeNo);
+      const current = attempt === 0 ? payment : await findPaymentByOutTradeNo(trx, reported.outTradeNo);
       if (!current || !transitionPayment(current.status, "paid").ok) return "already_paid";
       const now = deps.clock.now();
       const moved = await movePaymentAndOrder(trx, {

@@ -111,9 +111,9 @@ async function finishClose(deps: AppDeps, payment: Payment, reason: "cancel" | "
   await inTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     // The compare-and-set makes the release happen once, whoever closes first.
-    const closed = await movePaymentAndOrder(trx, { payment, event: "closed_at_channel", now });
-    if (!closed) return;
-    for (const line of closed.order.lines) await releaseStock(trx, line.productId, line.quantity);
+    if (!(await movePaymentAndOrder(trx, { payment, event: "closed_at_channel", now }))) return;
+    const order = await findOrderById(trx, payment.orderId);
+    for (const line of order?.lines ?? []) await releaseStock(trx, line.productId, line.quantity);
     await appendOutboxEvent(trx, {
       id: makeId("event", deps.ids),
       appId: payment.appId,

@@ -1,13 +1,13 @@
 import type { Executor } from "../db/executor.ts";
-import { findOrderById, moveOrder } from "../db/orders-repo.ts";
+import { moveOrder } from "../db/orders-repo.ts";
 import { movePayment } from "../db/payments-repo.ts";
-import type { Order } from "../domain/order.ts";
+import type { OrderStatus } from "../domain/order.ts";
 import type { Payment, PaymentEvent, PaymentFacts } from "../domain/payment.ts";
 
 /**
  * The one path for state changes (issue 8 §4): an event moves a payment by its table, and
- * its order follows by the order's table, in the caller's transaction; the order is
- * returned as it is now. Undefined means the
+ * its order follows by the order's table, in the caller's transaction; the order's new
+ * status is returned. Undefined means the
  * payment did not move (the event is not legal from its status, or another writer moved it
  * first) and nothing was written. An order that cannot follow is a bug: it throws, and the
  * transaction rolls the payment's move back, so the two never disagree.
@@ -15,7 +15,7 @@ import type { Payment, PaymentEvent, PaymentFacts } from "../domain/payment.ts";
 export async function movePaymentAndOrder(
   trx: Executor,
   change: { payment: Payment; event: PaymentEvent; now: number; facts?: PaymentFacts },
-): Promise<{ order: Order } | undefined> {
+): Promise<{ orderStatus: OrderStatus } | undefined> {
   const { payment, event, now } = change;
   const moved = await movePayment(trx, {
     paymentId: payment.id,
@@ -25,10 +25,9 @@ export async function movePaymentAndOrder(
     ...(change.facts ? { facts: change.facts } : {}),
   });
   if (!moved) return undefined;
-  const order = await findOrderById(trx, payment.orderId);
-  const status = order && (await moveOrder(trx, { orderId: order.id, from: order.status, event, now }));
-  if (!order || !status) {
+  const orderStatus = await moveOrder(trx, { orderId: payment.orderId, event, now });
+  if (!orderStatus) {
     throw new Error(`order ${payment.orderId} could not follow payment ${payment.id} on "${event}"`);
   }
-  return { order: { ...order, status } };
+  return { orderStatus };
 }

@@ -1,5 +1,6 @@
+import { sql } from "kysely";
 import { toFen } from "../domain/money.ts";
-import { type Order, type OrderStatus, transitionOrder } from "../domain/order.ts";
+import { ORDER_STATUSES, type Order, type OrderStatus, transitionOrder } from "../domain/order.ts";
 import type { PaymentEvent } from "../domain/payment.ts";
 import type { Executor } from "./executor.ts";
 import type { OrdersTable } from "./schema.ts";
@@ -54,24 +55,37 @@ export async function findOrderById(db: Executor, orderId: string): Promise<Orde
 }
 
 /**
- * Move an order on its payment's event, as a compare-and-set (design.md convention 2): the
- * table in domain/order.ts picks the target, and the row changes only if the order is still
- * in `from`. Returns the new status; undefined means the move is not in the table or
- * someone moved the order first, and nothing was written either way.
+ * Move an order on its payment's event, in one statement (design.md convention 2): the
+ * table in domain/order.ts gives, for this event, each status it may leave and where to;
+ * the UPDATE changes the row only if it is in one of them, to that status's target.
+ * Returns the new status; undefined means the order was in no status this event moves, and
+ * nothing was written.
  */
 export async function moveOrder(
   db: Executor,
-  change: { orderId: string; from: OrderStatus; event: PaymentEvent; now: number },
+  change: { orderId: string; event: PaymentEvent; now: number },
 ): Promise<OrderStatus | undefined> {
-  const move = transitionOrder(change.from, change.event);
-  if (!move.ok) return undefined;
-  const result = await db
+  const moves = ORDER_STATUSES.flatMap((from) => {
+    const move = transitionOrder(from, change.event);
+    return move.ok ? [move] : [];
+  });
+  if (moves.length === 0) return undefined;
+  const target = sql<OrderStatus>`case status ${sql.join(
+    moves.map((move) => sql`when ${move.from} then ${move.to}`),
+    sql` `,
+  )} end`;
+  const row = await db
     .updateTable("orders")
-    .set({ status: move.to, updated_at: change.now })
+    .set({ status: target, updated_at: change.now })
     .where("id", "=", change.orderId)
-    .where("status", "=", change.from)
+    .where(
+      "status",
+      "in",
+      moves.map((move) => move.from),
+    )
+    .returning("status")
     .executeTakeFirst();
-  return result.numUpdatedRows === 1n ? move.to : undefined;
+  return row?.status;
 }
 
 /** Orders still holding stock: unpaid and not yet closed (an expired PENDING one still holds). */

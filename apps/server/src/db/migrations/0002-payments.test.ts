@@ -144,7 +144,7 @@ describe("migration 0002: payments apart from orders", () => {
         facts: { transactionId: "4200000009", bankType: "CMB_DEBIT", paidAt: T + 2 },
       }),
     );
-    expect(moved?.order.status).toBe("PAID");
+    expect(moved?.orderStatus).toBe("PAID");
     expect(await findPaymentOfOrder(database.db, payment.orderId)).toMatchObject({
       status: "PAID",
       transactionId: "4200000009",
