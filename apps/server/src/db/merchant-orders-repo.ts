@@ -1,7 +1,9 @@
-import { toFen } from "../domain/money.ts";
 import type { Order, OrderStatus } from "../domain/order.ts";
 import type { Executor } from "./executor.ts";
-import type { OrdersTable, PaymentsTable } from "./schema.ts";
+import { ordersWithLines } from "./orders-repo.ts";
+import type { PaymentRow } from "./payments-repo.ts";
+
+export type { PaymentRow };
 
 /** An app's orders as the merchant API reads them; every query names the app. */
 export interface OrderPosition {
@@ -39,7 +41,7 @@ export async function listOrdersOfApp(
     );
   }
   const orders = await rows.orderBy("created_at", "desc").orderBy("id", "desc").limit(query.limit).execute();
-  return withLines(db, orders);
+  return ordersWithLines(db, orders);
 }
 
 export async function findOrderOfApp(
@@ -53,10 +55,8 @@ export async function findOrderOfApp(
     .where("app_id", "=", appId)
     .where("id", "=", orderId)
     .executeTakeFirst();
-  return row ? (await withLines(db, [row]))[0] : undefined;
+  return row ? (await ordersWithLines(db, [row]))[0] : undefined;
 }
-
-export type PaymentRow = { [K in keyof PaymentsTable]: PaymentsTable[K] };
 
 /** Every payment of the order, oldest first (the live one is the last). */
 export async function paymentsOfOrder(db: Executor, appId: string, orderId: string): Promise<PaymentRow[]> {
@@ -101,42 +101,4 @@ export async function timelineSources(
     .orderBy("id")
     .execute();
   return { notifications, events, alerts };
-}
-
-type OrderRow = { [K in keyof OrdersTable]: OrdersTable[K] };
-
-async function withLines(db: Executor, orders: readonly OrderRow[]): Promise<Order[]> {
-  if (orders.length === 0) return [];
-  const lines = await db
-    .selectFrom("order_lines")
-    .selectAll()
-    .where(
-      "order_id",
-      "in",
-      orders.map((row) => row.id),
-    )
-    .orderBy("product_id")
-    .execute();
-  const linesOf = new Map<string, Order["lines"]>();
-  for (const line of lines) {
-    const list = linesOf.get(line.order_id) ?? [];
-    list.push({
-      productId: line.product_id,
-      name: line.name,
-      quantity: line.quantity,
-      unitPriceFen: toFen(line.unit_price_fen),
-    });
-    linesOf.set(line.order_id, list);
-  }
-  return orders.map((row) => ({
-    id: row.id,
-    appId: row.app_id,
-    userId: row.user_id,
-    status: row.status,
-    amountFen: toFen(row.amount_fen),
-    description: row.description,
-    lines: linesOf.get(row.id) ?? [],
-    expiresAt: row.expires_at,
-    createdAt: row.created_at,
-  }));
 }

@@ -109,59 +109,16 @@ export async function openHoldingsOfUser(
   return { openOrders: Number(row.open_orders), heldUnits: Number(row.held_units) };
 }
 
-type OrderRow = { [K in keyof OrdersTable]: OrdersTable[K] };
+export type OrderRow = { [K in keyof OrdersTable]: OrdersTable[K] };
 
 async function withLines(db: Executor, row: OrderRow): Promise<Order> {
-  const lines = await db
-    .selectFrom("order_lines")
-    .selectAll()
-    .where("order_id", "=", row.id)
-    .orderBy("product_id")
-    .execute();
-  return {
-    id: row.id,
-    appId: row.app_id,
-    userId: row.user_id,
-    status: row.status,
-    amountFen: toFen(row.amount_fen),
-    description: row.description,
-    lines: lines.map((line) => ({
-      productId: line.product_id,
-      name: line.name,
-      quantity: line.quantity,
-      unitPriceFen: toFen(line.unit_price_fen),
-    })),
-    expiresAt: row.expires_at,
-    createdAt: row.created_at,
-  };
+  const [order] = await ordersWithLines(db, [row]);
+  if (!order) throw new Error(`order ${row.id} vanished while its lines were read`);
+  return order;
 }
 
-/** Where a page of a user's orders starts: after this order, in newest-first order. */
-export interface OrderPosition {
-  createdAt: number;
-  id: string;
-}
-
-/**
- * One page of a user's orders, newest first, in two queries (the orders, then all their
- * lines). Ordered on (created_at, id), so orders made in the same millisecond keep one order
- * and a page that starts `after` an order neither repeats nor skips any (keyset paging).
- */
-export async function listOrdersOfUser(
-  db: Executor,
-  query: { userId: string; after: OrderPosition | undefined; limit: number },
-): Promise<Order[]> {
-  const { after } = query;
-  let rows = db.selectFrom("orders").selectAll().where("user_id", "=", query.userId);
-  if (after) {
-    rows = rows.where((eb) =>
-      eb.or([
-        eb("created_at", "<", after.createdAt),
-        eb.and([eb("created_at", "=", after.createdAt), eb("id", "<", after.id)]),
-      ]),
-    );
-  }
-  const orders = await rows.orderBy("created_at", "desc").orderBy("id", "desc").limit(query.limit).execute();
+/** Orders from their rows, with all their lines in one query (no query per order). */
+export async function ordersWithLines(db: Executor, orders: readonly OrderRow[]): Promise<Order[]> {
   if (orders.length === 0) return [];
   const lines = await db
     .selectFrom("order_lines")
@@ -195,4 +152,33 @@ export async function listOrdersOfUser(
     expiresAt: row.expires_at,
     createdAt: row.created_at,
   }));
+}
+
+/** Where a page of a user's orders starts: after this order, in newest-first order. */
+export interface OrderPosition {
+  createdAt: number;
+  id: string;
+}
+
+/**
+ * One page of a user's orders, newest first, in two queries (the orders, then all their
+ * lines). Ordered on (created_at, id), so orders made in the same millisecond keep one order
+ * and a page that starts `after` an order neither repeats nor skips any (keyset paging).
+ */
+export async function listOrdersOfUser(
+  db: Executor,
+  query: { userId: string; after: OrderPosition | undefined; limit: number },
+): Promise<Order[]> {
+  const { after } = query;
+  let rows = db.selectFrom("orders").selectAll().where("user_id", "=", query.userId);
+  if (after) {
+    rows = rows.where((eb) =>
+      eb.or([
+        eb("created_at", "<", after.createdAt),
+        eb.and([eb("created_at", "=", after.createdAt), eb("id", "<", after.id)]),
+      ]),
+    );
+  }
+  const orders = await rows.orderBy("created_at", "desc").orderBy("id", "desc").limit(query.limit).execute();
+  return ordersWithLines(db, orders);
 }

@@ -134,9 +134,10 @@ export async function releasePrepayLease(db: Executor, paymentId: string): Promi
   await db.updateTable("payments").set({ prepay_lease_until: null }).where("id", "=", paymentId).execute();
 }
 
-type PaymentRow = { [K in keyof PaymentsTable]: PaymentsTable[K] };
+export type PaymentRow = { [K in keyof PaymentsTable]: PaymentsTable[K] };
 
-function paymentOf(row: PaymentRow): Payment {
+/** A payment from its row (the merchant API reads rows for their extra columns, too). */
+export function paymentOf(row: PaymentRow): Payment {
   return {
     id: row.id,
     appId: row.app_id,

@@ -6,9 +6,8 @@ import {
   paymentsOfOrder,
   timelineSources,
 } from "../../db/merchant-orders-repo.ts";
-import { findPaymentsOfOrders } from "../../db/payments-repo.ts";
+import { findPaymentsOfOrders, paymentOf } from "../../db/payments-repo.ts";
 import { KassaError } from "../../domain/errors.ts";
-import { toFen } from "../../domain/money.ts";
 import type { Order } from "../../domain/order.ts";
 import type { AppDeps } from "../deps.ts";
 import { viewOrder } from "../order-view.ts";
@@ -82,7 +81,7 @@ export async function getAppOrder(
     outTradeNos: payments.map((payment) => payment.out_trade_no),
   });
   return {
-    ...viewOrder(order, live ? toDomainPaymentFacts(live) : undefined),
+    ...viewOrder(order, live ? paymentOf(live) : undefined),
     userId: order.userId,
     payments: payments.map(viewPayment),
     timeline: timelineOf(order, payments, sources),
@@ -157,26 +156,5 @@ function viewPayment(row: PaymentRow): PaymentView {
     paidAt: time(row.paid_at),
     transactionId: row.transaction_id,
     bankType: row.bank_type,
-  };
-}
-
-/** What viewOrder reads of the live payment: its paid time and transaction id. */
-function toDomainPaymentFacts(row: PaymentRow): Parameters<typeof viewOrder>[1] {
-  return {
-    id: row.id,
-    appId: row.app_id,
-    orderId: row.order_id,
-    channel: row.channel,
-    outTradeNo: row.out_trade_no,
-    status: row.status,
-    amountFen: toFen(row.amount_fen),
-    expiresAt: row.expires_at,
-    prepayId: null,
-    prepayExpiresAt: null,
-    prepayLeaseUntil: null,
-    transactionId: row.transaction_id,
-    bankType: row.bank_type,
-    paidAt: row.paid_at,
-    createdAt: row.created_at,
   };
 }
