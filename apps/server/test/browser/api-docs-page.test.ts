@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KassaUnderTest } from "../kassa-harness.ts";
+import { ARTIFACTS, CHROMIUM_AVAILABLE, launchChromium } from "./chromium.ts";
 
 /**
  * The API docs page (/docs, Swagger UI) in a real browser, under the page's own
@@ -11,32 +12,14 @@ import { KassaUnderTest } from "../kassa-harness.ts";
  * as test/browser/demo-page.test.ts: CI sets KASSA_REQUIRE_BROWSER=1 and fails without it; a
  * newcomer's `npm test` without Chromium skips this file and says how to get it.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
-if (!available && process.env.KASSA_REQUIRE_BROWSER === "1") {
-  throw new Error(`Chromium is required here but missing at ${CHROMIUM}: apt-get install -y chromium`);
-}
-const ARTIFACTS = join(import.meta.dirname, "../../../../test-artifacts");
 
 let kassa: KassaUnderTest;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!available) return;
+  if (!CHROMIUM_AVAILABLE) return;
   kassa = await KassaUnderTest.start();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -64,40 +47,43 @@ async function watchedPage(): Promise<{ page: Page; problems: string[] }> {
   return { page, problems };
 }
 
-describe.skipIf(!available)("the API docs page (skipped: no Chromium; apt-get install -y chromium)", () => {
-  it("renders every route under its tag (9 of the mini program, 10 of the merchant API) with no console error and no CSP violation", async () => {
-    const { page, problems } = await watchedPage();
-    const response = await page.goto(`${kassa.url}/docs`);
-    expect(response?.headers()["content-security-policy"]).toContain("style-src 'self'");
-    expect(response?.headers()["content-security-policy"]).not.toContain("unsafe-inline");
-    await expect.poll(() => page.locator(".opblock").count(), { timeout: 15_000 }).toBe(19);
-    expect(await page.locator(".opblock-tag").allTextContents()).toEqual([
-      expect.stringMatching(/^session/),
-      expect.stringMatching(/^catalog/),
-      expect.stringMatching(/^orders/),
-      expect.stringMatching(/^merchant/),
-    ]);
-    // Open order creation: its header, its example body and its error list are on the page.
-    await page.locator("#operations-orders-post_v1_orders .opblock-summary").click();
-    const create = page.locator("#operations-orders-post_v1_orders");
-    await expect.poll(() => create.textContent()).toContain("idempotency-key");
-    expect(await create.textContent()).toContain("prd_jasmine_tea");
-    expect(await create.textContent()).toContain("PRODUCT_NOT_FOUND");
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, "api-docs.png"), fullPage: true });
-    expect(problems).toEqual([]);
-  });
+describe.skipIf(!CHROMIUM_AVAILABLE)(
+  "the API docs page (skipped: no Chromium; apt-get install -y chromium)",
+  () => {
+    it("renders every route under its tag (9 of the mini program, 10 of the merchant API) with no console error and no CSP violation", async () => {
+      const { page, problems } = await watchedPage();
+      const response = await page.goto(`${kassa.url}/docs`);
+      expect(response?.headers()["content-security-policy"]).toContain("style-src 'self'");
+      expect(response?.headers()["content-security-policy"]).not.toContain("unsafe-inline");
+      await expect.poll(() => page.locator(".opblock").count(), { timeout: 15_000 }).toBe(19);
+      expect(await page.locator(".opblock-tag").allTextContents()).toEqual([
+        expect.stringMatching(/^session/),
+        expect.stringMatching(/^catalog/),
+        expect.stringMatching(/^orders/),
+        expect.stringMatching(/^merchant/),
+      ]);
+      // Open order creation: its header, its example body and its error list are on the page.
+      await page.locator("#operations-orders-post_v1_orders .opblock-summary").click();
+      const create = page.locator("#operations-orders-post_v1_orders");
+      await expect.poll(() => create.textContent()).toContain("idempotency-key");
+      expect(await create.textContent()).toContain("prd_jasmine_tea");
+      expect(await create.textContent()).toContain("PRODUCT_NOT_FOUND");
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, "api-docs.png"), fullPage: true });
+      expect(problems).toEqual([]);
+    });
 
-  it("answers Try it out on GET /v1/catalog from the API itself, within the page's policy", async () => {
-    const { page, problems } = await watchedPage();
-    await page.goto(`${kassa.url}/docs`);
-    const catalog = page.locator("#operations-catalog-get_v1_catalog");
-    await catalog.locator(".opblock-summary").click();
-    await catalog.getByRole("button", { name: "Try it out" }).click();
-    await catalog.getByRole("button", { name: "Execute" }).click();
-    const status = catalog.locator(".live-responses-table tr.response .response-col_status");
-    await expect.poll(() => status.textContent(), { timeout: 15_000 }).toBe("200");
-    expect(await catalog.locator(".live-responses-table").textContent()).toContain("prd_jasmine_tea");
-    expect(problems).toEqual([]);
-  });
-});
+    it("answers Try it out on GET /v1/catalog from the API itself, within the page's policy", async () => {
+      const { page, problems } = await watchedPage();
+      await page.goto(`${kassa.url}/docs`);
+      const catalog = page.locator("#operations-catalog-get_v1_catalog");
+      await catalog.locator(".opblock-summary").click();
+      await catalog.getByRole("button", { name: "Try it out" }).click();
+      await catalog.getByRole("button", { name: "Execute" }).click();
+      const status = catalog.locator(".live-responses-table tr.response .response-col_status");
+      await expect.poll(() => status.textContent(), { timeout: 15_000 }).toBe("200");
+      expect(await catalog.locator(".live-responses-table").textContent()).toContain("prd_jasmine_tea");
+      expect(problems).toEqual([]);
+    });
+  },
+);

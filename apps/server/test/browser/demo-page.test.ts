@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KassaUnderTest } from "../kassa-harness.ts";
+import { ARTIFACTS, CHROMIUM_AVAILABLE, launchChromium } from "./chromium.ts";
 
 /**
  * The demo page in a real browser: Debian's Chromium driven by playwright-core (never a
@@ -10,69 +11,56 @@ import { KassaUnderTest } from "../kassa-harness.ts";
  * fails rather than skips when it is missing; a newcomer's `npm test` without Chromium skips
  * this file and says how to get it.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
-if (!available && process.env.KASSA_REQUIRE_BROWSER === "1") {
-  throw new Error(`Chromium is required here but missing at ${CHROMIUM}: apt-get install -y chromium`);
-}
-const ARTIFACTS = join(import.meta.dirname, "../../../../test-artifacts");
 
 let kassa: KassaUnderTest;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!available) return;
+  if (!CHROMIUM_AVAILABLE) return;
   kassa = await KassaUnderTest.start();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
   await kassa?.close();
 });
 
-describe.skipIf(!available)("the demo page (skipped: no Chromium; apt-get install -y chromium)", () => {
-  it("logs in, orders, pays on the simulator's cashier, and shows the order PAID", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${kassa.url}/demo`);
-    await page.getByTestId("login").click();
-    await expect.poll(() => page.getByTestId("session").textContent()).toBe("Logged in.");
-    await page.getByTestId("quantity-prd_jasmine_tea").fill("2");
-    await page.getByTestId("create-order").click();
-    await expect.poll(() => page.getByTestId("order-status").textContent()).toBe("PENDING");
-    expect(await page.getByTestId("order-amount").textContent()).toBe("¥24.00");
+describe.skipIf(!CHROMIUM_AVAILABLE)(
+  "the demo page (skipped: no Chromium; apt-get install -y chromium)",
+  () => {
+    it("logs in, orders, pays on the simulator's cashier, and shows the order PAID", async () => {
+      const page = await browser.newPage();
+      await page.goto(`${kassa.url}/demo`);
+      await page.getByTestId("login").click();
+      await expect.poll(() => page.getByTestId("session").textContent()).toBe("Logged in.");
+      await page.getByTestId("quantity-prd_jasmine_tea").fill("2");
+      await page.getByTestId("create-order").click();
+      await expect.poll(() => page.getByTestId("order-status").textContent()).toBe("PENDING");
+      expect(await page.getByTestId("order-amount").textContent()).toBe("¥24.00");
 
-    const [cashier] = await Promise.all([page.waitForEvent("popup"), page.getByTestId("pay").click()]);
-    await cashier.waitForLoadState();
-    expect(await cashier.getByTestId("cashier-amount").textContent()).toBe("24.00");
-    await cashier.getByTestId("cashier-bank-type").selectOption("CMB_CREDIT");
-    await cashier.getByTestId("cashier-pay").click();
-    await expect.poll(() => cashier.getByTestId("cashier-result").textContent()).toBe("Paid");
+      const [cashier] = await Promise.all([page.waitForEvent("popup"), page.getByTestId("pay").click()]);
+      await cashier.waitForLoadState();
+      expect(await cashier.getByTestId("cashier-amount").textContent()).toBe("24.00");
+      await cashier.getByTestId("cashier-bank-type").selectOption("CMB_CREDIT");
+      await cashier.getByTestId("cashier-pay").click();
+      await expect.poll(() => cashier.getByTestId("cashier-result").textContent()).toBe("Paid");
 
-    await expect.poll(() => page.getByTestId("order-status").textContent(), { timeout: 15_000 }).toBe("PAID");
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, "demo-paid-order.png"), fullPage: true });
-  });
+      await expect
+        .poll(() => page.getByTestId("order-status").textContent(), { timeout: 15_000 })
+        .toBe("PAID");
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, "demo-paid-order.png"), fullPage: true });
+    });
 
-  it("shows CLOSED after a cancel", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${kassa.url}/demo`);
-    await page.getByTestId("login").click();
-    await page.getByTestId("quantity-prd_oolong_tea").fill("1");
-    await page.getByTestId("create-order").click();
-    await expect.poll(() => page.getByTestId("order-status").textContent()).toBe("PENDING");
-    await page.getByTestId("cancel").click();
-    await expect.poll(() => page.getByTestId("order-status").textContent()).toBe("CLOSED");
-  });
-});
+    it("shows CLOSED after a cancel", async () => {
+      const page = await browser.newPage();
+      await page.goto(`${kassa.url}/demo`);
+      await page.getByTestId("login").click();
+      await page.getByTestId("quantity-prd_oolong_tea").fill("1");
+      await page.getByTestId("create-order").click();
+      await expect.poll(() => page.getByTestId("order-status").textContent()).toBe("PENDING");
+      await page.getByTestId("cancel").click();
+      await expect.poll(() => page.getByTestId("order-status").textContent()).toBe("CLOSED");
+    });
+  },
+);
