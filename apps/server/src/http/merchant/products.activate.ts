@@ -1,50 +1,13 @@
-import { changeProduct } from "../../app/merchant/catalog.ts";
-import { idempotentWrite } from "../../app/merchant/idempotent-write.ts";
-import { ANY_REQUEST, BODY_REFUSED, errorResponses, JSON_BODY } from "../mini-program/route-errors.ts";
 import type { KassaApp } from "../server.ts";
 import type { MerchantContext } from "./context.ts";
-import {
-  IdempotencyHeaders,
-  idempotencyErrorFormatter,
-  REPLAYED_HEADER,
-  sendWrite,
-  writeOf,
-} from "./idempotency.ts";
-import { MERCHANT_WRITE } from "./route-errors.ts";
-import { ProductIdParams, ProductViewSchema } from "./schemas.ts";
+import { registerProductActiveSwitch } from "./product-active-switch.ts";
 
 /** POST /merchant/v1/products/:productId/activate (no body; register it in a takesNoBody scope). */
 export function registerProductsActivate(app: KassaApp, context: MerchantContext): void {
-  app.post(
-    "/merchant/v1/products/:productId/activate",
-    {
-      schema: {
-        summary: "Sell a deactivated product again",
-        description: "Takes no body.",
-        tags: ["merchant"],
-        security: [{ merchantKey: [] }],
-        params: ProductIdParams,
-        headers: IdempotencyHeaders,
-        response: {
-          200: { ...ProductViewSchema, description: "The product as it is now", headers: REPLAYED_HEADER },
-          ...errorResponses(
-            [...ANY_REQUEST, ...JSON_BODY, ...MERCHANT_WRITE, "CATALOG_PRODUCT_NOT_FOUND"],
-            BODY_REFUSED,
-          ),
-        },
-      },
-      schemaErrorFormatter: idempotencyErrorFormatter,
-    },
-    async (request, reply) => {
-      const answer = await idempotentWrite(context.deps, writeOf(request), async (trx) => ({
-        status: 200,
-        body: await changeProduct(trx, {
-          appId: request.merchant.appId,
-          productId: request.params.productId,
-          active: true,
-        }),
-      }));
-      return sendWrite(reply, answer);
-    },
-  );
+  registerProductActiveSwitch(app, context, {
+    verb: "activate",
+    active: true,
+    summary: "Sell a deactivated product again",
+    description: "Takes no body.",
+  });
 }
