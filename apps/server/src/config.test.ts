@@ -83,7 +83,7 @@ describe("loadConfig", () => {
     const config = loadConfig({}, dir);
     expect(config.mode).toBe("demo");
     expect(config.databaseUrl).toBe(join(dir, ".data", "kassa.sqlite"));
-    expect(config.wechatpay).toBeUndefined();
+    expect(config.apps).toEqual([]);
     expect(config.trustProxy).toBe(false);
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -91,7 +91,7 @@ describe("loadConfig", () => {
   it("accepts a complete production configuration and trims the base URL's slash", () => {
     const config = loadConfig(production, dir);
     expect(config.publicBaseUrl).toBe("https://pay.shop.cn");
-    expect(config.wechatpay?.publicKey?.id).toMatch(/^PUB_KEY_ID_/);
+    expect(config.apps[0]?.wechatpay.publicKey?.id).toMatch(/^PUB_KEY_ID_/);
   });
 
   it("refuses production without a secret, and names it", () => {
@@ -121,9 +121,9 @@ describe("loadConfig", () => {
   it("reads a secret from a _FILE path", () => {
     const secretFile = file("apiv3.key", "Hs4Lw8Ne2Tq6Yb0Vc5Mk9Rg3Xf7Pj1Da\n");
     const { WECHATPAY_APIV3_KEY: _omitted, ...env } = production;
-    expect(loadConfig({ ...env, WECHATPAY_APIV3_KEY_FILE: secretFile }, dir).wechatpay?.apiV3Key).toBe(
-      "Hs4Lw8Ne2Tq6Yb0Vc5Mk9Rg3Xf7Pj1Da",
-    );
+    expect(
+      loadConfig({ ...env, WECHATPAY_APIV3_KEY_FILE: secretFile }, dir).apps[0]?.wechatpay.apiV3Key,
+    ).toBe("Hs4Lw8Ne2Tq6Yb0Vc5Mk9Rg3Xf7Pj1Da");
   });
 });
 
@@ -300,7 +300,8 @@ describe("keys are parsed at start, and every problem is listed at once", () => 
     }
     const lower = production.WECHATPAY_MERCHANT_SERIAL_NO.toLowerCase();
     expect(
-      loadConfig({ ...production, WECHATPAY_MERCHANT_SERIAL_NO: lower }, dir).wechatpay?.merchantSerialNo,
+      loadConfig({ ...production, WECHATPAY_MERCHANT_SERIAL_NO: lower }, dir).apps[0]?.wechatpay
+        .merchantSerialNo,
     ).toBe(production.WECHATPAY_MERCHANT_SERIAL_NO);
   });
 

@@ -1,7 +1,8 @@
 import type { RunningSandbox } from "@kassa/sandbox";
-import { createWechatPayClient } from "@kassa/wechatpay";
-import { type ComposedKassa, composeKassa } from "./compose.ts";
-import { type KassaConfig, loadConfig, type WechatPayCredentials } from "./config.ts";
+import { createWechatPayClient, type WechatPayClient } from "@kassa/wechatpay";
+import type { Logger } from "pino";
+import { type ComposedKassa, type ConfiguredApp, composeKassa } from "./compose.ts";
+import { type AppConfig, type KassaConfig, loadConfig, type WechatPayCredentials } from "./config.ts";
 import { bindApp } from "./db/apps-repo.ts";
 import { connectDatabase, type DatabaseHandle } from "./db/connect.ts";
 import { databaseUnavailable } from "./db/connection-problem.ts";
@@ -77,7 +78,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
   const publicBaseUrl = () => config.publicBaseUrl ?? listeningUrl;
 
   let sandbox: RunningSandbox | undefined;
-  let credentials: WechatPayCredentials;
+  let apps: readonly AppConfig[];
   let clock: Clock = systemClock;
   if (config.mode === "demo") {
     // Loaded only in demo mode: a production process never loads the simulator.
@@ -90,60 +91,31 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
           notifyUrl: `${publicBaseUrl()}/notify/wechatpay/${DEFAULT_APP_ID}`,
         });
     sandbox = demo.sandbox;
-    credentials = demo.credentials;
+    apps = [{ id: DEFAULT_APP_ID, merchantId: DEFAULT_MERCHANT_ID, wechatpay: demo.credentials }];
     // One clock for Kassa, its signatures and the simulator, so virtual time stays coherent.
     clock = { now: () => demo.sandbox.clock.now() };
     await seedDemoCatalog(database.db, clock.now());
   } else {
-    if (!config.wechatpay) throw new Error("production mode without WeChat Pay credentials");
-    credentials = config.wechatpay;
+    apps = config.apps;
   }
 
-  const wechatpay = createWechatPayClient({
-    mchid: credentials.mchid,
-    appid: credentials.appid,
-    appSecret: credentials.appSecret,
-    merchantSerialNo: credentials.merchantSerialNo,
-    merchantPrivateKey: credentials.merchantPrivateKeyPem,
-    apiV3Key: credentials.apiV3Key,
-    ...(credentials.publicKey
-      ? { wechatPayPublicKey: { id: credentials.publicKey.id, key: credentials.publicKey.pem } }
-      : {}),
-    ...(credentials.downloadPlatformCertificates ? { platformCertificates: "download" as const } : {}),
-    ...(credentials.baseUrl ? { baseUrl: credentials.baseUrl } : {}),
-    ...(credentials.loginBaseUrl ? { loginBaseUrl: credentials.loginBaseUrl } : {}),
-    ...(sandbox ? { backupBaseUrl: null } : {}),
-    clock: () => clock.now(),
-  });
-
-  // The one app configured from the environment is the database's default app (0004-apps).
-  const app = { appId: DEFAULT_APP_ID, merchantId: DEFAULT_MERCHANT_ID };
-  const bound = await inTransaction(database.db, (trx) =>
-    bindApp(trx, {
-      ...app,
-      wechatAppid: credentials.appid,
-      wechatMchid: credentials.mchid,
-      now: clock.now(),
-    }),
-  );
-  if (bound.previousWechatAppid)
-    logger.warn(
-      { appId: app.appId, previousWechatAppid: bound.previousWechatAppid, wechatAppid: credentials.appid },
-      "the configured appid differs from the one this database was used with; users of the old appid cannot log in to this one",
-    );
+  await warnOfAppsNoLongerServed(database, apps, logger);
+  const configured: ConfiguredApp[] = [];
+  for (const app of apps) {
+    await bindConfiguredApp(database, app, clock, logger);
+    configured.push({
+      id: app.id,
+      wechatAppid: app.wechatpay.appid,
+      wechatMchid: app.wechatpay.mchid,
+      wechatpay: wechatPayClientFor(app.wechatpay, clock, { simulator: sandbox !== undefined }),
+      publicBaseUrl,
+    });
+  }
 
   const kassa = await composeKassa({
     database,
-    apps: [
-      {
-        id: app.appId,
-        wechatAppid: credentials.appid,
-        wechatMchid: credentials.mchid,
-        wechatpay,
-        publicBaseUrl,
-      },
-    ],
-    defaultAppId: app.appId,
+    apps: configured,
+    defaultAppId: config.mode === "demo" ? DEFAULT_APP_ID : config.defaultAppId,
     clock,
     logger,
     settings: {
@@ -176,4 +148,79 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
       await database.close();
     },
   };
+}
+
+/** A WeChat Pay client for one app: its appid and its merchant's keys (§2, §3.4). */
+function wechatPayClientFor(
+  credentials: WechatPayCredentials,
+  clock: Clock,
+  options: { simulator: boolean },
+): WechatPayClient {
+  return createWechatPayClient({
+    mchid: credentials.mchid,
+    appid: credentials.appid,
+    appSecret: credentials.appSecret,
+    merchantSerialNo: credentials.merchantSerialNo,
+    merchantPrivateKey: credentials.merchantPrivateKeyPem,
+    apiV3Key: credentials.apiV3Key,
+    ...(credentials.publicKey
+      ? { wechatPayPublicKey: { id: credentials.publicKey.id, key: credentials.publicKey.pem } }
+      : {}),
+    ...(credentials.downloadPlatformCertificates ? { platformCertificates: "download" as const } : {}),
+    ...(credentials.baseUrl ? { baseUrl: credentials.baseUrl } : {}),
+    ...(credentials.loginBaseUrl ? { loginBaseUrl: credentials.loginBaseUrl } : {}),
+    // The simulator has no backup domain to fail over to.
+    ...(options.simulator ? { backupBaseUrl: null } : {}),
+    clock: () => clock.now(),
+  });
+}
+
+/**
+ * Make the database's app and merchant rows name the accounts configuration gives them. A
+ * changed appid is said loudly: the users of the old one cannot log in to the new one.
+ */
+async function bindConfiguredApp(
+  database: DatabaseHandle,
+  app: AppConfig,
+  clock: Clock,
+  logger: Logger,
+): Promise<void> {
+  const bound = await inTransaction(database.db, (trx) =>
+    bindApp(trx, {
+      appId: app.id,
+      merchantId: app.merchantId,
+      wechatAppid: app.wechatpay.appid,
+      wechatMchid: app.wechatpay.mchid,
+      now: clock.now(),
+    }),
+  );
+  if (bound.previousWechatAppid)
+    logger.warn(
+      { appId: app.id, previousWechatAppid: bound.previousWechatAppid, wechatAppid: app.wechatpay.appid },
+      "the configured appid differs from the one this database was used with; users of the old appid cannot log in to this one",
+    );
+}
+
+/**
+ * An app with orders in the database that configuration no longer lists: its payers cannot
+ * log in, and its payments' notifications and jobs fail, until it is configured again. Said
+ * at every start, since the operator may have renamed it by mistake (env → KASSA_APPS_FILE).
+ */
+async function warnOfAppsNoLongerServed(
+  database: DatabaseHandle,
+  apps: readonly AppConfig[],
+  logger: Logger,
+): Promise<void> {
+  const served = apps.map((app) => app.id);
+  const orphans = await database.db
+    .selectFrom("orders")
+    .select("app_id")
+    .distinct()
+    .where("app_id", "not in", served)
+    .execute();
+  for (const { app_id: appId } of orphans)
+    logger.warn(
+      { appId, served },
+      "this app has orders in the database but is not configured: its notifications and jobs fail until it is listed again (in KASSA_APPS_FILE, the app of the WECHATPAY_* variables is app_default)",
+    );
 }

@@ -25,6 +25,12 @@ export function makeId(kind: IdKind, source: IdSource): string {
 }
 
 /**
+ * Kassa's id of an app (a mini program), chosen by the operator in KASSA_APPS_FILE: it is a
+ * path segment of the notify URL, so at most 32 characters (§5.1 caps notify_url at 255).
+ */
+export const APP_ID_PATTERN = "^app_[0-9a-z_]{1,28}$";
+
+/**
  * A payment's `out_trade_no` at the channel: 6-32 characters of [0-9A-Za-z_-] (reference
  * §5.1; we keep off `|` and `*`, which some pages omit). The first payment of an order
  * takes the order's id (`ord_` + 26 fits), so a merchant finds it in WeChat Pay's pages

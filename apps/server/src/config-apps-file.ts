@@ -1,0 +1,206 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import type { AppConfig } from "./config.ts";
+import { EnvReader } from "./config-reader.ts";
+import { readWechatPay } from "./config-wechatpay.ts";
+import { APP_ID_PATTERN } from "./domain/ids.ts";
+
+/**
+ * KASSA_APPS_FILE: several apps (mini programs) and their merchants in one deployment
+ * (issue 8 §1). A JSON file, so it needs no parser of its own; every secret in it is a path
+ * to a file (relative paths are from the apps file's folder), so the file itself can be
+ * kept in version control and read by people who must not see the keys.
+ *
+ *   {
+ *     "defaultApp": "app_shop",
+ *     "merchants": { "mch_shop": { "wechatpay": { "mchid": "...", "merchantSerialNo": "...",
+ *       "merchantPrivateKeyFile": "...", "apiV3KeyFile": "...", "publicKeyId": "...", "publicKeyFile": "..." } } },
+ *     "apps": { "app_shop": { "merchant": "mch_shop", "wechat": { "appid": "wx...", "appSecretFile": "..." } } }
+ *   }
+ *
+ * Each entry is read by the same checks as the environment's WECHATPAY_* variables: the
+ * entry's fields are given those names, and every problem is told back in the file's own
+ * words (`apps.app_shop.wechat.appid ...`).
+ */
+const MERCHANT_FIELDS: Readonly<Record<string, string>> = {
+  mchid: "WECHATPAY_MCHID",
+  merchantSerialNo: "WECHATPAY_MERCHANT_SERIAL_NO",
+  merchantPrivateKeyFile: "WECHATPAY_MERCHANT_PRIVATE_KEY_FILE",
+  apiV3KeyFile: "WECHATPAY_APIV3_KEY_FILE",
+  publicKeyId: "WECHATPAY_PUBLIC_KEY_ID",
+  publicKeyFile: "WECHATPAY_PUBLIC_KEY_FILE",
+  platformCertificates: "WECHATPAY_PLATFORM_CERTIFICATES",
+  baseUrl: "WECHATPAY_BASE_URL",
+};
+const APP_FIELDS: Readonly<Record<string, string>> = {
+  appid: "WECHATPAY_APPID",
+  appSecretFile: "WECHATPAY_APP_SECRET_FILE",
+  loginBaseUrl: "WECHAT_LOGIN_BASE_URL",
+};
+/** Fields holding a path, resolved from the apps file's folder. */
+const PATH_FIELDS = new Set(["merchantPrivateKeyFile", "apiV3KeyFile", "publicKeyFile", "appSecretFile"]);
+/** What a secret written inline would be called, and the field that takes its path instead. */
+const INLINE_SECRETS: Readonly<Record<string, string>> = {
+  merchantPrivateKey: "merchantPrivateKeyFile",
+  privateKey: "merchantPrivateKeyFile",
+  apiV3Key: "apiV3KeyFile",
+  publicKey: "publicKeyFile",
+  appSecret: "appSecretFile",
+};
+
+const APP_ID = new RegExp(APP_ID_PATTERN);
+const MERCHANT_ID = /^mch_[0-9a-z_]{1,28}$/;
+
+export function readAppsFile(
+  name: string,
+  path: string,
+  problems: string[],
+): { apps: AppConfig[]; defaultAppId: string } {
+  const none = { apps: [], defaultAppId: "" };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    problems.push(
+      code
+        ? `${name}: cannot read the file ${path} (${code})`
+        : `${name}: ${path} is not valid JSON (${(error as Error).message}); see docs/configuration.md for its shape`,
+    );
+    return none;
+  }
+  const file = new FileProblems(name, problems);
+  const top = file.object(parsed, "", ["defaultApp", "merchants", "apps"]);
+  const merchants = file.object(top?.merchants, "merchants", undefined);
+  const apps = file.object(top?.apps, "apps", undefined);
+  if (!merchants || !apps) return none;
+  const appIds = Object.keys(apps);
+  if (appIds.length === 0) file.problem("apps", "lists no app; give at least one");
+
+  const folder = dirname(path);
+  const configured: AppConfig[] = [];
+  for (const appId of appIds) {
+    const at = `apps.${appId}`;
+    if (!APP_ID.test(appId)) file.problem(at, "is not an app id: write app_ and 1-28 of a-z, 0-9, _");
+    const app = file.object(apps[appId], at, ["merchant", "wechat", "name"]);
+    if (!app) continue;
+    const merchantId = typeof app.merchant === "string" ? app.merchant : "";
+    const merchant = merchants[merchantId];
+    if (!merchantId || merchant === undefined) {
+      file.problem(
+        `${at}.merchant`,
+        `must name one of merchants (${Object.keys(merchants).join(", ") || "none listed"})`,
+      );
+      continue;
+    }
+    if (!MERCHANT_ID.test(merchantId))
+      file.problem(`merchants.${merchantId}`, "is not a merchant id: write mch_ and 1-28 of a-z, 0-9, _");
+    const merchantEntry = file.object(merchant, `merchants.${merchantId}`, ["wechatpay", "name"]);
+    const merchantFields = file.fields(
+      merchantEntry?.wechatpay,
+      `merchants.${merchantId}.wechatpay`,
+      MERCHANT_FIELDS,
+    );
+    const appFields = file.fields(app.wechat, `${at}.wechat`, APP_FIELDS);
+    if (!merchantFields || !appFields) continue;
+
+    const env: Record<string, string> = {};
+    const labels = new Map<string, string>();
+    for (const [fields, table, prefix] of [
+      [merchantFields, MERCHANT_FIELDS, `merchants.${merchantId}.wechatpay`],
+      [appFields, APP_FIELDS, `${at}.wechat`],
+    ] as const) {
+      for (const [field, envName] of Object.entries(table)) {
+        labels.set(envName, `${prefix}.${field}`);
+        // The reader's messages name the inline form too ("WECHATPAY_APP_SECRET looks like ...").
+        labels.set(envName.replace(/_FILE$/, ""), `${prefix}.${field}`);
+        const value = fields[field];
+        if (value !== undefined) env[envName] = PATH_FIELDS.has(field) ? resolve(folder, value) : value;
+      }
+    }
+    const own: string[] = [];
+    const wechatpay = readWechatPay(new EnvReader(env, own, { filesOnly: true }));
+    for (const problem of own) file.push(problem.replace(/\bWECHAT[A-Z0-9_]+\b/g, (n) => labels.get(n) ?? n));
+    configured.push({ id: appId, merchantId, wechatpay });
+  }
+
+  const seen = new Map<string, string>();
+  for (const app of configured) {
+    const other = seen.get(app.wechatpay.appid);
+    if (other && app.wechatpay.appid)
+      file.problem(`apps.${app.id}.wechat.appid`, `is the same mini program as apps.${other}; list it once`);
+    seen.set(app.wechatpay.appid, app.id);
+  }
+  let defaultAppId = appIds[0] ?? "";
+  if (top?.defaultApp !== undefined) {
+    if (typeof top.defaultApp === "string" && appIds.includes(top.defaultApp)) defaultAppId = top.defaultApp;
+    else file.problem("defaultApp", `must name one of apps (${appIds.join(", ")})`);
+  } else if (appIds.length > 1) {
+    file.problem(
+      "defaultApp",
+      "is required with several apps: it serves logins and notifications that name no app (those of earlier versions)",
+    );
+  }
+  return { apps: configured, defaultAppId };
+}
+
+/** Problems of the file, each told with its place in the file. */
+class FileProblems {
+  constructor(
+    private readonly name: string,
+    private readonly problems: string[],
+  ) {}
+
+  push(text: string): void {
+    const line = `${this.name}: ${text}`;
+    if (!this.problems.includes(line)) this.problems.push(line); // apps sharing a merchant say it once
+  }
+
+  problem(at: string, text: string): void {
+    this.push(`${at} ${text}`);
+  }
+
+  /** An object with only the known keys (a typo is a problem, not a silently missing field). */
+  object(
+    value: unknown,
+    at: string,
+    keys: readonly string[] | undefined,
+  ): Record<string, unknown> | undefined {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      this.problem(at || "the file", "must be a JSON object");
+      return undefined;
+    }
+    const entry = value as Record<string, unknown>;
+    for (const key of keys ? Object.keys(entry).filter((key) => !keys.includes(key)) : []) {
+      this.unknownKey(`${at ? `${at}.` : ""}${key}`, key, keys ?? []);
+    }
+    return entry;
+  }
+
+  /** String fields named by `table`; a secret written inline is refused, never read. */
+  fields(
+    value: unknown,
+    at: string,
+    table: Readonly<Record<string, string>>,
+  ): Record<string, string> | undefined {
+    const entry = this.object(value, at, Object.keys(table));
+    if (!entry) return undefined;
+    const strings: Record<string, string> = {};
+    for (const [key, field] of Object.entries(entry)) {
+      if (!(key in table)) continue;
+      if (typeof field === "string") strings[key] = field;
+      else this.problem(`${at}.${key}`, "must be a string");
+    }
+    return strings;
+  }
+
+  private unknownKey(at: string, key: string, known: readonly string[]): void {
+    const path = INLINE_SECRETS[key];
+    if (path) {
+      this.problem(
+        at,
+        `is a secret written into the file; write ${path}, the path of a file that holds it (the apps file holds no secret)`,
+      );
+    } else this.problem(at, `is not a known field (known: ${known.join(", ")})`);
+  }
+}
