@@ -1,5 +1,6 @@
 import type { LoginChannel } from "../channels/login-channel.ts";
 import type { PaymentChannel } from "../channels/payment-channel.ts";
+import { KassaError } from "../domain/errors.ts";
 import type { ChannelName } from "../domain/payment.ts";
 
 /**
@@ -44,6 +45,17 @@ export class AppRegistry {
 
   find(appId: string): RegisteredApp | undefined {
     return this.#apps.get(appId);
+  }
+
+  /**
+   * The app a mini program names (at login, on the catalog), or the default app when it names
+   * none: one app needs no name, and mini programs built before apps existed name none.
+   */
+  named(appId: string | undefined): RegisteredApp {
+    if (appId === undefined) return this.default;
+    const app = this.#apps.get(appId);
+    if (!app) throw new KassaError("APP_NOT_FOUND", { app: appId });
+    return app;
   }
 
   /** Channels are looked up by (app, channel): each app's merchant has its own accounts. */

@@ -21,9 +21,13 @@ export const MAX_LIVE_SESSIONS_PER_USER = 5;
  * channel on the server (code2Session, §7.2); the channel's user id stays here, and the mini
  * program gets Kassa's own session token.
  */
-export async function login(deps: AppDeps, code: string): Promise<{ token: string; expiresAt: number }> {
-  // The mini program names no app yet: the login is for the default app (one configured today).
-  const app = deps.apps.default;
+export async function login(
+  deps: AppDeps,
+  input: { code: string; appId?: string },
+): Promise<{ token: string; expiresAt: number }> {
+  // The session is for the app named; its orders, catalog and payments follow from it.
+  const app = deps.apps.named(input.appId);
+  const { code } = input;
   let identified: LoginOutcome;
   try {
     identified = await deps.apps.loginChannel(app.id, "wechatpay").exchangeCode(code);

@@ -82,9 +82,12 @@ export interface CatalogItemView {
   inStock: boolean;
 }
 
-/** The default app's catalog: the catalog is public, and the mini program names no app yet. */
-export async function getCatalog(deps: Pick<AppDeps, "db" | "apps">): Promise<CatalogItemView[]> {
-  const products = await listActiveProducts(deps.db, deps.apps.default.id);
+/** An app's catalog: public, for the app the mini program names (or the default app). */
+export async function getCatalog(
+  deps: Pick<AppDeps, "db" | "apps">,
+  appId: string | undefined,
+): Promise<CatalogItemView[]> {
+  const products = await listActiveProducts(deps.db, deps.apps.named(appId).id);
   return products.map((product) => ({
     id: product.id,
     name: product.name,

@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   IDEMPOTENCY_KEY_REUSED: "This Idempotency-Key was used with a different request body; use a new key",
   IDEMPOTENCY_KEY_IN_PROGRESS:
     "A request with this Idempotency-Key is still being processed; retry in a moment",
+  APP_NOT_FOUND:
+    "No app with this id is served here; use an app id from the operator's KASSA_APPS_FILE, or leave `app` out for the default app",
   PRODUCT_NOT_FOUND: "A product in the order does not exist or is no longer sold",
   PRODUCT_OUT_OF_STOCK: "A product in the order does not have enough stock left",
   ORDER_NOT_FOUND: "No order with this id belongs to you",

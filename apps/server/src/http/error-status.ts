@@ -19,6 +19,7 @@ export function statusOf(code: ErrorCode): number {
       return 403;
     case "ROUTE_NOT_FOUND":
     case "ORDER_NOT_FOUND":
+    case "APP_NOT_FOUND":
     case "PRODUCT_NOT_FOUND":
     case "CATALOG_PRODUCT_NOT_FOUND":
       return 404;

@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import { login } from "../../app/login.ts";
+import { APP_ID_PATTERN } from "../../domain/ids.ts";
 import type { KassaApp } from "../server.ts";
 import type { MiniProgramContext } from "./context.ts";
 import { SESSION_CREATE_EXAMPLE } from "./examples.ts";
@@ -15,6 +16,13 @@ export const SessionCreateBody = Type.Object(
       pattern: "^[0-9A-Za-z_-]+$",
       description: "The code wx.login() gave the mini program; it works once, for 5 minutes",
     }),
+    app: Type.Optional(
+      Type.String({
+        pattern: APP_ID_PATTERN,
+        description:
+          "Kassa's id of this mini program (the operator's KASSA_APPS_FILE names each app); leave it out when Kassa serves one app. The session, and every order made with it, belong to this app.",
+      }),
+    ),
   },
   { additionalProperties: false, examples: [SESSION_CREATE_EXAMPLE.request] },
 );
@@ -40,7 +48,7 @@ export function registerSessionCreate(app: KassaApp, context: MiniProgramContext
             "logged in": SESSION_CREATE_EXAMPLE.response,
           }),
           ...errorResponses(
-            [...ANY_REQUEST, ...JSON_BODY, "AUTH_LOGIN_CODE_INVALID", "CHANNEL_UNAVAILABLE"],
+            [...ANY_REQUEST, ...JSON_BODY, "APP_NOT_FOUND", "AUTH_LOGIN_CODE_INVALID", "CHANNEL_UNAVAILABLE"],
             {
               REQUEST_INVALID: {
                 issues: [{ field: "body/code", issue: 'must match pattern "^[0-9A-Za-z_-]+$"' }],
@@ -58,7 +66,10 @@ export function registerSessionCreate(app: KassaApp, context: MiniProgramContext
         `login:${request.ip}`,
         context.limits.loginPerIpPerMinute,
       );
-      const session = await login(context.deps, request.body.code);
+      const session = await login(context.deps, {
+        code: request.body.code,
+        ...(request.body.app !== undefined ? { appId: request.body.app } : {}),
+      });
       return reply
         .status(201)
         .send({ token: session.token, expiresAt: new Date(session.expiresAt).toISOString() });
