@@ -9,6 +9,7 @@ import type { TrustProxy } from "./config.ts";
 import type { DatabaseHandle } from "./db/connect.ts";
 import type { Clock } from "./domain/clock.ts";
 import { buildApp } from "./http/app.ts";
+import type { MerchantLimits } from "./http/merchant/context.ts";
 import type { RateLimits } from "./http/mini-program/context.ts";
 import type { KassaApp } from "./http/server.ts";
 import { JobWorker } from "./jobs/worker.ts";
@@ -38,6 +39,8 @@ export interface ComposeInput {
   redisUrl: string | undefined;
   trustProxy: TrustProxy;
   limits: RateLimits;
+  /** The merchant API's budgets (DEFAULT_MERCHANT_LIMITS when left out). */
+  merchantLimits?: MerchantLimits;
   worker?: { pollMs?: number; batchSize?: number; leaseMs?: number };
   extraRoutes?: (app: KassaApp) => Promise<void>;
 }
@@ -82,6 +85,7 @@ export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> 
     deps,
     limiter,
     limits: input.limits,
+    ...(input.merchantLimits ? { merchantLimits: input.merchantLimits } : {}),
     logger: input.logger,
     trustProxy: input.trustProxy,
     ...(input.extraRoutes ? { extra: input.extraRoutes } : {}),

@@ -71,6 +71,8 @@ export interface KassaConfig {
   maxHeldUnitsPerUser: number;
   trustProxy: TrustProxy;
   rateLimits: { perIpPerMinute: number; perUserPerMinute: number; loginPerIpPerMinute: number };
+  /** The merchant API's own budgets: its callers are servers, not phones. */
+  merchantRateLimits: { perIpPerMinute: number; perKeyPerMinute: number };
 }
 
 export class ConfigError extends Error {
@@ -106,6 +108,10 @@ export function loadConfig(env: Env, cwd: string): Readonly<KassaConfig> {
       perIpPerMinute: read.integer("KASSA_RATE_LIMIT_PER_IP", 600, 1, 1_000_000),
       perUserPerMinute: read.integer("KASSA_RATE_LIMIT_PER_USER", 120, 1, 1_000_000),
       loginPerIpPerMinute: read.integer("KASSA_RATE_LIMIT_LOGIN_PER_IP", 30, 1, 1_000_000),
+    },
+    merchantRateLimits: {
+      perIpPerMinute: read.integer("KASSA_RATE_LIMIT_MERCHANT_PER_IP", 1200, 1, 1_000_000),
+      perKeyPerMinute: read.integer("KASSA_RATE_LIMIT_MERCHANT_PER_KEY", 600, 1, 1_000_000),
     },
   };
   if (mode === "production" && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {

@@ -129,6 +129,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
     redisUrl: config.redisUrl,
     trustProxy: config.trustProxy,
     limits: config.rateLimits,
+    merchantLimits: config.merchantRateLimits,
     worker: { pollMs: options.workerPollMs ?? 1_000 },
     ...(sandbox ? { extraRoutes: demoRoutes(sandbox) } : {}),
   });

@@ -34,6 +34,11 @@ export async function findUserOpenid(db: Executor, userId: string): Promise<stri
  * (PostgreSQL) or the write lock (SQLite) until the transaction ends, so two concurrent
  * orders cannot both pass the per-user caps. It is always the first lock an order
  * creation takes, before the stock rows, so it adds no deadlock.
+ *
+ * The caps' counts are read by a statement of their own after this one: on PostgreSQL a
+ * count in this UPDATE's RETURNING would see the snapshot taken before the lock was
+ * granted, so orders committed while it waited would not be counted (seen in
+ * flows/order-limits.test.ts when the two were merged).
  */
 export async function lockUserForUpdate(db: Executor, userId: string): Promise<void> {
   await db

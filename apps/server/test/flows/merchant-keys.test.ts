@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../../src/http/app.ts";
-import { MemoryRateLimiter } from "../../src/limits/rate-limiter.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { makeApiKey, makeOtherApp } from "../merchant-keys.ts";
 
@@ -163,33 +161,5 @@ describe("merchant API keys", () => {
     expect((await get(`/merchant/v1/orders/${order.id}`, readWrite.secret)).status).toBe(200);
     expect(((await get("/merchant/v1/orders", other.secret)).body as { data: unknown[] }).data).toEqual([]);
     expect(((await get("/merchant/v1/events", other.secret)).body as { data: unknown[] }).data).toEqual([]);
-  });
-
-  it("limits each key on its own: past its budget 429 with Retry-After, while another key goes on", async () => {
-    const deps = kassa.running.kassa.deps;
-    const limiter = new MemoryRateLimiter(() => deps.clock.now());
-    const app = await buildApp({
-      deps,
-      limiter,
-      limits: { perIpPerMinute: 1000, perUserPerMinute: 1000, loginPerIpPerMinute: 1000 },
-      merchantLimits: { perIpPerMinute: 1000, perKeyPerMinute: 3 },
-      logger: kassa.running.kassa.app.log,
-      trustProxy: false,
-    });
-    const other = await makeApiKey(kassa);
-    const call = (secret: string) =>
-      app.inject({
-        method: "GET",
-        url: "/merchant/v1/products",
-        headers: { authorization: `Bearer ${secret}` },
-      });
-    for (let i = 0; i < 3; i += 1) expect((await call(readWrite.secret)).statusCode).toBe(200);
-    const limited = await call(readWrite.secret);
-    expect(limited.statusCode).toBe(429);
-    expect(limited.json()).toMatchObject({ code: "RATE_LIMITED" });
-    expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
-    expect((await call(other.secret)).statusCode).toBe(200);
-    await app.close();
-    await limiter.close();
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KassaUnderTest } from "../kassa-harness.ts";
+import { makeApiKey } from "../merchant-keys.ts";
 
 let kassa: KassaUnderTest;
 
@@ -8,6 +9,7 @@ beforeAll(async () => {
     KASSA_RATE_LIMIT_PER_IP: "40",
     KASSA_RATE_LIMIT_PER_USER: "5",
     KASSA_RATE_LIMIT_LOGIN_PER_IP: "3",
+    KASSA_RATE_LIMIT_MERCHANT_PER_KEY: "4",
   });
 });
 afterAll(async () => {
@@ -34,6 +36,19 @@ describe("rate limits", () => {
       statuses.push((await kassa.request("POST", "/v1/session", { body: { code: "bogus" } })).status);
     // Two logins already happened in the test above, from this same address.
     expect(statuses).toEqual([401, 429, 429]);
+  });
+
+  it("throttles a merchant API key at KASSA_RATE_LIMIT_MERCHANT_PER_KEY, not the next key", async () => {
+    const [first, second] = [await makeApiKey(kassa), await makeApiKey(kassa)];
+    const products = (secret: string) =>
+      kassa.request("GET", "/merchant/v1/products", { headers: { authorization: `Bearer ${secret}` } });
+    const statuses = [];
+    for (let i = 0; i < 4; i += 1) statuses.push((await products(first.secret)).status);
+    const limited = await products(first.secret);
+    expect([...statuses, limited.status]).toEqual([200, 200, 200, 200, 429]);
+    expect(limited.body).toMatchObject({ code: "RATE_LIMITED" });
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await products(second.secret)).status).toBe(200);
   });
 
   it("throttles one address over the whole API", async () => {
