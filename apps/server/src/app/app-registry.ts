@@ -1,7 +1,7 @@
 import type { LoginChannel } from "../channels/login-channel.ts";
 import type { PaymentChannel } from "../channels/payment-channel.ts";
 import { KassaError } from "../domain/errors.ts";
-import type { ChannelName } from "../domain/payment.ts";
+import { type ExternalChannelName, isExternalChannel, type Payment } from "../domain/payment.ts";
 
 /**
  * One app as the use cases need it (issue 8 §1): Kassa's id, the channel accounts it is
@@ -14,9 +14,9 @@ export interface RegisteredApp {
   wechatAppid: string;
   wechatMchid: string;
   /** Per app and channel: a path segment, since WeChat forbids a query string (§5.1). */
-  notifyUrl(channel: ChannelName): string;
-  channels: Readonly<Record<ChannelName, PaymentChannel>>;
-  logins: Readonly<Record<ChannelName, LoginChannel>>;
+  notifyUrl(channel: ExternalChannelName): string;
+  channels: Readonly<Record<ExternalChannelName, PaymentChannel>>;
+  logins: Readonly<Record<ExternalChannelName, LoginChannel>>;
 }
 
 /**
@@ -59,11 +59,21 @@ export class AppRegistry {
   }
 
   /** Channels are looked up by (app, channel): each app's merchant has its own accounts. */
-  paymentChannel(appId: string, channel: ChannelName): PaymentChannel {
+  paymentChannel(appId: string, channel: ExternalChannelName): PaymentChannel {
     return this.get(appId).channels[channel];
   }
 
-  loginChannel(appId: string, channel: ChannelName): LoginChannel {
+  /**
+   * The channel that collects this payment. A wallet payment has none: it is PAID when it is
+   * made and calls no one, so reaching here with one is a bug.
+   */
+  channelOf(payment: Pick<Payment, "id" | "appId" | "channel">): PaymentChannel {
+    if (!isExternalChannel(payment.channel))
+      throw new Error(`payment ${payment.id} is paid from the wallet: it has no channel to call`);
+    return this.paymentChannel(payment.appId, payment.channel);
+  }
+
+  loginChannel(appId: string, channel: ExternalChannelName): LoginChannel {
     return this.get(appId).logins[channel];
   }
 }

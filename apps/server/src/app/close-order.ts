@@ -51,7 +51,7 @@ export async function closeOrder(
   // answer both leave the query as the only truth worth acting on (§5.3 "re-query").
   let closeProblem: string | undefined;
   try {
-    await deps.apps.paymentChannel(payment.appId, payment.channel).close(payment.outTradeNo);
+    await deps.apps.channelOf(payment).close(payment.outTradeNo);
   } catch (error) {
     if (!(error instanceof ChannelError)) throw error;
     closeProblem = error.message;
@@ -93,7 +93,7 @@ export async function closeLatePrepay(deps: AppDeps, orderId: string): Promise<v
 /** Close a locally CLOSED payment at the channel; a payment found paid there still stands. */
 export async function closeAgainAtChannel(deps: AppDeps, payment: Payment): Promise<void> {
   try {
-    await deps.apps.paymentChannel(payment.appId, payment.channel).close(payment.outTradeNo);
+    await deps.apps.channelOf(payment).close(payment.outTradeNo);
   } catch (error) {
     if (!(error instanceof ChannelError)) throw error;
     // ORDERPAID or a lost answer: the query below is the truth either way (§5.3).

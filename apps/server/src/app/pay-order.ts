@@ -42,7 +42,7 @@ export async function payOrder(
       throw new KassaError("ORDER_NOT_PAYABLE", { status: order.status });
     }
     if (payment.prepayId && payment.prepayExpiresAt !== null && payment.prepayExpiresAt > now) {
-      return deps.apps.paymentChannel(payment.appId, payment.channel).payload(payment.prepayId);
+      return deps.apps.channelOf(payment).payload(payment.prepayId);
     }
     if (await claimPrepayLease(deps.db, payment.id, now, PREPAY_LEASE_MS))
       return prepay(deps, order, payment);
@@ -52,7 +52,7 @@ export async function payOrder(
 }
 
 async function prepay(deps: AppDeps, order: Order, payment: Payment): Promise<PaymentPayload> {
-  const channel = deps.apps.paymentChannel(payment.appId, payment.channel);
+  const channel = deps.apps.channelOf(payment);
   const openid = await findUserOpenid(deps.db, order.userId);
   if (!openid) throw new Error(`order ${order.id} has no user`);
   let prepared: Prepared;
@@ -63,7 +63,7 @@ async function prepay(deps: AppDeps, order: Order, payment: Payment): Promise<Pa
       amountFen: payment.amountFen,
       payerId: openid,
       expiresAt: payment.expiresAt,
-      notifyUrl: deps.apps.get(payment.appId).notifyUrl(payment.channel),
+      notifyUrl: deps.apps.get(payment.appId).notifyUrl(channel.name),
     });
   } catch (error) {
     await releasePrepayLease(deps.db, payment.id);

@@ -13,7 +13,7 @@ export async function syncPaymentWithChannel(
   payment: Payment,
   reason: string,
 ): Promise<ChannelOrderState> {
-  const state = await deps.apps.paymentChannel(payment.appId, payment.channel).query(payment.outTradeNo);
+  const state = await deps.apps.channelOf(payment).query(payment.outTradeNo);
   if (state.state === "paid") await applyPayment(deps, state.payment, { kind: "query", reason });
   return state;
 }

@@ -53,7 +53,7 @@ export interface FakeChannelOptions {
  * subject (payment-channel.contract.ts), never a stand-in in flow tests. The methods after
  * the port's are the other side's: the payer pays, the channel settles a refund, an answer
  * gets lost. It answers the mini program in the payload shape of the one channel Kassa has
- * (ChannelName), signed with its own key.
+ * (ExternalChannelName), signed with its own key.
  */
 export class FakeChannel implements PaymentChannel {
   readonly name = "wechatpay" as const;

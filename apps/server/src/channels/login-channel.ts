@@ -1,4 +1,4 @@
-import type { ChannelName } from "../domain/payment.ts";
+import type { ExternalChannelName } from "../domain/payment.ts";
 
 /**
  * The port that turns a mini program's login code into the channel's id for that user:
@@ -7,7 +7,7 @@ import type { ChannelName } from "../domain/payment.ts";
  * app logs its users in through one channel even when it takes payments through two.
  */
 export interface LoginChannel {
-  readonly name: ChannelName;
+  readonly name: ExternalChannelName;
   /**
    * A refused code (unknown, expired, used) is an expected answer; a channel that cannot be
    * asked throws ChannelError (`unavailable`).

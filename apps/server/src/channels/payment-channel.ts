@@ -1,5 +1,5 @@
 import type { Fen } from "../domain/money.ts";
-import type { ChannelName } from "../domain/payment.ts";
+import type { ExternalChannelName } from "../domain/payment.ts";
 import type { PaymentPayload } from "./payment-payload.ts";
 import type { ChannelStatement } from "./statement.ts";
 
@@ -20,7 +20,7 @@ export type { ChannelStatement, StatementRow } from "./statement.ts";
  * in flow tests.
  */
 export interface PaymentChannel {
-  readonly name: ChannelName;
+  readonly name: ExternalChannelName;
   /** Ask the channel for a payment; the same out_trade_no and parameters again is the same payment. */
   prepay(input: PrepayInput): Promise<Prepared>;
   /** What the mini program hands to the channel's pay call, for a reference `prepay` gave. */

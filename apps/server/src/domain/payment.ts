@@ -46,8 +46,20 @@ export function transitionPayment(
   return to ? { ok: true, from, to } : { ok: false, from, event };
 }
 
-/** The channels Kassa speaks; Alipay joins later (issue 14). */
-export type ChannelName = "wechatpay";
+/**
+ * Where a payment's money comes from: a channel Kassa calls over the network (WeChat Pay;
+ * Alipay joins later, issue 14), or the payer's own wallet, kept in Kassa's ledger (issue 9
+ * §3): a wallet payment calls no one, and is PAID in the transaction that makes it.
+ */
+export type ChannelName = ExternalChannelName | "wallet";
+
+/** The channels Kassa calls: each has an adapter, a notify URL and a clearing account. */
+export type ExternalChannelName = "wechatpay";
+
+/** A payment collected by a channel over the network, i.e. not from the wallet. */
+export function isExternalChannel(channel: ChannelName): channel is ExternalChannelName {
+  return channel !== "wallet";
+}
 
 export interface Payment {
   id: string;
