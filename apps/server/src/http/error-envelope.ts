@@ -60,5 +60,6 @@ export function toEnvelope(error: unknown, requestId: string): ErrorEnvelope {
 export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const envelope = toEnvelope(error, String(request.id));
   if (envelope.code === "INTERNAL_ERROR") request.log.error({ err: error }, "unhandled error");
-  return reply.status(statusOf(envelope.code)).send(envelope);
+  // No cache may keep an error, whichever boundary answered it (or none: an unknown route).
+  return reply.status(statusOf(envelope.code)).header("cache-control", "no-store").send(envelope);
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import helmet from "@fastify/helmet";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, {
@@ -8,6 +9,7 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from "fastify";
+import helmetHeaders from "helmet";
 import type { TrustProxy } from "../config.ts";
 import { KassaError } from "../domain/errors.ts";
 import { answerClientError } from "./client-error.ts";
@@ -39,6 +41,31 @@ export type KassaApp = FastifyInstance<
  * security headers, body limits, and one error envelope. Each boundary (mini program API,
  * channel notifications, admin) is a scoped plugin with its own auth hook (convention 8).
  */
+/** The API serves JSON; the demo page and docs set their own policy in their plugins. */
+const HELMET_OPTIONS = {
+  contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } },
+};
+
+/** The headers helmet sets with these options, for the replies that pass no hook. */
+const SECURITY_HEADERS: Readonly<Record<string, string>> = (() => {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: string) => {
+      headers[name.toLowerCase()] = value;
+    },
+    removeHeader: (name: string) => {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  // helmet's middleware only sets and removes headers, synchronously.
+  helmetHeaders(HELMET_OPTIONS)(
+    {} as IncomingMessage,
+    response as unknown as ServerResponse,
+    () => undefined,
+  );
+  return Object.freeze(headers);
+})();
+
 export async function buildHttpServer(options: HttpOptions): Promise<KassaApp> {
   const app = Fastify({
     loggerInstance: options.logger,
@@ -51,9 +78,14 @@ export async function buildHttpServer(options: HttpOptions): Promise<KassaApp> {
     // order, 404 ORDER_NOT_FOUND), instead of the router's own 414 outside our envelope.
     routerOptions: { maxParamLength: 16 * 1024 },
     // What the router itself refuses (a path it cannot percent-decode) answers in our envelope too.
-    // Its reply skips the onSend hooks, so the request id header is set here.
+    // Its reply skips the onRequest and onSend hooks, so the request id and the security
+    // headers (helmet's, applied in onRequest) are set here.
     frameworkErrors: (_error, request, reply) =>
-      sendError(new KassaError("ROUTE_NOT_FOUND"), request, reply.header("x-request-id", request.id)),
+      sendError(
+        new KassaError("ROUTE_NOT_FOUND"),
+        request,
+        reply.headers(SECURITY_HEADERS).header("x-request-id", request.id),
+      ),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     ...timeoutOptions({ ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts }),
     // A missed deadline (408) or broken HTTP is answered in our envelope too, not Fastify's.
@@ -65,10 +97,7 @@ export async function buildHttpServer(options: HttpOptions): Promise<KassaApp> {
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
-  await app.register(helmet, {
-    // The API serves JSON; the demo page and docs set their own policy in their plugins.
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } },
-  });
+  await app.register(helmet, HELMET_OPTIONS);
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
   app.setNotFoundHandler((request, reply) => sendError(new KassaError("ROUTE_NOT_FOUND"), request, reply));
   await app.register(async (scope) => options.register(scope));

@@ -51,3 +51,22 @@ describe("no cache keeps the mini program API's answers (issue 7, item 11)", () 
     expect(unauthenticated.headers.get("cache-control")).toBe("no-store");
   });
 });
+
+describe("answers outside every API carry the same headers (issue 8 notes)", () => {
+  it.each([
+    ["an unknown route", "/nowhere"],
+    ["a path the router cannot decode", "/v1/orders/%E0%A4%A"],
+  ])(
+    "%s: 404 ROUTE_NOT_FOUND with no-store, the request id and the security headers",
+    async (_what, path) => {
+      const answer = await kassa.request("GET", path);
+      expect(answer.status).toBe(404);
+      expect(answer.body).toMatchObject({ code: "ROUTE_NOT_FOUND" });
+      expect(answer.headers.get("cache-control")).toBe("no-store");
+      expect(answer.headers.get("x-request-id")).toMatch(/^req_/);
+      expect(answer.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(answer.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      expect(answer.headers.get("strict-transport-security")).toContain("max-age=");
+    },
+  );
+});
