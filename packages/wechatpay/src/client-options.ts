@@ -4,7 +4,13 @@ import { WechatPayError } from "./errors.ts";
 import { loadPrivateKey, loadPublicKey } from "./keys.ts";
 import type { SigningMode } from "./rsa.ts";
 import type { MerchantSigner } from "./sign.ts";
-import { fetchTransport, type HttpTransport } from "./transport.ts";
+import {
+  fetchStreamTransport,
+  fetchTransport,
+  type HttpStreamTransport,
+  type HttpTransport,
+  streamingOf,
+} from "./transport.ts";
 
 /** Everything `createWechatPayClient` takes. Secrets are parsed once and never echoed. */
 export interface WechatPayClientOptions {
@@ -32,6 +38,11 @@ export interface WechatPayClientOptions {
   /** Plain http:// to a host other than loopback (a simulator in a container network). */
   allowInsecureHttp?: boolean;
   transport?: HttpTransport;
+  /**
+   * For bill downloads (§5.7), whose bodies are read as they arrive. Default: on `fetch`,
+   * or over `transport` when only that is given.
+   */
+  streamTransport?: HttpStreamTransport;
   /** Epoch milliseconds; the signature timestamp and the verification window use it. */
   clock?: () => number;
   /** Per attempt, including reading the answer. Default 10 s. */
@@ -62,6 +73,7 @@ export interface ResolvedClientConfig {
   loginBaseUrl: URL;
   appSecret: string | undefined;
   transport: HttpTransport;
+  streamTransport: HttpStreamTransport;
   clock: () => number;
   timeoutMs: number;
   maxRetries: number;
@@ -112,6 +124,9 @@ export function resolveClientConfig(options: WechatPayClientOptions): ResolvedCl
     loginBaseUrl: baseUrlOf("loginBaseUrl", options.loginBaseUrl ?? "https://api.weixin.qq.com", options),
     appSecret: options.appSecret,
     transport: options.transport ?? fetchTransport,
+    streamTransport:
+      options.streamTransport ??
+      (options.transport === undefined ? fetchStreamTransport : streamingOf(options.transport)),
     clock: options.clock ?? Date.now,
     timeoutMs: positiveInteger(options.timeoutMs ?? 10_000, "timeoutMs"),
     maxRetries: positiveInteger(options.maxRetries ?? 2, "maxRetries", 0),

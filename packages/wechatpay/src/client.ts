@@ -2,7 +2,9 @@ import {
   applyFundFlowBill,
   applyTradeBill,
   downloadFundFlowBill,
+  downloadFundFlowBillFile,
   downloadTradeBill,
+  downloadTradeBillFile,
   type FundFlowBillQuery,
   type TradeBillQuery,
 } from "./api/bill.ts";
@@ -11,6 +13,7 @@ import type { EndpointContext } from "./api/context.ts";
 import { type PrepayWithRequestPayment, prepayJsapi, prepayWithRequestPayment } from "./api/jsapi.ts";
 import { createRefund, queryRefund } from "./api/refunds.ts";
 import { closeTransaction, queryTransactionById, queryTransactionByOutTradeNo } from "./api/transactions.ts";
+import type { BillFileOptions, CheckedBillFile } from "./bill/bill-download.ts";
 import type { FundFlowBill } from "./bill/fund-flow-bill.ts";
 import type { TradeBill } from "./bill/trade-bill.ts";
 import { resolveClientConfig, type WechatPayClientOptions } from "./client-options.ts";
@@ -64,7 +67,14 @@ export interface WechatPayClient {
     applyTradeBill(query: TradeBillQuery): Promise<BillApplication>;
     /** §5.7 */
     applyFundFlowBill(query: FundFlowBillQuery): Promise<BillApplication>;
-    /** §5.7: apply, download, gunzip if asked, check the SHA-1, parse by header name. */
+    /**
+     * §5.7: apply, download to a temporary file as a stream, gunzip if asked, check the
+     * SHA-1. Stream it with `streamTradeBill(file.lines())`; `file.remove()` when done.
+     */
+    downloadTradeBillFile(query: TradeBillQuery, options?: BillFileOptions): Promise<CheckedBillFile>;
+    /** §5.7, the same for a fund-flow bill. */
+    downloadFundFlowBillFile(query: FundFlowBillQuery, options?: BillFileOptions): Promise<CheckedBillFile>;
+    /** §5.7: the above, then the whole bill parsed by header name into memory. */
     downloadTradeBill(query: TradeBillQuery): Promise<TradeBill>;
     /** §5.7 */
     downloadFundFlowBill(query: FundFlowBillQuery): Promise<FundFlowBill>;
@@ -142,6 +152,8 @@ export function createWechatPayClient(options: WechatPayClientOptions): WechatPa
     bills: {
       applyTradeBill: (query) => applyTradeBill(context, query),
       applyFundFlowBill: (query) => applyFundFlowBill(context, query),
+      downloadTradeBillFile: (query, options) => downloadTradeBillFile(context, query, options),
+      downloadFundFlowBillFile: (query, options) => downloadFundFlowBillFile(context, query, options),
       downloadTradeBill: (query) => downloadTradeBill(context, query),
       downloadFundFlowBill: (query) => downloadFundFlowBill(context, query),
     },

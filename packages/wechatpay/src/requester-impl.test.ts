@@ -1,3 +1,4 @@
+import { buffer } from "node:stream/consumers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { makeIdentity, type TestIdentity } from "../test/fixtures/identities.ts";
 import { createWechatPayClient, type WechatPayClient } from "./client.ts";
@@ -320,16 +321,38 @@ describe("bill file download (§5.7, §3.3)", () => {
       headers: { "Content-Type": "application/octet-stream" },
     });
     const client = clientOn(primary.baseUrl);
-    const bytes = await client.requester.download(
+    const stream = await client.requester.download(
       `${primary.baseUrl}/v3/billdownload/file?token=6XIv5TUPto7pByrTQKhd6kwvyKLG2uY2wMMR8cNXqaA_Cv_isgaUtBzp4QtiozLO`,
       "bills.download",
     );
-    expect(bytes.equals(file)).toBe(true);
+    expect((await buffer(stream)).equals(file)).toBe(true);
     expect(primary.requests[0]).toMatchObject({
       method: "GET",
       url: "/v3/billdownload/file?token=6XIv5TUPto7pByrTQKhd6kwvyKLG2uY2wMMR8cNXqaA_Cv_isgaUtBzp4QtiozLO",
       authorization: { valid: true },
     });
+  });
+
+  it("hands the body on as it arrives, and fails it with a retryable TIMEOUT when it stalls", async () => {
+    const file = Buffer.alloc(200_000, "`x,");
+    primary.handler = () => ({ status: 200, body: file, stallAfterBytes: 1000 });
+    const client = clientOn(primary.baseUrl, { timeoutMs: 200 });
+    const stream = await client.requester.download(
+      `${primary.baseUrl}/v3/billdownload/file?token=t`,
+      "bills.download",
+    );
+    const failure = await buffer(stream).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(WechatPayNetworkError);
+    expect(failure).toMatchObject({ code: "TIMEOUT", retryable: true, diagnostics: { failure: "timeout" } });
+  });
+
+  it("maps an error answer to a download like any other (§5.8): a 400 is not retried", async () => {
+    primary.handler = () => errorReply(400, "INVALID_REQUEST", "参数错误，请重新获取账单地址");
+    const client = clientOn(primary.baseUrl);
+    await expect(
+      client.requester.download(`${primary.baseUrl}/v3/billdownload/file?token=old`, "bills.download"),
+    ).rejects.toMatchObject({ code: "API_ERROR", wechatCode: "INVALID_REQUEST", status: 400 });
+    expect(primary.requests).toHaveLength(1);
   });
 
   it("refuses to send a signed request to a download_url on another host", async () => {

@@ -1,10 +1,12 @@
+import type { Readable } from "node:stream";
 import type { ResolvedClientConfig } from "./client-options.ts";
+import { readAtMost, watchedForStalls } from "./download-stream.ts";
 import { WechatPayError } from "./errors.ts";
 import type { WechatPayKeyring } from "./keyring.ts";
 import type { ApiCall, ApiRequester, ApiResult, CallKind } from "./requester.ts";
 import { sendWithRetries } from "./send-with-retries.ts";
 import { signRequest } from "./sign.ts";
-import { type HttpResponse, toNetworkError } from "./transport.ts";
+import { type HttpRequest, type HttpResponse, toNetworkError } from "./transport.ts";
 import { buildQueryString } from "./url.ts";
 import { verifySignedMessageWhenReady } from "./verify.ts";
 
@@ -20,6 +22,15 @@ interface Exchange {
   verify: boolean;
   accept: string;
 }
+
+/** An answer as the attempt loop sees it, with the file stream of a 2xx download. */
+interface StreamedResponse extends HttpResponse {
+  stream: Readable | undefined;
+}
+
+/** Enough of an error answer for its code and message (§1 error body). */
+const ERROR_BODY_LIMIT = 64 * 1024;
+const NO_BYTES = Buffer.alloc(0);
 
 /** After a failed background refresh of the certificates, wait this long before another. */
 const REFRESH_RETRY_COOLDOWN_MS = 60_000;
@@ -72,8 +83,8 @@ export class SignedRequester implements ApiRequester {
     return this.#exchange(toExchange(call, false));
   }
 
-  async download(downloadUrl: string, operation: string): Promise<Buffer> {
-    const response = await this.#exchange({
+  async download(downloadUrl: string, operation: string): Promise<Readable> {
+    const exchange: Exchange = {
       method: "GET",
       pathAndQuery: this.#pathOnOurHosts(downloadUrl, operation),
       body: undefined,
@@ -81,8 +92,20 @@ export class SignedRequester implements ApiRequester {
       operation,
       verify: false, // §3.3: bill files are not signed; their hash_value is checked instead (§5.7)
       accept: "*/*",
+    };
+    const { streamTransport, timeoutMs } = this.#config;
+    const response = await this.#attempts<StreamedResponse>(exchange, async (request, controller) => {
+      const answer = await streamTransport(request);
+      if (answer.status < 200 || answer.status >= 300) {
+        // Read under the attempt's timer, like any answer, for the §5.8 error mapping.
+        return { ...answer, body: await readAtMost(answer.body, ERROR_BODY_LIMIT), stream: undefined };
+      }
+      const host = new URL(request.url).host;
+      const stream = watchedForStalls(answer.body, timeoutMs, host, () => controller.abort());
+      return { status: answer.status, headers: answer.headers, body: NO_BYTES, stream };
     });
-    return response.body;
+    if (response.stream === undefined) throw new Error("a 2xx download without its stream");
+    return response.stream;
   }
 
   /**
@@ -100,8 +123,16 @@ export class SignedRequester implements ApiRequester {
   }
 
   #exchange(exchange: Exchange): Promise<HttpResponse> {
+    return this.#attempts(exchange, (request) => this.#config.transport(request));
+  }
+
+  /** Signs, sends with `send`, retries (§5.8) and verifies (§3) one exchange. */
+  #attempts<R extends HttpResponse>(
+    exchange: Exchange,
+    send: (request: HttpRequest, controller: AbortController) => Promise<R>,
+  ): Promise<R> {
     const config = this.#config;
-    return sendWithRetries({
+    return sendWithRetries<R>({
       kind: exchange.kind,
       operation: exchange.operation,
       maxRetries: config.maxRetries,
@@ -127,15 +158,18 @@ export class SignedRequester implements ApiRequester {
         const controller = new AbortController();
         const timer = setTimeout(abortForTimeout, config.timeoutMs, controller);
         timer.unref();
-        let response: HttpResponse;
+        let response: R;
         try {
-          response = await config.transport({
-            method: exchange.method,
-            url: url.href,
-            headers: this.#headers(exchange, authorization),
-            signal: controller.signal,
-            ...(exchange.body === undefined ? {} : { body: exchange.body }),
-          });
+          response = await send(
+            {
+              method: exchange.method,
+              url: url.href,
+              headers: this.#headers(exchange, authorization),
+              signal: controller.signal,
+              ...(exchange.body === undefined ? {} : { body: exchange.body }),
+            },
+            controller,
+          );
         } catch (error) {
           throw toNetworkError(error, controller.signal, url.host);
         } finally {

@@ -1,3 +1,5 @@
+import type { Readable } from "node:stream";
+
 /**
  * The seam between endpoint functions (`api/*.ts`) and the client's transport: an
  * endpoint describes one call; the requester signs it (§2), sends it with timeouts and
@@ -40,7 +42,8 @@ export interface ApiRequester {
   call<T>(call: ApiCall): Promise<ApiResult<T>>;
   /**
    * A signed GET of a bill `download_url` (§5.7): the answer is a file, not signed by
-   * WeChat Pay (§3.3), so it is returned as bytes for the caller's hash check.
+   * WeChat Pay (§3.3), so it is returned as the stream of its bytes, for the caller's hash
+   * check; a bill can be larger than what should be held in memory.
    */
-  download(downloadUrl: string, operation: string): Promise<Buffer>;
+  download(downloadUrl: string, operation: string): Promise<Readable>;
 }

@@ -16,26 +16,27 @@ import { type HttpResponse, networkFailureOf } from "./transport.ts";
  * (and verification, for calls that are verified) against the host it is given.
  */
 
-export interface RetryingRequest {
+export interface RetryingRequest<R extends HttpResponse = HttpResponse> {
   kind: CallKind;
   operation: string;
   maxRetries: number;
   backupHostConfigured: boolean;
   /** One attempt; throws WechatPayNetworkError or VerificationError, or returns any answer. */
-  attempt: (host: "primary" | "backup") => Promise<HttpResponse>;
+  attempt: (host: "primary" | "backup") => Promise<R>;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
 }
 
 /** Returns the first 2xx answer; throws the error the retry policy settles on. */
-export async function sendWithRetries(request: RetryingRequest): Promise<HttpResponse> {
+export async function sendWithRetries<R extends HttpResponse>(request: RetryingRequest<R>): Promise<R> {
   let retriesDone = 0;
   let host: "primary" | "backup" = "primary";
   let earlierVerificationFailures = 0;
   let earlierAttemptMayHaveApplied = false;
   for (;;) {
-    const { response, error, failure } = await attemptOnce(request, host);
-    if (response) return response;
+    const result = await attemptOnce(request, host);
+    if (result.ok) return result.response;
+    const { error, failure } = result;
     const decision = planRetry(
       {
         kind: request.kind,
@@ -59,24 +60,28 @@ export async function sendWithRetries(request: RetryingRequest): Promise<HttpRes
   }
 }
 
-type AttemptResult =
-  | { response: HttpResponse; error?: undefined; failure?: undefined }
-  | { response?: undefined; error: WechatPayError; failure: AttemptFailure };
+type AttemptResult<R> =
+  | { ok: true; response: R }
+  | { ok: false; error: WechatPayError; failure: AttemptFailure };
 
-async function attemptOnce(request: RetryingRequest, host: "primary" | "backup"): Promise<AttemptResult> {
-  let response: HttpResponse;
+async function attemptOnce<R extends HttpResponse>(
+  request: RetryingRequest<R>,
+  host: "primary" | "backup",
+): Promise<AttemptResult<R>> {
+  let response: R;
   try {
     response = await request.attempt(host);
   } catch (error) {
-    if (error instanceof VerificationError) return { error, failure: { type: "verification" } };
+    if (error instanceof VerificationError) return { ok: false, error, failure: { type: "verification" } };
     if (error instanceof WechatPayNetworkError) {
-      return { error, failure: { type: "network", failure: networkFailureOf(error) } };
+      return { ok: false, error, failure: { type: "network", failure: networkFailureOf(error) } };
     }
     throw error; // a bug or a local refusal (signing, keys): nothing was sent, nothing to retry
   }
-  if (response.status >= 200 && response.status < 300) return { response };
+  if (response.status >= 200 && response.status < 300) return { ok: true, response };
   const apiError = createApiError(response.status, response.headers, response.body);
   return {
+    ok: false,
     error: apiError,
     failure: { type: "api", status: apiError.status, wechatCode: apiError.wechatCode },
   };

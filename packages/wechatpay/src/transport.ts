@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { WechatPayError, WechatPayNetworkError } from "./errors.ts";
 
 /**
@@ -28,6 +29,20 @@ export interface HttpResponse {
  * thrown is taken as `lost-answer`, the cautious reading.
  */
 export type HttpTransport = (request: HttpRequest) => Promise<HttpResponse>;
+
+/**
+ * An answer whose body is read as it arrives: bill files (§5.7) can be far larger than
+ * what a process should hold. The request's signal keeps aborting the body after the
+ * headers came, so a stalled download can still be cut off.
+ */
+export interface HttpStreamResponse {
+  status: number;
+  headers: Headers;
+  body: Readable;
+}
+
+/** Sends one request and hands back the body unread; failures as for {@link HttpTransport}. */
+export type HttpStreamTransport = (request: HttpRequest) => Promise<HttpStreamResponse>;
 
 /**
  * What a failure says about whether WeChat Pay received the request (§5.8):
@@ -73,6 +88,40 @@ export const fetchTransport: HttpTransport = async (request) => {
     throw toNetworkError(error, request.signal, host);
   }
 };
+
+/** The streaming transport on Node's global `fetch`: the body stays a stream. */
+export const fetchStreamTransport: HttpStreamTransport = async (request) => {
+  const host = safeHost(request.url);
+  try {
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      ...(request.body === undefined ? {} : { body: request.body }),
+      signal: request.signal,
+      redirect: "manual",
+    });
+    const body =
+      response.body === null
+        ? Readable.from([])
+        : // The web stream's chunks are Uint8Arrays; its errors (an abort, a reset) surface on read.
+          Readable.fromWeb(response.body as import("node:stream/web").ReadableStream<Uint8Array>);
+    return { status: response.status, headers: response.headers, body };
+  } catch (error) {
+    throw toNetworkError(error, request.signal, host);
+  }
+};
+
+/**
+ * A buffering transport seen as a streaming one, for clients given their own `transport`
+ * (tests, in-process peers): the body is already in memory, so nothing is bounded, but the
+ * download path stays one.
+ */
+export function streamingOf(transport: HttpTransport): HttpStreamTransport {
+  return async (request) => {
+    const response = await transport(request);
+    return { status: response.status, headers: response.headers, body: Readable.from([response.body]) };
+  };
+}
 
 /** Classify a fetch failure. The URL never goes into the error: it may hold a secret. */
 export function toNetworkError(error: unknown, signal: AbortSignal, host: string): WechatPayNetworkError {

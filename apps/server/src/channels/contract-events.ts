@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ChannelNotificationRejected } from "./channel-error.ts";
 import { AMOUNT, beijingDay, type ContractKit } from "./contract-kit.ts";
+import { allEntries } from "./statement.ts";
 
 /** Notifications and statements: what the channel tells us without being asked, and by the day. */
 export function eventContract(kit: () => ContractKit): void {
@@ -47,7 +48,7 @@ export function eventContract(kit: () => ContractKit): void {
   });
 
   describe("statements", () => {
-    it("a day's statement is not ready until the channel publishes it, then lists the day's paid payments and refunds", async () => {
+    it("a day's statement is not ready until the channel publishes it, then streams the day's payments, refunds, fees and totals", async () => {
       const { channel, subject, paidPayment, newPrepay, refundOf } = kit();
       const paid = await paidPayment();
       const refund = refundOf(paid, 100);
@@ -57,22 +58,58 @@ export function eventContract(kit: () => ContractKit): void {
       const day = beijingDay(subject.now());
       expect(await channel.statement(day)).toEqual({ status: "not_ready" });
       await subject.publishStatements();
-      const statement = await channel.statement(day);
-      if (statement.status !== "ready") throw new Error("the published statement is not ready");
+      const entries = await allEntries(await channel.statement(day));
       const queried = await channel.query(paid.outTradeNo);
       const transactionId = queried.state === "paid" ? queried.payment.transactionId : "?";
-      expect(statement.rows).toContainEqual(
+      expect(entries).toContainEqual(
         expect.objectContaining({
           kind: "payment",
           outTradeNo: paid.outTradeNo,
           amountFen: AMOUNT,
           transactionId,
+          status: "paid",
+          feeMilliFen: AMOUNT * 6,
         }),
       );
-      expect(statement.rows).toContainEqual(
-        expect.objectContaining({ kind: "refund", outRefundNo: refund.outRefundNo, amountFen: 100 }),
+      expect(entries).toContainEqual(
+        expect.objectContaining({
+          kind: "refund",
+          outRefundNo: refund.outRefundNo,
+          amountFen: 100,
+          status: "processing",
+        }),
       );
-      expect(statement.rows.filter((row) => row.outTradeNo === unpaid.outTradeNo)).toEqual([]);
+      // 0.60% of 3.00 yuan is 0.018 yuan, booked as 2 fen (half up).
+      expect(entries).toContainEqual(
+        expect.objectContaining({ kind: "fee", reference: paid.outTradeNo, amountFen: 2 }),
+      );
+      expect(
+        entries.filter((entry) => "outTradeNo" in entry && entry.outTradeNo === unpaid.outTradeNo),
+      ).toEqual([]);
+      const rows = entries.filter((entry) => entry.kind === "payment" || entry.kind === "refund");
+      const totals = entries.filter((entry) => entry.kind === "totals");
+      expect(totals).toEqual([
+        {
+          kind: "totals",
+          rows: rows.length,
+          paymentsFen: rows.reduce((sum, entry) => sum + (entry.kind === "payment" ? entry.amountFen : 0), 0),
+          refundsFen: rows.reduce((sum, entry) => sum + (entry.kind === "refund" ? entry.amountFen : 0), 0),
+          feeMilliFen: rows.reduce((sum, entry) => sum + ("feeMilliFen" in entry ? entry.feeMilliFen : 0), 0),
+        },
+      ]);
+    });
+
+    it("a statement dropped unread can be asked for again and reads the same", async () => {
+      const { channel, subject, paidPayment } = kit();
+      await paidPayment();
+      const day = beijingDay(subject.now());
+      await subject.publishStatements();
+      const first = await channel.statement(day);
+      if (first.status !== "ready") throw new Error("the published statement is not ready");
+      const head = await first.entries.next();
+      await first.entries.return();
+      const again = await allEntries(await channel.statement(day));
+      expect(again[0]).toEqual(head.value);
     });
   });
 }

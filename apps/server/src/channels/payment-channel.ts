@@ -5,7 +5,7 @@ import type { ChannelStatement } from "./statement.ts";
 
 export { ChannelError, type ChannelErrorKind, ChannelNotificationRejected } from "./channel-error.ts";
 export type { PaymentPayload, RequestPaymentParams } from "./payment-payload.ts";
-export type { ChannelStatement, StatementRow } from "./statement.ts";
+export type { ChannelStatement, StatementEntry } from "./statement.ts";
 
 /**
  * The port the use cases call to reach a payment channel (design.md convention 11; code

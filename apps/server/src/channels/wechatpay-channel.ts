@@ -3,7 +3,8 @@ import type { Clock } from "../domain/clock.ts";
 import { ChannelNotificationRejected } from "./channel-error.ts";
 import type { PaymentChannel } from "./payment-channel.ts";
 import { toChannelError, wechatCodeOf } from "./wechatpay-errors.ts";
-import { eventOf, refundOf, statementRowOf, stateOf } from "./wechatpay-mapping.ts";
+import { eventOf, refundOf, stateOf } from "./wechatpay-mapping.ts";
+import { wechatPayStatement } from "./wechatpay-statement.ts";
 
 /** §5.1: a prepay_id lives 2 hours; stop handing it out 10 minutes before. */
 const PREPAY_REUSE_MS = 110 * 60_000;
@@ -98,17 +99,6 @@ export function wechatPayChannel(client: WechatPayClient, options: { clock: Cloc
       return eventOf(notification, clock.now());
     },
 
-    async statement(day) {
-      try {
-        const bill = await client.bills.downloadTradeBill({ bill_date: day, bill_type: "ALL" });
-        return { status: "ready", rows: bill.rows.flatMap((row) => statementRowOf(row) ?? []) };
-      } catch (error) {
-        const code = wechatCodeOf(error);
-        // §5.7: a day's bill exists after 10:00 Beijing time the next day; a day without trades has none.
-        if (code === "STATEMENT_CREATING") return { status: "not_ready" };
-        if (code === "NO_STATEMENT_EXIST") return { status: "ready", rows: [] };
-        throw toChannelError(error, "read");
-      }
-    },
+    statement: (day) => wechatPayStatement(client, day),
   };
 }

@@ -1,7 +1,6 @@
 import type {
   Refund,
   RefundNotificationResource,
-  TradeBillRow,
   Transaction,
   WechatPayNotification,
 } from "@kassa/wechatpay";
@@ -14,7 +13,6 @@ import type {
   ChannelRefund,
   ChannelRefundStatus,
 } from "./payment-channel.ts";
-import type { StatementRow } from "./statement.ts";
 
 /** WeChat Pay's vocabulary into the port's, and nothing else. `now` stands in for a missing time. */
 
@@ -92,44 +90,4 @@ export function eventOf(notification: WechatPayNotification, now: number): Chann
   if (transaction.trade_state === "CLOSED")
     return { ...base, kind: "payment_closed", outTradeNo: transaction.out_trade_no };
   return { ...base, kind: "ignored", reason: `trade_state ${transaction.trade_state} is not acted on` };
-}
-
-/** §5.7 bill states keep the v2 vocabulary: 退款状态 SUCCESS | PROCESSING | FAIL | CHANGE. */
-const BILL_REFUND_STATUSES = {
-  SUCCESS: "succeeded",
-  PROCESSING: "processing",
-  FAIL: "closed",
-  CHANGE: "abnormal",
-} as const satisfies Record<NonNullable<TradeBillRow["refundStatus"]>, ChannelRefundStatus>;
-
-/** A trade-bill row (§5.7), or undefined for rows Kassa never makes (REVOKED: micropay only). */
-export function statementRowOf(row: TradeBillRow): StatementRow | undefined {
-  const at = beijingTimeToEpochMs(row.tradeTime);
-  if (row.outRefundNo !== undefined && row.refundId !== undefined) {
-    return {
-      kind: "refund",
-      outTradeNo: row.outTradeNo,
-      outRefundNo: row.outRefundNo,
-      refundId: row.refundId,
-      amountFen: toFen(row.appliedRefundFen ?? row.refundFen ?? 0),
-      status: row.refundStatus ? BILL_REFUND_STATUSES[row.refundStatus] : "processing",
-      at,
-    };
-  }
-  if (row.tradeState !== "SUCCESS") return undefined;
-  return {
-    kind: "payment",
-    outTradeNo: row.outTradeNo,
-    transactionId: row.transactionId,
-    // 订单金额 is what the payer was asked for; 应结订单金额 leaves out non-settled coupons.
-    amountFen: toFen(row.totalFen ?? row.settlementTotalFen),
-    at,
-  };
-}
-
-/** §5.7: bills write times as `YYYY-MM-DD HH:mm:ss` in Beijing time. */
-function beijingTimeToEpochMs(text: string): number {
-  const at = Date.parse(`${text.replace(" ", "T")}+08:00`);
-  if (Number.isNaN(at)) throw new ChannelError("unavailable", `the bill's time "${text}" is unreadable`);
-  return at;
 }

@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { parseFundFlowBill } from "../bill/fund-flow-bill.ts";
-import { parseTradeBill } from "../bill/trade-bill.ts";
+import { parseTradeBill, streamTradeBill } from "../bill/trade-bill.ts";
 import { RequestValidationError } from "../errors.ts";
 import type { ApiCall, ApiRequester, ApiResult } from "../requester.ts";
 import type { BillApplication } from "../types.ts";
@@ -13,6 +15,7 @@ import {
   downloadBillFile,
   downloadFundFlowBill,
   downloadTradeBill,
+  downloadTradeBillFile,
   type TradeBillQuery,
 } from "./bill.ts";
 
@@ -46,9 +49,12 @@ class RecordingRequester implements ApiRequester {
     };
   }
 
-  async download(url: string, operation: string): Promise<Buffer> {
+  async download(url: string, operation: string): Promise<Readable> {
     this.downloads.push({ url, operation });
-    return this.file;
+    // In small chunks, as a network delivers it: lines and UTF-8 sequences cross chunks.
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < this.file.length; at += 7) chunks.push(this.file.subarray(at, at + 7));
+    return Readable.from(chunks);
   }
 }
 
@@ -191,11 +197,60 @@ describe("downloadTradeBill: apply → download → check → parse", () => {
     });
   });
 
-  it("lets a caller keep the checked file with downloadBillFile", async () => {
+  it("leaves no temporary file behind, whether the bill was good or not", async () => {
+    const tampered = Buffer.from(TRADE_FILE);
+    tampered.write("9", tampered.indexOf("12.50"), "utf8");
+    const application = applicationFor(TRADE_FILE);
+    const good = await downloadBillFile(
+      { requester: new RecordingRequester(application, TRADE_FILE) },
+      application,
+      false,
+    );
+    await good.remove();
+    expect(existsSync(good.path)).toBe(false);
+    const refusal = await downloadBillFile(
+      { requester: new RecordingRequester(application, tampered) },
+      application,
+      false,
+    ).catch((error: unknown) => error);
+    expect(refusal).toMatchObject({ code: "BILL_HASH_MISMATCH" });
+  });
+});
+
+describe("downloadTradeBillFile: the checked file, to stream", () => {
+  it("writes the gunzipped file to disk, checks its SHA-1, and streams its rows with unreadable ones reported", async () => {
     const application = applicationFor(TRADE_FILE);
     const requester = new RecordingRequester(application, gzipSync(TRADE_FILE));
     const file = await downloadBillFile({ requester }, application, true);
-    expect(file.equals(TRADE_FILE)).toBe(true);
+    try {
+      expect(await readFile(file.path)).toEqual(TRADE_FILE);
+      expect(file).toMatchObject({ bytes: TRADE_FILE.length, sha1: application.hash_value.toLowerCase() });
+      const kinds: string[] = [];
+      for await (const event of streamTradeBill(file.lines(), { unreadableRows: "report" }))
+        kinds.push(event.kind);
+      expect(kinds).toEqual(["row", "row", "row", "row", "row", "summary"]);
+    } finally {
+      await file.remove();
+    }
+    expect(existsSync(file.path)).toBe(false);
+  });
+
+  it("refuses a gzip download cut short as retryable BILL_FORMAT_INVALID, before any row is read", async () => {
+    const gzipped = gzipSync(TRADE_FILE);
+    const requester = new RecordingRequester(
+      applicationFor(TRADE_FILE),
+      gzipped.subarray(0, gzipped.length - 20),
+    );
+    await expect(
+      downloadTradeBillFile({ requester }, { bill_date: "2026-03-14", bill_type: "ALL", tar_type: "GZIP" }),
+    ).rejects.toMatchObject({ code: "BILL_FORMAT_INVALID", retryable: true });
+  });
+
+  it("refuses a file larger than maxBytes", async () => {
+    const requester = new RecordingRequester(applicationFor(TRADE_FILE), TRADE_FILE);
+    await expect(
+      downloadTradeBillFile({ requester }, { bill_date: "2026-03-14", bill_type: "ALL" }, { maxBytes: 100 }),
+    ).rejects.toMatchObject({ code: "BILL_FORMAT_INVALID" });
   });
 });
 

@@ -1,14 +1,18 @@
-import { billApplicationProblem, checkBillFile, decodeBillText } from "../bill/bill-file.ts";
-import { type FundFlowBill, parseFundFlowBill } from "../bill/fund-flow-bill.ts";
-import { parseTradeBill, type TradeBill } from "../bill/trade-bill.ts";
+import { type BillFileOptions, type CheckedBillFile, receiveBillFile } from "../bill/bill-download.ts";
+import { billApplicationProblem } from "../bill/bill-file.ts";
+import type { BillEvent } from "../bill/bill-parser.ts";
+import { type FundFlowBill, streamFundFlowBill } from "../bill/fund-flow-bill.ts";
+import { streamTradeBill, type TradeBill } from "../bill/trade-bill.ts";
 import { RequestValidationError, WechatPayError } from "../errors.ts";
 import type { ApiCall, ApiRequester } from "../requester.ts";
 import type { BillApplication, FundFlowAccountType, TradeBillType } from "../types.ts";
 
 /**
- * Bills (§5.7): apply for a day's bill, download the file it points to, check the file's
- * SHA-1 against the application, parse it. Each step is exported on its own so that a
- * caller can, for instance, keep the checked file before parsing it.
+ * Bills (§5.7): apply for a day's bill, download the file it points to as a stream into a
+ * temporary file while hashing it, check the SHA-1 against the application, then parse it
+ * line by line. Memory stays bounded whatever the bill's size: a caller that wants rows as
+ * they come takes the checked file (`downloadTradeBillFile`) and streams it
+ * (`streamTradeBill(file.lines(), { unreadableRows: "report" })`), then removes it.
  */
 
 /** Bills need only the requester; the client's `EndpointContext` fits as it is. */
@@ -65,22 +69,43 @@ export async function applyFundFlowBill(
 
 /**
  * §5.7 "Download": a signed GET of `download_url` whose answer is not signed (§3.3), so it
- * is trusted only once its SHA-1 matches the application's `hash_value`.
+ * is trusted only once its SHA-1 matches the application's `hash_value`. The body goes to a
+ * temporary file as it arrives (gunzipped first when `gzipped`); the caller removes it.
  */
 export async function downloadBillFile(
   context: BillContext,
   application: BillApplication,
   gzipped: boolean,
-): Promise<Buffer> {
-  const data = await context.requester.download(application.download_url, "bill.download");
-  return checkBillFile(data, application, gzipped);
+  options: BillFileOptions = {},
+): Promise<CheckedBillFile> {
+  const body = await context.requester.download(application.download_url, "bill.download");
+  return receiveBillFile(body, application, gzipped, options);
 }
 
-/** Apply → download → check → parse, for one day's trade bill. */
-export async function downloadTradeBill(context: BillContext, query: TradeBillQuery): Promise<TradeBill> {
+/** Apply → download → check, for one day's trade bill: the checked file, to stream. */
+export async function downloadTradeBillFile(
+  context: BillContext,
+  query: TradeBillQuery,
+  options: BillFileOptions = {},
+): Promise<CheckedBillFile> {
   const application = await applyTradeBill(context, query);
-  const file = await downloadBillFile(context, application, query.tar_type === "GZIP");
-  return parseTradeBill(decodeBillText(file));
+  return downloadBillFile(context, application, query.tar_type === "GZIP", options);
+}
+
+/** Apply → download → check, for one day's fund-flow bill of one account. */
+export async function downloadFundFlowBillFile(
+  context: BillContext,
+  query: FundFlowBillQuery,
+  options: BillFileOptions = {},
+): Promise<CheckedBillFile> {
+  const application = await applyFundFlowBill(context, query);
+  return downloadBillFile(context, application, query.tar_type === "GZIP", options);
+}
+
+/** Apply → download → check → parse, for one day's trade bill, its rows in memory. */
+export async function downloadTradeBill(context: BillContext, query: TradeBillQuery): Promise<TradeBill> {
+  const file = await downloadTradeBillFile(context, query);
+  return collect(file, streamTradeBill(file.lines()));
 }
 
 /** Apply → download → check → parse, for one day's fund-flow bill of one account. */
@@ -88,9 +113,27 @@ export async function downloadFundFlowBill(
   context: BillContext,
   query: FundFlowBillQuery,
 ): Promise<FundFlowBill> {
-  const application = await applyFundFlowBill(context, query);
-  const file = await downloadBillFile(context, application, query.tar_type === "GZIP");
-  return parseFundFlowBill(decodeBillText(file));
+  const file = await downloadFundFlowBillFile(context, query);
+  return collect(file, streamFundFlowBill(file.lines()));
+}
+
+/** For callers that want a small bill whole: the strict parse, and the file removed after. */
+async function collect<Row, Summary>(
+  file: CheckedBillFile,
+  events: AsyncIterable<BillEvent<Row, Summary>>,
+): Promise<{ rows: Row[]; summary: Summary }> {
+  try {
+    const rows: Row[] = [];
+    let summary: Summary | undefined;
+    for await (const event of events) {
+      if (event.kind === "row") rows.push(event.row);
+      else if (event.kind === "summary") summary = event.summary;
+    }
+    // streamBill throws at the end when the summary never came, so it is there.
+    return { rows, summary: summary as Summary };
+  } finally {
+    await file.remove();
+  }
 }
 
 async function apply(

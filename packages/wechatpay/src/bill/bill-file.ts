@@ -40,25 +40,32 @@ export function assertBillApplication(value: unknown): asserts value is BillAppl
 export function checkBillFile(data: Buffer, application: BillApplication, gzipped: boolean): Buffer {
   assertBillApplication(application);
   const file = gzipped ? gunzip(data) : data;
-  const expectedHash = application.hash_value.toLowerCase();
   const actualHash = createHash("sha1").update(file).digest("hex");
-  if (actualHash !== expectedHash) {
-    throw new WechatPayError(
-      "BILL_HASH_MISMATCH",
-      `SHA-1 of the ${file.length}-byte file is ${actualHash}, the application says ${expectedHash}`,
-      {
-        retryable: true,
-        diagnostics: {
-          expectedHash,
-          actualHash,
-          downloadedBytes: data.length,
-          fileBytes: file.length,
-          gzipped,
-        },
-      },
-    );
-  }
+  const mismatch = hashMismatch(application, actualHash, {
+    downloadedBytes: data.length,
+    fileBytes: file.length,
+    gzipped,
+  });
+  if (mismatch !== undefined) throw mismatch;
   return file;
+}
+
+/**
+ * The error for a file whose SHA-1 (hex) is not the application's, or undefined when it is.
+ * Hex is compared case-insensitively; the diagnostics say how many bytes were checked.
+ */
+export function hashMismatch(
+  application: BillApplication,
+  actualHash: string,
+  sizes: { downloadedBytes?: number; fileBytes: number; gzipped: boolean },
+): WechatPayError | undefined {
+  const expectedHash = application.hash_value.toLowerCase();
+  if (actualHash === expectedHash) return undefined;
+  return new WechatPayError(
+    "BILL_HASH_MISMATCH",
+    `SHA-1 of the ${sizes.fileBytes}-byte file is ${actualHash}, the application says ${expectedHash}`,
+    { retryable: true, diagnostics: { expectedHash, actualHash, ...sizes } },
+  );
 }
 
 function gunzip(data: Buffer): Buffer {

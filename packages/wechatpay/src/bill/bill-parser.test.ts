@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { WechatPayError } from "../errors.ts";
 import { linesOf } from "./bill-parser.ts";
-import { parseTradeBill } from "./trade-bill.ts";
+import { parseTradeBill, streamTradeBill } from "./trade-bill.ts";
 
 /** The required trade-bill columns only: every other column is optional (trade-bill.ts). */
 const HEADER = "交易时间,公众账号ID,商户号,微信订单号,商户订单号,用户标识,交易状态,应结订单金额,手续费";
@@ -113,5 +113,38 @@ describe("linesOf", () => {
     expect([...linesOf("a\r\nb\n\nc")]).toEqual(["a\r", "b", "", "c"]);
     expect([...linesOf("a\n")]).toEqual(["a"]);
     expect([...linesOf("")]).toEqual([]);
+  });
+});
+
+describe("unreadable rows reported, not thrown (unreadableRows: report)", () => {
+  const UNKNOWN_STATE = ROW.replace("`SUCCESS", "`PAYERROR").replace("`KS01", "`KS02");
+  const SHORT = "`2026-03-14 09:13:00,`wx5d9f8e7c6b4a3f21";
+  const text = bill(HEADER, ROW, UNKNOWN_STATE, SHORT, ROW.replace("`KS01", "`KS03"), SUMMARY);
+
+  it("yields an unreadable event with the row's ids (no openid) and goes on with the next rows", async () => {
+    const events = [];
+    for await (const event of streamTradeBill(linesOf(text), { unreadableRows: "report" }))
+      events.push(event);
+    expect(events.map((event) => event.kind)).toEqual(["row", "unreadable", "unreadable", "row", "summary"]);
+    expect(events[1]).toEqual({
+      kind: "unreadable",
+      line: 3,
+      problem: expect.stringContaining("交易状态"),
+      key: { outTradeNo: "KS02", transactionId: "4200002391202603148563120745" },
+    });
+    expect(JSON.stringify(events[1])).not.toContain("oSecretOpenid");
+    // A row with the wrong number of cells: its positions cannot be trusted, so no key.
+    expect(events[2]).toMatchObject({ kind: "unreadable", line: 4, key: {} });
+  });
+
+  it("still throws by default, and for a bill without its summary in either mode", async () => {
+    expect(caught(() => parseTradeBill(text)).code).toBe("BILL_FORMAT_INVALID");
+    const truncated = bill(HEADER, ROW, UNKNOWN_STATE);
+    const reading = async () => {
+      for await (const _ of streamTradeBill(linesOf(truncated), { unreadableRows: "report" })) {
+        // read to the end
+      }
+    };
+    await expect(reading()).rejects.toMatchObject({ code: "BILL_FORMAT_INVALID" });
   });
 });

@@ -1,3 +1,4 @@
+import { WechatPayError } from "../errors.ts";
 import type { CellReader, ColumnTable } from "./columns.ts";
 import { ColumnLayout, formatError } from "./columns.ts";
 
@@ -21,6 +22,11 @@ export interface BillSpec<Field extends string, Row, SummaryField extends string
   summaryColumns: ColumnTable<SummaryField>;
   toRow(cells: CellReader<Field>): Row;
   toSummary(cells: CellReader<SummaryField>): Summary;
+  /**
+   * The columns that identify a row (ids, never personal data), copied into an
+   * `unreadable` event so that whoever reads the report can find the row.
+   */
+  keyFields: readonly Field[];
 }
 
 export interface ParsedBill<Row, Summary> {
@@ -28,7 +34,22 @@ export interface ParsedBill<Row, Summary> {
   summary: Summary;
 }
 
-export type BillEvent<Row, Summary> = { kind: "row"; row: Row } | { kind: "summary"; summary: Summary };
+export type BillEvent<Row, Summary> =
+  /** `line`: where the row is in the file (1 is the header), for whoever has to find it. */
+  | { kind: "row"; row: Row; line: number }
+  | { kind: "summary"; summary: Summary }
+  /** A data row that could not be read, reported instead of thrown ({@link BillParseOptions}). */
+  | { kind: "unreadable"; line: number; problem: string; key: Readonly<Record<string, string>> };
+
+export interface BillParseOptions {
+  /**
+   * `throw` (default): a data row that cannot be read fails the bill. `report`: it becomes
+   * an `unreadable` event and parsing goes on, so one row in a state this parser does not
+   * know never stops a day's reconciliation. The header, the summary and a truncated file
+   * always throw: without them no row can be trusted.
+   */
+  unreadableRows?: "throw" | "report";
+}
 
 const BYTE_ORDER_MARK = "\uFEFF";
 const BACKTICK = "`";
@@ -40,7 +61,14 @@ export class BillLineParser<Field extends string, Row, SummaryField extends stri
   #summaryLayout: ColumnLayout<SummaryField> | undefined;
   #summary: Summary | undefined;
 
-  constructor(private readonly spec: BillSpec<Field, Row, SummaryField, Summary>) {}
+  readonly #reportUnreadable: boolean;
+
+  constructor(
+    private readonly spec: BillSpec<Field, Row, SummaryField, Summary>,
+    options: BillParseOptions = {},
+  ) {
+    this.#reportUnreadable = options.unreadableRows === "report";
+  }
 
   /** The row or the summary the line holds; undefined for header and blank lines. */
   push(rawLine: string): BillEvent<Row, Summary> | undefined {
@@ -67,13 +95,27 @@ export class BillLineParser<Field extends string, Row, SummaryField extends stri
         );
         return undefined;
       }
-      return { kind: "row", row: this.spec.toRow(this.#rowLayout.read(splitCells(line), what, at)) };
+      return this.#dataRow(this.#rowLayout, splitCells(line), at);
     }
     if (!line.startsWith(BACKTICK)) {
       throw formatError(`${what} line ${at}: the summary values must start with a backtick`, at);
     }
     this.#summary = this.spec.toSummary(this.#summaryLayout.read(splitCells(line), `${what} summary`, at));
     return { kind: "summary", summary: this.#summary };
+  }
+
+  #dataRow(layout: ColumnLayout<Field>, cells: string[], at: number): BillEvent<Row, Summary> {
+    try {
+      return { kind: "row", row: this.spec.toRow(layout.read(cells, this.spec.what, at)), line: at };
+    } catch (error) {
+      if (!this.#reportUnreadable || !(error instanceof WechatPayError)) throw error;
+      const key: Record<string, string> = {};
+      for (const field of this.spec.keyFields) {
+        const cell = layout.cellOf(cells, field);
+        if (cell !== undefined && cell !== "") key[field] = cell;
+      }
+      return { kind: "unreadable", line: at, problem: error.message, key };
+    }
   }
 
   /** The summary; throws if the bill ended before it (a truncated file). */
@@ -111,8 +153,9 @@ export function parseBillText<Field extends string, Row, SummaryField extends st
 export async function* streamBill<Field extends string, Row, SummaryField extends string, Summary>(
   lines: AsyncIterable<string> | Iterable<string>,
   spec: BillSpec<Field, Row, SummaryField, Summary>,
+  options: BillParseOptions = {},
 ): AsyncGenerator<BillEvent<Row, Summary>, void, undefined> {
-  const parser = new BillLineParser(spec);
+  const parser = new BillLineParser(spec, options);
   for await (const line of lines) {
     const event = parser.push(line);
     if (event !== undefined) yield event;

@@ -53,6 +53,12 @@ export class ColumnLayout<Field extends string> {
     this.#extras = [...byHeader];
   }
 
+  /** One field's raw cell, when the line has as many cells as the header (else positions lie). */
+  cellOf(cells: readonly string[], field: Field): string | undefined {
+    const position = this.#positions.get(field);
+    return cells.length === this.width && position !== undefined ? cells[position] : undefined;
+  }
+
   /** A reader over one line's cells, which must be exactly as many as the headers. */
   read(cells: readonly string[], what: string, lineNumber: number): CellReader<Field> {
     if (cells.length !== this.width) {

@@ -50,6 +50,8 @@ describe("parseFundFlowBill on a §5.7 fund-flow bill", () => {
     const events = [];
     for await (const event of streamFundFlowBill(TEXT.split("\n"))) events.push(event);
     expect(events.at(-1)).toEqual({ kind: "summary", summary: BILL.summary });
-    expect(events.slice(0, -1)).toEqual(BILL.rows.map((row) => ({ kind: "row", row })));
+    expect(events.slice(0, -1)).toEqual(
+      BILL.rows.map((row, index) => ({ kind: "row", row, line: index + 2 })),
+    );
   });
 });

@@ -1,5 +1,12 @@
 import type { Fen } from "../types.ts";
-import { type BillEvent, type BillSpec, type ParsedBill, parseBillText, streamBill } from "./bill-parser.ts";
+import {
+  type BillEvent,
+  type BillParseOptions,
+  type BillSpec,
+  type ParsedBill,
+  parseBillText,
+  streamBill,
+} from "./bill-parser.ts";
 import type { CellReader, ColumnTable } from "./columns.ts";
 
 /**
@@ -98,6 +105,7 @@ const FUND_FLOW_BILL: BillSpec<FundFlowField, FundFlowBillRow, FundFlowSummaryFi
   summaryColumns: FUND_FLOW_BILL_SUMMARY_COLUMNS,
   toRow: toFundFlowRow,
   toSummary: toFundFlowSummary,
+  keyFields: ["businessOrderId", "fundFlowId", "voucherNo"],
 };
 
 /** Parses a whole fund-flow bill (UTF-8 text; a leading BOM is dropped). */
@@ -108,6 +116,7 @@ export function parseFundFlowBill(text: string): FundFlowBill {
 /** Parses a fund-flow bill line by line, yielding rows as they come and the summary last. */
 export function streamFundFlowBill(
   lines: AsyncIterable<string> | Iterable<string>,
+  options: BillParseOptions = {},
 ): AsyncGenerator<BillEvent<FundFlowBillRow, FundFlowBillSummary>, void, undefined> {
-  return streamBill(lines, FUND_FLOW_BILL);
+  return streamBill(lines, FUND_FLOW_BILL, options);
 }

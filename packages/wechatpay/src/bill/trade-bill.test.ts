@@ -156,7 +156,7 @@ describe("streamTradeBill", () => {
       events.push(event);
     }
     expect(events).toEqual([
-      ...ALL.rows.map((row) => ({ kind: "row", row })),
+      ...ALL.rows.map((row, index) => ({ kind: "row", row, line: index + 2 })),
       { kind: "summary", summary: ALL.summary },
     ]);
   });

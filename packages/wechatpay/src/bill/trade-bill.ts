@@ -1,6 +1,13 @@
 import type { Fen } from "../types.ts";
 import type { MilliFen } from "./amounts.ts";
-import { type BillEvent, type BillSpec, type ParsedBill, parseBillText, streamBill } from "./bill-parser.ts";
+import {
+  type BillEvent,
+  type BillParseOptions,
+  type BillSpec,
+  type ParsedBill,
+  parseBillText,
+  streamBill,
+} from "./bill-parser.ts";
 import type { CellReader, ColumnTable } from "./columns.ts";
 
 /**
@@ -162,6 +169,7 @@ const TRADE_BILL: BillSpec<TradeField, TradeBillRow, TradeSummaryField, TradeBil
   summaryColumns: TRADE_BILL_SUMMARY_COLUMNS,
   toRow: toTradeRow,
   toSummary: toTradeSummary,
+  keyFields: ["outTradeNo", "transactionId", "outRefundNo", "refundId"],
 };
 
 /** Parses a whole trade bill (UTF-8 text; a leading BOM is dropped). */
@@ -172,6 +180,7 @@ export function parseTradeBill(text: string): TradeBill {
 /** Parses a trade bill line by line, yielding rows as they come and the summary last. */
 export function streamTradeBill(
   lines: AsyncIterable<string> | Iterable<string>,
+  options: BillParseOptions = {},
 ): AsyncGenerator<BillEvent<TradeBillRow, TradeBillSummary>, void, undefined> {
-  return streamBill(lines, TRADE_BILL);
+  return streamBill(lines, TRADE_BILL, options);
 }

@@ -38,6 +38,8 @@ export interface Reply {
   hang?: boolean;
   /** Read the request, then drop the connection without a word. */
   destroy?: boolean;
+  /** Send the headers and this many bytes of the body, then fall silent. */
+  stallAfterBytes?: number;
 }
 
 export type Handler = (request: RecordedRequest) => Reply | Promise<Reply>;
@@ -180,6 +182,9 @@ export class LocalWechatPay {
         if (reply.hang) return;
         if (reply.destroy) return void req.socket.destroy();
         res.writeHead(reply.status, { "Request-ID": `req-${instance?.requests.length}`, ...reply.headers });
+        if (reply.stallAfterBytes !== undefined) {
+          return void res.write(Buffer.from(reply.body ?? "").subarray(0, reply.stallAfterBytes));
+        }
         res.end(reply.body ?? "");
       });
     });
