@@ -1,6 +1,8 @@
 import type { Executor } from "../db/executor.ts";
+import { postEntry } from "../db/ledger-repo.ts";
 import { moveOrder } from "../db/orders-repo.ts";
 import { movePayment } from "../db/payments-repo.ts";
+import { type CapturedOrder, capturedFact, ledgerEntryFor } from "../domain/ledger-postings.ts";
 import type { OrderStatus } from "../domain/order.ts";
 import type { Payment, PaymentEvent, PaymentFacts } from "../domain/payment.ts";
 
@@ -11,6 +13,10 @@ import type { Payment, PaymentEvent, PaymentFacts } from "../domain/payment.ts";
  * payment did not move (the event is not legal from its status, or another writer moved it
  * first) and nothing was written. An order that cannot follow is a bug: it throws, and the
  * transaction rolls the payment's move back, so the two never disagree.
+ *
+ * A `paid` move books the capture in the ledger in the same transaction (issue 9 §1): the
+ * compare-and-set above lets exactly one writer past, whatever raced it (a duplicate
+ * notification, a query, a paid-after-close), and the entry's unique cause backs that up.
  */
 export async function movePaymentAndOrder(
   trx: Executor,
@@ -29,5 +35,17 @@ export async function movePaymentAndOrder(
   if (!orderStatus) {
     throw new Error(`order ${payment.orderId} could not follow payment ${payment.id} on "${event}"`);
   }
+  if (event === "paid") await bookCapture(trx, payment, { kind: "purchase" }, now);
   return { orderStatus };
+}
+
+/** Order kinds other than purchase (a top-up) choose their rule in ledger-postings.ts. */
+async function bookCapture(
+  trx: Executor,
+  payment: Payment,
+  order: CapturedOrder,
+  now: number,
+): Promise<void> {
+  const draft = ledgerEntryFor(capturedFact(order, payment));
+  await postEntry(trx, { appId: payment.appId, orderId: payment.orderId, now, ...draft });
 }

@@ -1,4 +1,5 @@
 import type { Generated } from "kysely";
+import type { AccountType, LedgerCauseType, NormalSide } from "../domain/ledger.ts";
 import type { OrderStatus } from "../domain/order.ts";
 import type { ChannelName, PaymentStatus } from "../domain/payment.ts";
 
@@ -21,6 +22,10 @@ export interface Database {
   jobs: JobsTable;
   alerts: AlertsTable;
   api_keys: ApiKeysTable;
+  ledger_accounts: LedgerAccountsTable;
+  ledger_heads: LedgerHeadsTable;
+  ledger_entries: LedgerEntriesTable;
+  ledger_postings: LedgerPostingsTable;
 }
 
 /** A merchant: who is paid. Its WeChat Pay mchid; its credentials come from configuration. */
@@ -188,4 +193,50 @@ export interface ApiKeysTable {
   /** Updated at most once a minute per key. */
   last_used_at: number | null;
   revoked_at: number | null;
+}
+
+/** A ledger account of an app (migration 0006): its balance is kept on its normal side. */
+export interface LedgerAccountsTable {
+  app_id: string;
+  /** `wechatpay:clearing`, `sales`, `wallet:usr_…` (domain/ledger.ts). */
+  code: string;
+  type: AccountType;
+  normal_side: NormalSide;
+  currency: string;
+  /** 0 for a wallet: a CHECK refuses its balance below zero. */
+  may_go_negative: number;
+  balance_fen: number;
+  created_at: number;
+}
+
+/** Per app, the last entry's sequence and hash; posting locks it first. */
+export interface LedgerHeadsTable {
+  app_id: string;
+  seq: number;
+  hash: string;
+}
+
+/** The journal: append-only (triggers), unique per (app, cause_type, cause_id). */
+export interface LedgerEntriesTable {
+  app_id: string;
+  /** 1, 2, 3, ... per app, with no gaps. */
+  seq: number;
+  cause_type: LedgerCauseType;
+  cause_id: string;
+  /** The order the money was for, when there is one (checkLedger compares per order). */
+  order_id: string | null;
+  description: string;
+  posted_at: number;
+  prev_hash: string;
+  hash: string;
+}
+
+/** An entry's lines: signed fen, debit positive; append-only. */
+export interface LedgerPostingsTable {
+  app_id: string;
+  entry_seq: number;
+  /** 1, 2, ... in the order the rule wrote them (the hash covers that order). */
+  line: number;
+  account_code: string;
+  amount_fen: number;
 }

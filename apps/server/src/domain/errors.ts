@@ -48,6 +48,8 @@ export const ERROR_CODES = {
     "A product with this id exists already; choose another id, or leave `id` out and Kassa makes one",
   PRODUCT_STOCK_TOO_LOW:
     "The adjustment would take the stock below zero; nothing changed, `details.stock` is what is left",
+  WALLET_INSUFFICIENT_FUNDS:
+    "The wallet's balance is lower than this payment; nothing was charged: top up the wallet or pay through WeChat Pay (`details.account` names the wallet)",
   INTERNAL_ERROR: "Something went wrong on our side; the request id helps the operator find it",
 } as const;
 

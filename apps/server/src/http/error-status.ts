@@ -30,6 +30,7 @@ export function statusOf(code: ErrorCode): number {
     case "PRODUCT_OUT_OF_STOCK":
     case "PRODUCT_ID_TAKEN":
     case "PRODUCT_STOCK_TOO_LOW":
+    case "WALLET_INSUFFICIENT_FUNDS":
       return 409;
     case "REQUEST_TIMEOUT":
       return 408;

@@ -1,6 +1,6 @@
 import type { TSchema } from "typebox";
 import { Value } from "typebox/value";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_MERCHANT } from "../../src/channels/demo-sandbox.ts";
 import { ERROR_CODES, type ErrorCode } from "../../src/domain/errors.ts";
 import { statusOf } from "../../src/http/error-status.ts";
@@ -11,6 +11,7 @@ import { RequestPaymentSchema } from "../../src/http/mini-program/orders.pay.ts"
 import { ANY_REQUEST, SESSION } from "../../src/http/mini-program/route-errors.ts";
 import { OrderViewSchema } from "../../src/http/mini-program/schemas.ts";
 import { SessionCreateBody, SessionCreateResponse } from "../../src/http/mini-program/session.create.ts";
+import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 
 /**
@@ -51,6 +52,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await kassa?.close();
 });
+// Every money flow ends with books that hold (issue 9 §1).
+afterEach(() => expectLedgerHolds(kassa.running.kassa.deps.db));
 
 const OPERATIONS = [
   ["post", "/v1/session", "session"],

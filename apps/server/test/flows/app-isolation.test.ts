@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hashSessionToken, newSessionToken } from "../../src/app/session-tokens.ts";
 import { insertSession } from "../../src/db/sessions-repo.ts";
+import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { deliver, paymentNotification } from "../notifications.ts";
 
@@ -66,6 +67,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await kassa?.close();
 });
+// Every money flow ends with books that hold (issue 9 §1).
+afterEach(() => expectLedgerHolds(kassa.running.kassa.deps.db));
 
 const order = (token: string, productId: string) =>
   kassa.request("POST", "/v1/orders", { token, body: { items: [{ productId, quantity: 1 }] } });

@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { type RunningSandbox, startSandbox } from "@kassa/sandbox";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type KassaConfig, loadConfig } from "../../src/config.ts";
 import { type RunningKassa, runKassa } from "../../src/main.ts";
+import { expectLedgerHolds } from "../check-ledger.ts";
 import { createTestDatabase } from "../database.ts";
 import { findSecretsInLogs } from "../log-scan.ts";
 
@@ -144,6 +145,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
   expect(findSecretsInLogs(logs, { values: secrets })).toEqual([]);
 });
+// Every money flow ends with books that hold (issue 9 §1): here two apps, two chains.
+afterEach(() => expectLedgerHolds(kassa.kassa.deps.db));
 
 async function call(method: string, path: string, options: { token?: string; body?: unknown } = {}) {
   const response = await fetch(`${kassa.url}${path}`, {

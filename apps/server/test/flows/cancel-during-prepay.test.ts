@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_MERCHANT } from "../../src/channels/demo-sandbox.ts";
 import { claimPrepayLease, findPaymentOfOrder } from "../../src/db/payments-repo.ts";
+import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 
 /**
@@ -20,6 +21,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await kassa?.close();
 });
+// Every money flow ends with books that hold (issue 9 §1).
+afterEach(() => expectLedgerHolds(kassa.running.kassa.deps.db));
 beforeEach(() => {
   kassa.sandbox.admin.clearFaults();
 });

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { raiseAlert } from "../../src/db/events-repo.ts";
+import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { makeApiKey } from "../merchant-keys.ts";
 
@@ -23,6 +24,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await kassa?.close();
 });
+// Every money flow ends with books that hold (issue 9 §1).
+afterEach(() => expectLedgerHolds(kassa.running.kassa.deps.db));
 
 interface Order {
   id: string;

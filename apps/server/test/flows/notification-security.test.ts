@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { deliver, paymentNotification } from "../notifications.ts";
 
@@ -12,6 +13,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await kassa?.close();
 });
+// Every money flow ends with books that hold (issue 9 §1).
+afterEach(() => expectLedgerHolds(kassa.running.kassa.deps.db));
 
 async function pendingOrder(): Promise<{ id: string; amountFen: number }> {
   const order = await kassa.request("POST", "/v1/orders", {

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_MERCHANT } from "../../src/channels/demo-sandbox.ts";
+import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 
 /**
@@ -14,6 +15,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await kassa?.close();
 });
+// Every money flow ends with books that hold (issue 9 §1).
+afterEach(() => expectLedgerHolds(kassa.running.kassa.deps.db));
 
 interface OrderBody {
   id: string;

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_MERCHANT } from "../../src/channels/demo-sandbox.ts";
+import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { deliver, paymentNotification } from "../notifications.ts";
 
@@ -21,6 +22,8 @@ afterAll(async () => {
   await second?.close();
   await first?.close();
 });
+// Every money flow ends with books that hold (issue 9 §1).
+afterEach(() => expectLedgerHolds(first.running.kassa.deps.db));
 
 type OrderBody = { id: string; amountFen: number; status: string };
 const instances = () => [first, second];

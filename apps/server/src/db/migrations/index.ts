@@ -4,6 +4,7 @@ import * as payments from "./0002-payments.ts";
 import * as sessionIndexes from "./0003-session-indexes.ts";
 import * as apps from "./0004-apps.ts";
 import * as merchantApi from "./0005-merchant-api.ts";
+import * as ledger from "./0006-ledger.ts";
 
 /** Every migration, in order. Names sort as they run; never rename or edit a shipped one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0003-session-indexes": sessionIndexes,
   "0004-apps": apps,
   "0005-merchant-api": merchantApi,
+  "0006-ledger": ledger,
 };

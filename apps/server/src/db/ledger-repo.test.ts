@@ -1,0 +1,233 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../test/database.ts";
+import { checkLedger } from "../app/check-ledger.ts";
+import { KassaError } from "../domain/errors.ts";
+import { type LedgerFact, ledgerEntryFor } from "../domain/ledger-postings.ts";
+import type { DatabaseHandle } from "./connect.ts";
+import type { Executor } from "./executor.ts";
+import { postEntry } from "./ledger-repo.ts";
+
+/**
+ * postEntry on the real database (SQLite, or PostgreSQL with DATABASE_URL): once per cause,
+ * one linear chain per app under concurrent posters on several connections, a wallet the
+ * database will not overdraw, and entries the database will not change.
+ */
+let database: TestDatabase;
+let others: DatabaseHandle[];
+const APP = "app_default";
+const T = 1_764_000_000_000;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  // Each is another pool (PostgreSQL) or another connection to the file (SQLite): the
+  // posters below really run at once, as several Kassa instances would.
+  others = [database.connectAgain(), database.connectAgain(), database.connectAgain()];
+});
+afterAll(async () => {
+  for (const other of others ?? []) await other.close();
+  await database?.close();
+});
+
+let counter = 0;
+const fresh = (prefix: string) => `${prefix}_${++counter}_${Date.now()}`;
+
+function post(db: Executor, fact: LedgerFact, appId = APP) {
+  return db
+    .transaction()
+    .execute((trx) => postEntry(trx, { appId, orderId: null, now: T + counter, ...ledgerEntryFor(fact) }));
+}
+const balance = async (code: string, appId = APP) =>
+  (
+    await database.db
+      .selectFrom("ledger_accounts")
+      .select("balance_fen")
+      .where("app_id", "=", appId)
+      .where("code", "=", code)
+      .executeTakeFirst()
+  )?.balance_fen;
+const expectBooksHold = async () => expect((await checkLedger(database.db)).problems).toEqual([]);
+const connection = (index: number): Executor => (index % 4 === 0 ? database.db : others[(index % 4) - 1]!.db);
+
+describe("postEntry", () => {
+  it("books an entry: accounts made on first use, balances on their normal side, the chain extended", async () => {
+    const user = fresh("usr");
+    expect(
+      await post(database.db, {
+        rule: "wallet_adjusted",
+        adjustmentId: fresh("adj"),
+        userId: user,
+        amountFen: 500,
+      }),
+    ).toBe("posted");
+    expect(await balance(`wallet:${user}`)).toBe(500);
+    expect(await balance("adjustments")).toBeGreaterThanOrEqual(500);
+    const account = await database.db
+      .selectFrom("ledger_accounts")
+      .selectAll()
+      .where("code", "=", `wallet:${user}`)
+      .executeTakeFirstOrThrow();
+    expect(account).toMatchObject({
+      type: "liability",
+      normal_side: "credit",
+      currency: "CNY",
+      may_go_negative: 0,
+    });
+    await expectBooksHold();
+  });
+
+  it("posts a cause once: the same refund id a second time, and five times at once, is already_posted", async () => {
+    const refundId = fresh("rfd");
+    const fact: LedgerFact = { rule: "channel_refund", refundId, channel: "wechatpay", amountFen: 300 };
+    expect(await post(database.db, fact)).toBe("posted");
+    expect(await post(database.db, fact)).toBe("already_posted");
+    const again = fresh("rfd");
+    const outcomes = await Promise.all(
+      [0, 1, 2, 3, 4].map((i) => post(connection(i), { ...fact, refundId: again })),
+    );
+    expect(outcomes.filter((outcome) => outcome === "posted")).toHaveLength(1);
+    const rows = await database.db
+      .selectFrom("ledger_entries")
+      .select("seq")
+      .where("cause_id", "in", [refundId, again])
+      .execute();
+    expect(rows).toHaveLength(2);
+    await expectBooksHold();
+  });
+
+  it("keeps one linear chain per app when 40 entries of two apps are posted at once on 4 connections", async () => {
+    await database.db
+      .insertInto("apps")
+      .values({
+        id: "app_second",
+        merchant_id: "mch_default",
+        name: "Second",
+        wechat_appid: null,
+        created_at: T,
+      })
+      .execute();
+    const before = await database.db.selectFrom("ledger_heads").select(["app_id", "seq"]).execute();
+    const seqOf = (appId: string) => before.find((head) => head.app_id === appId)?.seq ?? 0;
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        post(
+          connection(i),
+          {
+            rule: "wallet_adjusted",
+            adjustmentId: fresh("adj"),
+            userId: `usr_chain${i % 3}`,
+            amountFen: 100 + i,
+          },
+          i % 2 === 0 ? APP : "app_second",
+        ),
+      ),
+    );
+    for (const appId of [APP, "app_second"]) {
+      const seqs = (
+        await database.db
+          .selectFrom("ledger_entries")
+          .select("seq")
+          .where("app_id", "=", appId)
+          .orderBy("seq")
+          .execute()
+      ).map((row) => row.seq);
+      expect(seqs).toEqual(Array.from({ length: seqOf(appId) + 20 }, (_, i) => i + 1));
+    }
+    await expectBooksHold();
+  });
+
+  it("refuses, in the database, 40 of 50 concurrent spends of a wallet that holds 10 of them, and nothing goes negative", async () => {
+    const user = fresh("usr");
+    // Seeded by a real entry through the rules (a top-up needs a paid order: flow tests).
+    const seed: LedgerFact = {
+      rule: "wallet_adjusted",
+      adjustmentId: fresh("adj"),
+      userId: user,
+      amountFen: 1000,
+    };
+    expect(await post(database.db, seed)).toBe("posted");
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        post(connection(i), { rule: "wallet_paid", paymentId: fresh("pay"), userId: user, amountFen: 100 }),
+      ),
+    );
+    const posted = outcomes.filter((outcome) => outcome.status === "fulfilled");
+    const refused = outcomes.flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason] : []));
+    expect(posted).toHaveLength(10);
+    expect(refused).toHaveLength(40);
+    for (const reason of refused) {
+      expect(reason).toBeInstanceOf(KassaError);
+      expect(reason).toMatchObject({
+        code: "WALLET_INSUFFICIENT_FUNDS",
+        details: { account: `wallet:${user}` },
+      });
+    }
+    expect(await balance(`wallet:${user}`)).toBe(0);
+    await expectBooksHold();
+  });
+
+  it("refuses a spend beyond the balance, and the caller's transaction rolls back with it", async () => {
+    const user = fresh("usr");
+    await post(database.db, {
+      rule: "wallet_adjusted",
+      adjustmentId: fresh("adj"),
+      userId: user,
+      amountFen: 50,
+    });
+    const paymentId = fresh("pay");
+    await expect(
+      post(database.db, { rule: "wallet_paid", paymentId, userId: user, amountFen: 51 }),
+    ).rejects.toMatchObject({
+      code: "WALLET_INSUFFICIENT_FUNDS",
+    });
+    const entry = await database.db
+      .selectFrom("ledger_entries")
+      .select("seq")
+      .where("cause_id", "=", paymentId)
+      .executeTakeFirst();
+    expect(entry).toBeUndefined();
+    expect(await balance(`wallet:${user}`)).toBe(50);
+    await expectBooksHold();
+  });
+
+  it("refuses postings that do not balance before touching the database", async () => {
+    await expect(
+      database.db.transaction().execute((trx) =>
+        postEntry(trx, {
+          appId: APP,
+          orderId: null,
+          cause: { type: "wallet_adjustment", id: fresh("adj") },
+          description: "unbalanced",
+          postings: [
+            { account: "adjustments", amountFen: 10 },
+            { account: "wallet:usr_x", amountFen: -9 },
+          ],
+          now: T,
+        }),
+      ),
+    ).rejects.toThrow(/sum to 1/);
+  });
+});
+
+describe("the ledger is append-only in the database", () => {
+  const refused = async (statement: ReturnType<typeof sql>) =>
+    expect(statement.execute(database.db)).rejects.toThrow(/append-only/);
+
+  it("refuses UPDATE and DELETE of entries and postings, and DELETE of accounts and heads", async () => {
+    await post(database.db, {
+      rule: "wallet_adjusted",
+      adjustmentId: fresh("adj"),
+      userId: "usr_t",
+      amountFen: 7,
+    });
+    await refused(sql`update ledger_entries set description = 'edited'`);
+    await refused(sql`delete from ledger_entries`);
+    await refused(sql`update ledger_postings set amount_fen = amount_fen * 2`);
+    await refused(sql`delete from ledger_postings`);
+    await refused(sql`delete from ledger_accounts`);
+    await refused(sql`update ledger_accounts set may_go_negative = 1`);
+    await refused(sql`delete from ledger_heads`);
+    if (database.dialect === "postgres") await refused(sql`truncate ledger_postings, ledger_entries`);
+    await expectBooksHold();
+  });
+});

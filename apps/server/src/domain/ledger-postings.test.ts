@@ -1,0 +1,149 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { accountSpec, postingsProblem } from "./ledger.ts";
+import { capturedFact, type LedgerFact, ledgerEntryFor, POSTING_RULES } from "./ledger-postings.ts";
+
+/** The posting rules, over every amount: each entry balances, and each account moves the right way. */
+const fen = fc.integer({ min: 1, max: 1_000_000_000 });
+const bonus = fc.integer({ min: 0, max: 100_000_000 });
+const id = fc.stringMatching(/^[a-z0-9]{1,20}$/);
+const channel = fc.constant("wechatpay" as const);
+
+const facts: fc.Arbitrary<LedgerFact> = fc.oneof(
+  fc.record({ rule: fc.constant("purchase_captured" as const), paymentId: id, channel, amountFen: fen }),
+  fc.record({
+    rule: fc.constant("top_up_captured" as const),
+    paymentId: id,
+    channel,
+    userId: id,
+    amountFen: fen,
+    bonusFen: bonus,
+  }),
+  fc.record({ rule: fc.constant("wallet_paid" as const), paymentId: id, userId: id, amountFen: fen }),
+  fc.record({ rule: fc.constant("channel_refund" as const), refundId: id, channel, amountFen: fen }),
+  fc.record({ rule: fc.constant("wallet_refund" as const), refundId: id, userId: id, amountFen: fen }),
+  fc.record({
+    rule: fc.constant("top_up_refund" as const),
+    refundId: id,
+    channel,
+    userId: id,
+    cashFen: fen,
+    forfeitedBonusFen: bonus,
+  }),
+  fc.record({
+    rule: fc.constant("wallet_adjusted" as const),
+    adjustmentId: id,
+    userId: id,
+    amountFen: fc.oneof(
+      fen,
+      fen.map((x) => -x),
+    ),
+  }),
+);
+
+/** Debit positive, credit negative: what each rule must do to each account it touches. */
+function expectedSigns(fact: LedgerFact): Record<string, number> {
+  const wallet = "userId" in fact ? `wallet:${fact.userId}` : "";
+  switch (fact.rule) {
+    case "purchase_captured":
+      return { "wechatpay:clearing": fact.amountFen, sales: -fact.amountFen };
+    case "top_up_captured":
+      return {
+        "wechatpay:clearing": fact.amountFen,
+        ...(fact.bonusFen ? { promotions: fact.bonusFen } : {}),
+        [wallet]: -(fact.amountFen + fact.bonusFen),
+      };
+    case "wallet_paid":
+      return { [wallet]: fact.amountFen, sales: -fact.amountFen };
+    case "channel_refund":
+      return { refunds: fact.amountFen, "wechatpay:clearing": -fact.amountFen };
+    case "wallet_refund":
+      return { refunds: fact.amountFen, [wallet]: -fact.amountFen };
+    case "top_up_refund":
+      return {
+        [wallet]: fact.cashFen + fact.forfeitedBonusFen,
+        "wechatpay:clearing": -fact.cashFen,
+        ...(fact.forfeitedBonusFen ? { promotions: -fact.forfeitedBonusFen } : {}),
+      };
+    case "wallet_adjusted":
+      return { adjustments: fact.amountFen, [wallet]: -fact.amountFen };
+  }
+}
+
+describe("the posting rules", () => {
+  it("has a rule for every fact, and every entry balances with two or more non-zero postings", () => {
+    fc.assert(
+      fc.property(facts, (fact) => {
+        const entry = ledgerEntryFor(fact);
+        expect(postingsProblem(entry.postings)).toBeUndefined();
+        expect(entry.postings.reduce((sum, posting) => sum + posting.amountFen, 0)).toBe(0);
+        expect(entry.postings.every((posting) => accountSpec(posting.account))).toBe(true);
+      }),
+    );
+  });
+
+  it("debits and credits each account as the table says (a top-up credits the wallet, a wallet payment debits it)", () => {
+    fc.assert(
+      fc.property(facts, (fact) => {
+        const entry = ledgerEntryFor(fact);
+        const got = Object.fromEntries(entry.postings.map((posting) => [posting.account, posting.amountFen]));
+        expect(got).toEqual(expectedSigns(fact));
+      }),
+    );
+  });
+
+  it("names the cause each rule is unique by", () => {
+    const causes = Object.fromEntries(
+      Object.entries(POSTING_RULES).map(([rule, spec]) => [
+        rule,
+        (spec.cause as (fact: object) => { type: string })({
+          paymentId: "p",
+          refundId: "r",
+          adjustmentId: "a",
+        }).type,
+      ]),
+    );
+    expect(causes).toEqual({
+      purchase_captured: "payment_captured",
+      top_up_captured: "payment_captured",
+      wallet_paid: "wallet_payment",
+      channel_refund: "refund_succeeded",
+      wallet_refund: "refund_succeeded",
+      top_up_refund: "refund_succeeded",
+      wallet_adjusted: "wallet_adjustment",
+    });
+  });
+
+  it("refuses facts no rule can book: zero or negative amounts, fractions of a fen", () => {
+    const wallet = { rule: "wallet_paid", paymentId: "p", userId: "u" } as const;
+    expect(() => ledgerEntryFor({ ...wallet, amountFen: 0 })).toThrow(RangeError);
+    expect(() => ledgerEntryFor({ ...wallet, amountFen: -5 })).toThrow(RangeError);
+    expect(() => ledgerEntryFor({ ...wallet, amountFen: 1.5 })).toThrow(RangeError);
+    expect(() =>
+      ledgerEntryFor({ rule: "wallet_adjusted", adjustmentId: "a", userId: "u", amountFen: 0 }),
+    ).toThrow(RangeError);
+  });
+
+  it("chooses the capture rule by the order's kind", () => {
+    const payment = { id: "pay_1", channel: "wechatpay" as const, amountFen: 10_000 };
+    expect(capturedFact({ kind: "purchase" }, payment).rule).toBe("purchase_captured");
+    expect(capturedFact({ kind: "top_up", userId: "usr_1", bonusFen: 1_000 }, payment)).toMatchObject({
+      rule: "top_up_captured",
+      userId: "usr_1",
+      bonusFen: 1_000,
+    });
+  });
+});
+
+describe("accounts", () => {
+  it("keep wallets credit-normal and never negative, and everything else may go negative", () => {
+    expect(accountSpec("wallet:usr_1")).toEqual({
+      type: "liability",
+      normalSide: "credit",
+      mayGoNegative: false,
+    });
+    expect(accountSpec("refunds")).toMatchObject({ type: "revenue", normalSide: "debit" });
+    expect(accountSpec("wallet:")).toBeUndefined();
+    expect(accountSpec("cash")).toBeUndefined();
+  });
+});

@@ -1,0 +1,152 @@
+import {
+  type AccountCode,
+  clearingAccount,
+  type LedgerCause,
+  type Posting,
+  postingsProblem,
+  walletAccount,
+} from "./ledger.ts";
+import type { ChannelName } from "./payment.ts";
+
+/**
+ * The one table of posting rules (issue 9 §1; the contract in the ledger brief): every
+ * entry Kassa books is built here from the facts of what happened, and nowhere else.
+ * Debit positive, credit negative (ledger.ts). Amounts are whole fen > 0 unless a rule
+ * says otherwise; a zero part (a top-up without bonus) leaves its posting out, because an
+ * entry carries no zero postings.
+ *
+ * | fact                      | cause             | postings                                              |
+ * |---------------------------|-------------------|-------------------------------------------------------|
+ * | purchase_captured A       | payment_captured  | Dr <channel>:clearing A; Cr sales A                   |
+ * | top_up_captured A, bonus B| payment_captured  | Dr <channel>:clearing A; Dr promotions B; Cr wallet A+B|
+ * | wallet_paid A             | wallet_payment    | Dr wallet A; Cr sales A                               |
+ * | channel_refund R          | refund_succeeded  | Dr refunds R; Cr <channel>:clearing R                 |
+ * | wallet_refund R           | refund_succeeded  | Dr refunds R; Cr wallet R                             |
+ * | top_up_refund R, forfeit F| refund_succeeded  | Dr wallet R+F; Cr <channel>:clearing R; Cr promotions F|
+ * | wallet_adjusted ±X        | wallet_adjustment | Dr adjustments X; Cr wallet X (signs flip for -X)     |
+ */
+export type LedgerFact =
+  | { rule: "purchase_captured"; paymentId: string; channel: ChannelName; amountFen: number }
+  | {
+      rule: "top_up_captured";
+      paymentId: string;
+      channel: ChannelName;
+      userId: string;
+      amountFen: number;
+      bonusFen: number;
+    }
+  | { rule: "wallet_paid"; paymentId: string; userId: string; amountFen: number }
+  | { rule: "channel_refund"; refundId: string; channel: ChannelName; amountFen: number }
+  | { rule: "wallet_refund"; refundId: string; userId: string; amountFen: number }
+  | {
+      rule: "top_up_refund";
+      refundId: string;
+      channel: ChannelName;
+      userId: string;
+      /** Cash returned to the payer through the channel. */
+      cashFen: number;
+      /** Bonus taken back from the wallet along with it (forfeited first, docs/ledger.md). */
+      forfeitedBonusFen: number;
+    }
+  /** Signed: positive credits the wallet, negative debits it. */
+  | { rule: "wallet_adjusted"; adjustmentId: string; userId: string; amountFen: number };
+
+export type LedgerRule = LedgerFact["rule"];
+
+type RuleOf<R extends LedgerRule> = {
+  cause: (fact: Extract<LedgerFact, { rule: R }>) => LedgerCause;
+  describe: (fact: Extract<LedgerFact, { rule: R }>) => string;
+  postings: (fact: Extract<LedgerFact, { rule: R }>) => Posting[];
+};
+
+const lines = (...postings: [AccountCode, number][]): Posting[] =>
+  postings.filter(([, amountFen]) => amountFen !== 0).map(([account, amountFen]) => ({ account, amountFen }));
+
+export const POSTING_RULES: { readonly [R in LedgerRule]: RuleOf<R> } = {
+  purchase_captured: {
+    cause: (f) => ({ type: "payment_captured", id: f.paymentId }),
+    describe: (f) => `purchase paid through ${f.channel}`,
+    postings: (f) => lines([clearingAccount(f.channel), f.amountFen], ["sales", -f.amountFen]),
+  },
+  top_up_captured: {
+    cause: (f) => ({ type: "payment_captured", id: f.paymentId }),
+    describe: (f) => `wallet top-up paid through ${f.channel}`,
+    postings: (f) =>
+      lines(
+        [clearingAccount(f.channel), f.amountFen],
+        ["promotions", f.bonusFen],
+        [walletAccount(f.userId), -(f.amountFen + f.bonusFen)],
+      ),
+  },
+  wallet_paid: {
+    cause: (f) => ({ type: "wallet_payment", id: f.paymentId }),
+    describe: () => "order paid from the wallet",
+    postings: (f) => lines([walletAccount(f.userId), f.amountFen], ["sales", -f.amountFen]),
+  },
+  channel_refund: {
+    cause: (f) => ({ type: "refund_succeeded", id: f.refundId }),
+    describe: (f) => `refund through ${f.channel}`,
+    postings: (f) => lines(["refunds", f.amountFen], [clearingAccount(f.channel), -f.amountFen]),
+  },
+  wallet_refund: {
+    cause: (f) => ({ type: "refund_succeeded", id: f.refundId }),
+    describe: () => "refund to the wallet",
+    postings: (f) => lines(["refunds", f.amountFen], [walletAccount(f.userId), -f.amountFen]),
+  },
+  top_up_refund: {
+    cause: (f) => ({ type: "refund_succeeded", id: f.refundId }),
+    describe: (f) => `top-up refunded through ${f.channel}`,
+    postings: (f) =>
+      lines(
+        [walletAccount(f.userId), f.cashFen + f.forfeitedBonusFen],
+        [clearingAccount(f.channel), -f.cashFen],
+        ["promotions", -f.forfeitedBonusFen],
+      ),
+  },
+  wallet_adjusted: {
+    cause: (f) => ({ type: "wallet_adjustment", id: f.adjustmentId }),
+    describe: (f) => (f.amountFen > 0 ? "wallet credited by an operator" : "wallet debited by an operator"),
+    postings: (f) => lines(["adjustments", f.amountFen], [walletAccount(f.userId), -f.amountFen]),
+  },
+};
+
+/** What postEntry takes from a rule: the cause, a description and the postings. */
+export interface LedgerEntryDraft {
+  cause: LedgerCause;
+  description: string;
+  postings: Posting[];
+}
+
+/** The entry a fact books. Throws on facts no rule can book (a negative amount): a bug. */
+export function ledgerEntryFor(fact: LedgerFact): LedgerEntryDraft {
+  const rule = POSTING_RULES[fact.rule] as RuleOf<LedgerRule>;
+  for (const [name, value] of Object.entries(fact)) {
+    if (!name.endsWith("Fen")) continue;
+    const whole = typeof value === "number" && Number.isSafeInteger(value);
+    if (!whole || (value < 0 && fact.rule !== "wallet_adjusted"))
+      throw new RangeError(`${fact.rule}: ${name} ${value} is not whole fen >= 0`);
+  }
+  const postings = rule.postings(fact);
+  const problem = postingsProblem(postings);
+  if (problem) throw new RangeError(`${fact.rule}: ${problem}`);
+  return { cause: rule.cause(fact), description: rule.describe(fact), postings };
+}
+
+/**
+ * What an order's kind makes of a channel's "paid": the rule selection by order kind.
+ * Purchases book sales; top-ups (the wallet, issue 9 §3) credit the payer's wallet.
+ */
+export type CapturedOrder = { kind: "purchase" } | { kind: "top_up"; userId: string; bonusFen: number };
+
+export function capturedFact(
+  order: CapturedOrder,
+  payment: { id: string; channel: ChannelName; amountFen: number },
+): LedgerFact {
+  const paid = { paymentId: payment.id, channel: payment.channel, amountFen: payment.amountFen };
+  switch (order.kind) {
+    case "purchase":
+      return { rule: "purchase_captured", ...paid };
+    case "top_up":
+      return { rule: "top_up_captured", ...paid, userId: order.userId, bonusFen: order.bonusFen };
+  }
+}

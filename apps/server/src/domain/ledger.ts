@@ -1,0 +1,145 @@
+import type { ChannelName } from "./payment.ts";
+
+/**
+ * Kassa's double-entry books (issue 9 §1), the pure part: accounts, postings, causes and
+ * the hash that chains an app's entries. The database side is db/ledger-repo.ts; the only
+ * place postings are built is domain/ledger-postings.ts.
+ *
+ * Amounts are integer fen. A posting's amount is signed: debit positive, credit negative
+ * (payments-design-anchors.md §3; TigerBeetle's debits/credits folded into one sign), so an
+ * entry balances when its postings sum to zero.
+ */
+export type AccountType = "asset" | "liability" | "revenue" | "expense";
+export type NormalSide = "debit" | "credit";
+export const LEDGER_CURRENCY = "CNY";
+
+/** Stable codes a person can read; one set per app. */
+export type AccountCode =
+  | `${ChannelName}:clearing`
+  | `${ChannelName}:fees`
+  | "sales"
+  | "refunds"
+  | "promotions"
+  | "adjustments"
+  | `wallet:${string}`;
+
+export interface AccountSpec {
+  type: AccountType;
+  /**
+   * The side that makes the balance grow: the stored balance is debits - credits for a
+   * debit-normal account and credits - debits for a credit-normal one, so a wallet's
+   * balance is what Kassa owes its holder, a positive number.
+   */
+  normalSide: NormalSide;
+  /** A wallet must not go below zero: the database refuses it (a CHECK, migration 0006). */
+  mayGoNegative: boolean;
+}
+
+export const clearingAccount = (channel: ChannelName): AccountCode => `${channel}:clearing`;
+export const feesAccount = (channel: ChannelName): AccountCode => `${channel}:fees`;
+export const walletAccount = (userId: string): AccountCode => `wallet:${userId}`;
+
+const FIXED_ACCOUNTS: Readonly<Record<string, AccountSpec>> = {
+  // Money WeChat Pay holds for the merchant (settled to the bank later).
+  "wechatpay:clearing": { type: "asset", normalSide: "debit", mayGoNegative: true },
+  // The channel's fees, posted by reconciliation later.
+  "wechatpay:fees": { type: "expense", normalSide: "debit", mayGoNegative: true },
+  sales: { type: "revenue", normalSide: "credit", mayGoNegative: true },
+  // Contra-revenue: refunds reduce sales without rewriting them.
+  refunds: { type: "revenue", normalSide: "debit", mayGoNegative: true },
+  // Top-up bonuses the merchant gives away.
+  promotions: { type: "expense", normalSide: "debit", mayGoNegative: true },
+  // Manual wallet adjustments by an operator.
+  adjustments: { type: "expense", normalSide: "debit", mayGoNegative: true },
+};
+const WALLET: AccountSpec = { type: "liability", normalSide: "credit", mayGoNegative: false };
+
+/** What an account code is; undefined for a code Kassa does not keep. */
+export function accountSpec(code: string): AccountSpec | undefined {
+  if (code.startsWith("wallet:") && code.length > "wallet:".length) return WALLET;
+  return FIXED_ACCOUNTS[code];
+}
+
+/** How much the stored balance moves for a posting (see AccountSpec.normalSide). */
+export function balanceDelta(spec: AccountSpec, amountFen: number): number {
+  return spec.normalSide === "debit" ? amountFen : -amountFen;
+}
+
+export interface Posting {
+  account: AccountCode;
+  /** Debit positive, credit negative; never zero. */
+  amountFen: number;
+}
+
+/**
+ * Why an entry was posted. Unique per app + type + id, so a duplicate event can never post
+ * twice. The one registry of cause types: add new ones here.
+ */
+export const LEDGER_CAUSE_TYPES = [
+  "payment_captured", // id: payment id (a channel said paid)
+  "refund_succeeded", // id: refund id
+  "wallet_payment", // id: payment id (paid from the wallet)
+  "wallet_adjustment", // id: adjustment id
+] as const;
+export type LedgerCauseType = (typeof LEDGER_CAUSE_TYPES)[number];
+
+export interface LedgerCause {
+  type: LedgerCauseType;
+  id: string;
+}
+
+/**
+ * Why an entry's postings cannot be booked, or undefined when they can: two or more, whole
+ * non-zero fen, each account a known code at most once, summing to zero. A failure here is a
+ * bug in a posting rule, never a payer's mistake.
+ */
+export function postingsProblem(postings: readonly Posting[]): string | undefined {
+  if (postings.length < 2) return "an entry needs two or more postings";
+  const seen = new Set<string>();
+  let sum = 0;
+  for (const { account, amountFen } of postings) {
+    if (!accountSpec(account)) return `unknown account ${account}`;
+    if (seen.has(account)) return `account ${account} appears twice`;
+    seen.add(account);
+    if (!Number.isSafeInteger(amountFen) || amountFen === 0)
+      return `posting to ${account} is not whole non-zero fen`;
+    sum += amountFen;
+  }
+  return sum === 0 ? undefined : `postings sum to ${sum}, not 0`;
+}
+
+/** The chain starts from this "previous hash" in every app. */
+export const GENESIS_HASH = "0".repeat(64);
+
+/** Everything an entry's hash covers. */
+export interface ChainedEntry {
+  appId: string;
+  seq: number;
+  cause: LedgerCause;
+  orderId: string | null;
+  description: string;
+  postedAt: number;
+  prevHash: string;
+  postings: readonly Posting[];
+}
+
+/**
+ * What an entry's hash is taken over (db/ledger-hash.ts): a JSON array with the fields in a
+ * fixed order and the postings in their stored order (line 1, 2, ...). JSON of strings and
+ * safe integers is deterministic, so checkLedger recomputes the same bytes from the stored
+ * rows. Changing this format breaks every stored chain: it would need a new chain version.
+ */
+export function canonicalEntry(entry: ChainedEntry): string {
+  return JSON.stringify([
+    "kassa-ledger-v1",
+    entry.appId,
+    entry.seq,
+    entry.cause.type,
+    entry.cause.id,
+    entry.orderId,
+    entry.description,
+    entry.postedAt,
+    entry.prevHash,
+    entry.postings.map((posting) => [posting.account, posting.amountFen]),
+  ]);
+}
