@@ -68,9 +68,7 @@ describe("the ledger books a captured purchase", () => {
       body: JSON.stringify({ ...params, bankType: "CMB_CREDIT" }),
     });
     expect(paid.status).toBe(200);
-    expect((await kassa.request("GET", `/v1/orders/${order.id}`, { token })).body).toMatchObject({
-      status: "PAID",
-    });
+    await untilPaid(order.id);
     const { entries, postings } = await entriesOf(order.id);
     const payment = await kassa.running.kassa.deps.db
       .selectFrom("payments")
