@@ -10,6 +10,7 @@ async function main(): Promise<void> {
     config: running.config,
     url: running.url,
     simulatorUrl: running.sandbox?.url,
+    demoOperator: running.demoOperator,
   });
   process.stdout.write(`${banner.join("\n")}\n`);
   const stop = async () => {

@@ -1,3 +1,4 @@
+import { runOperatorsCommand } from "./app/admin/operators-command.ts";
 import { runKassaCommand } from "./app/merchant/keys-command.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { connectDatabase, type DatabaseHandle } from "./db/connect.ts";
@@ -21,14 +22,17 @@ async function main(): Promise<number> {
     throw databaseUnavailable(error, config.databaseUrl) ?? error;
   }
   try {
-    return await runKassaCommand(process.argv.slice(2), {
+    const argv = process.argv.slice(2);
+    const io = {
       db: database.db,
-      mode: config.mode === "production" ? "live" : "test",
+      mode: config.mode === "production" ? ("live" as const) : ("test" as const),
       now: () => Date.now(),
       ids: randomIdSource,
-      out: (line) => process.stdout.write(`${line}\n`),
-      err: (line) => process.stderr.write(`${line}\n`),
-    });
+      out: (line: string) => process.stdout.write(`${line}\n`),
+      err: (line: string) => process.stderr.write(`${line}\n`),
+    };
+    if (argv[0] === "operators") return await runOperatorsCommand(argv, { ...io, dialect: database.dialect });
+    return await runKassaCommand(argv, io);
   } finally {
     await database.close();
   }

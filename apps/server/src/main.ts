@@ -1,6 +1,7 @@
 import type { RunningSandbox } from "@kassa/sandbox";
 import { createWechatPayClient, type WechatPayClient } from "@kassa/wechatpay";
 import type { Logger } from "pino";
+import { ensureDemoOperator } from "./app/admin/demo-operator.ts";
 import { type ComposedKassa, type ConfiguredApp, composeKassa } from "./compose.ts";
 import { type AppConfig, type KassaConfig, loadConfig, type WechatPayCredentials } from "./config.ts";
 import { bindApp } from "./db/apps-repo.ts";
@@ -20,6 +21,8 @@ export interface RunningKassa {
   kassa: ComposedKassa;
   /** Demo mode only: the simulator Kassa pays through. */
   sandbox: RunningSandbox | undefined;
+  /** Demo mode only: the operator made for the console, and its password (printed at start). */
+  demoOperator: { login: string; password: string } | undefined;
   close(): Promise<void>;
 }
 
@@ -52,7 +55,11 @@ export async function startKassa(options: StartOptions): Promise<RunningKassa> {
     // A database that is down, missing or unwritable is the operator's to fix: say so plainly.
     throw databaseUnavailable(error, config.databaseUrl) ?? error;
   }
-  return runKassa({ ...options, config, database });
+  const running = await runKassa({ ...options, config, database });
+  // Here, not in runKassa: a password hash costs a second of CPU, and tests start many instances.
+  if (config.mode === "demo")
+    running.demoOperator = await ensureDemoOperator(running.kassa.deps, config.dataDir);
+  return running;
 }
 
 function demoRoutes(sandbox: RunningSandbox) {
@@ -141,6 +148,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
     config,
     kassa,
     sandbox,
+    demoOperator: undefined,
     async close() {
       await kassa.worker.stop();
       await kassa.app.close();

@@ -6,6 +6,8 @@ export interface BannerInput {
   url: string;
   /** Demo mode: the simulator Kassa pays through. */
   simulatorUrl: string | undefined;
+  /** Demo mode: the operator of the admin API. */
+  demoOperator?: { login: string; password: string } | undefined;
 }
 
 /**
@@ -23,6 +25,11 @@ export function startBanner(input: BannerInput): string[] {
   ];
   if (config.mode === "demo") {
     lines.push(`  Demo page:  ${url}/demo`);
+    if (input.demoOperator) {
+      lines.push(
+        `  Admin API:  ${url}/admin/v1 (operator ${input.demoOperator.login}, password ${input.demoOperator.password})`,
+      );
+    }
     if (input.simulatorUrl) {
       lines.push(`  Simulator:  ${input.simulatorUrl} (cashier and admin at ${input.simulatorUrl}/admin)`);
     }

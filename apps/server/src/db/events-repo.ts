@@ -54,7 +54,15 @@ export async function appendOutboxEvent<T extends EventType>(
 /** Something an operator must look at (an amount mismatch, a payment after close). */
 export async function raiseAlert(
   db: Executor,
-  alert: { id: string; kind: string; subjectId: string; detail: Record<string, unknown>; now: number },
+  alert: {
+    id: string;
+    kind: string;
+    subjectId: string;
+    detail: Record<string, unknown>;
+    now: number;
+    /** The app it is about, so operators scoped to apps see it; none for a deployment's own. */
+    appId?: string;
+  },
 ): Promise<void> {
   await db
     .insertInto("alerts")
@@ -64,6 +72,7 @@ export async function raiseAlert(
       subject_id: alert.subjectId,
       detail: JSON.stringify(alert.detail),
       created_at: alert.now,
+      app_id: alert.appId ?? null,
     })
     .execute();
 }

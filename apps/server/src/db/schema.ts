@@ -26,6 +26,9 @@ export interface Database {
   ledger_heads: LedgerHeadsTable;
   ledger_entries: LedgerEntriesTable;
   ledger_postings: LedgerPostingsTable;
+  operators: OperatorsTable;
+  operator_sessions: OperatorSessionsTable;
+  audit_log: AuditLogTable;
 }
 
 /** A merchant: who is paid. Its WeChat Pay mchid; its credentials come from configuration. */
@@ -176,6 +179,12 @@ export interface AlertsTable {
   subject_id: string;
   detail: string;
   created_at: number;
+  /** Migration 0011: the app it is about, when one is (NULL for earlier alerts). */
+  app_id: string | null;
+  acknowledged_at: number | null;
+  /** The operator who acknowledged it. */
+  acknowledged_by: string | null;
+  note: string | null;
 }
 
 /** A merchant API key of an app (migration 0005): only the secret's SHA-256 is stored. */
@@ -239,4 +248,49 @@ export interface LedgerPostingsTable {
   line: number;
   account_code: string;
   amount_fen: number;
+}
+/** An operator of the console and admin API (migration 0011). */
+export interface OperatorsTable {
+  /** `opr_` + random. */
+  id: string;
+  login: string;
+  /** `scrypt$N$r$p$salt$hash`, base64url parts (app/admin/passwords.ts). */
+  password_hash: string;
+  role: string;
+  /** JSON list of the app ids it may see; NULL for every app. */
+  app_ids: string | null;
+  /** Base32 TOTP secret (RFC 6238), when the second factor is set. */
+  totp_secret: string | null;
+  failed_logins: number;
+  locked_until: number | null;
+  created_at: number;
+  disabled_at: number | null;
+}
+
+/** An operator's session: only the hash of its cookie's token is kept. */
+export interface OperatorSessionsTable {
+  token_hash: string;
+  operator_id: string;
+  created_at: number;
+  last_seen_at: number;
+  /** Absolute expiry; the idle timeout is counted from last_seen_at. */
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+/** One operator action, append-only and hash-chained (migration 0011). */
+export interface AuditLogTable {
+  seq: number;
+  operator_id: string | null;
+  action: string;
+  object_type: string;
+  object_id: string;
+  app_id: string | null;
+  /** JSON of the object before and after, when the action changed one. */
+  before: string | null;
+  after: string | null;
+  address: string | null;
+  at: number;
+  prev_hash: string;
+  hash: string;
 }

@@ -50,6 +50,18 @@ export const ERROR_CODES = {
     "The adjustment would take the stock below zero; nothing changed, `details.stock` is what is left",
   WALLET_INSUFFICIENT_FUNDS:
     "The wallet's balance is lower than this payment; nothing was charged: top up the wallet or pay through WeChat Pay (`details.account` names the wallet)",
+  ADMIN_SESSION_REQUIRED:
+    "Log in to the console first (POST /admin/v1/session); the session cookie is missing or has ended",
+  ADMIN_LOGIN_FAILED: "The login or the password is wrong (or the one-time code, when the account has one)",
+  ADMIN_LOGIN_LOCKED:
+    "Too many failed logins for this account; it is locked for a while (Retry-After says how long), and the other operators were alerted",
+  ADMIN_TOTP_REQUIRED:
+    "This account has a second factor: send the 6-digit code of its authenticator app as `totp`",
+  ADMIN_CSRF_INVALID:
+    "A change needs the X-CSRF-Token header with the csrfToken of GET /admin/v1/session; reload the console",
+  ADMIN_FORBIDDEN: "Your role may not do this (`details.needs` says which permission it takes); ask an admin",
+  OPERATOR_LOGIN_TAKEN: "An operator with this login exists already; choose another login",
+  ALERT_NOT_FOUND: "No alert with this id is visible to you",
   INTERNAL_ERROR: "Something went wrong on our side; the request id helps the operator find it",
 } as const;
 

@@ -11,6 +11,7 @@ export const ID_PREFIXES = {
   job: "job",
   alert: "alr",
   product: "prd",
+  operator: "opr",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -50,6 +50,11 @@ export async function registerApiDocs(app: KassaApp): Promise<void> {
           description:
             "The merchant API, for the merchant's own servers (docs/merchant-api.md): the catalog, orders with their timeline, events. Authorize with an API key from `npm run kassa -- keys create`",
         },
+        {
+          name: "admin",
+          description:
+            "The admin API, for the operators' console (docs/admin-api.md): a session cookie from POST /admin/v1/session, and the X-CSRF-Token header on every change",
+        },
       ],
       components: {
         securitySchemes: {
@@ -65,6 +70,12 @@ export async function registerApiDocs(app: KassaApp): Promise<void> {
             bearerFormat: "sk_live_… or sk_test_…",
             description:
               "A merchant API key, as `Authorization: Bearer <key>`: made by `npm run kassa -- keys create --app <appId>`, shown once",
+          },
+          adminSession: {
+            type: "apiKey",
+            in: "cookie",
+            name: "__Host-kassa_admin",
+            description: "The operator's session cookie, set by POST /admin/v1/session",
           },
         },
       },

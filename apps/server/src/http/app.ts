@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { AppDeps } from "../app/deps.ts";
 import type { TrustProxy } from "../config.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
+import { adminApi } from "./admin/plugin.ts";
 import { registerApiDocs } from "./api-docs.ts";
 import { DEFAULT_MERCHANT_LIMITS, type MerchantLimits } from "./merchant/context.ts";
 import { merchantApi } from "./merchant/plugin.ts";
@@ -42,6 +43,13 @@ export function buildApp(options: AppHttpOptions): Promise<KassaApp> {
           deps: options.deps,
           limiter: options.limiter,
           limits: options.merchantLimits ?? DEFAULT_MERCHANT_LIMITS,
+        }),
+      );
+      await app.register(async (scope) =>
+        adminApi(scope, {
+          deps: options.deps,
+          limiter: options.limiter,
+          loginPerIpPerMinute: options.limits.loginPerIpPerMinute,
         }),
       );
       await app.register(async (scope) => wechatPayNotifications(scope, options.deps));

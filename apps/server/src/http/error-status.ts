@@ -14,11 +14,17 @@ export function statusOf(code: ErrorCode): number {
     case "AUTH_LOGIN_CODE_INVALID":
     case "MERCHANT_KEY_REQUIRED":
     case "MERCHANT_KEY_INVALID":
+    case "ADMIN_SESSION_REQUIRED":
+    case "ADMIN_LOGIN_FAILED":
+    case "ADMIN_TOTP_REQUIRED":
       return 401;
     case "MERCHANT_KEY_SCOPE":
+    case "ADMIN_CSRF_INVALID":
+    case "ADMIN_FORBIDDEN":
       return 403;
     case "ROUTE_NOT_FOUND":
     case "ORDER_NOT_FOUND":
+    case "ALERT_NOT_FOUND":
     case "APP_NOT_FOUND":
     case "PRODUCT_NOT_FOUND":
     case "CATALOG_PRODUCT_NOT_FOUND":
@@ -29,6 +35,7 @@ export function statusOf(code: ErrorCode): number {
     case "ORDER_LIMIT_REACHED":
     case "PRODUCT_OUT_OF_STOCK":
     case "PRODUCT_ID_TAKEN":
+    case "OPERATOR_LOGIN_TAKEN":
     case "PRODUCT_STOCK_TOO_LOW":
     case "WALLET_INSUFFICIENT_FUNDS":
       return 409;
@@ -43,6 +50,7 @@ export function statusOf(code: ErrorCode): number {
     case "IDEMPOTENCY_KEY_REUSED":
       return 422;
     case "RATE_LIMITED":
+    case "ADMIN_LOGIN_LOCKED":
       return 429;
     case "CHANNEL_REJECTED":
       return 502;

@@ -5,6 +5,7 @@ import * as sessionIndexes from "./0003-session-indexes.ts";
 import * as apps from "./0004-apps.ts";
 import * as merchantApi from "./0005-merchant-api.ts";
 import * as ledger from "./0006-ledger.ts";
+import * as operators from "./0011-operators.ts";
 
 /** Every migration, in order. Names sort as they run; never rename or edit a shipped one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0004-apps": apps,
   "0005-merchant-api": merchantApi,
   "0006-ledger": ledger,
+  "0011-operators": operators,
 };

@@ -1,0 +1,30 @@
+/**
+ * What each operator role may do (issue 12): one table, read by every admin route on the
+ * server, so the console's hidden buttons are never the only guard. Roles are not a ladder:
+ * support acts on orders, finance on money, admin on the deployment; each sees what it acts
+ * on. Every operator is also scoped to apps (operators.app_ids).
+ */
+export const OPERATOR_ROLES = ["viewer", "support", "finance", "admin"] as const;
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+
+export const PERMISSIONS = {
+  /** One's own session: who am I, log out. */
+  "session.read": ["viewer", "support", "finance", "admin"],
+  /** Orders, payments, their timelines. */
+  "orders.read": ["viewer", "support", "finance", "admin"],
+  "alerts.read": ["viewer", "support", "finance", "admin"],
+  "alerts.acknowledge": ["support", "finance", "admin"],
+  "operators.read": ["admin"],
+  "operators.manage": ["admin"],
+  "audit.read": ["admin", "finance"],
+} as const satisfies Record<string, readonly OperatorRole[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function roleMay(role: OperatorRole, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly OperatorRole[]).includes(role);
+}
+
+export function isOperatorRole(value: string): value is OperatorRole {
+  return (OPERATOR_ROLES as readonly string[]).includes(value);
+}

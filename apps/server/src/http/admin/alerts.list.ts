@@ -1,0 +1,94 @@
+import { Type } from "typebox";
+import { decodeCursor, encodeCursor } from "../../app/merchant/cursor.ts";
+import { listAlerts } from "../../db/admin-repo.ts";
+import { limitAsNumber, PageCursor, PageLimit } from "../merchant/schemas.ts";
+import { ANY_REQUEST, errorResponses } from "../mini-program/route-errors.ts";
+import type { KassaApp } from "../server.ts";
+import type { AdminContext } from "./context.ts";
+import { ADMIN_SESSION } from "./schemas.ts";
+
+export const AlertSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.String({
+    description: "What happened, e.g. paid_after_close, amount_mismatch, operator_locked_out",
+  }),
+  subjectId: Type.String({ description: "What it is about: an order, an out_trade_no, an operator" }),
+  appId: Type.Union([Type.String(), Type.Null()]),
+  detail: Type.Record(Type.String(), Type.Unknown()),
+  createdAt: Type.String(),
+  acknowledgedAt: Type.Union([Type.String(), Type.Null()]),
+  acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
+  note: Type.Union([Type.String(), Type.Null()]),
+});
+
+const AlertsQuery = Type.Object(
+  {
+    limit: PageLimit,
+    cursor: PageCursor,
+    open: Type.Optional(
+      Type.Union([Type.Literal("true"), Type.Literal("false")], {
+        description: "Only open (or only acknowledged) alerts",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const ALERT_ID = /^alr_[0-9a-z]{1,60}$/;
+
+/** GET /admin/v1/alerts: what needs an operator, newest first, in the apps the operator sees. */
+export function registerAdminAlertsList(app: KassaApp, context: AdminContext): void {
+  app.get(
+    "/admin/v1/alerts",
+    {
+      config: { permission: "alerts.read" },
+      schema: {
+        summary: "List alerts",
+        tags: ["admin"],
+        security: [{ adminSession: [] }],
+        querystring: AlertsQuery,
+        response: {
+          200: Type.Object({
+            data: Type.Array(AlertSchema),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...errorResponses([...ANY_REQUEST, ...ADMIN_SESSION]),
+        },
+      },
+      preValidation: limitAsNumber,
+    },
+    async (request) => {
+      const limit = request.query.limit ?? 20;
+      const before =
+        request.query.cursor === undefined ? undefined : decodeCursor(request.query.cursor, ALERT_ID);
+      const rows = await listAlerts(context.deps.db, {
+        appIds: request.operator.appIds,
+        open: request.query.open === undefined ? undefined : request.query.open === "true",
+        before,
+        limit: limit + 1,
+      });
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        data: page.map(viewAlert),
+        nextCursor:
+          rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+      };
+    },
+  );
+}
+
+export function viewAlert(row: Awaited<ReturnType<typeof listAlerts>>[number]) {
+  const time = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    id: row.id,
+    kind: row.kind,
+    subjectId: row.subject_id,
+    appId: row.app_id,
+    detail: JSON.parse(row.detail) as Record<string, unknown>,
+    createdAt: new Date(row.created_at).toISOString(),
+    acknowledgedAt: time(row.acknowledged_at),
+    acknowledgedBy: row.acknowledged_by,
+    note: row.note,
+  };
+}

@@ -1,0 +1,307 @@
+import { sql } from "kysely";
+import { Secret } from "otpauth";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createOperator } from "../../src/app/admin/create-operator.ts";
+import { totpOf } from "../../src/app/admin/operator-login.ts";
+import { runOperatorsCommand } from "../../src/app/admin/operators-command.ts";
+import { verifyAuditChain } from "../../src/db/audit-repo.ts";
+import { raiseAlert } from "../../src/db/events-repo.ts";
+import type { OperatorRole } from "../../src/domain/operator-roles.ts";
+import { randomIdSource } from "../../src/random-ids.ts";
+import { KassaUnderTest } from "../kassa-harness.ts";
+
+/**
+ * The admin API (issue 12): operators log in with a password (and TOTP), hold a `__Host-`
+ * session cookie, send a CSRF token with every change, and each route checks its permission
+ * on the server: every route is tried with every role (BFLA), and with an operator of another
+ * app (BOLA). Failed logins lock an account and raise an alert; the audit log holds every
+ * action, hash-chained and append-only.
+ */
+let kassa: KassaUnderTest;
+const PASSWORD = "Correct-horse-battery-9";
+const sessions: Record<string, { cookie: string; csrf: string }> = {};
+let orderId: string;
+let alertId: string;
+
+async function login(loginName: string, password = PASSWORD, totp?: string) {
+  return kassa.request("POST", "/admin/v1/session", {
+    body: { login: loginName, password, ...(totp ? { totp } : {}) },
+  });
+}
+function cookieOf(answer: { headers: Headers }): string {
+  const header = answer.headers.get("set-cookie") ?? "";
+  return header.split(";")[0] as string;
+}
+async function loggedIn(loginName: string): Promise<{ cookie: string; csrf: string }> {
+  const answer = await login(loginName);
+  expect(answer.status).toBe(201);
+  const session = { cookie: cookieOf(answer), csrf: (answer.body as { csrfToken: string }).csrfToken };
+  kassa.rememberSecret(session.cookie.split("=")[1] as string);
+  return session;
+}
+function as(
+  who: { cookie: string; csrf: string } | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+  csrf: "right" | "none" | "wrong" = "right",
+) {
+  const headers: Record<string, string> = {};
+  if (who) headers.cookie = who.cookie;
+  if (who && csrf === "right") headers["x-csrf-token"] = who.csrf;
+  if (csrf === "wrong") headers["x-csrf-token"] = "x".repeat(43);
+  return kassa.request(method, path, { headers, ...(body !== undefined ? { body } : {}) });
+}
+
+beforeAll(async () => {
+  kassa = await KassaUnderTest.start();
+  const deps = kassa.running.kassa.deps;
+  for (const role of ["viewer", "support", "finance", "admin"] as OperatorRole[])
+    await createOperator(deps, { login: role, role, appIds: undefined, password: PASSWORD }, undefined);
+  await createOperator(
+    deps,
+    { login: "other-app", role: "admin", appIds: ["app_other"], password: PASSWORD },
+    undefined,
+  );
+  for (const name of ["viewer", "support", "finance", "admin", "other-app"])
+    sessions[name] = await loggedIn(name);
+  const token = await kassa.login();
+  orderId = (
+    (
+      await kassa.request("POST", "/v1/orders", {
+        token,
+        body: { items: [{ productId: "prd_jasmine_tea", quantity: 1 }] },
+      })
+    ).body as { id: string }
+  ).id;
+  alertId = "alr_admintest";
+  await raiseAlert(deps.db, {
+    id: alertId,
+    kind: "amount_mismatch",
+    subjectId: orderId,
+    detail: { expectedFen: 1200 },
+    now: deps.clock.now(),
+    appId: "app_default",
+  });
+}, 60_000);
+afterAll(async () => {
+  await kassa?.close();
+});
+
+describe("logging in", () => {
+  it("sets a __Host- session cookie: Secure, HttpOnly, SameSite=Strict, Path=/", async () => {
+    const answer = await login("viewer");
+    expect(answer.status).toBe(201);
+    const header = answer.headers.get("set-cookie") ?? "";
+    expect(header).toMatch(/^__Host-kassa_admin=kos_[A-Za-z0-9_-]{43};/);
+    expect(header).toContain("Secure");
+    expect(header).toContain("HttpOnly");
+    expect(header).toContain("SameSite=Strict");
+    expect(header).toContain("Path=/");
+    expect(header).not.toMatch(/Domain=/i);
+    expect(answer.body).toMatchObject({ operator: { login: "viewer", role: "viewer", apps: null } });
+    kassa.rememberSecret(cookieOf(answer).split("=")[1] as string);
+  });
+
+  it("answers an unknown login as it answers a wrong password", async () => {
+    const unknown = await login("nobody");
+    const wrong = await login("finance", "not-the-password-1");
+    expect([unknown.status, wrong.status]).toEqual([401, 401]);
+    expect((unknown.body as { code: string }).code).toBe("ADMIN_LOGIN_FAILED");
+    expect((wrong.body as { code: string }).code).toBe("ADMIN_LOGIN_FAILED");
+  });
+
+  it("locks an account after 5 failures, alerts, and opens it again 15 minutes later", async () => {
+    const deps = kassa.running.kassa.deps;
+    await createOperator(
+      deps,
+      { login: "guessed", role: "viewer", appIds: undefined, password: PASSWORD },
+      undefined,
+    );
+    const statuses = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await login("guessed", `wrong-password-${i}x`)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    const locked = await login("guessed");
+    expect(locked.status).toBe(429);
+    expect(locked.body).toMatchObject({ code: "ADMIN_LOGIN_LOCKED" });
+    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(800);
+    const alerts = await deps.db
+      .selectFrom("alerts")
+      .select("kind")
+      .where("kind", "=", "operator_locked_out")
+      .execute();
+    expect(alerts).toHaveLength(1);
+    await kassa.sandbox.admin.advanceClock(15 * 60_000 + 1_000);
+    expect((await login("guessed")).status).toBe(201);
+  }, 60_000);
+
+  it("asks for the TOTP code when the account has a second factor, and takes a right one", async () => {
+    const deps = kassa.running.kassa.deps;
+    await createOperator(
+      deps,
+      { login: "two-factor", role: "viewer", appIds: undefined, password: PASSWORD },
+      undefined,
+    );
+    const secret = new Secret({ size: 20 }).base32;
+    await deps.db
+      .updateTable("operators")
+      .set({ totp_secret: secret })
+      .where("login", "=", "two-factor")
+      .execute();
+    const without = await login("two-factor");
+    expect(without.status).toBe(401);
+    expect(without.body).toMatchObject({ code: "ADMIN_TOTP_REQUIRED" });
+    expect((await login("two-factor", PASSWORD, "000000")).status).toBe(401);
+    const code = totpOf(secret).generate({ timestamp: deps.clock.now() });
+    const answer = await login("two-factor", PASSWORD, code);
+    expect(answer.status).toBe(201);
+    kassa.rememberSecret(cookieOf(answer).split("=")[1] as string);
+  }, 30_000);
+
+  it("ends the session at logout, in the database: the old cookie no longer works", async () => {
+    const session = await loggedIn("viewer");
+    expect((await as(session, "GET", "/admin/v1/session")).status).toBe(200);
+    expect((await as(session, "DELETE", "/admin/v1/session")).status).toBe(204);
+    const after = await as(session, "GET", "/admin/v1/session");
+    expect(after.status).toBe(401);
+    expect(after.body).toMatchObject({ code: "ADMIN_SESSION_REQUIRED" });
+  });
+});
+
+/** Every admin route but login, and who may call it: the test's own table, not the code's. */
+const ROUTES: { method: string; path: () => string; body?: unknown; allowed: OperatorRole[] }[] = [
+  { method: "GET", path: () => "/admin/v1/session", allowed: ["viewer", "support", "finance", "admin"] },
+  { method: "GET", path: () => "/admin/v1/orders", allowed: ["viewer", "support", "finance", "admin"] },
+  {
+    method: "GET",
+    path: () => `/admin/v1/orders/${orderId}`,
+    allowed: ["viewer", "support", "finance", "admin"],
+  },
+  { method: "GET", path: () => "/admin/v1/alerts", allowed: ["viewer", "support", "finance", "admin"] },
+  {
+    method: "POST",
+    path: () => `/admin/v1/alerts/${alertId}/acknowledge`,
+    body: { note: "checked" },
+    allowed: ["support", "finance", "admin"],
+  },
+  { method: "GET", path: () => "/admin/v1/operators", allowed: ["admin"] },
+  {
+    method: "POST",
+    path: () => "/admin/v1/operators",
+    body: { login: "made-by-test", role: "viewer" },
+    allowed: ["admin"],
+  },
+  { method: "GET", path: () => "/admin/v1/audit", allowed: ["finance", "admin"] },
+];
+
+describe("every route checks its role on the server (BFLA)", () => {
+  for (const route of ROUTES) {
+    it(`${route.method} ${route.path()}`, async () => {
+      const unauthenticated = await as(undefined, route.method, route.path(), route.body);
+      expect(unauthenticated.status).toBe(401);
+      for (const role of ["viewer", "support", "finance", "admin"] as OperatorRole[]) {
+        // A create may succeed once; a second one is refused as taken, never as forbidden.
+        const body =
+          route.body && route.path().endsWith("/operators")
+            ? { ...route.body, login: `made-by-${role}` }
+            : route.body;
+        const answer = await as(sessions[role], route.method, route.path(), body);
+        if (route.allowed.includes(role))
+          expect([200, 201], `${role}: ${JSON.stringify(answer.body)}`).toContain(answer.status);
+        else {
+          expect(answer.status, role).toBe(403);
+          expect(answer.body).toMatchObject({ code: "ADMIN_FORBIDDEN" });
+        }
+      }
+    });
+  }
+});
+
+describe("changes need the CSRF token", () => {
+  it("refuses a change without the token, or with a wrong one, and changes nothing", async () => {
+    const admin = sessions.admin;
+    for (const csrf of ["none", "wrong"] as const) {
+      const answer = await as(
+        admin,
+        "POST",
+        "/admin/v1/operators",
+        { login: `csrf-${csrf}`, role: "viewer" },
+        csrf,
+      );
+      expect(answer.status).toBe(403);
+      expect(answer.body).toMatchObject({ code: "ADMIN_CSRF_INVALID" });
+    }
+    const operators = (await as(admin, "GET", "/admin/v1/operators")).body as { data: { login: string }[] };
+    expect(operators.data.map((operator) => operator.login)).not.toContain("csrf-none");
+    expect(operators.data.map((operator) => operator.login)).not.toContain("csrf-wrong");
+  });
+
+  it("gives the token again after a reload", async () => {
+    const answer = await as(sessions.support, "GET", "/admin/v1/session");
+    expect((answer.body as { csrfToken: string }).csrfToken).toBe(sessions.support?.csrf);
+  });
+});
+
+describe("an operator of another app sees none of this app's objects (BOLA)", () => {
+  it("answers this app's order as unknown, and its order list as an app it does not know", async () => {
+    const other = sessions["other-app"];
+    const order = await as(other, "GET", `/admin/v1/orders/${orderId}`);
+    expect(order.status).toBe(404);
+    expect(order.body).toMatchObject({ code: "ORDER_NOT_FOUND" });
+    const list = await as(other, "GET", "/admin/v1/orders?app=app_default");
+    expect(list.status).toBe(404);
+    expect(list.body).toMatchObject({ code: "APP_NOT_FOUND" });
+    const alerts = (await as(other, "GET", "/admin/v1/alerts")).body as { data: { id: string }[] };
+    expect(alerts.data.map((alert) => alert.id)).not.toContain(alertId);
+    expect((await as(other, "POST", `/admin/v1/alerts/${alertId}/acknowledge`, {})).status).toBe(404);
+  });
+
+  it("cannot make an operator who sees more apps than it does", async () => {
+    const answer = await as(sessions["other-app"], "POST", "/admin/v1/operators", {
+      login: "wider",
+      role: "viewer",
+    });
+    expect(answer.status).toBe(403);
+  });
+});
+
+describe("the audit log", () => {
+  it("records each action once, chained, and refuses to be edited", async () => {
+    const db = kassa.running.kassa.deps.db;
+    const audit = (await as(sessions.admin, "GET", "/admin/v1/audit?limit=100")).body as {
+      data: { action: string; objectId: string; operatorId: string }[];
+    };
+    const acknowledged = audit.data.filter((entry) => entry.action === "alert.acknowledge");
+    expect(acknowledged).toHaveLength(1);
+    expect(acknowledged[0]?.objectId).toBe(alertId);
+    expect(audit.data.filter((entry) => entry.action === "operator.create").length).toBeGreaterThan(0);
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
+    await expect(sql`update audit_log set action = 'nothing'`.execute(db)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from audit_log`.execute(db)).rejects.toThrow(/append-only/);
+  });
+});
+
+describe("npm run kassa -- operators create", () => {
+  it("prints a generated password once, which logs in", async () => {
+    const out: string[] = [];
+    const deps = kassa.running.kassa.deps;
+    const code = await runOperatorsCommand(
+      ["operators", "create", "--login", "from-cli", "--role", "finance"],
+      {
+        db: deps.db,
+        dialect: deps.dialect,
+        mode: "test",
+        now: () => deps.clock.now(),
+        ids: randomIdSource,
+        out: (line) => out.push(line),
+        err: (line) => out.push(line),
+      },
+    );
+    expect(code).toBe(0);
+    const password = /Password \(shown once.*\): (\S+)$/.exec(out[1] ?? "")?.[1] as string;
+    kassa.rememberSecret(password);
+    const answer = await login("from-cli", password);
+    expect(answer.status).toBe(201);
+    kassa.rememberSecret(cookieOf(answer).split("=")[1] as string);
+  }, 30_000);
+});
