@@ -1,7 +1,6 @@
 import { Type } from "typebox";
 import type { Operator } from "../../db/operators-repo.ts";
 import type { ErrorCode } from "../../domain/errors.ts";
-import type { OPERATOR_ROLES } from "../../domain/operator-roles.ts";
 
 export const OperatorRoleSchema = Type.Union(
   [Type.Literal("viewer"), Type.Literal("support"), Type.Literal("finance"), Type.Literal("admin")],

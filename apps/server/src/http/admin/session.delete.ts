@@ -16,7 +16,7 @@ export function registerAdminSessionDelete(app: KassaApp, context: AdminContext)
         tags: ["admin"],
         security: [{ adminSession: [] }],
         response: {
-          204: { type: "null", description: "Logged out" },
+          204: Type.Null({ description: "Logged out" }),
           ...errorResponses([...ANY_REQUEST, ...ADMIN_CHANGE]),
         },
       },
