@@ -1,6 +1,7 @@
 import type { Order, OrderStatus } from "../domain/order.ts";
 import type { Executor } from "./executor.ts";
 import { ordersWithLines } from "./orders-repo.ts";
+import { queriesOfPayments } from "./payment-queries-repo.ts";
 import type { PaymentRow } from "./payments-repo.ts";
 
 export type { PaymentRow };
@@ -73,7 +74,7 @@ export async function paymentsOfOrder(db: Executor, appId: string, orderId: stri
 /** What the timeline reads besides the order and its payments: all stored, none guessed. */
 export async function timelineSources(
   db: Executor,
-  input: { appId: string; orderId: string; outTradeNos: readonly string[] },
+  input: { appId: string; orderId: string; outTradeNos: readonly string[]; paymentIds: readonly string[] },
 ) {
   const notifications =
     input.outTradeNos.length === 0
@@ -100,5 +101,10 @@ export async function timelineSources(
     .orderBy("created_at")
     .orderBy("id")
     .execute();
-  return { notifications, events, alerts };
+  return {
+    notifications,
+    events,
+    alerts,
+    queries: await queriesOfPayments(db, input.appId, input.paymentIds),
+  };
 }

@@ -29,6 +29,7 @@ export interface Database {
   operators: OperatorsTable;
   operator_sessions: OperatorSessionsTable;
   audit_log: AuditLogTable;
+  payment_queries: PaymentQueriesTable;
 }
 
 /** A merchant: who is paid. Its WeChat Pay mchid; its credentials come from configuration. */
@@ -293,4 +294,16 @@ export interface AuditLogTable {
   at: number;
   prev_hash: string;
   hash: string;
+}
+
+/** One query of the channel about a payment, and what it answered (migration 0012). */
+export interface PaymentQueriesTable {
+  id: string;
+  app_id: string;
+  payment_id: string;
+  /** Who asked: confirm, query-back, close, close-again, reconciliation... */
+  reason: string;
+  /** The channel's answer (paid, unpaid, closed, not_found), or failed when it gave none. */
+  outcome: string;
+  queried_at: number;
 }

@@ -12,6 +12,7 @@ export const ID_PREFIXES = {
   alert: "alr",
   product: "prd",
   operator: "opr",
+  paymentQuery: "pqr",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

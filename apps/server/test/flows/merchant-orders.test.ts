@@ -94,8 +94,14 @@ describe("the merchant API's orders and events", () => {
     expect((await kassa.request("POST", `/v1/orders/${id}/cancel`, { token: payer })).status).toBe(200);
     const order = (await get(`/merchant/v1/orders/${id}`)).body as Detail;
     expect(order.status).toBe("CLOSED");
-    expect(order.timeline.map((entry) => entry.type)).toEqual(["order.created", "order.closed"]);
-    expect(order.timeline[1]?.detail).toEqual({ reason: "cancel" });
+    // Before closing, Kassa asks WeChat Pay whether the payment was made (product.md step 7).
+    expect(order.timeline.map((entry) => entry.type)).toEqual([
+      "order.created",
+      "payment.queried",
+      "order.closed",
+    ]);
+    expect(order.timeline[1]?.detail).toEqual({ reason: "close:cancel", outcome: "not_found" });
+    expect(order.timeline[2]?.detail).toEqual({ reason: "cancel" });
     const db = kassa.running.kassa.deps.db;
     const now = kassa.running.kassa.deps.clock.now();
     await raiseAlert(db, { id: "alr_test1", kind: "paid_after_close", subjectId: id, detail: {}, now });

@@ -32,7 +32,7 @@ export interface PaymentView {
 /**
  * One moment of an order's life, from what Kassa stores: the order row, its payments'
  * prepay times, the channel's notifications, the outbox events and the alerts. Queries of
- * the channel (query-back, confirm) are not stored, so they are not here.
+ * the channel (confirm, query-back, before a close) are stored since migration 0012.
  */
 export interface TimelineEntry {
   at: string;
@@ -40,6 +40,7 @@ export interface TimelineEntry {
     | "order.created"
     | "payment.prepaid"
     | "notification.received"
+    | "payment.queried"
     | "order.paid"
     | "order.closed"
     | "alert.raised";
@@ -79,6 +80,7 @@ export async function getAppOrder(
     appId: input.appId,
     orderId: order.id,
     outTradeNos: payments.map((payment) => payment.out_trade_no),
+    paymentIds: payments.map((payment) => payment.id),
   });
   return {
     ...viewOrder(order, live ? paymentOf(live) : undefined),
@@ -118,6 +120,15 @@ function timelineOf(
       detail: { eventType: notification.event_type, outcome: notification.outcome },
     });
   }
+  for (const query of sources.queries)
+    entries.push({
+      ms: query.queried_at,
+      rank: 2,
+      at: "",
+      type: "payment.queried",
+      paymentId: query.payment_id,
+      detail: { reason: query.reason, outcome: query.outcome },
+    });
   for (const event of sources.events) {
     if (event.type !== "order.paid" && event.type !== "order.closed") continue;
     const payload = JSON.parse(event.payload) as Record<string, unknown>;

@@ -6,6 +6,7 @@ import * as apps from "./0004-apps.ts";
 import * as merchantApi from "./0005-merchant-api.ts";
 import * as ledger from "./0006-ledger.ts";
 import * as operators from "./0011-operators.ts";
+import * as paymentQueries from "./0012-payment-queries.ts";
 
 /** Every migration, in order. Names sort as they run; never rename or edit a shipped one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0005-merchant-api": merchantApi,
   "0006-ledger": ledger,
   "0011-operators": operators,
+  "0012-payment-queries": paymentQueries,
 };

@@ -51,6 +51,7 @@ export const TimelineEntrySchema = Type.Object({
       "order.created",
       "payment.prepaid",
       "notification.received",
+      "payment.queried",
       "order.paid",
       "order.closed",
       "alert.raised",
@@ -62,7 +63,8 @@ export const TimelineEntrySchema = Type.Object({
       {},
       {
         additionalProperties: true,
-        description: "notification.received: eventType and outcome; order.closed: reason; alert.raised: kind",
+        description:
+          "notification.received: eventType and outcome; payment.queried: reason and outcome; order.closed: reason; alert.raised: kind",
       },
     ),
   ),
