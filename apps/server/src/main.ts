@@ -1,9 +1,9 @@
 import type { RunningSandbox } from "@kassa/sandbox";
-import { createWechatPayClient, type WechatPayClient } from "@kassa/wechatpay";
 import type { Logger } from "pino";
 import { ensureDemoOperator } from "./app/admin/demo-operator.ts";
+import { wechatPayClientFor } from "./channels/wechatpay-client-for.ts";
 import { type ComposedKassa, type ConfiguredApp, composeKassa } from "./compose.ts";
-import { type AppConfig, type KassaConfig, loadConfig, type WechatPayCredentials } from "./config.ts";
+import { type AppConfig, type KassaConfig, loadConfig } from "./config.ts";
 import { bindApp } from "./db/apps-repo.ts";
 import { connectDatabase, type DatabaseHandle } from "./db/connect.ts";
 import { databaseUnavailable } from "./db/connection-problem.ts";
@@ -114,7 +114,8 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
       id: app.id,
       wechatAppid: app.wechatpay.appid,
       wechatMchid: app.wechatpay.mchid,
-      wechatpay: wechatPayClientFor(app.wechatpay, clock, { simulator: sandbox !== undefined }),
+      // The simulator has no backup domain to fail over to.
+      wechatpay: wechatPayClientFor(app.wechatpay, clock, sandbox ? { backupBaseUrl: null } : {}),
       publicBaseUrl,
     });
   }
@@ -157,31 +158,6 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
       await database.close();
     },
   };
-}
-
-/** A WeChat Pay client for one app: its appid and its merchant's keys (§2, §3.4). */
-function wechatPayClientFor(
-  credentials: WechatPayCredentials,
-  clock: Clock,
-  options: { simulator: boolean },
-): WechatPayClient {
-  return createWechatPayClient({
-    mchid: credentials.mchid,
-    appid: credentials.appid,
-    appSecret: credentials.appSecret,
-    merchantSerialNo: credentials.merchantSerialNo,
-    merchantPrivateKey: credentials.merchantPrivateKeyPem,
-    apiV3Key: credentials.apiV3Key,
-    ...(credentials.publicKey
-      ? { wechatPayPublicKey: { id: credentials.publicKey.id, key: credentials.publicKey.pem } }
-      : {}),
-    ...(credentials.downloadPlatformCertificates ? { platformCertificates: "download" as const } : {}),
-    ...(credentials.baseUrl ? { baseUrl: credentials.baseUrl } : {}),
-    ...(credentials.loginBaseUrl ? { loginBaseUrl: credentials.loginBaseUrl } : {}),
-    // The simulator has no backup domain to fail over to.
-    ...(options.simulator ? { backupBaseUrl: null } : {}),
-    clock: () => clock.now(),
-  });
 }
 
 /**

@@ -1,9 +1,10 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type RunningSandbox, startSandbox } from "@kassa/sandbox";
-import { createWechatPayClient, type WechatPayClient } from "@kassa/wechatpay";
+import type { WechatPayClient } from "@kassa/wechatpay";
 import type { ReceivedNotification } from "./contract-kit.ts";
 import { DEMO_MERCHANT, useDemoSandbox } from "./demo-sandbox.ts";
+import { wechatPayClientFor } from "./wechatpay-client-for.ts";
 
 /** The client's retries (§5.8): a fault must outlast them to reach the port. */
 export const CLIENT_MAX_RETRIES = 2;
@@ -31,22 +32,11 @@ export async function startSimulatorUnderContract(): Promise<SimulatorUnderContr
     },
   });
   const { credentials } = await useDemoSandbox(sandbox);
-  const client = createWechatPayClient({
-    mchid: credentials.mchid,
-    appid: credentials.appid,
-    appSecret: credentials.appSecret,
-    merchantSerialNo: credentials.merchantSerialNo,
-    merchantPrivateKey: credentials.merchantPrivateKeyPem,
-    apiV3Key: credentials.apiV3Key,
-    ...(credentials.publicKey
-      ? { wechatPayPublicKey: { id: credentials.publicKey.id, key: credentials.publicKey.pem } }
-      : {}),
-    baseUrl: sandbox.url,
-    loginBaseUrl: sandbox.url,
-    backupBaseUrl: null,
-    maxRetries: CLIENT_MAX_RETRIES,
-    clock: () => sandbox.clock.now(),
-  });
+  const client = wechatPayClientFor(
+    credentials,
+    { now: () => sandbox.clock.now() },
+    { backupBaseUrl: null, maxRetries: CLIENT_MAX_RETRIES },
+  );
   return {
     sandbox,
     client,
