@@ -36,6 +36,15 @@ describe("FaultRegistry", () => {
     expect(faults.take("jsapi.prepay", "1900000001")).toBeDefined();
   });
 
+  it("fires a rule naming a payment or refund only for that one", () => {
+    const faults = registry();
+    faults.defineTarget("notify.transaction", "http");
+    faults.add({ endpoint: "notify.transaction", fault: "system_error", outTradeNo: "ord_a" });
+    expect(faults.take("notify.transaction", undefined, undefined, { outTradeNo: "ord_b" })).toBeUndefined();
+    expect(faults.take("notify.transaction", undefined)).toBeUndefined();
+    expect(faults.take("notify.transaction", undefined, undefined, { outTradeNo: "ord_a" })).toBeDefined();
+  });
+
   it("takes the first matching rule in the order added", () => {
     const faults = registry();
     faults.add({ endpoint: "*", fault: "unavailable", times: 1 });

@@ -13,6 +13,10 @@ import type { RandomStream } from "./random.ts";
  * `probability` (1 when absent; only fractional probabilities draw from the seeded
  * stream, so certain rules never shift it). Rules live in memory and in the config file;
  * they are not persisted across restarts.
+ *
+ * A rule naming `outTradeNo` or `outRefundNo` fires only for that payment or refund, where
+ * the target says which one a call is about (notifications, bill rows). Bill faults
+ * (bills/bill-faults.ts) also carry what they change: `deltaFen`, `state`.
  */
 
 export interface FaultKindDefinition {
@@ -45,8 +49,25 @@ export interface FaultRule {
   probability: number;
   delayMs: number;
   holdMs: number;
+  /** Only for this payment or refund (targets that say which one a call is about). */
+  outTradeNo?: string;
+  outRefundNo?: string;
+  /** Bill faults: fen added to the amount shown (negative takes away). */
+  deltaFen?: number;
+  /** Bill faults: the state the row shows instead of its own. */
+  state?: string;
   fired: number;
 }
+
+/** Which payment or refund a call is about, for rules that name one. */
+export interface FaultSubject {
+  outTradeNo?: string | undefined;
+  outRefundNo?: string | undefined;
+}
+
+/** Which fault kinds take `deltaFen` (required) and `state` (required). */
+const KINDS_WITH_DELTA = new Set(["bill_amount_changed", "bill_fee_changed"]);
+const KINDS_WITH_STATE = new Set(["bill_state_changed"]);
 
 const DEFAULT_DELAY_MS = 3_000;
 const DEFAULT_HOLD_MS = 30_000;
@@ -107,7 +128,12 @@ export class FaultRegistry {
    * consumed at once, whatever the call's outcome turns out to be. `kinds` limits the
    * search to those fault kinds.
    */
-  take(target: string, mchid: string | undefined, kinds?: readonly string[]): FaultRule | undefined {
+  take(
+    target: string,
+    mchid: string | undefined,
+    kinds?: readonly string[],
+    subject: FaultSubject = {},
+  ): FaultRule | undefined {
     const scope = this.#targets.get(target);
     for (const rule of this.#rules) {
       // A target may honour its kinds at different moments (a notification's delay when it
@@ -116,6 +142,8 @@ export class FaultRegistry {
       const targetMatches =
         rule.endpoint === target || (rule.endpoint === "*" && this.#kinds.get(rule.fault)?.scope === scope);
       if (!targetMatches || (rule.mchid !== undefined && rule.mchid !== mchid)) continue;
+      if (rule.outTradeNo !== undefined && rule.outTradeNo !== subject.outTradeNo) continue;
+      if (rule.outRefundNo !== undefined && rule.outRefundNo !== subject.outRefundNo) continue;
       if (!this.#random.chance(rule.probability)) continue;
       rule.fired++;
       if (rule.times !== undefined) {
@@ -130,7 +158,19 @@ export class FaultRegistry {
   #validate(input: unknown): FaultRule {
     if (typeof input !== "object" || input === null) throw invalid("a rule must be a JSON object");
     const raw = input as Record<string, unknown>;
-    const allowed = ["endpoint", "fault", "mchid", "times", "probability", "delayMs", "holdMs"];
+    const allowed = [
+      "endpoint",
+      "fault",
+      "mchid",
+      "times",
+      "probability",
+      "delayMs",
+      "holdMs",
+      "outTradeNo",
+      "outRefundNo",
+      "deltaFen",
+      "state",
+    ];
     const unknown = Object.keys(raw).filter((key) => !allowed.includes(key));
     if (unknown.length > 0)
       throw invalid(`unknown field ${unknown.join(", ")}; allowed: ${allowed.join(", ")}`);
@@ -150,6 +190,32 @@ export class FaultRegistry {
     if (raw.times !== undefined && !(Number.isInteger(raw.times) && (raw.times as number) > 0)) {
       throw invalid("times must be a positive integer (omit it for a rule that stays until removed)");
     }
+    for (const key of ["outTradeNo", "outRefundNo"] as const) {
+      const value = raw[key];
+      if (value !== undefined && (typeof value !== "string" || !/^[0-9A-Za-z_\-|*]{1,64}$/.test(value))) {
+        throw invalid(`${key} must be the number of a payment or refund (1-64 of [0-9A-Za-z_-|*])`);
+      }
+    }
+    const takesDelta = KINDS_WITH_DELTA.has(fault);
+    if (takesDelta !== (raw.deltaFen !== undefined)) {
+      throw invalid(
+        takesDelta
+          ? `a ${fault} fault needs deltaFen`
+          : `deltaFen belongs to ${[...KINDS_WITH_DELTA].join(", ")}`,
+      );
+    }
+    if (takesDelta && !(Number.isSafeInteger(raw.deltaFen) && raw.deltaFen !== 0)) {
+      throw invalid("deltaFen must be a whole number of fen other than 0");
+    }
+    const takesState = KINDS_WITH_STATE.has(fault);
+    if (takesState !== (raw.state !== undefined)) {
+      throw invalid(
+        takesState ? `a ${fault} fault needs state` : `state belongs to ${[...KINDS_WITH_STATE].join(", ")}`,
+      );
+    }
+    if (takesState && !(typeof raw.state === "string" && /^[A-Z_]{1,32}$/.test(raw.state))) {
+      throw invalid("state must be a bill state word such as REVOKED, SUCCESS or PROCESSING (A-Z and _)");
+    }
     const probability = raw.probability ?? 1;
     if (typeof probability !== "number" || !(probability > 0 && probability <= 1)) {
       throw invalid("probability must be a number in (0, 1]");
@@ -163,6 +229,10 @@ export class FaultRegistry {
       probability,
       delayMs: waitMs(raw.delayMs, DEFAULT_DELAY_MS, "delayMs"),
       holdMs: waitMs(raw.holdMs, DEFAULT_HOLD_MS, "holdMs"),
+      ...(raw.outTradeNo === undefined ? {} : { outTradeNo: raw.outTradeNo as string }),
+      ...(raw.outRefundNo === undefined ? {} : { outRefundNo: raw.outRefundNo as string }),
+      ...(raw.deltaFen === undefined ? {} : { deltaFen: raw.deltaFen as number }),
+      ...(raw.state === undefined ? {} : { state: raw.state as string }),
       fired: 0,
     };
   }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type AdminApi, createAdminApi } from "./admin/admin-api.ts";
 import { registerBillJobs } from "./bills/bill-downloads.ts";
+import { registerBillFaults } from "./bills/bill-faults.ts";
 import type { VirtualClock } from "./clock.ts";
 import { parseConfig, type SandboxConfigInput } from "./config.ts";
 import { createContext, type SandboxContext } from "./context.ts";
@@ -49,6 +50,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   registerNotificationJobs(ctx);
   registerRefundJobs(ctx);
   registerBillJobs(ctx);
+  registerBillFaults(ctx);
   for (const seed of config.merchants) {
     if (!ctx.tables.merchants.has(seed.mchid)) await createMerchant(ctx, seed);
   }

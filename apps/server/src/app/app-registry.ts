@@ -43,6 +43,11 @@ export class AppRegistry {
     return app;
   }
 
+  /** Every app served, for work done per app (the daily reconciliation). */
+  all(): RegisteredApp[] {
+    return [...this.#apps.values()];
+  }
+
   find(appId: string): RegisteredApp | undefined {
     return this.#apps.get(appId);
   }

@@ -1,6 +1,7 @@
 import type { Executor } from "../db/executor.ts";
 import { scheduleJob } from "../db/jobs-repo.ts";
 import { makeId } from "../domain/ids.ts";
+import type { ExternalChannelName } from "../domain/payment.ts";
 import type { AppDeps } from "./deps.ts";
 
 /**
@@ -18,6 +19,10 @@ export interface JobPayloads {
   "order.close_again": { orderId: string };
   /** Delete expired sessions, a bounded batch per run; reschedules itself. */
   "session.sweep": Record<string, never>;
+  /** Reconcile one app's day at one channel; again while the channel has not published it (§5.7). */
+  "reconciliation.day": { appId: string; channel: ExternalChannelName; day: string };
+  /** Every day after 10:00 Beijing time: a reconciliation.day for yesterday, per app and channel. */
+  "reconciliation.schedule": Record<string, never>;
 }
 
 export type JobKind = keyof JobPayloads;
@@ -31,6 +36,8 @@ const DEDUPE_KEYS: { readonly [K in JobKind]: (payload: JobPayloads[K]) => strin
   "order.expire": ({ orderId }) => `expire:${orderId}`,
   "order.close_again": ({ orderId }) => `close_again:${orderId}`,
   "session.sweep": () => "session.sweep",
+  "reconciliation.day": ({ appId, channel, day }) => `reconcile:${appId}:${channel}:${day}`,
+  "reconciliation.schedule": () => "reconciliation.schedule",
 };
 
 export const JOB_KINDS = Object.keys(DEDUPE_KEYS) as JobKind[];

@@ -64,6 +64,7 @@ export function eventContract(kit: () => ContractKit): void {
       expect(entries).toContainEqual(
         expect.objectContaining({
           kind: "payment",
+          appId: subject.appId,
           outTradeNo: paid.outTradeNo,
           amountFen: AMOUNT,
           transactionId,
@@ -74,6 +75,7 @@ export function eventContract(kit: () => ContractKit): void {
       expect(entries).toContainEqual(
         expect.objectContaining({
           kind: "refund",
+          appId: subject.appId,
           outRefundNo: refund.outRefundNo,
           amountFen: 100,
           status: "processing",

@@ -151,6 +151,7 @@ export class FakeChannel implements PaymentChannel {
   statement(day: string) {
     return this.#run("statement", () =>
       fakeStatement(day, this.#now(), this.statementReadyDelayMs, {
+        appId: this.appId,
         payments: [...this.#payments.values()].filter((payment) => payment.state === "paid"),
         refunds: this.#refunds.all(),
       }),

@@ -18,7 +18,7 @@ export function fakeStatement(
   day: string,
   now: number,
   readyDelayMs: number,
-  records: { payments: FakePayment[]; refunds: FakeRefund[] },
+  records: { appId: string; payments: FakePayment[]; refunds: FakeRefund[] },
 ): ChannelStatement {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!match) throw rejected("DAY_INVALID", `"${day}" is not YYYY-MM-DD`);
@@ -34,7 +34,16 @@ export function fakeStatement(
     const { outTradeNo, amountFen } = payment.input;
     const feeMilliFen = feeMilliFenOf(amountFen);
     const { transactionId, paidAt: at } = payment;
-    trade.push({ kind: "payment", outTradeNo, transactionId, amountFen, status: "paid", feeMilliFen, at });
+    trade.push({
+      kind: "payment",
+      appId: records.appId,
+      outTradeNo,
+      transactionId,
+      amountFen,
+      status: "paid",
+      feeMilliFen,
+      at,
+    });
     fees.push({
       kind: "fee",
       reference: outTradeNo,
@@ -49,6 +58,7 @@ export function fakeStatement(
     if (inDay(refund.createdAt)) {
       trade.push({
         kind: "refund",
+        appId: records.appId,
         outTradeNo,
         outRefundNo,
         refundId,

@@ -21,6 +21,8 @@ export type StatementSource = "trade" | "fund_flow";
 export type StatementEntry =
   | {
       kind: "payment";
+      /** The app at the channel (WeChat: 公众账号ID): a merchant's statement covers all its apps. */
+      appId: string;
       outTradeNo: string;
       transactionId: string;
       amountFen: Fen;
@@ -33,6 +35,7 @@ export type StatementEntry =
     }
   | {
       kind: "refund";
+      appId: string;
       outTradeNo: string;
       outRefundNo: string;
       refundId: string;

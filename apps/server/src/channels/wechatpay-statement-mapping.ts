@@ -20,6 +20,7 @@ export function statementEntryOf(row: TradeBillRow): StatementEntry {
   if (row.outRefundNo !== undefined && row.refundId !== undefined) {
     return {
       kind: "refund",
+      appId: row.appid,
       outTradeNo: row.outTradeNo,
       outRefundNo: row.outRefundNo,
       refundId: row.refundId,
@@ -34,6 +35,7 @@ export function statementEntryOf(row: TradeBillRow): StatementEntry {
   }
   return {
     kind: "payment",
+    appId: row.appid,
     outTradeNo: row.outTradeNo,
     transactionId: row.transactionId,
     // 订单金额 is what the payer was asked for; 应结订单金额 leaves out non-settled coupons.

@@ -30,6 +30,9 @@ export interface Database {
   operator_sessions: OperatorSessionsTable;
   audit_log: AuditLogTable;
   payment_queries: PaymentQueriesTable;
+  reconciliation_runs: ReconciliationRunsTable;
+  reconciliation_differences: ReconciliationDifferencesTable;
+  reconciliation_statement_rows: ReconciliationStatementRowsTable;
 }
 
 /** A merchant: who is paid. Its WeChat Pay mchid; its credentials come from configuration. */
@@ -306,4 +309,71 @@ export interface PaymentQueriesTable {
   /** The channel's answer (paid, unpaid, closed, not_found), or failed when it gave none. */
   outcome: string;
   queried_at: number;
+}
+
+/** One app's reconciliation of one channel's day (migration 0010), with its latest report. */
+export interface ReconciliationRunsTable {
+  id: string;
+  app_id: string;
+  channel: string;
+  /** `YYYY-MM-DD`, Beijing time: how the channel cuts its bills. */
+  day: string;
+  status: "waiting" | "running" | "completed";
+  /** Passes begun; a re-run is the next pass. */
+  pass: Generated<number>;
+  bill_payments: Generated<number>;
+  bill_payments_fen: Generated<number>;
+  bill_refunds: Generated<number>;
+  bill_refunds_fen: Generated<number>;
+  bill_fees_fen: Generated<number>;
+  bill_unreadable: Generated<number>;
+  kassa_payments: Generated<number>;
+  kassa_payments_fen: Generated<number>;
+  kassa_refunds: Generated<number>;
+  kassa_refunds_fen: Generated<number>;
+  fees_posted_fen: Generated<number>;
+  differences_open: Generated<number>;
+  differences_resolved: Generated<number>;
+  last_error: Generated<string | null>;
+  created_at: number;
+  started_at: Generated<number | null>;
+  completed_at: Generated<number | null>;
+}
+
+export interface ReconciliationDifferencesTable {
+  id: string;
+  run_id: string;
+  app_id: string;
+  class: string;
+  /** What the difference is about, unique per run and class: a number or a bill line. */
+  subject: string;
+  out_trade_no: string | null;
+  out_refund_no: string | null;
+  bill_amount_fen: number | null;
+  kassa_amount_fen: number | null;
+  ledger_amount_fen: number | null;
+  /** JSON: what each side says. */
+  detail: string;
+  action: string;
+  status: "open" | "resolved";
+  pass: number;
+  alert_id: string | null;
+  created_at: number;
+  resolved_at: number | null;
+}
+
+/** The channel's rows of one pass, staged for matching in SQL; emptied when the pass ends. */
+export interface ReconciliationStatementRowsTable {
+  run_id: string;
+  kind: "payment" | "refund" | "fee";
+  /** out_trade_no of a payment, out_refund_no of a refund, the movement id of a fee. */
+  entry_key: string;
+  out_trade_no: string | null;
+  out_refund_no: string | null;
+  channel_id: string | null;
+  reference: string | null;
+  status: string | null;
+  amount_fen: number;
+  fee_milli_fen: number;
+  at: number;
 }

@@ -13,6 +13,8 @@ export const ID_PREFIXES = {
   product: "prd",
   operator: "opr",
   paymentQuery: "pqr",
+  reconciliation: "rcn",
+  difference: "rdf",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -39,6 +39,15 @@ const facts: fc.Arbitrary<LedgerFact> = fc.oneof(
       fen.map((x) => -x),
     ),
   }),
+  fc.record({
+    rule: fc.constant("channel_fees" as const),
+    channel,
+    day: fc.constant("2026-03-14"),
+    amountFen: fc.oneof(
+      fen,
+      fen.map((x) => -x),
+    ),
+  }),
 );
 
 /** Debit positive, credit negative: what each rule must do to each account it touches. */
@@ -67,6 +76,8 @@ function expectedSigns(fact: LedgerFact): Record<string, number> {
       };
     case "wallet_adjusted":
       return { adjustments: fact.amountFen, [wallet]: -fact.amountFen };
+    case "channel_fees":
+      return { "wechatpay:fees": fact.amountFen, "wechatpay:clearing": -fact.amountFen };
   }
 }
 
@@ -100,6 +111,8 @@ describe("the posting rules", () => {
           paymentId: "p",
           refundId: "r",
           adjustmentId: "a",
+          channel: "wechatpay",
+          day: "2026-03-14",
         }).type,
       ]),
     );
@@ -111,6 +124,7 @@ describe("the posting rules", () => {
       wallet_refund: "refund_succeeded",
       top_up_refund: "refund_succeeded",
       wallet_adjusted: "wallet_adjustment",
+      channel_fees: "channel_fees",
     });
   });
 

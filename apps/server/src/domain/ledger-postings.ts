@@ -1,6 +1,7 @@
 import {
   type AccountCode,
   clearingAccount,
+  feesAccount,
   type LedgerCause,
   type Posting,
   postingsProblem,
@@ -24,6 +25,7 @@ import type { ChannelName } from "./payment.ts";
  * | wallet_refund R           | refund_succeeded  | Dr refunds R; Cr wallet R                             |
  * | top_up_refund R, forfeit F| refund_succeeded  | Dr wallet R+F; Cr <channel>:clearing R; Cr promotions F|
  * | wallet_adjusted ±X        | wallet_adjustment | Dr adjustments X; Cr wallet X (signs flip for -X)     |
+ * | channel_fees ±F (a day)   | channel_fees      | Dr <channel>:fees F; Cr <channel>:clearing F (flip -F)|
  */
 export type LedgerFact =
   | { rule: "purchase_captured"; paymentId: string; channel: ChannelName; amountFen: number }
@@ -49,7 +51,13 @@ export type LedgerFact =
       forfeitedBonusFen: number;
     }
   /** Signed: positive credits the wallet, negative debits it. */
-  | { rule: "wallet_adjusted"; adjustmentId: string; userId: string; amountFen: number };
+  | { rule: "wallet_adjusted"; adjustmentId: string; userId: string; amountFen: number }
+  /**
+   * A day's fees as the channel's fund flow booked them (reconciliation, issue 11): taken out
+   * of what the channel holds for the merchant. Signed: negative when more came back with
+   * refunds than was taken that day.
+   */
+  | { rule: "channel_fees"; channel: ChannelName; day: string; amountFen: number };
 
 export type LedgerRule = LedgerFact["rule"];
 
@@ -108,7 +116,15 @@ export const POSTING_RULES: { readonly [R in LedgerRule]: RuleOf<R> } = {
     describe: (f) => (f.amountFen > 0 ? "wallet credited by an operator" : "wallet debited by an operator"),
     postings: (f) => lines(["adjustments", f.amountFen], [walletAccount(f.userId), -f.amountFen]),
   },
+  channel_fees: {
+    cause: (f) => ({ type: "channel_fees", id: `${f.channel}:${f.day}` }),
+    describe: (f) => `${f.channel} fees of ${f.day}, as its fund flow booked them`,
+    postings: (f) => lines([feesAccount(f.channel), f.amountFen], [clearingAccount(f.channel), -f.amountFen]),
+  },
 };
+
+/** Rules whose amounts carry a sign; every other rule's are whole fen >= 0. */
+const SIGNED_RULES: ReadonlySet<LedgerRule> = new Set(["wallet_adjusted", "channel_fees"]);
 
 /** What postEntry takes from a rule: the cause, a description and the postings. */
 export interface LedgerEntryDraft {
@@ -123,7 +139,7 @@ export function ledgerEntryFor(fact: LedgerFact): LedgerEntryDraft {
   for (const [name, value] of Object.entries(fact)) {
     if (!name.endsWith("Fen")) continue;
     const whole = typeof value === "number" && Number.isSafeInteger(value);
-    if (!whole || (value < 0 && fact.rule !== "wallet_adjusted"))
+    if (!whole || (value < 0 && !SIGNED_RULES.has(fact.rule)))
       throw new RangeError(`${fact.rule}: ${name} ${value} is not whole fen >= 0`);
   }
   const postings = rule.postings(fact);

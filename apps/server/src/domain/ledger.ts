@@ -80,6 +80,7 @@ export const LEDGER_CAUSE_TYPES = [
   "refund_succeeded", // id: refund id
   "wallet_payment", // id: payment id (paid from the wallet)
   "wallet_adjustment", // id: adjustment id
+  "channel_fees", // id: <channel>:<YYYY-MM-DD>, a day's fees as the channel booked them (reconciliation)
 ] as const;
 export type LedgerCauseType = (typeof LEDGER_CAUSE_TYPES)[number];
 

@@ -6,6 +6,8 @@ import type { JobHandler, JobHandlers } from "./job-handler.ts";
 import { orderCloseAgainJob } from "./order-close-again.job.ts";
 import { orderExpireJob } from "./order-expire.job.ts";
 import { orderQueryJob } from "./order-query.job.ts";
+import { reconciliationDayJob } from "./reconciliation-day.job.ts";
+import { reconciliationScheduleJob } from "./reconciliation-schedule.job.ts";
 import { sessionSweepJob } from "./session-sweep.job.ts";
 
 export const JOB_HANDLERS: JobHandlers = {
@@ -13,6 +15,8 @@ export const JOB_HANDLERS: JobHandlers = {
   "order.expire": orderExpireJob,
   "order.close_again": orderCloseAgainJob,
   "session.sweep": sessionSweepJob,
+  "reconciliation.day": reconciliationDayJob,
+  "reconciliation.schedule": reconciliationScheduleJob,
 };
 
 /**
@@ -20,8 +24,12 @@ export const JOB_HANDLERS: JobHandlers = {
  * dedupe key is the kind), however many workers and instances start; a restart keeps the
  * scheduled time.
  */
-export const RECURRING_JOBS: readonly { kind: "session.sweep"; firstRunInMs: number }[] = [
+export const RECURRING_JOBS: readonly {
+  kind: "session.sweep" | "reconciliation.schedule";
+  firstRunInMs: number;
+}[] = [
   { kind: "session.sweep", firstRunInMs: 60_000 },
+  { kind: "reconciliation.schedule", firstRunInMs: 60_000 },
 ];
 
 export interface WorkerOptions {

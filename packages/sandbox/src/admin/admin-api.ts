@@ -12,6 +12,7 @@ import {
 import type { FiredJob } from "../scheduler.ts";
 import { invalid, object, only, optionalString } from "./admin-input.ts";
 import { createPaymentsAdmin, type PaymentsAdmin } from "./payments-admin.ts";
+import { createUntrackedPayment } from "./untracked-payments.ts";
 import {
   type ClockView,
   clockView,
@@ -38,6 +39,8 @@ export interface AdminApi extends PaymentsAdmin {
   mintLoginCode(input: unknown): Promise<LoginCodeView>;
   listOrders(filter?: { mchid?: string | undefined; state?: string | undefined }): OrderView[];
   getOrder(mchid: string, outTradeNo: string): OrderView;
+  /** A paid payment the merchant never prepaid and is never notified of (reconciliation tests). */
+  addUntrackedPayment(mchid: string, input: unknown): Promise<OrderView>;
   time(): ClockView;
   /** Move virtual time forward, firing due jobs in order; returns the jobs fired. */
   advanceClock(ms: unknown): Promise<ClockView & { fired: FiredJob[] }>;
@@ -101,6 +104,8 @@ export function createAdminApi(ctx: SandboxContext): AdminApi {
       if (!order) throw new SandboxError("ORDER_NOT_FOUND", `${mchid} ${outTradeNo}`);
       return orderView(ctx, order);
     },
+    addUntrackedPayment: async (mchid, input) =>
+      orderView(ctx, await createUntrackedPayment(ctx, mchid, input)),
     time: () => clockView(ctx),
     async advanceClock(ms) {
       if (!Number.isSafeInteger(ms) || (ms as number) <= 0 || (ms as number) > MAX_ADVANCE_MS) {

@@ -54,6 +54,12 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   },
   {
     method: "POST",
+    url: "/merchants/:mchid/untracked-payments",
+    status: 201,
+    handle: ({ admin, params, body }) => admin.addUntrackedPayment(params.mchid!, body),
+  },
+  {
+    method: "POST",
     url: "/orders/:mchid/:out_trade_no/pay",
     handle: ({ admin, params, body }) => admin.payOrder(params.mchid!, params.out_trade_no!, body),
   },

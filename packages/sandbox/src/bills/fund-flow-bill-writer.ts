@@ -2,7 +2,8 @@ import { fenToYuan } from "@kassa/wechatpay";
 import type { SandboxContext } from "../context.ts";
 import { type BillDay, beijingTime, inDay } from "./bill-calendar.ts";
 import { billFile } from "./bill-csv.ts";
-import { fundMovements } from "./fund-flow.ts";
+import { feeMovementFault } from "./bill-faults.ts";
+import { type FundMovement, fundMovements } from "./fund-flow.ts";
 
 /**
  * The fund-flow bill (§5.7) of one account for one Beijing-time day: the BASIC account's
@@ -35,7 +36,11 @@ export function fundFlowBillFile(
   account: FundFlowAccount,
 ): Buffer | undefined {
   if (account !== "BASIC") return undefined;
-  const movements = fundMovements(ctx, mchid).filter((movement) => inDay(day, movement.at));
+  const movements = withFeeFaults(
+    ctx,
+    mchid,
+    fundMovements(ctx, mchid).filter((movement) => inDay(day, movement.at)),
+  );
   if (movements.length === 0) return undefined;
   const income = movements.filter((movement) => movement.direction === "收入");
   const expense = movements.filter((movement) => movement.direction === "支出");
@@ -59,4 +64,22 @@ export function fundFlowBillFile(
     SUMMARY,
     [String(movements.length), String(income.length), total(income), String(expense.length), total(expense)],
   );
+}
+
+/**
+ * A bill fault's change to a payment's fee (bills/bill-faults.ts), in the bill only: the
+ * account's real movements, and so the balance refunds are checked against, stay as they
+ * are; the balances shown after it move with it, so the file adds up.
+ */
+function withFeeFaults(ctx: SandboxContext, mchid: string, movements: FundMovement[]): FundMovement[] {
+  let shift = 0;
+  return movements.map((movement) => {
+    const fault =
+      movement.businessType === "扣除交易手续费"
+        ? feeMovementFault(ctx, mchid, movement.voucherNo)
+        : undefined;
+    const delta = fault?.deltaFen ?? 0;
+    shift -= delta;
+    return { ...movement, amountFen: movement.amountFen + delta, balanceFen: movement.balanceFen + shift };
+  });
 }

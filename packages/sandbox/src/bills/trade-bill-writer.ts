@@ -4,8 +4,10 @@ import type { OrderRecord } from "../domain/order-record.ts";
 import { findOrder } from "../domain/orders.ts";
 import type { RefundRecord } from "../domain/refund-record.ts";
 import type { RefundStatus } from "../domain/refund-state.ts";
+import type { FaultRule } from "../faults.ts";
 import { type BillDay, beijingTime, inDay } from "./bill-calendar.ts";
 import { billFile } from "./bill-csv.ts";
+import { tradeRowFault } from "./bill-faults.ts";
 import { feeMilliFen, formatRate } from "./fees.ts";
 
 /**
@@ -96,14 +98,14 @@ export function tradeBillFile(
   if (type !== "REFUND") {
     for (const order of ctx.tables.orders.iterate()) {
       if (order.mchid === mchid && order.transactionId && inDay(day, order.successTime))
-        rows.push(paymentRow(order));
+        pushWithFault(ctx, rows, paymentRow(order), order, undefined);
     }
   }
   if (type !== "SUCCESS") {
     for (const refund of ctx.tables.refunds.iterate()) {
       if (refund.mchid !== mchid || !inDay(day, refund.createdAt)) continue;
       const order = findOrder(ctx, refund.mchid, refund.outTradeNo);
-      if (order) rows.push(refundRow(order, refund));
+      if (order) pushWithFault(ctx, rows, refundRow(order, refund), order, refund);
     }
   }
   if (rows.length === 0) return undefined;
@@ -128,6 +130,43 @@ export function tradeBillFile(
     summaryColumns,
     summaryColumns.map((column) => summary[column]!),
   );
+}
+
+/**
+ * A bill fault's change to one row (bills/bill-faults.ts), made before the summary adds the
+ * rows up, so the file stays consistent with itself as a real bill is.
+ */
+function pushWithFault(
+  ctx: SandboxContext,
+  rows: Row[],
+  row: Row,
+  order: OrderRecord,
+  refund: RefundRecord | undefined,
+): void {
+  const subject = { outTradeNo: order.outTradeNo, outRefundNo: refund?.outRefundNo };
+  const fault = tradeRowFault(ctx, order.mchid, subject);
+  if (fault?.fault !== "bill_row_dropped") rows.push(fault ? changed(row, fault, refund) : row);
+}
+
+function changed(row: Row, fault: FaultRule, refund: RefundRecord | undefined): Row {
+  if (fault.fault === "bill_state_changed" && fault.state !== undefined) {
+    const cells = refund ? { ...row.cells, 退款状态: fault.state } : { ...row.cells, 交易状态: fault.state };
+    return { ...row, cells };
+  }
+  const delta = fault.deltaFen ?? 0;
+  if (refund) {
+    const refundFen = row.refundFen + delta;
+    const shown = fenToYuan(refundFen);
+    return { ...row, refundFen, cells: { ...row.cells, 退款金额: shown, 申请退款金额: shown } };
+  }
+  const totalFen = row.totalFen + delta;
+  const shown = fenToYuan(totalFen);
+  return {
+    ...row,
+    totalFen,
+    settlementFen: totalFen,
+    cells: { ...row.cells, 应结订单金额: shown, 订单金额: shown },
+  };
 }
 
 function orderCells(order: OrderRecord) {

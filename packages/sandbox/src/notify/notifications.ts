@@ -81,7 +81,12 @@ export function createNotification(ctx: SandboxContext, input: NotificationInput
     scheduledAttempts: 0,
   };
   ctx.tables.notifications.set(id, record);
-  const fault = ctx.faults.take(NOTIFICATION_TARGETS[record.originalType], record.mchid, CREATION_FAULTS);
+  const fault = ctx.faults.take(
+    NOTIFICATION_TARGETS[record.originalType],
+    record.mchid,
+    CREATION_FAULTS,
+    record,
+  );
   if (fault?.fault === "notify_reorder") {
     record.status = "HELD"; // released when the merchant's next notification goes out
     scheduleAttempt(ctx, record, now + fault.holdMs);
@@ -114,7 +119,12 @@ async function deliver(ctx: SandboxContext, job: JobRecord): Promise<void> {
   delete record.nextAttemptAt;
   const wasHeld = record.status === "HELD";
   record.status = "PENDING";
-  const fault = ctx.faults.take(NOTIFICATION_TARGETS[record.originalType], record.mchid, ATTEMPT_FAULTS);
+  const fault = ctx.faults.take(
+    NOTIFICATION_TARGETS[record.originalType],
+    record.mchid,
+    ATTEMPT_FAULTS,
+    record,
+  );
   const attempts = await makeAttempts(ctx, record, "scheduled", fault);
   record.scheduledAttempts += 1;
   if (record.status === "PENDING") {
