@@ -21,8 +21,8 @@ beforeEach(async () => {
   database = await createTestDatabase();
   const facts: LedgerFact[] = [
     { rule: "wallet_adjusted", adjustmentId: "adj_1", userId: "usr_1", amountFen: 1000 },
-    { rule: "wallet_paid", paymentId: "pay_w1", userId: "usr_1", amountFen: 300 },
-    { rule: "wallet_refund", refundId: "rfd_1", userId: "usr_1", amountFen: 100 },
+    { rule: "wallet_adjusted", adjustmentId: "adj_2", userId: "usr_1", amountFen: -300 },
+    { rule: "wallet_adjusted", adjustmentId: "adj_3", userId: "usr_1", amountFen: 100 },
   ];
   for (const [index, fact] of facts.entries()) {
     await database.db
@@ -45,7 +45,7 @@ const problems = async () => (await checkLedger(database.db)).problems;
 
 describe("checkLedger finds tampering", () => {
   it("an edited posting: the entry no longer balances, its hash breaks, and the balance disagrees", async () => {
-    await sql`update ledger_postings set amount_fen = 299 where entry_seq = 2 and line = 1`.execute(
+    await sql`update ledger_postings set amount_fen = 299 where entry_seq = 2 and line = 2`.execute(
       database.db,
     );
     expect(await problems()).toEqual(
@@ -131,7 +131,7 @@ describe("checkLedger finds tampering", () => {
     ]);
   });
 
-  it("a PAID payment with no capture entry", async () => {
+  it("a PAID payment with no entry", async () => {
     await sql`insert into users (id, app_id, appid, openid, created_at) values ('usr_p', ${APP}, 'wx1', 'o-p', ${T})`.execute(
       database.db,
     );
@@ -142,7 +142,7 @@ describe("checkLedger finds tampering", () => {
       database.db,
     );
     expect(await problems()).toEqual([
-      "payment pay_p is PAID but the ledger has no capture for it",
+      "payment pay_p is PAID but the ledger has no entry for it",
       "app app_default order ord_p: captured - refunded is 500 fen, the ledger says 0",
     ]);
   });

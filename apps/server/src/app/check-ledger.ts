@@ -1,6 +1,7 @@
 import type { Executor } from "../db/executor.ts";
 import { entryHash } from "../db/ledger-hash.ts";
 import { accountSpec, balanceDelta, GENESIS_HASH, type Posting, postingsProblem } from "../domain/ledger.ts";
+import { isExternalChannel } from "../domain/payment.ts";
 
 /** What checkLedger found: counts, and one sentence per broken rule (empty when the books hold). */
 export interface LedgerReport {
@@ -20,9 +21,9 @@ const PAGE = 1_000;
  * - every entry balances (two or more non-zero postings summing to zero);
  * - every account's balance is the sum of its postings, its kind is its code's, and no
  *   account that may not go negative (a wallet) is below zero;
- * - per order, what the channel captured minus what it refunded is what the ledger moved
- *   through the channel's clearing account for that order, and every PAID payment has its
- *   one capture entry.
+ * - every PAID payment has its one entry (captured by a channel, or paid from the wallet),
+ *   and per order, what the channel captured minus what it refunded is what the ledger moved
+ *   through the channel's clearing account for that order.
  */
 export async function checkLedger(db: Executor): Promise<LedgerReport> {
   const problems: string[] = [];
@@ -134,9 +135,11 @@ async function checkAccounts(db: Executor, problems: string[]): Promise<number> 
 }
 
 /**
- * Per order: captured - refunded (by the channel) = the ledger's net movement of the
- * channel's clearing account over the order's entries. Refunds add their refunded amount
- * to `expected` here when they exist (issue 9 §2).
+ * Every PAID payment has its one entry: `payment_captured` when a channel collected it,
+ * `wallet_payment` when the wallet paid it; no such entry names a payment that is not PAID.
+ * Per order: what channels captured minus what they refunded = the ledger's net movement of
+ * the channels' clearing accounts over the order's entries. Refunds add their refunded
+ * amount to `expected` here when they exist (issue 9 §2).
  */
 async function checkOrders(db: Executor, problems: string[]): Promise<void> {
   const paid = await db
@@ -144,26 +147,33 @@ async function checkOrders(db: Executor, problems: string[]): Promise<void> {
     .select(["id", "app_id", "order_id", "channel", "amount_fen"])
     .where("status", "=", "PAID")
     .execute();
-  const captures = await db
+  const booked = await db
     .selectFrom("ledger_entries")
-    .select(["app_id", "cause_id", "order_id"])
-    .where("cause_type", "=", "payment_captured")
+    .select(["app_id", "cause_type", "cause_id", "order_id"])
+    .where("cause_type", "in", ["payment_captured", "wallet_payment"])
     .execute();
-  const captureOf = new Map(captures.map((entry) => [`${entry.app_id} ${entry.cause_id}`, entry]));
+  const entryOf = new Map(
+    booked.map((entry) => [`${entry.app_id} ${entry.cause_type} ${entry.cause_id}`, entry]),
+  );
   const expected = new Map<string, number>();
   for (const payment of paid) {
-    const capture = captureOf.get(`${payment.app_id} ${payment.id}`);
-    if (!capture) problems.push(`payment ${payment.id} is PAID but the ledger has no capture for it`);
-    else if (capture.order_id !== payment.order_id)
+    const external = isExternalChannel(payment.channel);
+    const key = `${payment.app_id} ${external ? "payment_captured" : "wallet_payment"} ${payment.id}`;
+    const entry = entryOf.get(key);
+    if (!entry) problems.push(`payment ${payment.id} is PAID but the ledger has no entry for it`);
+    else if (entry.order_id !== payment.order_id)
       problems.push(
-        `payment ${payment.id}: its capture names order ${capture.order_id}, not ${payment.order_id}`,
+        `payment ${payment.id}: its entry names order ${entry.order_id}, not ${payment.order_id}`,
       );
-    captureOf.delete(`${payment.app_id} ${payment.id}`);
-    const key = `${payment.app_id} ${payment.order_id}`;
-    expected.set(key, (expected.get(key) ?? 0) + payment.amount_fen);
+    entryOf.delete(key);
+    if (!external) continue;
+    const order = `${payment.app_id} ${payment.order_id}`;
+    expected.set(order, (expected.get(order) ?? 0) + payment.amount_fen);
   }
-  for (const capture of captureOf.values())
-    problems.push(`capture of payment ${capture.cause_id} in app ${capture.app_id}, which is not PAID`);
+  for (const entry of entryOf.values())
+    problems.push(
+      `${entry.cause_type} of payment ${entry.cause_id} in app ${entry.app_id}, which is not PAID`,
+    );
   const moved = await db
     .selectFrom("ledger_postings as p")
     .innerJoin("ledger_entries as e", (join) =>

@@ -4,7 +4,13 @@ import { moveOrder } from "../db/orders-repo.ts";
 import { movePayment } from "../db/payments-repo.ts";
 import { type CapturedOrder, capturedFact, ledgerEntryFor } from "../domain/ledger-postings.ts";
 import type { OrderStatus } from "../domain/order.ts";
-import type { Payment, PaymentEvent, PaymentFacts } from "../domain/payment.ts";
+import {
+  type ExternalChannelName,
+  isExternalChannel,
+  type Payment,
+  type PaymentEvent,
+  type PaymentFacts,
+} from "../domain/payment.ts";
 
 /**
  * The one path for state changes (issue 8 §4): an event moves a payment by its table, and
@@ -35,14 +41,16 @@ export async function movePaymentAndOrder(
   if (!orderStatus) {
     throw new Error(`order ${payment.orderId} could not follow payment ${payment.id} on "${event}"`);
   }
-  if (event === "paid") await bookCapture(trx, payment, { kind: "purchase" }, now);
+  // A wallet payment books its own `wallet_payment` entry where it spends the balance.
+  if (event === "paid" && isExternalChannel(payment.channel))
+    await bookCapture(trx, { ...payment, channel: payment.channel }, { kind: "purchase" }, now);
   return { orderStatus };
 }
 
 /** Order kinds other than purchase (a top-up) choose their rule in ledger-postings.ts. */
 async function bookCapture(
   trx: Executor,
-  payment: Payment,
+  payment: Payment & { channel: ExternalChannelName },
   order: CapturedOrder,
   now: number,
 ): Promise<void> {

@@ -47,6 +47,17 @@ const balance = async (code: string, appId = APP) =>
       .executeTakeFirst()
   )?.balance_fen;
 const expectBooksHold = async () => expect((await checkLedger(database.db)).problems).toEqual([]);
+/**
+ * A spend of a wallet's balance: here an operator's debit, because a `wallet_payment` entry
+ * needs a PAID wallet payment beside it (checkLedger checks that; the wallet's own flow tests
+ * spend through real payments). The database refuses an overdraw the same way for both.
+ */
+const spend = (userId: string, amountFen: number, adjustmentId = fresh("adj")): LedgerFact => ({
+  rule: "wallet_adjusted",
+  adjustmentId,
+  userId,
+  amountFen: -amountFen,
+});
 const connection = (index: number): Executor => (index % 4 === 0 ? database.db : others[(index % 4) - 1]!.db);
 
 describe("postEntry", () => {
@@ -147,9 +158,7 @@ describe("postEntry", () => {
     };
     expect(await post(database.db, seed)).toBe("posted");
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 50 }, (_, i) =>
-        post(connection(i), { rule: "wallet_paid", paymentId: fresh("pay"), userId: user, amountFen: 100 }),
-      ),
+      Array.from({ length: 50 }, (_, i) => post(connection(i), spend(user, 100))),
     );
     const posted = outcomes.filter((outcome) => outcome.status === "fulfilled");
     const refused = outcomes.flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason] : []));
@@ -174,16 +183,14 @@ describe("postEntry", () => {
       userId: user,
       amountFen: 50,
     });
-    const paymentId = fresh("pay");
-    await expect(
-      post(database.db, { rule: "wallet_paid", paymentId, userId: user, amountFen: 51 }),
-    ).rejects.toMatchObject({
+    const spendId = fresh("adj");
+    await expect(post(database.db, spend(user, 51, spendId))).rejects.toMatchObject({
       code: "WALLET_INSUFFICIENT_FUNDS",
     });
     const entry = await database.db
       .selectFrom("ledger_entries")
       .select("seq")
-      .where("cause_id", "=", paymentId)
+      .where("cause_id", "=", spendId)
       .executeTakeFirst();
     expect(entry).toBeUndefined();
     expect(await balance(`wallet:${user}`)).toBe(50);

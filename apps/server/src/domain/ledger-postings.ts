@@ -7,7 +7,7 @@ import {
   postingsProblem,
   walletAccount,
 } from "./ledger.ts";
-import type { ChannelName } from "./payment.ts";
+import type { ExternalChannelName } from "./payment.ts";
 
 /**
  * The one table of posting rules (issue 9 §1; the contract in the ledger brief): every
@@ -28,22 +28,22 @@ import type { ChannelName } from "./payment.ts";
  * | channel_fees ±F (a day)   | channel_fees      | Dr <channel>:fees F; Cr <channel>:clearing F (flip -F)|
  */
 export type LedgerFact =
-  | { rule: "purchase_captured"; paymentId: string; channel: ChannelName; amountFen: number }
+  | { rule: "purchase_captured"; paymentId: string; channel: ExternalChannelName; amountFen: number }
   | {
       rule: "top_up_captured";
       paymentId: string;
-      channel: ChannelName;
+      channel: ExternalChannelName;
       userId: string;
       amountFen: number;
       bonusFen: number;
     }
   | { rule: "wallet_paid"; paymentId: string; userId: string; amountFen: number }
-  | { rule: "channel_refund"; refundId: string; channel: ChannelName; amountFen: number }
+  | { rule: "channel_refund"; refundId: string; channel: ExternalChannelName; amountFen: number }
   | { rule: "wallet_refund"; refundId: string; userId: string; amountFen: number }
   | {
       rule: "top_up_refund";
       refundId: string;
-      channel: ChannelName;
+      channel: ExternalChannelName;
       userId: string;
       /** Cash returned to the payer through the channel. */
       cashFen: number;
@@ -57,7 +57,7 @@ export type LedgerFact =
    * of what the channel holds for the merchant. Signed: negative when more came back with
    * refunds than was taken that day.
    */
-  | { rule: "channel_fees"; channel: ChannelName; day: string; amountFen: number };
+  | { rule: "channel_fees"; channel: ExternalChannelName; day: string; amountFen: number };
 
 export type LedgerRule = LedgerFact["rule"];
 
@@ -156,7 +156,7 @@ export type CapturedOrder = { kind: "purchase" } | { kind: "top_up"; userId: str
 
 export function capturedFact(
   order: CapturedOrder,
-  payment: { id: string; channel: ChannelName; amountFen: number },
+  payment: { id: string; channel: ExternalChannelName; amountFen: number },
 ): LedgerFact {
   const paid = { paymentId: payment.id, channel: payment.channel, amountFen: payment.amountFen };
   switch (order.kind) {

@@ -1,4 +1,4 @@
-import type { ChannelName } from "./payment.ts";
+import type { ExternalChannelName } from "./payment.ts";
 
 /**
  * Kassa's double-entry books (issue 9 §1), the pure part: accounts, postings, causes and
@@ -15,8 +15,8 @@ export const LEDGER_CURRENCY = "CNY";
 
 /** Stable codes a person can read; one set per app. */
 export type AccountCode =
-  | `${ChannelName}:clearing`
-  | `${ChannelName}:fees`
+  | `${ExternalChannelName}:clearing`
+  | `${ExternalChannelName}:fees`
   | "sales"
   | "refunds"
   | "promotions"
@@ -35,8 +35,8 @@ export interface AccountSpec {
   mayGoNegative: boolean;
 }
 
-export const clearingAccount = (channel: ChannelName): AccountCode => `${channel}:clearing`;
-export const feesAccount = (channel: ChannelName): AccountCode => `${channel}:fees`;
+export const clearingAccount = (channel: ExternalChannelName): AccountCode => `${channel}:clearing`;
+export const feesAccount = (channel: ExternalChannelName): AccountCode => `${channel}:fees`;
 export const walletAccount = (userId: string): AccountCode => `wallet:${userId}`;
 
 const FIXED_ACCOUNTS: Readonly<Record<string, AccountSpec>> = {

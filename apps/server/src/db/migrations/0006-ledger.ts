@@ -1,7 +1,7 @@
 import { type Kysely, PostgresAdapter, sql } from "kysely";
 import { accountSpec, balanceDelta, GENESIS_HASH, type Posting } from "../../domain/ledger.ts";
 import { capturedFact, ledgerEntryFor } from "../../domain/ledger-postings.ts";
-import type { ChannelName } from "../../domain/payment.ts";
+import type { ExternalChannelName } from "../../domain/payment.ts";
 import { entryHash } from "../ledger-hash.ts";
 
 /**
@@ -151,7 +151,7 @@ async function bookPaidPayments(db: Kysely<unknown>): Promise<void> {
     id: string;
     app_id: string;
     order_id: string;
-    channel: ChannelName;
+    channel: ExternalChannelName;
     amount_fen: number | string;
     paid_at: number | string;
   }>`select id, app_id, order_id, channel, amount_fen, coalesce(paid_at, updated_at) as paid_at
