@@ -1,4 +1,5 @@
 import { runOperatorsCommand } from "./app/admin/operators-command.ts";
+import { runLedgerCommand } from "./app/ledger-command.ts";
 import { runKassaCommand } from "./app/merchant/keys-command.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { connectDatabase, type DatabaseHandle } from "./db/connect.ts";
@@ -10,6 +11,7 @@ import { randomIdSource } from "./random-ids.ts";
  * `npm run kassa -- <command>`: operator commands on the configuration and database that
  * `npm start` uses (the same loadConfig, connectDatabase and migrations). With SQLite it
  * may run while the server does: writers wait for each other (db/sqlite-dialect.ts).
+ * `keys ...`, `operators ...` and `ledger check` (app/ledger-command.ts).
  */
 async function main(): Promise<number> {
   const config = loadConfig(process.env, process.cwd());
@@ -31,6 +33,7 @@ async function main(): Promise<number> {
       out: (line: string) => process.stdout.write(`${line}\n`),
       err: (line: string) => process.stderr.write(`${line}\n`),
     };
+    if (argv[0] === "ledger") return await runLedgerCommand(argv, io);
     if (argv[0] === "operators") return await runOperatorsCommand(argv, { ...io, dialect: database.dialect });
     return await runKassaCommand(argv, io);
   } finally {

@@ -145,3 +145,102 @@ function isOverdrawRefusal(error: unknown): boolean {
     message.includes("ledger_accounts_not_negative")
   );
 }
+
+/** An account's balance on its normal side (a wallet: what Kassa owes its holder); 0 before its first posting. */
+export async function accountBalance(db: Executor, appId: string, code: string): Promise<number> {
+  const row = await db
+    .selectFrom("ledger_accounts")
+    .select("balance_fen")
+    .where("app_id", "=", appId)
+    .where("code", "=", code)
+    .executeTakeFirst();
+  return row?.balance_fen ?? 0;
+}
+
+/** An app's accounts in code order, after `afterCode`. */
+export async function listAccounts(
+  db: Executor,
+  query: { appId: string; afterCode?: string; limit: number },
+) {
+  let rows = db.selectFrom("ledger_accounts").selectAll().where("app_id", "=", query.appId);
+  if (query.afterCode !== undefined) rows = rows.where("code", ">", query.afterCode);
+  return rows.orderBy("code").limit(query.limit).execute();
+}
+
+/** An app's entries in chain order after `afterSeq`, each with its postings in line order. */
+export async function listEntries(
+  db: Executor,
+  query: { appId: string; afterSeq?: number; orderId?: string; limit: number },
+) {
+  let rows = db.selectFrom("ledger_entries").selectAll().where("app_id", "=", query.appId);
+  if (query.afterSeq !== undefined) rows = rows.where("seq", ">", query.afterSeq);
+  if (query.orderId !== undefined) rows = rows.where("order_id", "=", query.orderId);
+  const entries = await rows.orderBy("seq").limit(query.limit).execute();
+  if (entries.length === 0) return [];
+  const lines = await db
+    .selectFrom("ledger_postings")
+    .select(["entry_seq", "account_code", "amount_fen"])
+    .where("app_id", "=", query.appId)
+    .where(
+      "entry_seq",
+      "in",
+      entries.map((entry) => entry.seq),
+    )
+    .orderBy("entry_seq")
+    .orderBy("line")
+    .execute();
+  return entries.map((entry) => ({
+    ...entry,
+    postings: lines
+      .filter((line) => line.entry_seq === entry.seq)
+      .map((line) => ({ account: line.account_code, amountFen: line.amount_fen })),
+  }));
+}
+
+/**
+ * Per account of an app that existed before `to`: its balance now, what moved from `from` on
+ * (to wind the balance back to the opening), and the debits and credits in [from, to). Reads
+ * only postings from `from` on (the `ledger_entries_posted` index), never the whole history.
+ */
+export async function trialBalanceRows(db: Executor, query: { appId: string; from: number; to: number }) {
+  const accounts = await db
+    .selectFrom("ledger_accounts")
+    .select(["code", "type", "normal_side", "balance_fen"])
+    .where("app_id", "=", query.appId)
+    .where("created_at", "<", query.to)
+    .orderBy("code")
+    .execute();
+  const moved = await db
+    .selectFrom("ledger_postings as p")
+    .innerJoin("ledger_entries as e", (join) =>
+      join.onRef("e.app_id", "=", "p.app_id").onRef("e.seq", "=", "p.entry_seq"),
+    )
+    .select((eb) => [
+      "p.account_code",
+      eb.fn.sum<number | string>("p.amount_fen").as("since"),
+      eb.fn
+        .sum<number | string>(
+          sql`case when e.posted_at < ${query.to} and p.amount_fen > 0 then p.amount_fen else 0 end`,
+        )
+        .as("debits"),
+      eb.fn
+        .sum<number | string>(
+          sql`case when e.posted_at < ${query.to} and p.amount_fen < 0 then -p.amount_fen else 0 end`,
+        )
+        .as("credits"),
+    ])
+    .where("e.app_id", "=", query.appId)
+    .where("e.posted_at", ">=", query.from)
+    .groupBy("p.account_code")
+    .execute();
+  const movedOf = new Map(
+    moved.map((row) => [
+      row.account_code,
+      { since: Number(row.since), debits: Number(row.debits), credits: Number(row.credits) },
+    ]),
+  );
+  return accounts.map((account) => ({
+    ...account,
+    ...(movedOf.get(account.code) ?? { since: 0, debits: 0, credits: 0 }),
+  }));
+}

@@ -3,6 +3,7 @@ import { DEMO_MERCHANT } from "../../src/channels/demo-sandbox.ts";
 import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { deliver, paymentNotification } from "../notifications.ts";
+import { payOrderAtSimulator } from "../pay-order.ts";
 
 /**
  * A purchase paid through the simulator books one `payment_captured` entry (issue 9 §1), in
@@ -31,16 +32,6 @@ async function newOrder(): Promise<OrderBody> {
   return answer.body as OrderBody;
 }
 
-/** The simulator's notification is its own HTTP request: wait until Kassa has applied it. */
-async function untilPaid(orderId: string): Promise<void> {
-  for (let tries = 0; tries < 100; tries += 1) {
-    const order = await kassa.request("GET", `/v1/orders/${orderId}`, { token });
-    if ((order.body as OrderBody).status === "PAID") return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`order ${orderId} never became PAID`);
-}
-
 async function entriesOf(orderId: string) {
   const db = kassa.running.kassa.deps.db;
   const entries = await db.selectFrom("ledger_entries").selectAll().where("order_id", "=", orderId).execute();
@@ -57,18 +48,7 @@ async function entriesOf(orderId: string) {
 
 describe("the ledger books a captured purchase", () => {
   it("once, as Dr wechatpay:clearing / Cr sales, when the simulator's notification makes it PAID", async () => {
-    const order = await newOrder();
-    const params = (await kassa.request("POST", `/v1/orders/${order.id}/pay`, { token })).body as Record<
-      string,
-      string
-    >;
-    const paid = await fetch(`${kassa.sandbox.url}/cashier/api/pay`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ ...params, bankType: "CMB_CREDIT" }),
-    });
-    expect(paid.status).toBe(200);
-    await untilPaid(order.id);
+    const order = await payOrderAtSimulator(kassa, token, [{ productId: "prd_jasmine_tea", quantity: 2 }]);
     const { entries, postings } = await entriesOf(order.id);
     const payment = await kassa.running.kassa.deps.db
       .selectFrom("payments")

@@ -7,6 +7,9 @@ import { enforceRateLimit } from "../mini-program/rate-limit.ts";
 import type { KassaApp } from "../server.ts";
 import type { MerchantContext } from "./context.ts";
 import { registerEventsList } from "./events.list.ts";
+import { registerLedgerAccountsList } from "./ledger-accounts.list.ts";
+import { registerLedgerEntriesList } from "./ledger-entries.list.ts";
+import { registerLedgerTrialBalance } from "./ledger-trial-balance.get.ts";
 import { registerMerchantOrdersGet } from "./orders.get.ts";
 import { registerMerchantOrdersList } from "./orders.list.ts";
 import { registerProductsActivate } from "./products.activate.ts";
@@ -60,6 +63,9 @@ export async function merchantApi(app: KassaApp, context: MerchantContext): Prom
   registerMerchantOrdersList(app, context);
   registerMerchantOrdersGet(app, context);
   registerEventsList(app, context);
+  registerLedgerAccountsList(app, context);
+  registerLedgerEntriesList(app, context);
+  registerLedgerTrialBalance(app, context);
   await app.register(async (bodiless) => {
     takesNoBody(bodiless);
     registerProductsDeactivate(bodiless, context);
