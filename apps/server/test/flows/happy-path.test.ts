@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { DEMO_MERCHANT } from "../../src/channels/demo-sandbox.ts";
 import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
+import { untilPaid } from "../pay-order.ts";
 
 /**
  * The whole loop through the simulator's real paths: the payer pays on the cashier API with
@@ -70,6 +71,8 @@ describe("the payment loop against the simulator", () => {
     const { order: created, params } = await orderAndPrepay();
     expect(params).toMatchObject({ appId: DEMO_MERCHANT.appid, signType: "RSA" });
     await payerPays(params);
+    // The simulator's notification is its own HTTP request, which may land after the cashier answers.
+    await untilPaid(kassa, token, created.id);
     const paid = await order(created.id);
     expect(paid.status).toBe("PAID");
     expect(paid.transactionId).toBe(
