@@ -96,6 +96,8 @@ export async function startKassaInProcess(options: {
     redisUrl: undefined,
     trustProxy: false,
     limits: { perIpPerMinute: 10_000_000, perUserPerMinute: 10_000_000, loginPerIpPerMinute: 10_000_000 },
+    // The benchmark has no webhook endpoints: no deliveries are made, so no key is needed.
+    webhooks: { secretBox: undefined, mode: "demo", allowedHosts: () => [], timeoutMs: 5_000 },
   });
   url = (await kassa.app.listen({ host: "127.0.0.1", port: 0 })).replace(/\/$/, "");
   kassa.worker.start();

@@ -3,11 +3,12 @@ import type { Logger } from "pino";
 import { AppRegistry, type RegisteredApp } from "./app/app-registry.ts";
 import type { AppDeps, AppSettings } from "./app/deps.ts";
 import { SingleFlight } from "./app/single-flight.ts";
+import type { WebhookDeps } from "./app/webhooks/webhook-deps.ts";
 import { wechatPayChannel } from "./channels/wechatpay-channel.ts";
 import { wechatLoginChannel } from "./channels/wechatpay-login.ts";
 import type { TrustProxy } from "./config.ts";
 import type { DatabaseHandle } from "./db/connect.ts";
-import type { Clock } from "./domain/clock.ts";
+import { type Clock, systemClock } from "./domain/clock.ts";
 import { buildApp } from "./http/app.ts";
 import type { MerchantLimits } from "./http/merchant/context.ts";
 import type { RateLimits } from "./http/mini-program/context.ts";
@@ -42,15 +43,23 @@ export interface ComposeInput {
   /** The merchant API's budgets (DEFAULT_MERCHANT_LIMITS when left out). */
   merchantLimits?: MerchantLimits;
   worker?: { pollMs?: number; batchSize?: number; leaseMs?: number };
+  /** Webhooks' master key, URL rules and deadline (the rest of WebhookDeps is made here). */
+  webhooks: Pick<WebhookDeps, "secretBox" | "mode" | "allowedHosts" | "timeoutMs">;
   extraRoutes?: (app: KassaApp) => Promise<void>;
 }
 
 export interface ComposedKassa {
   deps: AppDeps;
   app: KassaApp;
+  /** The default queue: query-back, expiry, closes, sweeps. */
   worker: JobWorker;
+  /** The webhooks queue, apart, so waiting on merchants' servers never delays the default one. */
+  webhookWorker: JobWorker;
   limiter: RateLimiter;
 }
+
+/** Deliveries in flight at once per instance; each holds a slot for at most its timeout. */
+const WEBHOOK_CONCURRENCY = 16;
 
 export const DEFAULT_LIMITS: RateLimits = {
   perIpPerMinute: 600,
@@ -80,6 +89,7 @@ export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> 
     log: input.logger,
     limiter,
     flights: new SingleFlight(),
+    webhooks: { ...input.webhooks, wallClock: systemClock, inFlight: new Map() },
   };
   const app = await buildApp({
     deps,
@@ -95,7 +105,15 @@ export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> 
     batchSize: input.worker?.batchSize ?? 20,
     leaseMs: input.worker?.leaseMs ?? 60_000,
   });
-  return { deps, app, worker, limiter };
+  const webhookWorker = new JobWorker(deps, {
+    queue: "webhooks",
+    pollMs: Math.min(input.worker?.pollMs ?? 1_000, 250),
+    batchSize: WEBHOOK_CONCURRENCY,
+    concurrency: WEBHOOK_CONCURRENCY,
+    // Far beyond an attempt's deadline, so a live attempt's job is never claimed twice.
+    leaseMs: Math.max(input.worker?.leaseMs ?? 60_000, 10 * input.webhooks.timeoutMs),
+  });
+  return { deps, app, worker, webhookWorker, limiter };
 }
 
 /** Each app's channels, over its own client; notify URLs carry the app (a path segment, §5.1). */

@@ -109,6 +109,20 @@ describe("KASSA_APPS_FILE", () => {
     expect(cafe?.merchantPrivateKeyPem).toContain("BEGIN PRIVATE KEY");
   });
 
+  it("gives each app its own webhookDomains, none when left out, and refuses what is not a host", () => {
+    const config = loadConfig(withFile(changed("apps.app_cafe.webhookDomains", ["hooks.cafe.example"])), dir);
+    expect(config.apps.map((app) => app.webhookDomains)).toEqual([[], ["hooks.cafe.example"]]);
+    expect(problemsOf(withFile(changed("apps.app_cafe.webhookDomains", "hooks.cafe.example")))).toEqual([
+      expect.stringMatching(/apps\.app_cafe\.webhookDomains must be a list of host names/),
+    ]);
+    expect(problemsOf(withFile(changed("apps.app_cafe.webhookDomains", ["http://x.example"])))[0]).toMatch(
+      /apps\.app_cafe\.webhookDomains lists "http:\/\/x\.example", which is not a host name/,
+    );
+    expect(problemsOf({ ...withFile(twoApps), KASSA_WEBHOOK_DOMAINS: "a.example" })[0]).toMatch(
+      /KASSA_WEBHOOK_DOMAINS is set with KASSA_APPS_FILE/,
+    );
+  });
+
   it("takes one app without defaultApp", () => {
     const one = { merchants: twoApps.merchants, apps: { app_shop: twoApps.apps.app_shop } };
     expect(loadConfig(withFile(one), dir).defaultAppId).toBe("app_shop");

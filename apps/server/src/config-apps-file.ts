@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { AppConfig } from "./config.ts";
 import { EnvReader } from "./config-reader.ts";
+import { checkWebhookDomains } from "./config-webhooks.ts";
 import { readWechatPay } from "./config-wechatpay.ts";
 import { APP_ID_PATTERN } from "./domain/ids.ts";
 
@@ -82,7 +83,7 @@ export function readAppsFile(
   for (const appId of appIds) {
     const at = `apps.${appId}`;
     if (!APP_ID.test(appId)) file.problem(at, "is not an app id: write app_ and 1-28 of a-z, 0-9, _");
-    const app = file.object(apps[appId], at, ["merchant", "wechat", "name"]);
+    const app = file.object(apps[appId], at, ["merchant", "wechat", "name", "webhookDomains"]);
     if (!app) continue;
     const merchantId = typeof app.merchant === "string" ? app.merchant : "";
     const merchant = merchants[merchantId];
@@ -121,7 +122,12 @@ export function readAppsFile(
     const own: string[] = [];
     const wechatpay = readWechatPay(new EnvReader(env, own, { filesOnly: true }));
     for (const problem of own) file.push(problem.replace(/\bWECHAT[A-Z0-9_]+\b/g, (n) => labels.get(n) ?? n));
-    configured.push({ id: appId, merchantId, wechatpay });
+    configured.push({
+      id: appId,
+      merchantId,
+      wechatpay,
+      webhookDomains: file.domains(app.webhookDomains, at),
+    });
   }
 
   const seen = new Map<string, string>();
@@ -175,6 +181,17 @@ class FileProblems {
       this.unknownKey(`${at ? `${at}.` : ""}${key}`, key, keys ?? []);
     }
     return entry;
+  }
+
+  /** An app's `webhookDomains`: a list of host names, none when left out. */
+  domains(value: unknown, at: string): string[] {
+    if (value === undefined) return [];
+    const domains = Array.isArray(value) ? checkWebhookDomains(value) : "must be a list of host names";
+    if (typeof domains === "string") {
+      this.problem(`${at}.webhookDomains`, domains);
+      return [];
+    }
+    return domains;
   }
 
   /** String fields named by `table`; a secret written inline is refused, never read. */

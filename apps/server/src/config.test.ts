@@ -1,5 +1,5 @@
 import "reflect-metadata"; // @peculiar/x509 resolves its ASN.1 services through tsyringe, which needs it
-import { generateKeyPairSync, webcrypto } from "node:crypto";
+import { generateKeyPairSync, randomBytes, webcrypto } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -124,6 +124,40 @@ describe("loadConfig", () => {
     expect(
       loadConfig({ ...env, WECHATPAY_APIV3_KEY_FILE: secretFile }, dir).apps[0]?.wechatpay.apiV3Key,
     ).toBe("Hs4Lw8Ne2Tq6Yb0Vc5Mk9Rg3Xf7Pj1Da");
+  });
+});
+
+describe("webhooks: the master key and the allowed domains", () => {
+  it("reads KASSA_MASTER_KEY_FILE as 32 bytes, and says what a malformed one should hold, without quoting it", () => {
+    const key = randomBytes(32);
+    const good = file("master.key", `${key.toString("base64")}\n`);
+    expect(loadConfig({ ...production, KASSA_MASTER_KEY_FILE: good }, dir).webhooks.masterKey).toEqual(key);
+    const bad = file("bad-master.key", "my-secret-password");
+    const [problem] = problemsOf({ ...production, KASSA_MASTER_KEY_FILE: bad });
+    expect(problem).toMatch(
+      /^KASSA_MASTER_KEY_FILE must hold 32 random bytes as base64 .*openssl rand -base64 32/,
+    );
+    expect(problem).not.toContain("my-secret-password");
+    expect(problemsOf({ ...production, KASSA_MASTER_KEY_FILE: join(dir, "missing.key") })[0]).toMatch(
+      /KASSA_MASTER_KEY_FILE: cannot read the file .*ENOENT/,
+    );
+  });
+
+  it("starts production without a master key (creating an endpoint then says to set it)", () => {
+    expect(loadConfig(production, dir).webhooks.masterKey).toBeUndefined();
+  });
+
+  it("gives the environment's app the hosts of KASSA_WEBHOOK_DOMAINS, and refuses what is not a host", () => {
+    const config = loadConfig(
+      { ...production, KASSA_WEBHOOK_DOMAINS: "Hooks.Shop.example, *.erp.example" },
+      dir,
+    );
+    expect(config.apps[0]?.webhookDomains).toEqual(["hooks.shop.example", "*.erp.example"]);
+    expect(loadConfig(production, dir).apps[0]?.webhookDomains).toEqual([]);
+    for (const wrong of ["https://hooks.shop.example", "hooks.shop.example:8443", "10.0.0.1", "a/b"])
+      expect(problemsOf({ ...production, KASSA_WEBHOOK_DOMAINS: wrong })[0], wrong).toMatch(
+        /^KASSA_WEBHOOK_DOMAINS lists .* which is not a host name/,
+      );
   });
 });
 

@@ -2,6 +2,7 @@ import { join, resolve } from "node:path";
 import { readAppsFile } from "./config-apps-file.ts";
 import { isProxyAddress } from "./config-checks.ts";
 import { type Env, EnvReader } from "./config-reader.ts";
+import { readWebhookDomains, readWebhookSettings, type WebhookSettings } from "./config-webhooks.ts";
 import { readWechatPay } from "./config-wechatpay.ts";
 import { DEFAULT_APP_ID, DEFAULT_MERCHANT_ID } from "./db/migrations/0004-apps.ts";
 
@@ -39,6 +40,8 @@ export interface AppConfig {
   id: string;
   merchantId: string;
   wechatpay: WechatPayCredentials;
+  /** Production: the hosts this app's webhook endpoints may be on (config-webhooks.ts). */
+  webhookDomains: readonly string[];
 }
 
 /**
@@ -73,6 +76,8 @@ export interface KassaConfig {
   rateLimits: { perIpPerMinute: number; perUserPerMinute: number; loginPerIpPerMinute: number };
   /** The merchant API's own budgets: its callers are servers, not phones. */
   merchantRateLimits: { perIpPerMinute: number; perKeyPerMinute: number };
+  /** The master key that seals webhook secrets, and an attempt's deadline. */
+  webhooks: WebhookSettings;
 }
 
 export class ConfigError extends Error {
@@ -113,6 +118,7 @@ export function loadConfig(env: Env, cwd: string): Readonly<KassaConfig> {
       perIpPerMinute: read.integer("KASSA_RATE_LIMIT_MERCHANT_PER_IP", 1200, 1, 1_000_000),
       perKeyPerMinute: read.integer("KASSA_RATE_LIMIT_MERCHANT_PER_KEY", 600, 1, 1_000_000),
     },
+    webhooks: readWebhookSettings(read),
   };
   if (mode === "production" && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     problems.push(
@@ -143,11 +149,13 @@ function readApps(
     return { apps: [], defaultAppId: DEFAULT_APP_ID };
   }
   if (!appsFile) {
-    return {
-      apps: [{ id: DEFAULT_APP_ID, merchantId: DEFAULT_MERCHANT_ID, wechatpay: readWechatPay(read) }],
-      defaultAppId: DEFAULT_APP_ID,
-    };
+    const app = { id: DEFAULT_APP_ID, merchantId: DEFAULT_MERCHANT_ID, wechatpay: readWechatPay(read) };
+    return { apps: [{ ...app, webhookDomains: readWebhookDomains(read) }], defaultAppId: DEFAULT_APP_ID };
   }
+  if (read.optional("KASSA_WEBHOOK_DOMAINS"))
+    read.problem(
+      "KASSA_WEBHOOK_DOMAINS is set with KASSA_APPS_FILE: give each app's webhook domains in the file (webhookDomains), and unset the variable",
+    );
   const both = Object.keys(env).filter((name) => /^WECHATPAY_/.test(name) && env[name]?.trim());
   if (both.length > 0)
     read.problem(

@@ -14,6 +14,7 @@ import { type Clock, systemClock } from "./domain/clock.ts";
 import { createLogger } from "./http/logging.ts";
 import type { KassaApp } from "./http/server.ts";
 import { seedDemoCatalog } from "./seed.ts";
+import { demoMasterKey, SecretBox } from "./webhooks/secret-box.ts";
 
 export interface RunningKassa {
   url: string;
@@ -98,7 +99,14 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
           notifyUrl: `${publicBaseUrl()}/notify/wechatpay/${DEFAULT_APP_ID}`,
         });
     sandbox = demo.sandbox;
-    apps = [{ id: DEFAULT_APP_ID, merchantId: DEFAULT_MERCHANT_ID, wechatpay: demo.credentials }];
+    apps = [
+      {
+        id: DEFAULT_APP_ID,
+        merchantId: DEFAULT_MERCHANT_ID,
+        wechatpay: demo.credentials,
+        webhookDomains: [],
+      },
+    ];
     // One clock for Kassa, its signatures and the simulator, so virtual time stays coherent.
     clock = { now: () => demo.sandbox.clock.now() };
     await seedDemoCatalog(database.db, clock.now());
@@ -139,10 +147,19 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
     limits: config.rateLimits,
     merchantLimits: config.merchantRateLimits,
     worker: { pollMs: options.workerPollMs ?? 1_000 },
+    webhooks: {
+      secretBox: masterKeyOf(config),
+      mode: config.mode,
+      allowedHosts: (appId) => apps.find((app) => app.id === appId)?.webhookDomains ?? [],
+      timeoutMs: config.webhooks.timeoutMs,
+    },
     ...(sandbox ? { extraRoutes: demoRoutes(sandbox) } : {}),
   });
   listeningUrl = (await kassa.app.listen({ host: config.host, port: config.port })).replace(/\/$/, "");
-  if (options.startWorker !== false) kassa.worker.start();
+  if (options.startWorker !== false) {
+    kassa.worker.start();
+    kassa.webhookWorker.start();
+  }
 
   return {
     url: listeningUrl,
@@ -152,12 +169,24 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
     demoOperator: undefined,
     async close() {
       await kassa.worker.stop();
+      await kassa.webhookWorker.stop();
       await kassa.app.close();
       await kassa.limiter.close();
       if (!options.sandbox) await sandbox?.close();
       await database.close();
     },
   };
+}
+
+/**
+ * The box that seals webhook secrets: KASSA_MASTER_KEY_FILE's key; in demo mode without it,
+ * one made once in the data directory (so `npm start` needs nothing); in production without
+ * it, none, and creating an endpoint says what to set.
+ */
+function masterKeyOf(config: Readonly<KassaConfig>): SecretBox | undefined {
+  const key =
+    config.webhooks.masterKey ?? (config.mode === "demo" ? demoMasterKey(config.dataDir) : undefined);
+  return key ? new SecretBox(key) : undefined;
 }
 
 /**

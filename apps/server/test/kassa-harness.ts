@@ -6,6 +6,7 @@ import type { RunningSandbox } from "@kassa/sandbox";
 import { DEMO_MERCHANT } from "../src/channels/demo-sandbox.ts";
 import { loadConfig } from "../src/config.ts";
 import { type RunningKassa, runKassa } from "../src/main.ts";
+import { DEMO_MASTER_KEY_FILE } from "../src/webhooks/secret-box.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
 import { findSecretsInLogs } from "./log-scan.ts";
 
@@ -37,9 +38,18 @@ export class KassaUnderTest {
     return KassaUnderTest.#start(env, undefined);
   }
 
-  /** Another Kassa instance on the same database and the same simulator (close it first). */
-  static async startSecondInstance(first: KassaUnderTest): Promise<KassaUnderTest> {
-    return KassaUnderTest.#start({}, first);
+  /**
+   * Another Kassa instance on the same database and the same simulator (close it first), with
+   * the first one's master key, so it can open the webhook secrets the first one sealed.
+   */
+  static async startSecondInstance(
+    first: KassaUnderTest,
+    env: Record<string, string> = {},
+  ): Promise<KassaUnderTest> {
+    return KassaUnderTest.#start(
+      { KASSA_MASTER_KEY_FILE: join(first.dataDir, DEMO_MASTER_KEY_FILE), ...env },
+      first,
+    );
   }
 
   static async #start(
@@ -140,6 +150,13 @@ export class KassaUnderTest {
   async runJobs(): Promise<void> {
     while ((await this.running.kassa.worker.runDueJobs()) > 0) {
       // keep going: a job may schedule another that is already due
+    }
+  }
+
+  /** The same for the webhooks queue's own worker: every delivery attempt now due. */
+  async runWebhookJobs(): Promise<void> {
+    while ((await this.running.kassa.webhookWorker.runDueJobs()) > 0) {
+      // keep going: a batch holds at most the worker's concurrency
     }
   }
 

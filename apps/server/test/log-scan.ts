@@ -13,6 +13,7 @@ const PATTERNS: [string, RegExp][] = [
   ["a session_key field", /session_key"?\s*[:=]\s*"[^"[]/],
   ["a Bearer credential", /Bearer\s+[A-Za-z0-9._~+/-]{16,}/],
   ["a merchant API key", /sk_(live|test)_[A-Za-z0-9_-]{20,}/],
+  ["a webhook signing secret", /whsec_[A-Za-z0-9+/]{20,}/],
 ];
 
 /** Every leak found, as "line N: what"; empty when the logs are clean. */

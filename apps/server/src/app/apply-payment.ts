@@ -7,6 +7,7 @@ import { makeId } from "../domain/ids.ts";
 import { type Payment, transitionPayment } from "../domain/payment.ts";
 import type { AppDeps } from "./deps.ts";
 import { movePaymentAndOrder } from "./move-payment.ts";
+import { orderSnapshot } from "./order-snapshot.ts";
 
 /** Where the word "paid" came from. */
 export type PaymentSource =
@@ -94,6 +95,7 @@ export async function applyPayment(
           paymentId: current.id,
           amountFen: current.amountFen,
           transactionId: reported.transactionId,
+          order: await orderSnapshot(trx, current.orderId),
         },
         now,
       });

@@ -10,6 +10,7 @@ import { type Payment, prepayMayBeInFlight } from "../domain/payment.ts";
 import type { AppDeps } from "./deps.ts";
 import { scheduleJobOf, scheduleOrderClose } from "./jobs.ts";
 import { movePaymentAndOrder } from "./move-payment.ts";
+import { orderSnapshot } from "./order-snapshot.ts";
 import { syncPaymentWithChannel } from "./sync-payment.ts";
 
 const RETRY_CLOSE_MS = 60_000;
@@ -119,7 +120,7 @@ async function finishClose(deps: AppDeps, payment: Payment, reason: "cancel" | "
       appId: payment.appId,
       type: "order.closed",
       aggregateId: payment.orderId,
-      payload: { orderId: payment.orderId, reason },
+      payload: { orderId: payment.orderId, reason, order: await orderSnapshot(trx, payment.orderId) },
       now,
     });
   });

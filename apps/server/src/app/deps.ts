@@ -6,6 +6,7 @@ import type { RateLimiter } from "../limits/rate-limiter.ts";
 import type { AppRegistry } from "./app-registry.ts";
 import type { KeyMode } from "./merchant/api-keys.ts";
 import type { SingleFlight } from "./single-flight.ts";
+import type { WebhookDeps } from "./webhooks/webhook-deps.ts";
 
 /** What every use case is handed (design.md convention 1): no globals, nothing read from env. */
 export interface AppDeps {
@@ -21,6 +22,8 @@ export interface AppDeps {
   limiter: RateLimiter;
   /** Concurrent identical work in this process runs once (confirm's channel queries). */
   flights: SingleFlight;
+  /** Merchant webhooks: the master key's box, the URL rules, the attempt deadline. */
+  webhooks: WebhookDeps;
 }
 
 export interface AppSettings {

@@ -23,6 +23,8 @@ export interface JobPayloads {
   "reconciliation.day": { appId: string; channel: ExternalChannelName; day: string };
   /** Every day after 10:00 Beijing time: a reconciliation.day for yesterday, per app and channel. */
   "reconciliation.schedule": Record<string, never>;
+  /** Send one event to one merchant endpoint, and retry on the webhook schedule (issue 11). */
+  "webhook.deliver": { deliveryId: string };
 }
 
 export type JobKind = keyof JobPayloads;
@@ -38,9 +40,31 @@ const DEDUPE_KEYS: { readonly [K in JobKind]: (payload: JobPayloads[K]) => strin
   "session.sweep": () => "session.sweep",
   "reconciliation.day": ({ appId, channel, day }) => `reconcile:${appId}:${channel}:${day}`,
   "reconciliation.schedule": () => "reconciliation.schedule",
+  "webhook.deliver": ({ deliveryId }) => `webhook:${deliveryId}`,
 };
 
 export const JOB_KINDS = Object.keys(DEDUPE_KEYS) as JobKind[];
+
+/**
+ * Each queue has its own worker (compose.ts). Deliveries wait on the merchant's servers, up
+ * to their timeout, so they run apart: a slow or dead receiver never delays query-back,
+ * expiry or closes.
+ */
+export type JobQueue = "default" | "webhooks";
+const QUEUES: { readonly [K in JobKind]: JobQueue } = {
+  "order.query": "default",
+  "order.expire": "default",
+  "order.close_again": "default",
+  "session.sweep": "default",
+  "reconciliation.day": "default",
+  "reconciliation.schedule": "default",
+  "webhook.deliver": "webhooks",
+};
+
+/** The row's dedupe key and queue, for the few writers that schedule through jobs-repo directly. */
+export function jobPlacement<K extends JobKind>(kind: K, payload: JobPayloads[K]) {
+  return { dedupeKey: DEDUPE_KEYS[kind](payload), queue: QUEUES[kind] };
+}
 
 /** Schedule a job; scheduling a live one again keeps the earlier run time (jobs-repo.ts). */
 export async function scheduleJobOf<K extends JobKind>(
@@ -52,7 +76,7 @@ export async function scheduleJobOf<K extends JobKind>(
   await scheduleJob(deps.db, {
     id: makeId("job", deps.ids),
     kind,
-    dedupeKey: DEDUPE_KEYS[kind](payload),
+    ...jobPlacement(kind, payload),
     payload,
     runAt,
     now: deps.clock.now(),

@@ -1,5 +1,6 @@
 import type { EventType, OutboxEvent } from "../domain/events.ts";
 import type { Executor } from "./executor.ts";
+import { fanOutEvent } from "./webhook-deliveries-repo.ts";
 
 /**
  * Record a channel notification id. Run it in the transaction that applies the
@@ -32,11 +33,24 @@ export async function recordNotification(
   return result.numInsertedOrUpdatedRows === 1n;
 }
 
-/** An outbox event for merchant webhooks, written in the transaction of the change it reports. */
+/**
+ * An outbox event for merchant webhooks, written in the transaction of the change it
+ * reports, with its deliveries to the app's endpoints (webhook-deliveries-repo.ts).
+ *
+ * `aggregate_seq` numbers the object's events 1, 2, ... (the webhook's `sequence`). Call this
+ * after the change's compare-and-set UPDATE of the object's row: that row lock orders the
+ * object's writers, so each reads the number the one before it committed. The unique index
+ * (migration 0009) refuses a duplicate number rather than letting one through.
+ */
 export async function appendOutboxEvent<T extends EventType>(
   db: Executor,
   event: OutboxEvent<T>,
 ): Promise<void> {
+  const last = await db
+    .selectFrom("outbox_events")
+    .select((eb) => eb.fn.max("aggregate_seq").as("seq"))
+    .where("aggregate_id", "=", event.aggregateId)
+    .executeTakeFirst();
   await db
     .insertInto("outbox_events")
     .values({
@@ -44,11 +58,13 @@ export async function appendOutboxEvent<T extends EventType>(
       app_id: event.appId,
       type: event.type,
       aggregate_id: event.aggregateId,
+      aggregate_seq: Number(last?.seq ?? 0) + 1,
       payload: JSON.stringify(event.payload),
       created_at: event.now,
       published_at: null,
     })
     .execute();
+  await fanOutEvent(db, { id: event.id, appId: event.appId, type: event.type, now: event.now });
 }
 
 /** Something an operator must look at (an amount mismatch, a payment after close). */

@@ -15,6 +15,7 @@ const job = (n: number, runAt: number) => ({
   id: `job_${n}`,
   kind: "order.query",
   dedupeKey: `query:ord_${n}`,
+  queue: "default",
   payload: { orderId: `ord_${n}` },
   runAt,
   now: 0,
@@ -37,6 +38,7 @@ describe("the job table", () => {
   it("claims only what is due", async () => {
     await scheduleJob(handle.db, job(2, 100_000));
     const claimed = await claimDueJobs(handle.db, handle.dialect, {
+      queue: "default",
       workerId: "w1",
       now: 3_000,
       leaseMs: 1_000,
@@ -49,6 +51,7 @@ describe("the job table", () => {
   it("never gives a leased job to a second worker, and gives it back after the lease lapses", async () => {
     expect(
       await claimDueJobs(handle.db, handle.dialect, {
+        queue: "default",
         workerId: "w2",
         now: 3_500,
         leaseMs: 1_000,
@@ -56,6 +59,7 @@ describe("the job table", () => {
       }),
     ).toEqual([]);
     const reclaimed = await claimDueJobs(handle.db, handle.dialect, {
+      queue: "default",
       workerId: "w2",
       now: 4_001,
       leaseMs: 1_000,
@@ -81,11 +85,36 @@ describe("the job table", () => {
     for (let n = 10; n < 40; n += 1) await scheduleJob(handle.db, job(n, 1_000));
     const claims = await Promise.all(
       ["a", "b", "c"].map((workerId) =>
-        claimDueJobs(handle.db, handle.dialect, { workerId, now: 50_000, leaseMs: 10_000, limit: 30 }),
+        claimDueJobs(handle.db, handle.dialect, {
+          queue: "default",
+          workerId,
+          now: 50_000,
+          leaseMs: 10_000,
+          limit: 30,
+        }),
       ),
     );
     const ids = claims.flat().map((row) => row.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.filter((id) => id !== "job_2")).toHaveLength(30);
+  });
+
+  it("gives a worker only its own queue's jobs, however long the other queue's are due", async () => {
+    await scheduleJob(handle.db, {
+      ...job(90, 1),
+      kind: "webhook.deliver",
+      dedupeKey: "webhook:whd_1",
+      queue: "webhooks",
+    });
+    const claim = (queue: string) =>
+      claimDueJobs(handle.db, handle.dialect, {
+        queue,
+        workerId: queue,
+        now: 90_000,
+        leaseMs: 1,
+        limit: 100,
+      });
+    expect((await claim("default")).map((row) => row.kind)).not.toContain("webhook.deliver");
+    expect((await claim("webhooks")).map((row) => row.id)).toEqual(["job_90"]);
   });
 });

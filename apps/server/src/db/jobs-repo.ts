@@ -1,9 +1,9 @@
-import { sql } from "kysely";
+import { type Selectable, sql } from "kysely";
 import type { DialectName } from "./connect.ts";
 import type { Executor } from "./executor.ts";
 import type { JobsTable } from "./schema.ts";
 
-export type JobRow = { [K in keyof JobsTable]: JobsTable[K] };
+export type JobRow = Selectable<JobsTable>;
 
 /**
  * Schedule a job, at most one live job per dedupe key. Scheduling again keeps the earlier
@@ -12,13 +12,22 @@ export type JobRow = { [K in keyof JobsTable]: JobsTable[K] };
  */
 export async function scheduleJob(
   db: Executor,
-  job: { id: string; kind: string; dedupeKey: string; payload: unknown; runAt: number; now: number },
+  job: {
+    id: string;
+    kind: string;
+    dedupeKey: string;
+    queue: string;
+    payload: unknown;
+    runAt: number;
+    now: number;
+  },
 ): Promise<void> {
   await db
     .insertInto("jobs")
     .values({
       id: job.id,
       kind: job.kind,
+      queue: job.queue,
       dedupe_key: job.dedupeKey,
       payload: JSON.stringify(job.payload),
       run_at: job.runAt,
@@ -37,7 +46,7 @@ export async function scheduleJob(
 }
 
 /**
- * Claim up to `limit` due jobs for one worker, by compare-and-set on the lock. The work is
+ * Claim up to `limit` due jobs of one queue for one worker, by compare-and-set on the lock. The work is
  * proportional to what is due (the run_at index), never to all jobs. PostgreSQL adds
  * `FOR UPDATE SKIP LOCKED` so instances never wait on each other's rows (convention 13:
  * the one place the dialects differ); SQLite has one writer, so its UPDATE is already atomic.
@@ -45,11 +54,12 @@ export async function scheduleJob(
 export async function claimDueJobs(
   db: Executor,
   dialect: DialectName,
-  claim: { workerId: string; now: number; leaseMs: number; limit: number },
+  claim: { queue: string; workerId: string; now: number; leaseMs: number; limit: number },
 ): Promise<JobRow[]> {
   const due = db
     .selectFrom("jobs")
     .select("id")
+    .where("queue", "=", claim.queue)
     .where("run_at", "<=", claim.now)
     .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<=", claim.now)]))
     .orderBy("run_at")

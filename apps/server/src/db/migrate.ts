@@ -1,4 +1,11 @@
-import { type Kysely, type MigrationResult, type MigrationResultSet, Migrator, sql } from "kysely";
+import {
+  type Kysely,
+  type Migration,
+  type MigrationResult,
+  type MigrationResultSet,
+  Migrator,
+  sql,
+} from "kysely";
 import type { DatabaseHandle } from "./connect.ts";
 import { MIGRATIONS } from "./migrations/index.ts";
 
@@ -12,8 +19,9 @@ import { MIGRATIONS } from "./migrations/index.ts";
  */
 export async function migrateToLatest(
   database: Pick<DatabaseHandle, "db" | "dialect">,
+  migrations: Record<string, Migration> = MIGRATIONS,
 ): Promise<MigrationResult[]> {
-  return outcome(await (await migratorFor(database)).migrateToLatest());
+  return outcome(await (await migratorFor(database, migrations)).migrateToLatest());
 }
 
 /** Up (or down) to the named migration: tests use it to make a database as older code left it. */
@@ -24,10 +32,13 @@ export async function migrateTo(
   return outcome(await (await migratorFor(database)).migrateTo(name));
 }
 
-async function migratorFor(database: Pick<DatabaseHandle, "db" | "dialect">): Promise<Migrator> {
+async function migratorFor(
+  database: Pick<DatabaseHandle, "db" | "dialect">,
+  migrations: Record<string, Migration> = MIGRATIONS,
+): Promise<Migrator> {
   return new Migrator({
     db: database.db as Kysely<unknown>,
-    provider: { getMigrations: async () => MIGRATIONS },
+    provider: { getMigrations: async () => migrations },
     // Numbers are reserved per feature (0007-0009 were given out before 0010-0012 landed), so
     // a migration can land after a higher-numbered one has run on a database: it is applied
     // then, instead of the start being refused as "corrupted migrations". Each migration

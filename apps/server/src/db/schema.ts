@@ -33,6 +33,9 @@ export interface Database {
   reconciliation_runs: ReconciliationRunsTable;
   reconciliation_differences: ReconciliationDifferencesTable;
   reconciliation_statement_rows: ReconciliationStatementRowsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 /** A merchant: who is paid. Its WeChat Pay mchid; its credentials come from configuration. */
@@ -161,6 +164,8 @@ export interface OutboxEventsTable {
   published_at: number | null;
   /** Set by the database on insert (migration 0005): the order events were written in. */
   seq: Generated<number>;
+  /** The event's number among its object's events, 1, 2, ... (migration 0009): webhooks' `sequence`. */
+  aggregate_seq: number | null;
 }
 
 export interface JobsTable {
@@ -175,6 +180,8 @@ export interface JobsTable {
   locked_until: number | null;
   last_error: string | null;
   created_at: number;
+  /** Which worker claims it (migration 0009): `default`, or `webhooks` for deliveries. */
+  queue: Generated<string>;
 }
 
 export interface AlertsTable {
@@ -376,4 +383,71 @@ export interface ReconciliationStatementRowsTable {
   amount_fen: number;
   fee_milli_fen: number;
   at: number;
+}
+
+/** A merchant's receiver of an app's events (migration 0009; app/webhooks/). */
+export interface WebhookEndpointsTable {
+  /** `whe_` + random. */
+  id: string;
+  app_id: string;
+  url: string;
+  description: string;
+  /** `*` for every type, or the types, sorted, comma-separated. */
+  event_types: string;
+  enabled: number;
+  /** Why it is off: `merchant` (asked), `failing` (failed for days), `gone` (answered 410). */
+  disabled_reason: string | null;
+  /** The signing secret, sealed under the master key; NULL once deleted. */
+  secret_sealed: string | null;
+  /** What a person may see of the secret. */
+  secret_fingerprint: string;
+  /** The secret before the last rotation, signed with too until `previous_secret_expires_at`. */
+  previous_secret_sealed: string | null;
+  previous_secret_expires_at: number | null;
+  /** The first failed attempt since the last success; NULL while it succeeds. */
+  failing_since: number | null;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+/** One event to one endpoint, until it is delivered, given up or cancelled. */
+export interface WebhookDeliveriesTable {
+  /** `whd_` + a digest of (event, endpoint). */
+  id: string;
+  app_id: string;
+  endpoint_id: string;
+  event_id: string;
+  /** `pending`, `succeeded`, `failed` (every attempt of the schedule failed), `cancelled`. */
+  status: string;
+  /** Failed attempts since the schedule (re)started: which delay comes next. */
+  step: number;
+  attempt_count: number;
+  next_attempt_at: number | null;
+  last_attempt_at: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  succeeded_at: number | null;
+  /** Set by a replay until its attempt is made: that attempt's trigger is `replay`. */
+  replay_requested_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One try of a delivery: what was sent where, and what came back. */
+export interface WebhookAttemptsTable {
+  id: string;
+  delivery_id: string;
+  endpoint_id: string;
+  /** `scheduled`, or `replay` (asked through the merchant API). */
+  trigger: string;
+  url: string;
+  started_at: number;
+  latency_ms: number;
+  /** NULL when no answer came (refused address, connection error, timeout). */
+  status_code: number | null;
+  /** The answer's first bytes, as text. */
+  response_excerpt: string | null;
+  error: string | null;
+  succeeded: number;
 }

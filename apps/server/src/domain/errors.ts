@@ -62,6 +62,19 @@ export const ERROR_CODES = {
   ADMIN_FORBIDDEN: "Your role may not do this (`details.needs` says which permission it takes); ask an admin",
   OPERATOR_LOGIN_TAKEN: "An operator with this login exists already; choose another login",
   ALERT_NOT_FOUND: "No alert with this id is visible to you",
+  WEBHOOK_URL_INVALID:
+    "The endpoint URL must be an absolute https:// URL (http:// also in demo mode) without credentials or a fragment, at most 2048 characters",
+  WEBHOOK_HOST_NOT_ALLOWED:
+    "The URL's host is not on this app's list of webhook domains; ask the operator to add it (KASSA_WEBHOOK_DOMAINS, or webhookDomains in KASSA_APPS_FILE)",
+  WEBHOOK_ADDRESS_REFUSED:
+    "The URL points at an address Kassa never sends to (loopback, private, link-local, metadata); `details.reason` says which. Use the public address of your server",
+  WEBHOOK_MASTER_KEY_MISSING:
+    "Kassa has no master key to encrypt webhook secrets with; the operator must set KASSA_MASTER_KEY_FILE (docs/configuration.md) and restart",
+  WEBHOOK_ENDPOINT_NOT_FOUND: "No webhook endpoint with this id belongs to this app",
+  WEBHOOK_ENDPOINT_LIMIT: "This app has the most webhook endpoints it may have (16); delete one first",
+  WEBHOOK_ENDPOINT_DISABLED:
+    "The webhook endpoint is disabled, so nothing is sent to it; enable it first (POST .../enable)",
+  WEBHOOK_DELIVERY_NOT_FOUND: "No delivery with this id belongs to this webhook endpoint",
   INTERNAL_ERROR: "Something went wrong on our side; the request id helps the operator find it",
 } as const;
 

@@ -15,6 +15,8 @@ export const ID_PREFIXES = {
   paymentQuery: "pqr",
   reconciliation: "rcn",
   difference: "rdf",
+  webhookEndpoint: "whe",
+  webhookAttempt: "wha",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -8,6 +8,9 @@ export function statusOf(code: ErrorCode): number {
     case "IDEMPOTENCY_KEY_INVALID":
     case "ORDER_AMOUNT_TOO_LARGE":
     case "ORDER_QUANTITY_TOO_LARGE":
+    case "WEBHOOK_URL_INVALID":
+    case "WEBHOOK_HOST_NOT_ALLOWED":
+    case "WEBHOOK_ADDRESS_REFUSED":
       return 400;
     case "AUTH_SESSION_REQUIRED":
     case "AUTH_SESSION_INVALID":
@@ -28,6 +31,8 @@ export function statusOf(code: ErrorCode): number {
     case "APP_NOT_FOUND":
     case "PRODUCT_NOT_FOUND":
     case "CATALOG_PRODUCT_NOT_FOUND":
+    case "WEBHOOK_ENDPOINT_NOT_FOUND":
+    case "WEBHOOK_DELIVERY_NOT_FOUND":
       return 404;
     case "IDEMPOTENCY_KEY_IN_PROGRESS":
     case "ORDER_NOT_PAYABLE":
@@ -38,6 +43,8 @@ export function statusOf(code: ErrorCode): number {
     case "OPERATOR_LOGIN_TAKEN":
     case "PRODUCT_STOCK_TOO_LOW":
     case "WALLET_INSUFFICIENT_FUNDS":
+    case "WEBHOOK_ENDPOINT_LIMIT":
+    case "WEBHOOK_ENDPOINT_DISABLED":
       return 409;
     case "REQUEST_TIMEOUT":
       return 408;
@@ -55,6 +62,7 @@ export function statusOf(code: ErrorCode): number {
     case "CHANNEL_REJECTED":
       return 502;
     case "CHANNEL_UNAVAILABLE":
+    case "WEBHOOK_MASTER_KEY_MISSING":
       return 503;
     case "CHANNEL_OUTCOME_UNKNOWN":
       return 504;

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { AppDeps } from "../app/deps.ts";
-import { JOB_KINDS, type JobKind, type JobPayloads, scheduleJobOf } from "../app/jobs.ts";
+import { JOB_KINDS, type JobKind, type JobPayloads, type JobQueue, scheduleJobOf } from "../app/jobs.ts";
 import { claimDueJobs, completeJob, type JobRow, rescheduleJob } from "../db/jobs-repo.ts";
 import type { JobHandler, JobHandlers } from "./job-handler.ts";
 import { orderCloseAgainJob } from "./order-close-again.job.ts";
@@ -9,6 +9,7 @@ import { orderQueryJob } from "./order-query.job.ts";
 import { reconciliationDayJob } from "./reconciliation-day.job.ts";
 import { reconciliationScheduleJob } from "./reconciliation-schedule.job.ts";
 import { sessionSweepJob } from "./session-sweep.job.ts";
+import { webhookDeliverJob } from "./webhook-deliver.job.ts";
 
 export const JOB_HANDLERS: JobHandlers = {
   "order.query": orderQueryJob,
@@ -17,6 +18,7 @@ export const JOB_HANDLERS: JobHandlers = {
   "session.sweep": sessionSweepJob,
   "reconciliation.day": reconciliationDayJob,
   "reconciliation.schedule": reconciliationScheduleJob,
+  "webhook.deliver": webhookDeliverJob,
 };
 
 /**
@@ -36,6 +38,14 @@ export interface WorkerOptions {
   pollMs: number;
   batchSize: number;
   leaseMs: number;
+  /** The queue it claims from (app/jobs.ts); `default` when left out. */
+  queue?: JobQueue;
+  /**
+   * Run up to this many jobs at once and claim more at the next poll while some still run,
+   * instead of waiting for a whole batch: a job waiting on a slow receiver holds one slot,
+   * never the others. Without it, each batch is awaited before the next claim.
+   */
+  concurrency?: number;
 }
 
 /**
@@ -48,6 +58,7 @@ export class JobWorker {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> = Promise.resolve();
   #stopped = true;
+  readonly #inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly deps: AppDeps,
@@ -55,15 +66,20 @@ export class JobWorker {
     private readonly handlers: JobHandlers = JOB_HANDLERS,
   ) {}
 
+  get queue(): JobQueue {
+    return this.options.queue ?? "default";
+  }
+
   start(): void {
     this.#stopped = false;
     this.#running = this.scheduleRecurringJobs()
       .catch((error: unknown) => this.deps.log.error({ err: error }, "recurring jobs not scheduled"))
-      .finally(() => this.#schedule());
+      .finally(() => this.#schedule(this.options.pollMs));
   }
 
   /** Make sure each recurring job exists; start() calls it, and tests that drive the worker. */
   async scheduleRecurringJobs(): Promise<void> {
+    if (this.queue !== "default") return;
     const now = this.deps.clock.now();
     for (const job of RECURRING_JOBS) await scheduleJobOf(this.deps, job.kind, {}, now + job.firstRunInMs);
   }
@@ -72,27 +88,54 @@ export class JobWorker {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await this.#running;
+    await Promise.all(this.#inFlight);
   }
 
-  /** Claim and run one batch; returns how many jobs ran. Tests call this directly. */
+  /** Claim and run one batch, and wait for it; returns how many jobs ran. Tests call this directly. */
   async runDueJobs(): Promise<number> {
-    const jobs = await claimDueJobs(this.deps.db, this.deps.dialect, {
-      workerId: this.workerId,
-      now: this.deps.clock.now(),
-      leaseMs: this.options.leaseMs,
-      limit: this.options.batchSize,
-    });
+    const jobs = await this.#claim(this.options.batchSize);
     await Promise.all(jobs.map((job) => this.#run(job)));
     return jobs.length;
   }
 
-  #schedule(): void {
+  #claim(limit: number): Promise<JobRow[]> {
+    return claimDueJobs(this.deps.db, this.deps.dialect, {
+      queue: this.queue,
+      workerId: this.workerId,
+      now: this.deps.clock.now(),
+      leaseMs: this.options.leaseMs,
+      limit,
+    });
+  }
+
+  /** Pool mode: start due jobs in the free slots; returns whether every slot was filled. */
+  async #fillSlots(concurrency: number): Promise<boolean> {
+    const free = Math.min(concurrency - this.#inFlight.size, this.options.batchSize);
+    if (free <= 0) return false;
+    const jobs = await this.#claim(free);
+    for (const job of jobs) {
+      const running: Promise<void> = this.#run(job).finally(() => this.#inFlight.delete(running));
+      this.#inFlight.add(running);
+    }
+    return jobs.length === free;
+  }
+
+  #schedule(delayMs: number): void {
     if (this.#stopped) return;
+    const concurrency = this.options.concurrency;
     this.#timer = setTimeout(() => {
-      this.#running = this.runDueJobs()
+      let next = this.options.pollMs;
+      const tick =
+        concurrency === undefined
+          ? this.runDueJobs()
+          : this.#fillSlots(concurrency).then((full) => {
+              // More may be due: look again at once instead of a poll later.
+              if (full) next = 0;
+            });
+      this.#running = tick
         .catch((error: unknown) => this.deps.log.error({ err: error }, "job batch failed"))
-        .finally(() => this.#schedule());
-    }, this.options.pollMs);
+        .finally(() => this.#schedule(next));
+    }, delayMs);
   }
 
   async #run(job: JobRow): Promise<void> {

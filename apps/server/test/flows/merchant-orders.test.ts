@@ -162,13 +162,19 @@ describe("the merchant API's orders and events", () => {
         orderId: string;
         payload: Record<string, unknown>;
         createdAt: string;
+        sequence: number;
       }[];
       hasMore: boolean;
       nextCursor: string | null;
     };
     expect(first.data.map((event) => event.type)).toEqual(["order.paid", "order.closed"]);
     expect(first.data[0]?.payload).toMatchObject({ amountFen: 1800, transactionId: expect.any(String) });
-    expect(first.data[1]?.payload).toEqual({ orderId: first.data[1]?.orderId, reason: "cancel" });
+    expect(first.data[1]?.payload).toMatchObject({
+      orderId: first.data[1]?.orderId,
+      reason: "cancel",
+      order: { id: first.data[1]?.orderId, status: "CLOSED" },
+    });
+    expect(first.data.map((event) => event.sequence)).toEqual([1, 1]);
     expect(first.hasMore).toBe(false);
     const nothingNew = (await get(`/merchant/v1/events?after=${first.nextCursor}`)).body as {
       data: unknown[];

@@ -9,6 +9,8 @@ export interface EventView {
   orderId: string;
   payload: Record<string, unknown>;
   createdAt: string;
+  /** The event's number among its order's events (1, 2, ...), as webhooks carry it. */
+  sequence: number;
 }
 
 /** The cursor is the last event's `seq`, base64url-encoded: opaque, and only ever within the key's app. */
@@ -37,7 +39,7 @@ function decodeCursor(cursor: string): number {
  * event's position, or the same `after` when nothing new has happened, so a poller always
  * has a cursor to send next time. On PostgreSQL a sequence number is taken at insert, not at
  * commit: a transaction that commits after a later one can appear behind a cursor already
- * read past (a window of one commit). Webhooks (issue 11) will not have that gap.
+ * read past (a window of one commit). Webhooks (issue 11) do not have that gap: their deliveries are written with the event.
  */
 export async function listAppEvents(
   deps: AppDeps,
@@ -54,6 +56,7 @@ export async function listAppEvents(
       orderId: row.aggregate_id,
       payload: JSON.parse(row.payload) as Record<string, unknown>,
       createdAt: new Date(row.created_at).toISOString(),
+      sequence: row.aggregate_seq ?? 0,
     })),
     hasMore: rows.length > input.limit,
     nextCursor: last ? encodeCursor(last.seq) : (input.after ?? null),

@@ -29,7 +29,7 @@ export const EventPageSchema = Type.Object({
   }),
 });
 
-/** GET /merchant/v1/events: the app's outbox events, the same ones webhooks will deliver. */
+/** GET /merchant/v1/events: the app's outbox events, the same ones webhooks deliver. */
 export function registerEventsList(app: KassaApp, context: MerchantContext): void {
   app.get(
     "/merchant/v1/events",

@@ -85,6 +85,10 @@ export const EventViewSchema = Type.Object({
   orderId: Type.String(),
   payload: Type.Object({}, { additionalProperties: true }),
   createdAt: Type.String(),
+  sequence: Type.Integer({
+    description:
+      "The event's number among its order's events (1, 2, ...), as webhooks carry it: a higher one is newer",
+  }),
 });
 
 export const LIMIT_DESCRIPTION = "Items per page, 1-100";

@@ -1,0 +1,98 @@
+import { Webhook } from "standardwebhooks";
+import { expect } from "vitest";
+import { createEndpoint } from "../src/app/webhooks/endpoints.ts";
+import { inTransaction } from "../src/db/transaction.ts";
+import type { EventFilter } from "../src/domain/webhooks.ts";
+import type { KassaUnderTest } from "./kassa-harness.ts";
+import type { Received } from "./webhook-receiver.ts";
+
+/** What the flow tests of webhooks share: real orders through the simulator, endpoints, checks. */
+
+export interface Message {
+  id: string;
+  type: string;
+  createdAt: string;
+  sequence: number;
+  data: { orderId: string; order: { id: string; status: string; userId: string } } & Record<string, unknown>;
+}
+
+/** An endpoint made by the use case the merchant API calls; its secret is remembered for the log scan. */
+export async function addEndpoint(
+  kassa: KassaUnderTest,
+  input: { url: string; eventTypes?: EventFilter; appId?: string },
+): Promise<{ id: string; secret: string }> {
+  const deps = kassa.running.kassa.deps;
+  const created = await inTransaction(deps.db, (trx) =>
+    createEndpoint(deps, trx, {
+      appId: input.appId ?? "app_default",
+      url: input.url,
+      eventTypes: input.eventTypes ?? "*",
+      description: "test receiver",
+      enabled: true,
+    }),
+  );
+  kassa.rememberSecret(created.secret);
+  return { id: created.id, secret: created.secret };
+}
+
+/** An order paid at the simulator's cashier, as a payer pays; resolves once Kassa has applied it. */
+export async function payOrder(kassa: KassaUnderTest, token: string): Promise<string> {
+  const id = await makeOrder(kassa, token);
+  const params = (await kassa.request("POST", `/v1/orders/${id}/pay`, { token })).body;
+  const paid = await fetch(`${kassa.sandbox.url}/cashier/api/pay`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ...(params as object), bankType: "CMB_CREDIT" }),
+  });
+  expect(paid.status).toBe(200);
+  // The simulator's notification is its own HTTP request: wait until Kassa has applied it.
+  for (let tries = 0; tries < 200; tries += 1) {
+    const order = await kassa.request("GET", `/v1/orders/${id}`, { token });
+    if ((order.body as { status: string }).status === "PAID") return id;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`order ${id} never became PAID`);
+}
+
+export async function makeOrder(kassa: KassaUnderTest, token: string): Promise<string> {
+  const answer = await kassa.request("POST", "/v1/orders", {
+    token,
+    body: { items: [{ productId: "prd_oolong_tea", quantity: 1 }] },
+  });
+  expect(answer.status).toBe(201);
+  return (answer.body as { id: string }).id;
+}
+
+/** An order the payer cancels: its `order.closed` event. */
+export async function cancelOrder(kassa: KassaUnderTest, token: string): Promise<string> {
+  const id = await makeOrder(kassa, token);
+  expect((await kassa.request("POST", `/v1/orders/${id}/cancel`, { token })).status).toBe(200);
+  return id;
+}
+
+/** Verified by the official package with this secret (throws otherwise); the parsed message. */
+export function verified(secret: string, request: Received): Message {
+  return new Webhook(secret).verify(request.body, request.headers as Record<string, string>) as Message;
+}
+
+/** Advance Kassa's (the simulator's) clock in steps, running every delivery due at each. */
+export async function advanceAndDeliver(
+  kassa: KassaUnderTest,
+  totalMs: number,
+  stepMs: number,
+): Promise<void> {
+  for (let passed = 0; passed < totalMs; passed += stepMs) {
+    await kassa.sandbox.admin.advanceClock(Math.min(stepMs, totalMs - passed));
+    await kassa.runWebhookJobs();
+  }
+}
+
+/** The outbox events of the app, as the database has them. */
+export async function eventIds(kassa: KassaUnderTest): Promise<string[]> {
+  const rows = await kassa.running.kassa.deps.db
+    .selectFrom("outbox_events")
+    .select("id")
+    .orderBy("seq")
+    .execute();
+  return rows.map((row) => row.id);
+}
