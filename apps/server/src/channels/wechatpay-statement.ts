@@ -31,10 +31,7 @@ export async function wechatPayStatement(client: WechatPayClient, day: string): 
       return { status: "not_ready" };
     }
     if (fundFlow !== "none") files.push(fundFlow);
-    return {
-      status: "ready",
-      entries: entriesOf(trade === "none" ? undefined : trade, fundFlow === "none" ? undefined : fundFlow),
-    };
+    return statementOfFiles(trade === "none" ? undefined : trade, fundFlow === "none" ? undefined : fundFlow);
   } catch (error) {
     await removeAll(files);
     throw error instanceof ChannelError ? error : toChannelError(error, "read");
@@ -53,6 +50,18 @@ async function billOf(
     if (code === "NO_STATEMENT_EXIST") return "none";
     throw error;
   }
+}
+
+/**
+ * The statement of two checked bill files (either may be absent: a day without trades or
+ * without movements has no bill), which it removes when its entries end or are dropped.
+ * Exported for bench/reconcile.ts, which reads files from disk instead of WeChat Pay.
+ */
+export function statementOfFiles(
+  trade: CheckedBillFile | undefined,
+  fundFlow: CheckedBillFile | undefined,
+): ChannelStatement {
+  return { status: "ready", entries: entriesOf(trade, fundFlow) };
 }
 
 async function* entriesOf(

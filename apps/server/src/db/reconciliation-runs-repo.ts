@@ -237,14 +237,26 @@ export async function findRun(
     .executeTakeFirst();
 }
 
-/** A run's differences, paged by id (optionally only the open or the resolved ones). */
+/** A run's differences in the order they were recorded, paged by (created_at, id). */
 export async function listDifferences(
   db: Executor,
   runId: string,
-  page: { limit: number; after?: string | undefined; status?: "open" | "resolved" | undefined },
+  page: {
+    limit: number;
+    after?: { createdAt: number; id: string } | undefined;
+    status?: "open" | "resolved" | undefined;
+  },
 ): Promise<DifferenceRow[]> {
   let query = db.selectFrom("reconciliation_differences").selectAll().where("run_id", "=", runId);
-  if (page.after !== undefined) query = query.where("id", ">", page.after);
+  const after = page.after;
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb("created_at", ">", after.createdAt),
+        eb.and([eb("created_at", "=", after.createdAt), eb("id", ">", after.id)]),
+      ]),
+    );
+  }
   if (page.status !== undefined) query = query.where("status", "=", page.status);
-  return query.orderBy("id").limit(page.limit).execute();
+  return query.orderBy("created_at").orderBy("id").limit(page.limit).execute();
 }

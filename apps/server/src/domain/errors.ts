@@ -75,6 +75,10 @@ export const ERROR_CODES = {
   WEBHOOK_ENDPOINT_DISABLED:
     "The webhook endpoint is disabled, so nothing is sent to it; enable it first (POST .../enable)",
   WEBHOOK_DELIVERY_NOT_FOUND: "No delivery with this id belongs to this webhook endpoint",
+  RECONCILIATION_RUN_NOT_FOUND:
+    "This day has not been reconciled for this channel; days are reconciled after 10:00 Beijing time the next day, or ask for it with POST …/rerun",
+  RECONCILIATION_DAY_NOT_AVAILABLE:
+    "Only a past Beijing-time day whose bills are out can be reconciled: yesterday from 10:00 Beijing time, and at most 3 months back (`details.latestReadyDay`)",
   INTERNAL_ERROR: "Something went wrong on our side; the request id helps the operator find it",
 } as const;
 

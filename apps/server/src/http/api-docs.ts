@@ -48,7 +48,7 @@ export async function registerApiDocs(app: KassaApp): Promise<void> {
         {
           name: "merchant",
           description:
-            "The merchant API, for the merchant's own servers (docs/merchant-api.md): the catalog, orders with their timeline, events. Authorize with an API key from `npm run kassa -- keys create`",
+            "The merchant API, for the merchant's own servers (docs/merchant-api.md): the catalog, orders with their timeline, events, daily reconciliation. Authorize with an API key from `npm run kassa -- keys create`",
         },
         {
           name: "admin",

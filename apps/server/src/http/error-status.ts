@@ -33,6 +33,7 @@ export function statusOf(code: ErrorCode): number {
     case "CATALOG_PRODUCT_NOT_FOUND":
     case "WEBHOOK_ENDPOINT_NOT_FOUND":
     case "WEBHOOK_DELIVERY_NOT_FOUND":
+    case "RECONCILIATION_RUN_NOT_FOUND":
       return 404;
     case "IDEMPOTENCY_KEY_IN_PROGRESS":
     case "ORDER_NOT_PAYABLE":
@@ -45,6 +46,7 @@ export function statusOf(code: ErrorCode): number {
     case "WALLET_INSUFFICIENT_FUNDS":
     case "WEBHOOK_ENDPOINT_LIMIT":
     case "WEBHOOK_ENDPOINT_DISABLED":
+    case "RECONCILIATION_DAY_NOT_AVAILABLE":
       return 409;
     case "REQUEST_TIMEOUT":
       return 408;

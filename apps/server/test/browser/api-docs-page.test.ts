@@ -50,12 +50,12 @@ async function watchedPage(): Promise<{ page: Page; problems: string[] }> {
 describe.skipIf(!CHROMIUM_AVAILABLE)(
   "the API docs page (skipped: no Chromium; apt-get install -y chromium)",
   () => {
-    it("renders every route under its tag (9 of the mini program, 13 of the merchant API) with no console error and no CSP violation", async () => {
+    it("renders every route under its tag (9 of the mini program, 16 of the merchant API) with no console error and no CSP violation", async () => {
       const { page, problems } = await watchedPage();
       const response = await page.goto(`${kassa.url}/docs`);
       expect(response?.headers()["content-security-policy"]).toContain("style-src 'self'");
       expect(response?.headers()["content-security-policy"]).not.toContain("unsafe-inline");
-      await expect.poll(() => page.locator(".opblock").count(), { timeout: 15_000 }).toBe(22);
+      await expect.poll(() => page.locator(".opblock").count(), { timeout: 15_000 }).toBe(25);
       expect(await page.locator(".opblock-tag").allTextContents()).toEqual([
         expect.stringMatching(/^session/),
         expect.stringMatching(/^catalog/),

@@ -22,7 +22,7 @@ const admin = () => kassa.sandbox.admin;
 beforeAll(async () => {
   kassa = await KassaUnderTest.start();
   await admin().setBillReadyDelay(-24 * 3600_000);
-});
+}, 60_000); // slow when the machine is shared
 afterAll(async () => {
   await kassa?.close();
 });
@@ -35,7 +35,7 @@ beforeEach(async () => {
   await admin().advanceClock(nextMidnight + 3600_000 - now);
   await kassa.runJobs(); // what fell due (expiries) belongs to the day before
   token = await kassa.login(); // a day is longer than a session
-});
+}, 60_000);
 
 const today = () => beijingDayOf(kassa.sandbox.clock.now());
 

@@ -19,6 +19,9 @@ import { registerProductsGet } from "./products.get.ts";
 import { registerProductsList } from "./products.list.ts";
 import { registerProductsStock } from "./products.stock.ts";
 import { registerProductsUpdate } from "./products.update.ts";
+import { registerReconciliationRunsGet } from "./reconciliation-runs.get.ts";
+import { registerReconciliationRunsList } from "./reconciliation-runs.list.ts";
+import { registerReconciliationRunsRerun } from "./reconciliation-runs.rerun.ts";
 
 /**
  * The merchant API (issue 8 §5): the merchant's own servers, a trust boundary of its own
@@ -66,9 +69,12 @@ export async function merchantApi(app: KassaApp, context: MerchantContext): Prom
   registerLedgerAccountsList(app, context);
   registerLedgerEntriesList(app, context);
   registerLedgerTrialBalance(app, context);
+  registerReconciliationRunsList(app, context);
+  registerReconciliationRunsGet(app, context);
   await app.register(async (bodiless) => {
     takesNoBody(bodiless);
     registerProductsDeactivate(bodiless, context);
     registerProductsActivate(bodiless, context);
+    registerReconciliationRunsRerun(bodiless, context);
   });
 }
