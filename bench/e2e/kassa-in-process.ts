@@ -92,6 +92,7 @@ export async function startKassaInProcess(options: {
       confirmWaitMs: 3_000,
       maxOpenOrdersPerUser: 5,
       maxHeldUnitsPerUser: 200,
+      walletTopUp: { minFen: 100, maxFen: 500_000 },
     },
     redisUrl: undefined,
     trustProxy: false,

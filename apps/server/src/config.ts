@@ -72,6 +72,8 @@ export interface KassaConfig {
   /** Per-user caps, so one payer cannot hold the catalog with unpaid orders (issue 7). */
   maxOpenOrdersPerUser: number;
   maxHeldUnitsPerUser: number;
+  /** The custom top-up amounts a payer may choose, in fen, inclusive (tiers are the merchant's). */
+  walletTopUp: { minFen: number; maxFen: number };
   trustProxy: TrustProxy;
   rateLimits: { perIpPerMinute: number; perUserPerMinute: number; loginPerIpPerMinute: number };
   /** The merchant API's own budgets: its callers are servers, not phones. */
@@ -108,6 +110,10 @@ export function loadConfig(env: Env, cwd: string): Readonly<KassaConfig> {
     sessionTtlHours: read.integer("KASSA_SESSION_TTL_HOURS", 24 * 7, 1, 24 * 90),
     maxOpenOrdersPerUser: read.integer("KASSA_MAX_OPEN_ORDERS_PER_USER", 5, 1, 1_000),
     maxHeldUnitsPerUser: read.integer("KASSA_MAX_HELD_UNITS_PER_USER", 200, 1, 1_000_000),
+    walletTopUp: {
+      minFen: read.integer("KASSA_WALLET_TOP_UP_MIN_FEN", 100, 1, 1_000_000_000),
+      maxFen: read.integer("KASSA_WALLET_TOP_UP_MAX_FEN", 500_000, 1, 1_000_000_000),
+    },
     trustProxy: readTrustProxy(read),
     rateLimits: {
       perIpPerMinute: read.integer("KASSA_RATE_LIMIT_PER_IP", 600, 1, 1_000_000),
@@ -125,6 +131,8 @@ export function loadConfig(env: Env, cwd: string): Readonly<KassaConfig> {
       "DATABASE_URL should be a postgres:// URL in production (SQLite is for demo and single-box use)",
     );
   }
+  if (config.walletTopUp.minFen > config.walletTopUp.maxFen)
+    problems.push("KASSA_WALLET_TOP_UP_MIN_FEN must not be larger than KASSA_WALLET_TOP_UP_MAX_FEN");
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }

@@ -141,6 +141,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
       confirmWaitMs: 3_000,
       maxOpenOrdersPerUser: config.maxOpenOrdersPerUser,
       maxHeldUnitsPerUser: config.maxHeldUnitsPerUser,
+      walletTopUp: config.walletTopUp,
     },
     redisUrl: config.redisUrl,
     trustProxy: config.trustProxy,

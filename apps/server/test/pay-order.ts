@@ -14,15 +14,20 @@ export async function payOrderAtSimulator(
   items: { productId: string; quantity: number }[] = [{ productId: "prd_jasmine_tea", quantity: 1 }],
 ): Promise<PaidOrder> {
   const order = (await kassa.request("POST", "/v1/orders", { token, body: { items } })).body as PaidOrder;
-  const params = (await kassa.request("POST", `/v1/orders/${order.id}/pay`, { token })).body as object;
+  await payAtSimulator(kassa, token, order.id);
+  return { ...order, status: "PAID" };
+}
+
+/** Pay an order that exists (a purchase or a wallet top-up) at the simulator's cashier, until PAID. */
+export async function payAtSimulator(kassa: KassaUnderTest, token: string, orderId: string): Promise<void> {
+  const params = (await kassa.request("POST", `/v1/orders/${orderId}/pay`, { token })).body as object;
   const paid = await fetch(`${kassa.sandbox.url}/cashier/api/pay`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ ...params, bankType: "CMB_CREDIT" }),
   });
   expect(paid.status).toBe(200);
-  await untilPaid(kassa, token, order.id);
-  return { ...order, status: "PAID" };
+  await untilPaid(kassa, token, orderId);
 }
 
 export async function untilPaid(kassa: KassaUnderTest, token: string, orderId: string): Promise<void> {

@@ -95,6 +95,7 @@ export async function applyPayment(
           paymentId: current.id,
           amountFen: current.amountFen,
           transactionId: reported.transactionId,
+          channel: current.channel,
           order: await orderSnapshot(trx, current.orderId),
         },
         now,

@@ -11,11 +11,12 @@ import { holdStock, loadProducts } from "../db/products-repo.ts";
 import { inTransaction } from "../db/transaction.ts";
 import { lockUserForUpdate } from "../db/users-repo.ts";
 import { KassaError } from "../domain/errors.ts";
-import { makeId, outTradeNoFor } from "../domain/ids.ts";
+import { makeId } from "../domain/ids.ts";
+import { toFen } from "../domain/money.ts";
 import type { Order, OrderLine } from "../domain/order.ts";
-import type { Payment } from "../domain/payment.ts";
 import { describeOrder, priceOrder, type RequestedLine } from "../domain/pricing.ts";
 import type { AppDeps } from "./deps.ts";
+import { firstPaymentOf, orderExpiry } from "./first-payment.ts";
 import { scheduleOrderClose } from "./jobs.ts";
 import { type OrderView, viewOrder } from "./order-view.ts";
 
@@ -88,36 +89,22 @@ async function create(deps: AppDeps, trx: Executor, input: CreateOrderInput): Pr
   await enforceUserCaps(deps, trx, input.userId, priced.lines);
   const now = deps.clock.now();
   const id = makeId("order", deps.ids);
-  // Whole seconds: time_expire is sent in RFC 3339 seconds and must match on every prepay.
-  const expiresAt = Math.floor((now + deps.settings.orderTtlMs) / 1000) * 1000;
+  const expiresAt = orderExpiry(deps, now);
   const order: Order = {
     id,
+    kind: "purchase",
     appId: input.appId,
     userId: input.userId,
     status: "PENDING",
     amountFen: priced.amountFen,
     description: describeOrder(priced.lines),
     lines: priced.lines,
+    bonusFen: toFen(0),
+    topUpTierId: null,
     expiresAt,
     createdAt: now,
   };
-  const payment: Payment = {
-    id: makeId("payment", deps.ids),
-    appId: input.appId,
-    orderId: id,
-    channel: "wechatpay",
-    outTradeNo: outTradeNoFor(id),
-    status: "PENDING",
-    amountFen: priced.amountFen,
-    expiresAt,
-    prepayId: null,
-    prepayExpiresAt: null,
-    prepayLeaseUntil: null,
-    transactionId: null,
-    bankType: null,
-    paidAt: null,
-    createdAt: now,
-  };
+  const payment = firstPaymentOf(deps, order);
   await insertOrder(trx, order);
   await insertPayment(trx, payment);
   await scheduleOrderClose({ ...deps, db: trx }, id, expiresAt);

@@ -35,6 +35,8 @@ export interface AppSettings {
   maxOpenOrdersPerUser: number;
   /** Units one user may hold across all their unpaid orders. */
   maxHeldUnitsPerUser: number;
+  /** Custom top-up amounts a payer may choose (tiers are the merchant's, in the database). */
+  walletTopUp: { minFen: number; maxFen: number };
   /** How long `confirm` waits for the channel's word before answering with what it knows. */
   confirmWaitMs: number;
 }

@@ -1,16 +1,10 @@
 import type { Executor } from "../db/executor.ts";
 import { postEntry } from "../db/ledger-repo.ts";
-import { moveOrder } from "../db/orders-repo.ts";
+import { capturedOrderOf, moveOrder, orderUserId } from "../db/orders-repo.ts";
 import { movePayment } from "../db/payments-repo.ts";
-import { type CapturedOrder, capturedFact, ledgerEntryFor } from "../domain/ledger-postings.ts";
+import { capturedFact, type LedgerFact, ledgerEntryFor } from "../domain/ledger-postings.ts";
 import type { OrderStatus } from "../domain/order.ts";
-import {
-  type ExternalChannelName,
-  isExternalChannel,
-  type Payment,
-  type PaymentEvent,
-  type PaymentFacts,
-} from "../domain/payment.ts";
+import { isExternalChannel, type Payment, type PaymentEvent, type PaymentFacts } from "../domain/payment.ts";
 
 /**
  * The one path for state changes (issue 8 §4): an event moves a payment by its table, and
@@ -20,7 +14,7 @@ import {
  * first) and nothing was written. An order that cannot follow is a bug: it throws, and the
  * transaction rolls the payment's move back, so the two never disagree.
  *
- * A `paid` move books the capture in the ledger in the same transaction (issue 9 §1): the
+ * A `paid` move books its entry in the ledger in the same transaction (issue 9 §1): the
  * compare-and-set above lets exactly one writer past, whatever raced it (a duplicate
  * notification, a query, a paid-after-close), and the entry's unique cause backs that up.
  */
@@ -41,19 +35,25 @@ export async function movePaymentAndOrder(
   if (!orderStatus) {
     throw new Error(`order ${payment.orderId} could not follow payment ${payment.id} on "${event}"`);
   }
-  // A wallet payment books its own `wallet_payment` entry where it spends the balance.
-  if (event === "paid" && isExternalChannel(payment.channel))
-    await bookCapture(trx, { ...payment, channel: payment.channel }, { kind: "purchase" }, now);
+  if (event === "paid") await bookPaid(trx, payment, now);
   return { orderStatus };
 }
 
-/** Order kinds other than purchase (a top-up) choose their rule in ledger-postings.ts. */
-async function bookCapture(
-  trx: Executor,
-  payment: Payment & { channel: ExternalChannelName },
-  order: CapturedOrder,
-  now: number,
-): Promise<void> {
-  const draft = ledgerEntryFor(capturedFact(order, payment));
+/**
+ * What a paid move books: a channel's capture by the order's kind (a purchase books sales, a
+ * top-up credits the wallet with its bonus, ledger-postings.ts `capturedFact`), or a wallet
+ * payment's spend of the payer's balance (`wallet_paid`), which the database's CHECK refuses
+ * when the balance is short: WALLET_INSUFFICIENT_FUNDS, and the whole move rolls back.
+ */
+async function bookPaid(trx: Executor, payment: Payment, now: number): Promise<void> {
+  const fact: LedgerFact = isExternalChannel(payment.channel)
+    ? capturedFact(await capturedOrderOf(trx, payment.orderId), { ...payment, channel: payment.channel })
+    : {
+        rule: "wallet_paid",
+        paymentId: payment.id,
+        userId: await orderUserId(trx, payment.orderId),
+        amountFen: payment.amountFen,
+      };
+  const draft = ledgerEntryFor(fact);
   await postEntry(trx, { appId: payment.appId, orderId: payment.orderId, now, ...draft });
 }

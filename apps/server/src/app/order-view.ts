@@ -10,8 +10,11 @@ import type { Payment } from "../domain/payment.ts";
  */
 export interface OrderView {
   id: string;
+  kind: Order["kind"];
   status: Order["status"];
   amountFen: number;
+  /** A top-up's bonus, credited to the wallet with amountFen when paid; 0 for a purchase. */
+  bonusFen: number;
   amountYuan: string;
   description: string;
   lines: { productId: string; name: string; quantity: number; unitPriceFen: number }[];
@@ -25,8 +28,10 @@ export interface OrderView {
 export function viewOrder(order: Order, payment: Payment | undefined): OrderView {
   return {
     id: order.id,
+    kind: order.kind,
     status: order.status,
     amountFen: order.amountFen,
+    bonusFen: order.bonusFen,
     amountYuan: formatYuan(order.amountFen),
     description: order.description,
     lines: order.lines.map((line) => ({ ...line })),

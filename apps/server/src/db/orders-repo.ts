@@ -1,4 +1,5 @@
-import { sql } from "kysely";
+import { type Selectable, sql } from "kysely";
+import type { CapturedOrder } from "../domain/ledger-postings.ts";
 import { toFen } from "../domain/money.ts";
 import { ORDER_STATUSES, type Order, type OrderStatus, transitionOrder } from "../domain/order.ts";
 import type { PaymentEvent } from "../domain/payment.ts";
@@ -18,8 +19,13 @@ export async function insertOrder(db: Executor, order: Order): Promise<void> {
       expires_at: order.expiresAt,
       created_at: order.createdAt,
       updated_at: order.createdAt,
+      kind: order.kind,
+      bonus_fen: order.bonusFen,
+      top_up_tier_id: order.topUpTierId,
     })
     .execute();
+  // A top-up has no lines (it buys stored value, not goods).
+  if (order.lines.length === 0) return;
   await db
     .insertInto("order_lines")
     .values(
@@ -88,6 +94,32 @@ export async function moveOrder(
   return row?.status;
 }
 
+/**
+ * What the capture of a paid order books depends on (ledger-postings.ts `capturedFact`): a
+ * purchase books sales, a top-up credits its payer's wallet with the amount and the bonus.
+ * Read in the transaction that moves the order, after its row is locked by the move.
+ */
+export async function capturedOrderOf(db: Executor, orderId: string): Promise<CapturedOrder> {
+  const row = await db
+    .selectFrom("orders")
+    .select(["kind", "user_id", "bonus_fen"])
+    .where("id", "=", orderId)
+    .executeTakeFirstOrThrow();
+  return row.kind === "top_up"
+    ? { kind: "top_up", userId: row.user_id, bonusFen: Number(row.bonus_fen) }
+    : { kind: "purchase" };
+}
+
+/** The payer of an order (a wallet payment spends this user's wallet). */
+export async function orderUserId(db: Executor, orderId: string): Promise<string> {
+  const row = await db
+    .selectFrom("orders")
+    .select("user_id")
+    .where("id", "=", orderId)
+    .executeTakeFirstOrThrow();
+  return row.user_id;
+}
+
 /** Orders still holding stock: unpaid and not yet closed (an expired PENDING one still holds). */
 const OPEN_STATUSES: readonly OrderStatus[] = ["PENDING", "CLOSING"];
 
@@ -109,7 +141,7 @@ export async function openHoldingsOfUser(
   return { openOrders: Number(row.open_orders), heldUnits: Number(row.held_units) };
 }
 
-export type OrderRow = { [K in keyof OrdersTable]: OrdersTable[K] };
+export type OrderRow = Selectable<OrdersTable>;
 
 async function withLines(db: Executor, row: OrderRow): Promise<Order> {
   const [order] = await ordersWithLines(db, [row]);
@@ -143,12 +175,15 @@ export async function ordersWithLines(db: Executor, orders: readonly OrderRow[])
   }
   return orders.map((row) => ({
     id: row.id,
+    kind: row.kind,
     appId: row.app_id,
     userId: row.user_id,
     status: row.status,
     amountFen: toFen(row.amount_fen),
     description: row.description,
     lines: linesOf.get(row.id) ?? [],
+    bonusFen: toFen(row.bonus_fen),
+    topUpTierId: row.top_up_tier_id,
     expiresAt: row.expires_at,
     createdAt: row.created_at,
   }));

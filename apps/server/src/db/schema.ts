@@ -1,6 +1,6 @@
 import type { Generated } from "kysely";
 import type { AccountType, LedgerCauseType, NormalSide } from "../domain/ledger.ts";
-import type { OrderStatus } from "../domain/order.ts";
+import type { OrderKind, OrderStatus } from "../domain/order.ts";
 import type { ChannelName, PaymentStatus } from "../domain/payment.ts";
 
 /**
@@ -36,6 +36,8 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  wallet_tiers: WalletTiersTable;
+  wallet_adjustments: WalletAdjustmentsTable;
 }
 
 /** A merchant: who is paid. Its WeChat Pay mchid; its credentials come from configuration. */
@@ -95,6 +97,12 @@ export interface OrdersTable {
   expires_at: number;
   created_at: number;
   updated_at: number;
+  /** A purchase, or a top-up of the payer's wallet (migration 0008). */
+  kind: Generated<OrderKind>;
+  /** What a top-up credits on top of its amount; 0 for a purchase. */
+  bonus_fen: Generated<number>;
+  /** The tier a top-up was priced from; null for a custom amount or a purchase. */
+  top_up_tier_id: string | null;
 }
 
 /** One attempt to collect an order's amount through one channel (migration 0002). */
@@ -450,4 +458,26 @@ export interface WebhookAttemptsTable {
   response_excerpt: string | null;
   error: string | null;
   succeeded: number;
+}
+
+/** A fixed top-up amount a merchant offers, with its bonus (migration 0008). */
+export interface WalletTiersTable {
+  id: string;
+  app_id: string;
+  amount_fen: number;
+  bonus_fen: number;
+  /** 1 offered to payers, 0 withdrawn (kept: top-ups name the tier they were priced from). */
+  active: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An operator's manual credit (+) or debit (-) of one wallet, with why (migration 0008). */
+export interface WalletAdjustmentsTable {
+  id: string;
+  app_id: string;
+  user_id: string;
+  amount_fen: number;
+  reason: string;
+  created_at: number;
 }

@@ -50,6 +50,15 @@ export const ERROR_CODES = {
     "The adjustment would take the stock below zero; nothing changed, `details.stock` is what is left",
   WALLET_INSUFFICIENT_FUNDS:
     "The wallet's balance is lower than this payment; nothing was charged: top up the wallet or pay through WeChat Pay (`details.account` names the wallet)",
+  WALLET_TIER_NOT_FOUND:
+    "No top-up tier with this id is offered in this app; list the tiers with GET /v1/wallet/tiers and pick one of them",
+  WALLET_TOP_UP_AMOUNT_OUT_OF_BOUNDS:
+    "A custom top-up must be whole fen within this app's bounds (`details.minFen` to `details.maxFen`); choose an amount between them or a tier",
+  WALLET_PAYMENT_NOT_ALLOWED:
+    "A wallet top-up cannot be paid from the wallet itself; pay it with WeChat Pay (POST /v1/orders/{id}/pay)",
+  ORDER_ALREADY_AT_CHANNEL:
+    "This order was already sent to WeChat Pay, so it cannot be paid from the wallet; pay it in WeChat, or cancel it and order again",
+  WALLET_USER_NOT_FOUND: "No payer with this user id has logged in to this app",
   ADMIN_SESSION_REQUIRED:
     "Log in to the console first (POST /admin/v1/session); the session cookie is missing or has ended",
   ADMIN_LOGIN_FAILED: "The login or the password is wrong (or the one-time code, when the account has one)",

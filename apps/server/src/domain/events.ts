@@ -1,4 +1,5 @@
-import type { OrderStatus } from "./order.ts";
+import type { OrderKind, OrderStatus } from "./order.ts";
+import type { ChannelName } from "./payment.ts";
 
 /**
  * Every outbox event Kassa writes, with its payload's type: one registry (issue 8 §4).
@@ -14,7 +15,10 @@ export interface EventPayloads {
     orderId: string;
     paymentId: string;
     amountFen: number;
+    /** WeChat Pay's transaction_id; for a wallet payment, the payment's own id. */
     transactionId: string;
+    /** Where the money came from (added with the wallet; events written before lack it). */
+    channel?: ChannelName;
     order: OrderSnapshot;
   };
   /** An unpaid order was closed at the channel and here, and its stock released. */
@@ -34,8 +38,12 @@ export const EVENT_TYPES = Object.keys(EVENT_TYPE_DESCRIPTIONS) as EventType[];
 /** An order as an event carries it: the merchant API's order view (GET /merchant/v1/orders/:id). */
 export interface OrderSnapshot {
   id: string;
+  /** Added with the wallet (issue 9 §3); events written before lack it. */
+  kind?: OrderKind;
   status: OrderStatus;
   amountFen: number;
+  /** A top-up's bonus (added with the wallet). */
+  bonusFen?: number;
   amountYuan: string;
   description: string;
   lines: { productId: string; name: string; quantity: number; unitPriceFen: number }[];

@@ -17,6 +17,8 @@ export const ID_PREFIXES = {
   difference: "rdf",
   webhookEndpoint: "whe",
   webhookAttempt: "wha",
+  walletTier: "wtr",
+  walletAdjustment: "wad",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

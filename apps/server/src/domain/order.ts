@@ -37,8 +37,17 @@ export interface OrderLine {
   unitPriceFen: Fen;
 }
 
+/**
+ * What an order buys: goods from the catalog (a purchase), or stored value in the payer's
+ * wallet (a top-up, 会员充值, issue 9 §3). The kind picks the capture's posting rule
+ * (ledger-postings.ts `capturedFact`); a top-up has no lines and holds no stock.
+ */
+export const ORDER_KINDS = ["purchase", "top_up"] as const;
+export type OrderKind = (typeof ORDER_KINDS)[number];
+
 export interface Order {
   id: string;
+  kind: OrderKind;
   /** The app (mini program) the order was made in; no query crosses apps. */
   appId: string;
   userId: string;
@@ -46,6 +55,10 @@ export interface Order {
   amountFen: Fen;
   description: string;
   lines: OrderLine[];
+  /** A top-up's bonus: credited to the wallet on top of amountFen when paid; 0 otherwise. */
+  bonusFen: Fen;
+  /** The tier a top-up was priced from; null for a custom amount and for purchases. */
+  topUpTierId: string | null;
   /** Epoch ms: after this the order is closed and its stock released. */
   expiresAt: number;
   createdAt: number;

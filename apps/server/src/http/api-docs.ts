@@ -46,6 +46,11 @@ export async function registerApiDocs(app: KassaApp): Promise<void> {
         { name: "catalog", description: "What can be bought, at the server's prices" },
         { name: "orders", description: "Create, list, read, pay, confirm and cancel your orders" },
         {
+          name: "wallet",
+          description:
+            "Your stored value (会员充值): top it up, see its balance and history; pay an order from it",
+        },
+        {
           name: "merchant",
           description:
             "The merchant API, for the merchant's own servers (docs/merchant-api.md): the catalog, orders with their timeline, events, daily reconciliation. Authorize with an API key from `npm run kassa -- keys create`",

@@ -8,6 +8,7 @@ export function statusOf(code: ErrorCode): number {
     case "IDEMPOTENCY_KEY_INVALID":
     case "ORDER_AMOUNT_TOO_LARGE":
     case "ORDER_QUANTITY_TOO_LARGE":
+    case "WALLET_TOP_UP_AMOUNT_OUT_OF_BOUNDS":
     case "WEBHOOK_URL_INVALID":
     case "WEBHOOK_HOST_NOT_ALLOWED":
     case "WEBHOOK_ADDRESS_REFUSED":
@@ -34,6 +35,8 @@ export function statusOf(code: ErrorCode): number {
     case "WEBHOOK_ENDPOINT_NOT_FOUND":
     case "WEBHOOK_DELIVERY_NOT_FOUND":
     case "RECONCILIATION_RUN_NOT_FOUND":
+    case "WALLET_TIER_NOT_FOUND":
+    case "WALLET_USER_NOT_FOUND":
       return 404;
     case "IDEMPOTENCY_KEY_IN_PROGRESS":
     case "ORDER_NOT_PAYABLE":
@@ -44,6 +47,8 @@ export function statusOf(code: ErrorCode): number {
     case "OPERATOR_LOGIN_TAKEN":
     case "PRODUCT_STOCK_TOO_LOW":
     case "WALLET_INSUFFICIENT_FUNDS":
+    case "WALLET_PAYMENT_NOT_ALLOWED":
+    case "ORDER_ALREADY_AT_CHANNEL":
     case "WEBHOOK_ENDPOINT_LIMIT":
     case "WEBHOOK_ENDPOINT_DISABLED":
     case "RECONCILIATION_DAY_NOT_AVAILABLE":

@@ -70,6 +70,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
         expect.stringMatching(/^session/),
         expect.stringMatching(/^catalog/),
         expect.stringMatching(/^orders/),
+        expect.stringMatching(/^wallet/),
         expect.stringMatching(/^merchant/),
         expect.stringMatching(/^admin/),
       ]);

@@ -11,6 +11,8 @@ import { RequestPaymentSchema } from "../../src/http/mini-program/orders.pay.ts"
 import { ANY_REQUEST, SESSION } from "../../src/http/mini-program/route-errors.ts";
 import { OrderViewSchema } from "../../src/http/mini-program/schemas.ts";
 import { SessionCreateBody, SessionCreateResponse } from "../../src/http/mini-program/session.create.ts";
+import { WalletTiersResponse } from "../../src/http/mini-program/wallet.tiers.list.ts";
+import { TopUpCreateBody } from "../../src/http/mini-program/wallet.top-ups.create.ts";
 import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 
@@ -65,6 +67,9 @@ const OPERATIONS = [
   ["post", "/v1/orders/{id}/pay", "orders"],
   ["post", "/v1/orders/{id}/confirm", "orders"],
   ["post", "/v1/orders/{id}/cancel", "orders"],
+  ["post", "/v1/orders/{id}/pay-from-wallet", "orders"],
+  ["get", "/v1/wallet/tiers", "wallet"],
+  ["post", "/v1/wallet/top-ups", "wallet"],
 ] as const;
 
 /** Login and the catalog are open; everything else needs the session token. */
@@ -80,6 +85,9 @@ const SUCCESS: Record<string, [status: string, schema: TSchema]> = {
   "post /v1/orders/{id}/pay": ["200", RequestPaymentSchema],
   "post /v1/orders/{id}/confirm": ["200", OrderViewSchema],
   "post /v1/orders/{id}/cancel": ["200", OrderViewSchema],
+  "post /v1/orders/{id}/pay-from-wallet": ["200", OrderViewSchema],
+  "get /v1/wallet/tiers": ["200", WalletTiersResponse],
+  "post /v1/wallet/top-ups": ["201", OrderViewSchema],
 };
 
 function operation(method: string, path: string): Operation {
@@ -108,8 +116,15 @@ function examplesOf(media: Media | undefined): unknown[] {
 }
 
 describe("the OpenAPI document at /docs/json", () => {
-  it("describes exactly the mini program's routes, each under its API's tag: session, catalog or orders", () => {
-    expect(spec.tags.map((tag) => tag.name)).toEqual(["session", "catalog", "orders", "merchant", "admin"]);
+  it("describes exactly the mini program's routes, each under its API's tag: session, catalog, orders or wallet", () => {
+    expect(spec.tags.map((tag) => tag.name)).toEqual([
+      "session",
+      "catalog",
+      "orders",
+      "wallet",
+      "merchant",
+      "admin",
+    ]);
     // The merchant and admin APIs have their own tags and tests (merchant-api-docs.test.ts, admin-api.test.ts).
     const miniProgram = Object.entries(spec.paths).filter(
       ([path]) => !path.startsWith("/merchant/") && !path.startsWith("/admin/"),
@@ -190,6 +205,11 @@ describe("the OpenAPI document at /docs/json", () => {
     expect(create).toHaveLength(1);
     expect(Value.Check(SessionCreateBody, login[0])).toBe(true);
     expect(Value.Check(OrdersCreateBody, create[0])).toBe(true);
+    const topUps = examplesOf(
+      operation("post", "/v1/wallet/top-ups").requestBody?.content["application/json"],
+    );
+    expect(topUps.length).toBeGreaterThan(0);
+    for (const example of topUps) expect(Value.Check(TopUpCreateBody, example)).toBe(true);
     const id = operation("get", "/v1/orders/{id}").parameters?.find((p) => p.in === "path") as unknown as {
       example: string;
     };
@@ -210,6 +230,10 @@ describe("the OpenAPI document at /docs/json", () => {
     const paid = await kassa.request("POST", `/v1/orders/${orderId}/pay`, { token });
     const page = await kassa.request("GET", "/v1/orders", { token });
     const catalog = await kassa.request("GET", "/v1/catalog");
+    const tiers = await kassa.request("GET", "/v1/wallet/tiers", { token });
+    const topUp = await kassa.request("POST", "/v1/wallet/top-ups", { token, body: { amountFen: 5000 } });
+    expect(fields(exampleOf("get", "/v1/wallet/tiers", "200"))).toEqual(fields(tiers.body));
+    expect(fields(exampleOf("post", "/v1/wallet/top-ups", "201"))).toEqual(fields(topUp.body));
     expect(fields(exampleOf("post", "/v1/orders", "201"))).toEqual(fields(created.body));
     expect(fields(exampleOf("post", "/v1/orders/{id}/pay", "200"))).toEqual(fields(paid.body));
     expect(fields(exampleOf("get", "/v1/orders", "200"))).toEqual(fields(page.body));
@@ -325,6 +349,34 @@ describe("the codes the routes really answer", () => {
         raw: { contentType: "text/plain", body: "x" },
         token: "valid",
       },
+      {
+        method: "POST",
+        route: "/v1/orders/{id}/pay-from-wallet",
+        path: `/v1/orders/${order.id}/pay-from-wallet`,
+        token: "valid",
+      },
+      {
+        method: "POST",
+        route: "/v1/orders/{id}/pay-from-wallet",
+        path: `/v1/orders/${closed.id}/pay-from-wallet`,
+        token: "valid",
+      },
+      { method: "GET", route: "/v1/wallet/tiers", path: "/v1/wallet/tiers", token: "forged" },
+      {
+        method: "POST",
+        route: "/v1/wallet/top-ups",
+        path: "/v1/wallet/top-ups",
+        token: "valid",
+        body: { tierId: "wtr_x" },
+      },
+      {
+        method: "POST",
+        route: "/v1/wallet/top-ups",
+        path: "/v1/wallet/top-ups",
+        token: "valid",
+        body: { amountFen: 1 },
+      },
+      { method: "POST", route: "/v1/wallet/top-ups", path: "/v1/wallet/top-ups", token: "valid", body: {} },
     ];
     for (const probe of probes) {
       const headers: Record<string, string> = { ...probe.headers };

@@ -39,8 +39,10 @@ export const ORDER_CREATE_EXAMPLE = { items: [{ productId: "prd_jasmine_tea", qu
 
 export const PENDING_ORDER_EXAMPLE = {
   id: ORDER_ID_EXAMPLE,
+  kind: "purchase",
   status: "PENDING",
   amountFen: 2400,
+  bonusFen: 0,
   amountYuan: "24.00",
   description: "茉莉花茶 Jasmine tea x2",
   lines: [{ productId: "prd_jasmine_tea", name: "茉莉花茶 Jasmine tea", quantity: 2, unitPriceFen: 1200 }],

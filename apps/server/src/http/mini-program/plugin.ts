@@ -12,9 +12,12 @@ import { registerOrdersCreate } from "./orders.create.ts";
 import { registerOrdersGet } from "./orders.get.ts";
 import { registerOrdersList } from "./orders.list.ts";
 import { registerOrdersPay } from "./orders.pay.ts";
+import { registerOrdersPayFromWallet } from "./orders.pay-from-wallet.ts";
 import { enforceRateLimit } from "./rate-limit.ts";
 import { registerSessionCreate } from "./session.create.ts";
 import { registerSessionDelete } from "./session.delete.ts";
+import { registerWalletTiersList } from "./wallet.tiers.list.ts";
+import { registerWalletTopUpsCreate } from "./wallet.top-ups.create.ts";
 
 /**
  * The mini program API: one trust boundary (design.md convention 8). Every route is limited
@@ -61,9 +64,12 @@ export async function miniProgramApi(app: KassaApp, context: MiniProgramContext)
     registerOrdersCreate(authenticated, context);
     registerOrdersList(authenticated, context);
     registerOrdersGet(authenticated, context);
+    registerWalletTiersList(authenticated, context);
+    registerWalletTopUpsCreate(authenticated, context);
     await authenticated.register(async (bodiless) => {
       takesNoBody(bodiless);
       registerOrdersPay(bodiless, context);
+      registerOrdersPayFromWallet(bodiless, context);
       registerOrdersConfirm(bodiless, context);
       registerOrdersCancel(bodiless, context);
       registerSessionDelete(bodiless, context);

@@ -17,11 +17,18 @@ export const OrderIdParams = Type.Object({
 
 export const OrderViewSchema = Type.Object({
   id: Type.String({ description: "`ord_` and 26 characters" }),
+  kind: Type.Union([Type.Literal("purchase"), Type.Literal("top_up")], {
+    description: "A purchase from the catalog, or a top-up of your wallet (POST /v1/wallet/top-ups)",
+  }),
   status: Type.Union(
     [Type.Literal("PENDING"), Type.Literal("CLOSING"), Type.Literal("CLOSED"), Type.Literal("PAID")],
     { description: "PENDING → PAID, or PENDING → CLOSING → CLOSED; PAID can follow any unpaid state" },
   ),
   amountFen: Type.Integer({ description: "The total in fen, computed by Kassa from its catalog" }),
+  bonusFen: Type.Integer({
+    description:
+      "A top-up's bonus: the wallet is credited amountFen + bonusFen when it is paid; 0 for a purchase",
+  }),
   amountYuan: Type.String({ description: "The same total in yuan, for display" }),
   description: Type.String({ description: "What the payer's WeChat bill shows" }),
   lines: Type.Array(
@@ -31,13 +38,16 @@ export const OrderViewSchema = Type.Object({
       quantity: Type.Integer(),
       unitPriceFen: Type.Integer(),
     }),
-    { description: "One line per product; lines of the same product are merged" },
+    { description: "One line per product; lines of the same product are merged; none for a top-up" },
   ),
   createdAt: Type.String({ description: "ISO 8601, UTC" }),
   expiresAt: Type.String({ description: "An unpaid order closes then and gives its stock back" }),
-  paidAt: Type.Union([Type.String(), Type.Null()], { description: "When WeChat Pay took the money" }),
+  paidAt: Type.Union([Type.String(), Type.Null()], {
+    description: "When WeChat Pay took the money, or the wallet paid",
+  }),
   transactionId: Type.Union([Type.String(), Type.Null()], {
-    description: "WeChat Pay's transaction_id, as on the payer's receipt",
+    description:
+      "WeChat Pay's transaction_id, as on the payer's receipt; for an order paid from the wallet, Kassa's id of that wallet payment (`pay_…`)",
   }),
 });
 
