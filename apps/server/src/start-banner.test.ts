@@ -13,6 +13,17 @@ describe("startBanner", () => {
     expect(lines.some((line) => line.startsWith("  Simulator:  http://127.0.0.1:8780"))).toBe(true);
   });
 
+  it("prints the console's URL and the demo operator's login in demo mode", () => {
+    const lines = startBanner({
+      config: { mode: "demo", databaseUrl: "/srv/kassa/.data/kassa.sqlite" },
+      url: "http://127.0.0.1:8700",
+      simulatorUrl: "http://127.0.0.1:8780",
+      demoOperator: { login: "demo", password: "pw-from-the-data-dir" },
+    });
+    expect(lines).toContain("  Console:    http://127.0.0.1:8700/console");
+    expect(lines.join("\n")).toContain("operator demo, password pw-from-the-data-dir");
+  });
+
   it("prints no demo page in production, where /demo answers 404, and never the database URL's password", () => {
     const lines = startBanner({
       config: { mode: "production", databaseUrl: "postgres://kassa:s3cret@db:5432/kassa" },
@@ -26,6 +37,7 @@ describe("startBanner", () => {
       "Kassa is running (production mode, database PostgreSQL)",
       "  API:        http://0.0.0.0:8700/v1",
       "  API docs:   http://0.0.0.0:8700/docs",
+      "  Console:    http://0.0.0.0:8700/console",
       "Stop with Ctrl+C.",
       "",
     ]);

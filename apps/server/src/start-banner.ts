@@ -22,12 +22,14 @@ export function startBanner(input: BannerInput): string[] {
     `Kassa is running (${config.mode} mode, database ${database})`,
     `  API:        ${url}/v1`,
     `  API docs:   ${url}/docs`,
+    `  Console:    ${url}/console`,
   ];
   if (config.mode === "demo") {
     lines.push(`  Demo page:  ${url}/demo`);
     if (input.demoOperator) {
       lines.push(
         `  Admin API:  ${url}/admin/v1 (operator ${input.demoOperator.login}, password ${input.demoOperator.password})`,
+        `              log in to the console above with the same operator and password`,
       );
     }
     if (input.simulatorUrl) {

@@ -4,6 +4,7 @@ import type { TrustProxy } from "../config.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
 import { adminApi } from "./admin/plugin.ts";
 import { registerApiDocs } from "./api-docs.ts";
+import { consolePage } from "./console/console-page.ts";
 import { DEFAULT_MERCHANT_LIMITS, type MerchantLimits } from "./merchant/context.ts";
 import { merchantApi } from "./merchant/plugin.ts";
 import type { RateLimits } from "./mini-program/context.ts";
@@ -53,6 +54,7 @@ export function buildApp(options: AppHttpOptions): Promise<KassaApp> {
         }),
       );
       await app.register(async (scope) => wechatPayNotifications(scope, options.deps));
+      await app.register(async (scope) => consolePage(scope));
       if (options.extra) await app.register(async (scope) => options.extra?.(scope));
     },
   });

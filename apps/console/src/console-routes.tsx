@@ -1,0 +1,21 @@
+import { Spin } from "antd";
+import { Navigate, Route, Routes } from "react-router";
+import { ConsoleLayout } from "./layout.tsx";
+import { HomePage } from "./pages/home-page.tsx";
+import { LoginPage } from "./pages/login-page.tsx";
+import { useSession } from "./session.tsx";
+
+/** Nobody logged in: the login page at every path; logged in: the layout and its pages. */
+export function ConsoleRoutes() {
+  const { operator } = useSession();
+  if (operator === undefined) return <Spin size="large" fullscreen />;
+  if (operator === null) return <LoginPage />;
+  return (
+    <ConsoleLayout operator={operator}>
+      <Routes>
+        <Route path="/" element={<HomePage operator={operator} />} />
+        <Route path="*" element={<Navigate to="/" replace />} />
+      </Routes>
+    </ConsoleLayout>
+  );
+}

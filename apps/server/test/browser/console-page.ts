@@ -1,0 +1,61 @@
+import type { Browser, Page } from "playwright-core";
+import { expect } from "vitest";
+
+/**
+ * A console tab that records what must never happen on a console page: a CSP violation
+ * (the page's policy has no 'unsafe-inline'), an error in the browser's console, or an
+ * uncaught exception. `assertClean()` at the end of each test.
+ */
+export interface WatchedPage {
+  page: Page;
+  assertClean(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openConsole(browser: Browser, url: string): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "zh-CN" });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() !== "error") return;
+    // Chromium logs every 4xx fetch as an error. A 401 from /admin/v1/session is an answer the
+    // console expects and shows (nobody logged in yet, a wrong password, the TOTP step).
+    const expected401 =
+      message.text().includes("status of 401") && message.location().url.endsWith("/admin/v1/session");
+    if (!expected401) problems.push(`console error: ${message.text()} (${message.location().url})`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  // A string, not a function: this package's TypeScript has no DOM types.
+  await page.addInitScript({
+    content: `window.cspViolations = [];
+      document.addEventListener("securitypolicyviolation", (event) => {
+        window.cspViolations.push(event.violatedDirective + " blocked " + (event.blockedURI || "inline") + " (" + event.sample + ")");
+      });`,
+  });
+  await page.goto(url);
+  return {
+    page,
+    async assertClean() {
+      const violations = (await page.evaluate("window.cspViolations")) as string[];
+      expect([...violations, ...problems]).toEqual([]);
+    },
+    close: () => context.close(),
+  };
+}
+
+/** Log in through the page's form (and the TOTP field, when `totp` is given). */
+export async function logInThroughForm(
+  page: Page,
+  login: string,
+  password: string,
+  totp?: () => string,
+): Promise<void> {
+  await page.getByTestId("login-name").fill(login);
+  await page.getByTestId("login-password").fill(password);
+  await page.getByTestId("login-submit").click();
+  if (totp) {
+    await page.getByTestId("login-totp").fill(totp());
+    await page.getByTestId("login-submit").click();
+  }
+  await page.getByTestId("operator-login").waitFor();
+}
