@@ -51,7 +51,7 @@ export const ERROR_CODES = {
   WALLET_INSUFFICIENT_FUNDS:
     "The wallet's balance is lower than this payment; nothing was charged: top up the wallet or pay through WeChat Pay (`details.account` names the wallet)",
   WALLET_TIER_NOT_FOUND:
-    "No top-up tier with this id is offered in this app; list the tiers with GET /v1/wallet/tiers and pick one of them",
+    "No top-up tier with this id is offered in this app; list its tiers (GET /v1/wallet/tiers, or GET /merchant/v1/wallet/tiers) and use one of their ids",
   WALLET_TOP_UP_AMOUNT_OUT_OF_BOUNDS:
     "A custom top-up must be whole fen within this app's bounds (`details.minFen` to `details.maxFen`); choose an amount between them or a tier",
   WALLET_PAYMENT_NOT_ALLOWED:

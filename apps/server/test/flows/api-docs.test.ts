@@ -11,6 +11,8 @@ import { RequestPaymentSchema } from "../../src/http/mini-program/orders.pay.ts"
 import { ANY_REQUEST, SESSION } from "../../src/http/mini-program/route-errors.ts";
 import { OrderViewSchema } from "../../src/http/mini-program/schemas.ts";
 import { SessionCreateBody, SessionCreateResponse } from "../../src/http/mini-program/session.create.ts";
+import { WalletResponse } from "../../src/http/mini-program/wallet.get.ts";
+import { WalletHistoryPageSchema } from "../../src/http/mini-program/wallet.history.list.ts";
 import { WalletTiersResponse } from "../../src/http/mini-program/wallet.tiers.list.ts";
 import { TopUpCreateBody } from "../../src/http/mini-program/wallet.top-ups.create.ts";
 import { expectLedgerHolds } from "../check-ledger.ts";
@@ -68,6 +70,8 @@ const OPERATIONS = [
   ["post", "/v1/orders/{id}/confirm", "orders"],
   ["post", "/v1/orders/{id}/cancel", "orders"],
   ["post", "/v1/orders/{id}/pay-from-wallet", "orders"],
+  ["get", "/v1/wallet", "wallet"],
+  ["get", "/v1/wallet/history", "wallet"],
   ["get", "/v1/wallet/tiers", "wallet"],
   ["post", "/v1/wallet/top-ups", "wallet"],
 ] as const;
@@ -86,6 +90,8 @@ const SUCCESS: Record<string, [status: string, schema: TSchema]> = {
   "post /v1/orders/{id}/confirm": ["200", OrderViewSchema],
   "post /v1/orders/{id}/cancel": ["200", OrderViewSchema],
   "post /v1/orders/{id}/pay-from-wallet": ["200", OrderViewSchema],
+  "get /v1/wallet": ["200", WalletResponse],
+  "get /v1/wallet/history": ["200", WalletHistoryPageSchema],
   "get /v1/wallet/tiers": ["200", WalletTiersResponse],
   "post /v1/wallet/top-ups": ["201", OrderViewSchema],
 };
@@ -233,6 +239,10 @@ describe("the OpenAPI document at /docs/json", () => {
     const tiers = await kassa.request("GET", "/v1/wallet/tiers", { token });
     const topUp = await kassa.request("POST", "/v1/wallet/top-ups", { token, body: { amountFen: 5000 } });
     expect(fields(exampleOf("get", "/v1/wallet/tiers", "200"))).toEqual(fields(tiers.body));
+    const wallet = await kassa.request("GET", "/v1/wallet", { token });
+    const history = await kassa.request("GET", "/v1/wallet/history", { token });
+    expect(fields(exampleOf("get", "/v1/wallet", "200"))).toEqual(fields(wallet.body));
+    expect(fields(exampleOf("get", "/v1/wallet/history", "200"))).toEqual(fields(history.body));
     expect(fields(exampleOf("post", "/v1/wallet/top-ups", "201"))).toEqual(fields(topUp.body));
     expect(fields(exampleOf("post", "/v1/orders", "201"))).toEqual(fields(created.body));
     expect(fields(exampleOf("post", "/v1/orders/{id}/pay", "200"))).toEqual(fields(paid.body));
@@ -362,6 +372,9 @@ describe("the codes the routes really answer", () => {
         token: "valid",
       },
       { method: "GET", route: "/v1/wallet/tiers", path: "/v1/wallet/tiers", token: "forged" },
+      { method: "GET", route: "/v1/wallet", path: "/v1/wallet" },
+      { method: "GET", route: "/v1/wallet/history", path: "/v1/wallet/history?limit=0", token: "valid" },
+      { method: "GET", route: "/v1/wallet/history", path: "/v1/wallet/history?cursor=eA", token: "valid" },
       {
         method: "POST",
         route: "/v1/wallet/top-ups",

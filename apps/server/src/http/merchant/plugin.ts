@@ -22,6 +22,11 @@ import { registerProductsUpdate } from "./products.update.ts";
 import { registerReconciliationRunsGet } from "./reconciliation-runs.get.ts";
 import { registerReconciliationRunsList } from "./reconciliation-runs.list.ts";
 import { registerReconciliationRunsRerun } from "./reconciliation-runs.rerun.ts";
+import { registerWalletAdjustmentsCreate } from "./wallet-adjustments.create.ts";
+import { registerWalletBalancesList } from "./wallet-balances.list.ts";
+import { registerWalletTiersCreate } from "./wallet-tiers.create.ts";
+import { registerWalletTiersList } from "./wallet-tiers.list.ts";
+import { registerWalletTiersUpdate } from "./wallet-tiers.update.ts";
 
 /**
  * The merchant API (issue 8 §5): the merchant's own servers, a trust boundary of its own
@@ -71,6 +76,11 @@ export async function merchantApi(app: KassaApp, context: MerchantContext): Prom
   registerLedgerTrialBalance(app, context);
   registerReconciliationRunsList(app, context);
   registerReconciliationRunsGet(app, context);
+  registerWalletTiersList(app, context);
+  registerWalletTiersCreate(app, context);
+  registerWalletTiersUpdate(app, context);
+  registerWalletBalancesList(app, context);
+  registerWalletAdjustmentsCreate(app, context);
   await app.register(async (bodiless) => {
     takesNoBody(bodiless);
     registerProductsDeactivate(bodiless, context);

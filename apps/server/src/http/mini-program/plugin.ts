@@ -16,6 +16,8 @@ import { registerOrdersPayFromWallet } from "./orders.pay-from-wallet.ts";
 import { enforceRateLimit } from "./rate-limit.ts";
 import { registerSessionCreate } from "./session.create.ts";
 import { registerSessionDelete } from "./session.delete.ts";
+import { registerWalletGet } from "./wallet.get.ts";
+import { registerWalletHistoryList } from "./wallet.history.list.ts";
 import { registerWalletTiersList } from "./wallet.tiers.list.ts";
 import { registerWalletTopUpsCreate } from "./wallet.top-ups.create.ts";
 
@@ -64,6 +66,8 @@ export async function miniProgramApi(app: KassaApp, context: MiniProgramContext)
     registerOrdersCreate(authenticated, context);
     registerOrdersList(authenticated, context);
     registerOrdersGet(authenticated, context);
+    registerWalletGet(authenticated, context);
+    registerWalletHistoryList(authenticated, context);
     registerWalletTiersList(authenticated, context);
     registerWalletTopUpsCreate(authenticated, context);
     await authenticated.register(async (bodiless) => {
