@@ -174,6 +174,7 @@ async function checkOrders(db: Executor, problems: string[]): Promise<void> {
     problems.push(
       `${entry.cause_type} of payment ${entry.cause_id} in app ${entry.app_id}, which is not PAID`,
     );
+  await checkRefunds(db, problems, expected);
   const moved = await db
     .selectFrom("ledger_postings as p")
     .innerJoin("ledger_entries as e", (join) =>
@@ -194,4 +195,34 @@ async function checkOrders(db: Executor, problems: string[]): Promise<void> {
         `app ${appId} order ${orderId}: captured - refunded is ${want} fen, the ledger says ${got}`,
       );
   }
+}
+
+/** Succeeded refunds against their entries; channel refunds come off the order's `expected`. */
+async function checkRefunds(db: Executor, problems: string[], expected: Map<string, number>): Promise<void> {
+  const succeeded = await db
+    .selectFrom("refunds")
+    .select(["id", "app_id", "order_id", "channel", "amount_fen"])
+    .where("status", "=", "SUCCESS")
+    .execute();
+  const booked = await db
+    .selectFrom("ledger_entries")
+    .select(["app_id", "cause_id", "order_id"])
+    .where("cause_type", "=", "refund_succeeded")
+    .execute();
+  const entryOf = new Map(booked.map((entry) => [`${entry.app_id} ${entry.cause_id}`, entry]));
+  for (const refund of succeeded) {
+    const key = `${refund.app_id} ${refund.id}`;
+    const entry = entryOf.get(key);
+    if (!entry) problems.push(`refund ${refund.id} is SUCCESS but the ledger has no entry for it`);
+    else if (entry.order_id !== refund.order_id)
+      problems.push(`refund ${refund.id}: its entry names order ${entry.order_id}, not ${refund.order_id}`);
+    entryOf.delete(key);
+    if (!isExternalChannel(refund.channel)) continue;
+    const order = `${refund.app_id} ${refund.order_id}`;
+    expected.set(order, (expected.get(order) ?? 0) - refund.amount_fen);
+  }
+  for (const entry of entryOf.values())
+    problems.push(
+      `refund_succeeded of refund ${entry.cause_id} in app ${entry.app_id}, which is not SUCCESS`,
+    );
 }

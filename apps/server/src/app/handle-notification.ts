@@ -1,11 +1,12 @@
 import { type ChannelEvent, ChannelNotificationRejected } from "../channels/payment-channel.ts";
 import type { RegisteredApp } from "./app-registry.ts";
 import { type ApplyOutcome, applyPayment } from "./apply-payment.ts";
+import { applyRefundState, type RefundApplyOutcome } from "./apply-refund-state.ts";
 import type { AppDeps } from "./deps.ts";
 import type { RefusalCounter } from "./refusal-counter.ts";
 
 export type NotificationAnswer =
-  | { accepted: true; outcome: ApplyOutcome | "ignored" }
+  | { accepted: true; outcome: ApplyOutcome | RefundApplyOutcome | "ignored" }
   | { accepted: false; reason: string };
 
 /**
@@ -36,6 +37,22 @@ export async function handleNotification(
     else if (line) deps.log.warn({ ...line }, `notification refused${since}`);
     return { accepted: false, reason: error.reason };
   }
+  // REFUND.SUCCESS / CLOSED / ABNORMAL (§4.4): refunds Kassa made move; others are logged.
+  if ("refund" in event) {
+    const outcome = await applyRefundState(deps, event.refund, {
+      kind: "notification",
+      appId: app.id,
+      notificationId: event.notificationId,
+      eventType: event.eventType,
+    });
+    const fields = { notificationId: event.notificationId, outRefundNo: event.refund.outRefundNo, outcome };
+    // A refund made outside Kassa (on the merchant platform) has nothing here to move.
+    if (outcome === "unknown_refund")
+      deps.log.info(fields, "notification not acted on: a refund Kassa did not make");
+    else deps.log.info(fields, "refund notification handled");
+    if (outcome === "mismatch_refused") return { accepted: false, reason: "refund does not match Kassa's" };
+    return { accepted: true, outcome };
+  }
   if (event.kind !== "payment_succeeded") {
     deps.log.info({ notificationId: event.notificationId, ...notNeeded(event) }, "notification not acted on");
     return { accepted: true, outcome: "ignored" };
@@ -52,23 +69,16 @@ export async function handleNotification(
 }
 
 /**
- * Events that are verified but need nothing from Kassa yet; accepted, so the channel stops
- * sending them (§4.5), and logged. Kassa makes no refunds yet (issue 8), so a refund event is
- * one made elsewhere (the merchant platform). A closed payment is learnt by query before
- * Kassa closes an order (close-order.ts), so the word alone changes nothing.
+ * Events that are verified but need nothing from Kassa; accepted, so the channel stops
+ * sending them (§4.5), and logged. A closed payment is learnt by query before Kassa closes an
+ * order (close-order.ts), so the word alone changes nothing.
  */
-function notNeeded(event: Exclude<ChannelEvent, { kind: "payment_succeeded" }>): Record<string, unknown> {
+function notNeeded(
+  event: Extract<ChannelEvent, { kind: "payment_closed" | "ignored" }>,
+): Record<string, unknown> {
   switch (event.kind) {
     case "payment_closed":
       return { eventType: event.eventType, outTradeNo: event.outTradeNo };
-    case "refund_succeeded":
-    case "refund_closed":
-    case "refund_abnormal":
-      return {
-        eventType: event.eventType,
-        outTradeNo: event.refund.outTradeNo,
-        outRefundNo: event.refund.outRefundNo,
-      };
     case "ignored":
       return { eventType: event.eventType, reason: event.reason };
   }

@@ -25,6 +25,11 @@ export interface JobPayloads {
   "reconciliation.schedule": Record<string, never>;
   /** Send one event to one merchant endpoint, and retry on the webhook schedule (issue 11). */
   "webhook.deliver": { deliveryId: string };
+  /**
+   * Query-back of a PROCESSING refund (§5.5; notifications may never come, §4.6), and the
+   * retry, under the same out_refund_no, of one the channel never got (§5.4).
+   */
+  "refund.query": { refundId: string };
 }
 
 export type JobKind = keyof JobPayloads;
@@ -41,6 +46,7 @@ const DEDUPE_KEYS: { readonly [K in JobKind]: (payload: JobPayloads[K]) => strin
   "reconciliation.day": ({ appId, channel, day }) => `reconcile:${appId}:${channel}:${day}`,
   "reconciliation.schedule": () => "reconciliation.schedule",
   "webhook.deliver": ({ deliveryId }) => `webhook:${deliveryId}`,
+  "refund.query": ({ refundId }) => `refund_query:${refundId}`,
 };
 
 export const JOB_KINDS = Object.keys(DEDUPE_KEYS) as JobKind[];
@@ -59,6 +65,7 @@ const QUEUES: { readonly [K in JobKind]: JobQueue } = {
   "reconciliation.day": "default",
   "reconciliation.schedule": "default",
   "webhook.deliver": "webhooks",
+  "refund.query": "default",
 };
 
 /** The row's dedupe key and queue, for the few writers that schedule through jobs-repo directly. */
@@ -99,4 +106,13 @@ export function scheduleOrderClose(
   runAt: number,
 ): Promise<void> {
   return scheduleJobOf(deps, "order.expire", { orderId }, runAt);
+}
+
+/** Ask the channel about this refund in `delayMs` (and make it there if it never got it). */
+export function scheduleRefundQuery(
+  deps: Pick<AppDeps, "ids" | "clock"> & { db: Executor },
+  refundId: string,
+  delayMs: number,
+): Promise<void> {
+  return scheduleJobOf(deps, "refund.query", { refundId }, deps.clock.now() + delayMs);
 }

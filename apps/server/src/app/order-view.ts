@@ -1,5 +1,6 @@
 import type { Executor } from "../db/executor.ts";
 import { findPaymentOfOrder } from "../db/payments-repo.ts";
+import { refundedFenOfOrders } from "../db/refunds-repo.ts";
 import { formatYuan } from "../domain/money.ts";
 import type { Order } from "../domain/order.ts";
 import type { Payment } from "../domain/payment.ts";
@@ -22,10 +23,15 @@ export interface OrderView {
   expiresAt: string;
   paidAt: string | null;
   transactionId: string | null;
+  /** What refunds gave back so far (docs/refunds.md); the status stays PAID, partly or wholly refunded. */
+  refundedFen: number;
 }
 
-/** `payment` is the order's live payment: the receipt's paid time and transaction id. */
-export function viewOrder(order: Order, payment: Payment | undefined): OrderView {
+/**
+ * `payment` is the order's live payment: the receipt's paid time and transaction id;
+ * `refundedFen` what its succeeded refunds gave back (refunds-repo.ts refundedFenOfOrders).
+ */
+export function viewOrder(order: Order, payment: Payment | undefined, refundedFen = 0): OrderView {
   return {
     id: order.id,
     kind: order.kind,
@@ -39,10 +45,12 @@ export function viewOrder(order: Order, payment: Payment | undefined): OrderView
     expiresAt: new Date(order.expiresAt).toISOString(),
     paidAt: payment?.paidAt == null ? null : new Date(payment.paidAt).toISOString(),
     transactionId: payment?.transactionId ?? null,
+    refundedFen,
   };
 }
 
 /** The view of an order with its live payment read alongside. */
 export async function loadOrderView(db: Executor, order: Order): Promise<OrderView> {
-  return viewOrder(order, await findPaymentOfOrder(db, order.id));
+  const refunded = await refundedFenOfOrders(db, [order.id]);
+  return viewOrder(order, await findPaymentOfOrder(db, order.id), refunded.get(order.id) ?? 0);
 }

@@ -1,6 +1,7 @@
 import { findOrderForUser, listOrdersOfUser, type OrderPosition } from "../db/orders-repo.ts";
 import { findPaymentsOfOrders } from "../db/payments-repo.ts";
 import { listActiveProducts } from "../db/products-repo.ts";
+import { refundedFenOfOrders } from "../db/refunds-repo.ts";
 import { KassaError } from "../domain/errors.ts";
 import { formatYuan } from "../domain/money.ts";
 import type { AppDeps } from "./deps.ts";
@@ -38,9 +39,13 @@ export async function listOrders(
     deps.db,
     page.map((order) => order.id),
   );
+  const refunded = await refundedFenOfOrders(
+    deps.db,
+    page.map((order) => order.id),
+  );
   const last = page.at(-1);
   return {
-    data: page.map((order) => viewOrder(order, payments.get(order.id))),
+    data: page.map((order) => viewOrder(order, payments.get(order.id), refunded.get(order.id) ?? 0)),
     nextCursor: orders.length > input.limit && last ? encodeCursor(last) : null,
   };
 }

@@ -177,3 +177,8 @@ export async function findPaymentsOfOrders(
   for (const row of rows) if (!live.has(row.order_id)) live.set(row.order_id, paymentOf(row));
   return live;
 }
+
+export async function findPaymentById(db: Executor, paymentId: string): Promise<Payment | undefined> {
+  const row = await db.selectFrom("payments").selectAll().where("id", "=", paymentId).executeTakeFirst();
+  return row ? paymentOf(row) : undefined;
+}

@@ -2,6 +2,7 @@ import type { Generated } from "kysely";
 import type { AccountType, LedgerCauseType, NormalSide } from "../domain/ledger.ts";
 import type { OrderKind, OrderStatus } from "../domain/order.ts";
 import type { ChannelName, PaymentStatus } from "../domain/payment.ts";
+import type { RefundStatus } from "../domain/refund.ts";
 
 /**
  * The tables as Kysely sees them. Money is integer fen and times are epoch milliseconds,
@@ -16,6 +17,8 @@ export interface Database {
   orders: OrdersTable;
   order_lines: OrderLinesTable;
   payments: PaymentsTable;
+  refunds: RefundsTable;
+  payment_refund_totals: PaymentRefundTotalsTable;
   idempotency_keys: IdempotencyKeysTable;
   channel_notifications: ChannelNotificationsTable;
   outbox_events: OutboxEventsTable;
@@ -128,6 +131,40 @@ export interface PaymentsTable {
   /** When the channel gave the prepay reference (migration 0005; NULL for older payments). */
   prepaid_at: number | null;
   created_at: number;
+  updated_at: number;
+}
+
+/** One refund of a paid payment (migration 0007); what names it at the channel never changes. */
+export interface RefundsTable {
+  id: string;
+  app_id: string;
+  order_id: string;
+  payment_id: string;
+  channel: ChannelName;
+  /** Unique, assigned once: our idempotency key at the channel (§5.4). */
+  out_refund_no: string;
+  amount_fen: number;
+  reason: string | null;
+  status: RefundStatus;
+  channel_refund_id: string | null;
+  return_stock: number;
+  settled_offline: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  succeeded_at: number | null;
+  closed_at: number | null;
+}
+
+/** Per refunded payment: 0 <= refunded <= reserved <= captured, by a CHECK (migration 0007). */
+export interface PaymentRefundTotalsTable {
+  payment_id: string;
+  app_id: string;
+  order_id: string;
+  captured_fen: number;
+  reserved_fen: Generated<number>;
+  refunded_fen: Generated<number>;
+  stock_returned: Generated<number>;
   updated_at: number;
 }
 

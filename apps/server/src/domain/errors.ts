@@ -27,12 +27,22 @@ export const ERROR_CODES = {
   PRODUCT_OUT_OF_STOCK: "A product in the order does not have enough stock left",
   ORDER_NOT_FOUND: "No order with this id belongs to you",
   ORDER_NOT_PAYABLE: "The order can no longer be paid (it is closed or paid); create a new order",
-  ORDER_NOT_CANCELLABLE: "The order is already paid and cannot be cancelled; ask for a refund instead",
+  ORDER_NOT_CANCELLABLE:
+    "The order is already paid and cannot be cancelled; ask the merchant for a refund (merchants refund through POST /merchant/v1/orders/{orderId}/refunds)",
   ORDER_AMOUNT_TOO_LARGE: "The order total exceeds the largest amount one order may carry",
   ORDER_QUANTITY_TOO_LARGE:
     "One order may take at most 99 units of a product (lines of the same product are added up); `details.productId` says which",
   ORDER_LIMIT_REACHED:
     "You have too many unpaid orders or units on hold; pay or cancel an open order first (`details` says which limit)",
+  ORDER_NOT_REFUNDABLE:
+    "Only a paid order can be refunded, and this one is not paid (`details.status`); an unpaid order is cancelled instead",
+  REFUND_AMOUNT_TOO_LARGE:
+    "The refund is more than what is left to refund of this order (`details.refundableFen`, refunds still processing count as taken); nothing was refunded",
+  REFUND_CHANNEL_UNSUPPORTED:
+    "This order was paid from the wallet (`details.channel`), which Kassa cannot refund yet; nothing was refunded, credit the wallet by an adjustment instead",
+  REFUND_NOT_FOUND: "No refund with this id belongs to this app",
+  REFUND_NOT_ABNORMAL:
+    "Only an ABNORMAL refund can be retried or marked settled offline; this one is `details.status`, so nothing changed",
   CHANNEL_UNAVAILABLE: "WeChat Pay could not be reached; the request changed nothing, try again",
   CHANNEL_OUTCOME_UNKNOWN:
     "WeChat Pay did not confirm in time; Kassa is checking, ask for the order's status",

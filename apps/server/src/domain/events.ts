@@ -1,5 +1,6 @@
 import type { OrderKind, OrderStatus } from "./order.ts";
 import type { ChannelName } from "./payment.ts";
+import type { RefundStatus } from "./refund.ts";
 
 /**
  * Every outbox event Kassa writes, with its payload's type: one registry (issue 8 §4).
@@ -23,6 +24,43 @@ export interface EventPayloads {
   };
   /** An unpaid order was closed at the channel and here, and its stock released. */
   "order.closed": { orderId: string; reason: "cancel" | "expire"; order: OrderSnapshot };
+  /** A refund gave the money back (docs/refunds.md); the ledger booked it in the same transaction. */
+  "refund.succeeded": RefundEventPayload;
+  /** The channel could not deliver a refund's money; an operator must act (retry or settle offline). */
+  "refund.abnormal": RefundEventPayload;
+  /** A refund gave nothing back (the channel closed or refused it); its amount is refundable again. */
+  "refund.closed": RefundEventPayload;
+  /** Money went back to the payer for an order: `order.refundedFen` is the total given back so far. */
+  "order.refunded": { orderId: string; refundId: string; amountFen: number; order: OrderSnapshot };
+}
+
+/** What each refund event carries: the refund and its order, as they are right after the change. */
+export interface RefundEventPayload {
+  refundId: string;
+  orderId: string;
+  amountFen: number;
+  refund: RefundSnapshot;
+  order: OrderSnapshot;
+}
+
+/** A refund as events carry it: the merchant API's refund view (GET /merchant/v1/refunds/:id). */
+export interface RefundSnapshot {
+  id: string;
+  orderId: string;
+  paymentId: string;
+  outRefundNo: string;
+  status: RefundStatus;
+  amountFen: number;
+  amountYuan: string;
+  reason: string | null;
+  returnStock: boolean;
+  settledOffline: boolean;
+  channelRefundId: string | null;
+  /** The channel's code when it refused the refund, or the last failure while asking it. */
+  lastError: string | null;
+  createdAt: string;
+  succeededAt: string | null;
+  closedAt: string | null;
 }
 
 export type EventType = keyof EventPayloads;
@@ -31,6 +69,12 @@ export type EventType = keyof EventPayloads;
 export const EVENT_TYPE_DESCRIPTIONS: { readonly [T in EventType]: string } = {
   "order.paid": "An order's payment was paid; `order.status` is PAID",
   "order.closed": "An unpaid order was closed (cancelled or expired) and its stock released",
+  "refund.succeeded": "A refund gave the money back to the payer; `refund.status` is SUCCESS",
+  "refund.abnormal":
+    "WeChat Pay could not deliver a refund (the payer's card was cancelled or frozen); an operator retries it or marks it settled offline",
+  "refund.closed":
+    "A refund gave nothing back (closed or refused by the channel); its amount can be refunded again",
+  "order.refunded": "Money went back to the payer for an order; `order.refundedFen` is the total so far",
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_DESCRIPTIONS) as EventType[];
@@ -51,6 +95,8 @@ export interface OrderSnapshot {
   expiresAt: string;
   paidAt: string | null;
   transactionId: string | null;
+  /** What refunds gave back so far (SUCCESS ones); 0 for events written before refunds existed. */
+  refundedFen: number;
   /** Kassa's id of the payer; never the openid. */
   userId: string;
 }

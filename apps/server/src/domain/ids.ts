@@ -19,6 +19,7 @@ export const ID_PREFIXES = {
   webhookAttempt: "wha",
   walletTier: "wtr",
   walletAdjustment: "wad",
+  refund: "rfd",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

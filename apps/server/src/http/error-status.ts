@@ -37,6 +37,7 @@ export function statusOf(code: ErrorCode): number {
     case "RECONCILIATION_RUN_NOT_FOUND":
     case "WALLET_TIER_NOT_FOUND":
     case "WALLET_USER_NOT_FOUND":
+    case "REFUND_NOT_FOUND":
       return 404;
     case "IDEMPOTENCY_KEY_IN_PROGRESS":
     case "ORDER_NOT_PAYABLE":
@@ -52,6 +53,10 @@ export function statusOf(code: ErrorCode): number {
     case "WEBHOOK_ENDPOINT_LIMIT":
     case "WEBHOOK_ENDPOINT_DISABLED":
     case "RECONCILIATION_DAY_NOT_AVAILABLE":
+    case "ORDER_NOT_REFUNDABLE":
+    case "REFUND_AMOUNT_TOO_LARGE":
+    case "REFUND_CHANNEL_UNSUPPORTED":
+    case "REFUND_NOT_ABNORMAL":
       return 409;
     case "REQUEST_TIMEOUT":
       return 408;

@@ -8,6 +8,7 @@ import { orderExpireJob } from "./order-expire.job.ts";
 import { orderQueryJob } from "./order-query.job.ts";
 import { reconciliationDayJob } from "./reconciliation-day.job.ts";
 import { reconciliationScheduleJob } from "./reconciliation-schedule.job.ts";
+import { refundQueryJob } from "./refund-query.job.ts";
 import { sessionSweepJob } from "./session-sweep.job.ts";
 import { webhookDeliverJob } from "./webhook-deliver.job.ts";
 
@@ -19,6 +20,7 @@ export const JOB_HANDLERS: JobHandlers = {
   "reconciliation.day": reconciliationDayJob,
   "reconciliation.schedule": reconciliationScheduleJob,
   "webhook.deliver": webhookDeliverJob,
+  "refund.query": refundQueryJob,
 };
 
 /**

@@ -5,9 +5,11 @@ import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 
 /**
- * Refund notifications (§4.4) reach /notify/wechatpay from the simulator. Kassa makes no
- * refunds yet (issue 8), so a refund is one the merchant made elsewhere: its notification is
- * verified, acknowledged so WeChat Pay stops re-sending it (§4.5), and changes no order.
+ * Refund notifications (§4.4) reach /notify/wechatpay from the simulator for a refund the
+ * merchant made elsewhere (on WeChat Pay's merchant platform, with Kassa's notify URL), not
+ * through Kassa: its notification is verified, acknowledged so WeChat Pay stops re-sending it
+ * (§4.5), and changes no order and no books. Kassa's own refunds: refund-order.test.ts and
+ * refund-faults.test.ts.
  */
 let kassa: KassaUnderTest;
 let token: string;

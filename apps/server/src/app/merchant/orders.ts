@@ -7,6 +7,7 @@ import {
   timelineSources,
 } from "../../db/merchant-orders-repo.ts";
 import { findPaymentsOfOrders, paymentOf } from "../../db/payments-repo.ts";
+import { refundedFenOfOrders } from "../../db/refunds-repo.ts";
 import { KassaError } from "../../domain/errors.ts";
 import type { Order } from "../../domain/order.ts";
 import type { AppDeps } from "../deps.ts";
@@ -61,9 +62,16 @@ export async function listAppOrders(
     deps.db,
     page.map((order) => order.id),
   );
+  const refunded = await refundedFenOfOrders(
+    deps.db,
+    page.map((order) => order.id),
+  );
   const last = page.at(-1);
   return {
-    data: page.map((order) => ({ ...viewOrder(order, payments.get(order.id)), userId: order.userId })),
+    data: page.map((order) => ({
+      ...viewOrder(order, payments.get(order.id), refunded.get(order.id) ?? 0),
+      userId: order.userId,
+    })),
     nextCursor: orders.length > input.limit && last ? encodeCursor(last) : null,
   };
 }
@@ -82,8 +90,9 @@ export async function getAppOrder(
     outTradeNos: payments.map((payment) => payment.out_trade_no),
     paymentIds: payments.map((payment) => payment.id),
   });
+  const refunded = await refundedFenOfOrders(deps.db, [order.id]);
   return {
-    ...viewOrder(order, live ? paymentOf(live) : undefined),
+    ...viewOrder(order, live ? paymentOf(live) : undefined, refunded.get(order.id) ?? 0),
     userId: order.userId,
     payments: payments.map(viewPayment),
     timeline: timelineOf(order, payments, sources),

@@ -5,6 +5,7 @@ import * as sessionIndexes from "./0003-session-indexes.ts";
 import * as apps from "./0004-apps.ts";
 import * as merchantApi from "./0005-merchant-api.ts";
 import * as ledger from "./0006-ledger.ts";
+import * as refunds from "./0007-refunds.ts";
 import * as wallet from "./0008-wallet.ts";
 import * as webhooks from "./0009-webhooks.ts";
 import * as reconciliation from "./0010-reconciliation.ts";
@@ -19,6 +20,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0004-apps": apps,
   "0005-merchant-api": merchantApi,
   "0006-ledger": ledger,
+  "0007-refunds": refunds,
   "0008-wallet": wallet,
   "0009-webhooks": webhooks,
   "0010-reconciliation": reconciliation,

@@ -50,6 +50,7 @@ export const PENDING_ORDER_EXAMPLE = {
   expiresAt: "2026-12-01T20:55:39.000Z",
   paidAt: null,
   transactionId: null,
+  refundedFen: 0,
 };
 
 export const PAID_ORDER_EXAMPLE = {

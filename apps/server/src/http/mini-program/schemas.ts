@@ -49,6 +49,10 @@ export const OrderViewSchema = Type.Object({
     description:
       "WeChat Pay's transaction_id, as on the payer's receipt; for an order paid from the wallet, Kassa's id of that wallet payment (`pay_…`)",
   }),
+  refundedFen: Type.Integer({
+    description:
+      "What refunds gave back so far, in fen; a refunded order stays PAID, partly or wholly refunded (docs/refunds.md)",
+  }),
 });
 
 /**

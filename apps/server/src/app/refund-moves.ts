@@ -1,0 +1,135 @@
+import { appendOutboxEvent, raiseAlert } from "../db/events-repo.ts";
+import type { Executor } from "../db/executor.ts";
+import { postEntry } from "../db/ledger-repo.ts";
+import { findOrderById } from "../db/orders-repo.ts";
+import { releaseStock } from "../db/products-repo.ts";
+import { claimStockReturn, findRefundById, moveRefund } from "../db/refunds-repo.ts";
+import type { EventType } from "../domain/events.ts";
+import { makeId } from "../domain/ids.ts";
+import { ledgerEntryFor } from "../domain/ledger-postings.ts";
+import { isExternalChannel } from "../domain/payment.ts";
+import type { Refund, RefundEvent, RefundStatus } from "../domain/refund.ts";
+import type { AppDeps } from "./deps.ts";
+import { orderSnapshot } from "./order-snapshot.ts";
+import { viewRefund } from "./refund-view.ts";
+
+/**
+ * The one path for a refund's state changes, in the caller's transaction: the move by the
+ * table as a compare-and-set (with its change to the payment's totals, refunds-repo.ts), and
+ * what the new state brings with it, in the same transaction:
+ * - SUCCESS: the ledger's `channel_refund` entry (unique per refund, so it posts once),
+ *   the order's stock back when the refund asked for it (once per payment), and the
+ *   `refund.succeeded` and `order.refunded` events;
+ * - CLOSED: its reservation released (the totals), the `refund.closed` event;
+ * - ABNORMAL: an alert for an operator, the `refund.abnormal` event.
+ * Undefined: the refund was not in a status this event moves (a duplicate, or another writer
+ * was first); nothing was written.
+ */
+export async function moveRefundAndBook(
+  deps: AppDeps,
+  trx: Executor,
+  change: {
+    refund: Refund;
+    event: RefundEvent;
+    channelRefundId?: string | undefined;
+    lastError?: string | null;
+  },
+): Promise<Refund | undefined> {
+  const now = deps.clock.now();
+  const to = await moveRefund(trx, { ...change, now });
+  if (!to) return undefined;
+  const moved = await findRefundById(trx, change.refund.id);
+  if (!moved) throw new Error(`refund ${change.refund.id} vanished inside its own transaction`);
+  if (to === "SUCCESS") await bookSuccess(trx, moved, now);
+  if (to === "ABNORMAL") {
+    deps.log.warn({ alert: "refund_abnormal", refundId: moved.id }, "refund alert raised");
+    await raiseAlert(trx, {
+      id: makeId("alert", deps.ids),
+      kind: "refund_abnormal",
+      subjectId: moved.orderId,
+      appId: moved.appId,
+      detail: { refundId: moved.id, outRefundNo: moved.outRefundNo, amountFen: moved.amountFen },
+      now,
+    });
+  }
+  const type = EVENT_OF[to];
+  if (type) await appendRefundEvent(deps, trx, type, moved, now);
+  if (to === "SUCCESS") await appendOrderRefunded(deps, trx, moved, now);
+  return moved;
+}
+
+const EVENT_OF: Readonly<Record<RefundStatus, EventType | undefined>> = {
+  SUCCESS: "refund.succeeded",
+  ABNORMAL: "refund.abnormal",
+  CLOSED: "refund.closed",
+  // Back to PROCESSING by an operator's retry: the refund's own timeline says so, no event.
+  PROCESSING: undefined,
+};
+
+async function bookSuccess(trx: Executor, refund: Refund, now: number): Promise<void> {
+  // A wallet payment's refund returns to the wallet (issue 9 §3): its rule is the wallet's to add.
+  if (!isExternalChannel(refund.channel)) throw new Error(`refund ${refund.id} of a wallet payment`);
+  const draft = ledgerEntryFor({
+    rule: "channel_refund",
+    refundId: refund.id,
+    channel: refund.channel,
+    amountFen: refund.amountFen,
+  });
+  await postEntry(trx, { appId: refund.appId, orderId: refund.orderId, now, ...draft });
+  if (refund.returnStock && (await claimStockReturn(trx, refund.paymentId))) {
+    const order = await findOrderById(trx, refund.orderId);
+    // An order closed before it was paid (paid after close) gave its stock back at the close.
+    if (order && !(await stockReleasedByClose(trx, order.id)))
+      for (const line of order.lines) await releaseStock(trx, line.productId, line.quantity);
+  }
+}
+
+/** The close wrote `order.closed` in the transaction that released the stock (close-order.ts). */
+async function stockReleasedByClose(trx: Executor, orderId: string): Promise<boolean> {
+  const closed = await trx
+    .selectFrom("outbox_events")
+    .select("id")
+    .where("aggregate_id", "=", orderId)
+    .where("type", "=", "order.closed")
+    .executeTakeFirst();
+  return closed !== undefined;
+}
+
+async function appendRefundEvent(
+  deps: AppDeps,
+  trx: Executor,
+  type: EventType,
+  refund: Refund,
+  now: number,
+): Promise<void> {
+  await appendOutboxEvent(trx, {
+    id: makeId("event", deps.ids),
+    appId: refund.appId,
+    type: type as "refund.succeeded",
+    aggregateId: refund.orderId,
+    payload: {
+      refundId: refund.id,
+      orderId: refund.orderId,
+      amountFen: refund.amountFen,
+      refund: viewRefund(refund),
+      order: await orderSnapshot(trx, refund.orderId),
+    },
+    now,
+  });
+}
+
+async function appendOrderRefunded(deps: AppDeps, trx: Executor, refund: Refund, now: number): Promise<void> {
+  await appendOutboxEvent(trx, {
+    id: makeId("event", deps.ids),
+    appId: refund.appId,
+    type: "order.refunded",
+    aggregateId: refund.orderId,
+    payload: {
+      orderId: refund.orderId,
+      refundId: refund.id,
+      amountFen: refund.amountFen,
+      order: await orderSnapshot(trx, refund.orderId),
+    },
+    now,
+  });
+}

@@ -1,0 +1,95 @@
+import type { Executor } from "../db/executor.ts";
+import { findOrderById } from "../db/orders-repo.ts";
+import { findPaymentOfOrder } from "../db/payments-repo.ts";
+import { findRefundById, insertRefund, refundTotalsOf, reserveRefund } from "../db/refunds-repo.ts";
+import { KassaError } from "../domain/errors.ts";
+import { makeId } from "../domain/ids.ts";
+import { toFen } from "../domain/money.ts";
+import { isExternalChannel } from "../domain/payment.ts";
+import { outRefundNoFor, type Refund } from "../domain/refund.ts";
+import type { AppDeps } from "./deps.ts";
+import { scheduleRefundQuery } from "./jobs.ts";
+import { idempotentWrite, type MerchantWrite, type WriteAnswer } from "./merchant/idempotent-write.ts";
+import { type RefundView, viewRefund } from "./refund-view.ts";
+import { submitRefund } from "./submit-refund.ts";
+
+/** The first query-back of a refund: if the answer to the create call never came, this finds out. */
+export const FIRST_REFUND_QUERY_MS = 60_000;
+
+export interface RefundRequest {
+  appId: string;
+  orderId: string;
+  amountFen: number;
+  reason: string | undefined;
+  returnStock: boolean;
+}
+
+/**
+ * Refund part or all of a paid order (issue 9 §2), in three steps and never a transaction
+ * across the channel call (design.md convention 3):
+ * 1. record the intent: in one transaction, the amount is reserved against what the payment
+ *    captured (the database refuses more, migration 0007), the refund is written PROCESSING
+ *    with its out_refund_no, and its query-back is scheduled, so a crash after this commit
+ *    still reaches the channel;
+ * 2. ask the channel, with no transaction open;
+ * 3. record its answer (submit-refund.ts).
+ * The Idempotency-Key covers step 1: a replay answers the refund as first recorded, and makes
+ * no second refund.
+ */
+export async function requestRefund(
+  deps: AppDeps,
+  write: MerchantWrite,
+  input: RefundRequest,
+): Promise<WriteAnswer & { replayed: boolean }> {
+  const answer = await idempotentWrite(deps, write, async (trx) => ({
+    status: 201,
+    body: viewRefund(await recordRefundIntent(deps, trx, input)),
+  }));
+  if (answer.replayed) return answer;
+  const recorded = await findRefundById(deps.db, (answer.body as RefundView).id);
+  if (!recorded) throw new Error("a refund recorded a moment ago is gone");
+  return { ...answer, body: viewRefund(await submitRefund(deps, recorded)) };
+}
+
+export async function recordRefundIntent(
+  deps: AppDeps,
+  trx: Executor,
+  input: RefundRequest,
+): Promise<Refund> {
+  const order = await findOrderById(trx, input.orderId);
+  if (!order || order.appId !== input.appId) throw new KassaError("ORDER_NOT_FOUND");
+  const payment = await findPaymentOfOrder(trx, order.id);
+  if (payment?.status !== "PAID") throw new KassaError("ORDER_NOT_REFUNDABLE", { status: order.status });
+  // The wallet's refunds go back to the wallet (issue 9 §3), which its own use case will do.
+  if (!isExternalChannel(payment.channel))
+    throw new KassaError("REFUND_CHANNEL_UNSUPPORTED", { channel: payment.channel });
+  const now = deps.clock.now();
+  if (!(await reserveRefund(trx, { payment, amountFen: input.amountFen, now }))) {
+    const totals = await refundTotalsOf(trx, payment.id);
+    const refundableFen = totals ? totals.capturedFen - totals.reservedFen : payment.amountFen;
+    throw new KassaError("REFUND_AMOUNT_TOO_LARGE", { refundableFen });
+  }
+  const id = makeId("refund", deps.ids);
+  const refund: Refund = {
+    id,
+    appId: order.appId,
+    orderId: order.id,
+    paymentId: payment.id,
+    channel: payment.channel,
+    outRefundNo: outRefundNoFor(id),
+    amountFen: toFen(input.amountFen),
+    reason: input.reason ?? null,
+    status: "PROCESSING",
+    channelRefundId: null,
+    returnStock: input.returnStock,
+    settledOffline: false,
+    lastError: null,
+    createdAt: now,
+    updatedAt: now,
+    succeededAt: null,
+    closedAt: null,
+  };
+  await insertRefund(trx, refund);
+  await scheduleRefundQuery({ ...deps, db: trx }, id, FIRST_REFUND_QUERY_MS);
+  return refund;
+}
