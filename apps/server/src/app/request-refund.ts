@@ -60,9 +60,10 @@ export async function recordRefundIntent(
   if (!order || order.appId !== input.appId) throw new KassaError("ORDER_NOT_FOUND");
   const payment = await findPaymentOfOrder(trx, order.id);
   if (payment?.status !== "PAID") throw new KassaError("ORDER_NOT_REFUNDABLE", { status: order.status });
-  // The wallet's refunds go back to the wallet (issue 9 §3), which its own use case will do.
-  if (!isExternalChannel(payment.channel))
-    throw new KassaError("REFUND_CHANNEL_UNSUPPORTED", { channel: payment.channel });
+  // The wallet's refunds go back to the wallet, and a top-up's refund forfeits its bonus first
+  // (issue 9 §3): their rules are the wallet's use case to add; until then, refused clearly.
+  if (!isExternalChannel(payment.channel) || order.kind !== "purchase")
+    throw new KassaError("REFUND_CHANNEL_UNSUPPORTED", { channel: payment.channel, kind: order.kind });
   const now = deps.clock.now();
   if (!(await reserveRefund(trx, { payment, amountFen: input.amountFen, now }))) {
     const totals = await refundTotalsOf(trx, payment.id);

@@ -39,7 +39,7 @@ export const ERROR_CODES = {
   REFUND_AMOUNT_TOO_LARGE:
     "The refund is more than what is left to refund of this order (`details.refundableFen`, refunds still processing count as taken); nothing was refunded",
   REFUND_CHANNEL_UNSUPPORTED:
-    "This order was paid from the wallet (`details.channel`), which Kassa cannot refund yet; nothing was refunded, credit the wallet by an adjustment instead",
+    "Kassa cannot refund this order yet: it was paid from the wallet or is a wallet top-up (`details` says which); nothing was refunded, adjust the wallet instead",
   REFUND_NOT_FOUND: "No refund with this id belongs to this app",
   REFUND_NOT_ABNORMAL:
     "Only an ABNORMAL refund can be retried or marked settled offline; this one is `details.status`, so nothing changed",

@@ -45,4 +45,5 @@ export const PENDING_TOP_UP_EXAMPLE = {
   expiresAt: "2026-12-01T20:55:39.000Z",
   paidAt: null,
   transactionId: null,
+  refundedFen: 0,
 };
