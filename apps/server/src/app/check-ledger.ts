@@ -26,6 +26,17 @@ const PAGE = 1_000;
  *   through the channel's clearing account for that order.
  */
 export async function checkLedger(db: Executor): Promise<LedgerReport> {
+  if (db.isTransaction) return checkBooks(db);
+  // One snapshot for every read: on a live database (the CLI, a test whose notification is
+  // still being applied) reading payments, then entries, could see a payment still PENDING
+  // and then the entry its capture committed meanwhile, and report books that do hold as
+  // broken (CI saw it once). PostgreSQL's repeatable read gives the snapshot; SQLite's
+  // transaction holds the database's write lock, so the check waits for no writer and no
+  // writer runs beside it.
+  return db.transaction().setIsolationLevel("repeatable read").setAccessMode("read only").execute(checkBooks);
+}
+
+async function checkBooks(db: Executor): Promise<LedgerReport> {
   const problems: string[] = [];
   const heads = await db.selectFrom("ledger_heads").selectAll().execute();
   const headOf = new Map(heads.map((head) => [head.app_id, head]));

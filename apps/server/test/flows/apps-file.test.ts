@@ -217,7 +217,11 @@ describe("several apps from KASSA_APPS_FILE", () => {
     });
     expect(paid.status).toBe(200);
 
-    expect((await call("GET", `/v1/orders/${orderId}`, { token })).body.status).toBe("PAID");
+    // The cashier answers once the simulator took the money; Kassa applies its notification
+    // a moment later (CI once read the order first).
+    await expect
+      .poll(async () => (await call("GET", `/v1/orders/${orderId}`, { token })).body.status)
+      .toBe("PAID");
     expect(sandbox.admin.getOrder(CAFE.mchid, orderId)).toMatchObject({
       appid: CAFE.appid,
       amountTotal: 2800,
