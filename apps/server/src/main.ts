@@ -13,7 +13,7 @@ import { inTransaction } from "./db/transaction.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
 import { createLogger } from "./http/logging.ts";
 import type { KassaApp } from "./http/server.ts";
-import { seedDemoCatalog } from "./seed.ts";
+import { seedDemoCatalog, seedDemoTiers } from "./seed.ts";
 import { demoMasterKey, SecretBox } from "./webhooks/secret-box.ts";
 
 export interface RunningKassa {
@@ -110,6 +110,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
     // One clock for Kassa, its signatures and the simulator, so virtual time stays coherent.
     clock = { now: () => demo.sandbox.clock.now() };
     await seedDemoCatalog(database.db, clock.now());
+    await seedDemoTiers(database.db, clock.now());
   } else {
     apps = config.apps;
   }

@@ -19,3 +19,25 @@ export async function seedDemoCatalog(db: Executor, now: number): Promise<number
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n);
 }
+
+/** The demo shop's top-up tiers (issue 9 §3): pay ¥100.00 get ¥110.00, and a plain ¥50.00. */
+export const DEMO_TIERS = [
+  { id: "wtr_demo_100", amount_fen: 10_000, bonus_fen: 1_000 },
+  { id: "wtr_demo_50", amount_fen: 5_000, bonus_fen: 0 },
+] as const;
+
+export async function seedDemoTiers(db: Executor, now: number): Promise<void> {
+  await db
+    .insertInto("wallet_tiers")
+    .values(
+      DEMO_TIERS.map((tier) => ({
+        ...tier,
+        app_id: DEFAULT_APP_ID,
+        active: 1,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .onConflict((conflict) => conflict.column("id").doNothing())
+    .execute();
+}

@@ -52,6 +52,48 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       await page.screenshot({ path: join(ARTIFACTS, "demo-paid-order.png"), fullPage: true });
     });
 
+    it("tops up the wallet at the cashier, pays an order from the balance, and shows the history", async () => {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on("console", (message) => {
+        if (message.type() === "error") problems.push(message.text());
+      });
+      const response = await page.goto(`${kassa.url}/demo`);
+      expect(response?.headers()["content-security-policy"]).not.toContain("unsafe-inline");
+      await page.getByTestId("login").click();
+      await expect.poll(() => page.getByTestId("wallet-balance").textContent()).toBe("¥0.00");
+      expect(await page.getByTestId("wallet-tiers").textContent()).toContain("Pay ¥100.00, get ¥110.00");
+
+      const [cashier] = await Promise.all([
+        page.waitForEvent("popup"),
+        page.getByTestId("top-up-wtr_demo_100").click(),
+      ]);
+      await cashier.waitForLoadState();
+      expect(await cashier.getByTestId("cashier-amount").textContent()).toBe("100.00");
+      await cashier.getByTestId("cashier-bank-type").selectOption("CMB_CREDIT");
+      await cashier.getByTestId("cashier-pay").click();
+      await expect.poll(() => cashier.getByTestId("cashier-result").textContent()).toBe("Paid");
+      await expect
+        .poll(() => page.getByTestId("wallet-balance").textContent(), { timeout: 15_000 })
+        .toBe("¥110.00");
+
+      await page.getByTestId("quantity-prd_mooncake").fill("2");
+      await page.getByTestId("create-order").click();
+      await expect.poll(() => page.getByTestId("order-status").textContent()).toBe("PENDING");
+      await page.getByTestId("pay-from-wallet").click();
+      await expect.poll(() => page.getByTestId("order-status").textContent()).toBe("PAID");
+      await expect.poll(() => page.getByTestId("wallet-balance").textContent()).toBe("¥59.00");
+      await expect
+        .poll(() => page.getByTestId("wallet-history-item").allTextContents())
+        .toEqual([
+          expect.stringMatching(/order paid from the wallet.*-¥51\.00$/),
+          expect.stringMatching(/wallet top-up paid through wechatpay.*\+¥110\.00$/),
+        ]);
+      expect(problems).toEqual([]);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, "demo-wallet.png"), fullPage: true });
+    });
+
     it("shows CLOSED after a cancel", async () => {
       const page = await browser.newPage();
       await page.goto(`${kassa.url}/demo`);

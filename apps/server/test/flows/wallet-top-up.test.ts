@@ -48,11 +48,21 @@ async function postingsOf(orderId: string) {
 
 describe("a wallet top-up", () => {
   it("lists only the tiers on offer, and the custom bounds", async () => {
-    const tiers = await kassa.request("GET", "/v1/wallet/tiers", { token });
-    expect(tiers.body).toEqual({
-      data: [{ id: "wtr_hundred", amountFen: 10_000, bonusFen: 1_000, creditFen: 11_000 }],
-      customAmount: { minFen: 500, maxFen: 100_000 },
+    const tiers = (await kassa.request("GET", "/v1/wallet/tiers", { token })).body as {
+      data: { id: string; amountFen: number }[];
+      customAmount: unknown;
+    };
+    expect(tiers.data).toContainEqual({
+      id: "wtr_hundred",
+      amountFen: 10_000,
+      bonusFen: 1_000,
+      creditFen: 11_000,
     });
+    expect(tiers.data.map((tier) => tier.id)).not.toContain("wtr_withdrawn");
+    // Smallest amount first (demo mode seeds tiers of its own, docs/wallet.md).
+    const amounts = tiers.data.map((tier) => tier.amountFen);
+    expect(amounts).toEqual([...amounts].sort((a, b) => a - b));
+    expect(tiers.customAmount).toEqual({ minFen: 500, maxFen: 100_000 });
   });
 
   it("of a tier credits amount + bonus once paid, as Dr clearing / Dr promotions / Cr wallet", async () => {

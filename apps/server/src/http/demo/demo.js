@@ -1,6 +1,6 @@
 // The demo mini program: the same calls a real mini program makes, from a browser.
 
-const state = { token: null, order: null, config: null, polling: null };
+const state = { token: null, order: null, config: null, polling: null, historyCursor: null };
 const $ = (id) => document.getElementById(id);
 
 async function api(method, path, body, extraHeaders = {}) {
@@ -31,7 +31,90 @@ function showOrder(order) {
   const open = order.status === "PENDING";
   $("pay").disabled = !open;
   $("cancel").disabled = !open;
-  if (!open) stopPolling();
+  // A top-up is paid with WeChat Pay only; the wallet pays purchases.
+  $("pay-from-wallet").hidden = order.kind === "top_up";
+  $("pay-from-wallet").disabled = !open;
+  if (!open) {
+    stopPolling();
+    refreshWallet().catch(showError);
+  }
+}
+
+// The wallet (issue 9 §3): the balance and history come from Kassa's ledger.
+async function refreshWallet() {
+  const wallet = await api("GET", "/v1/wallet");
+  $("wallet-balance").textContent = `¥${wallet.balanceYuan}`;
+  state.historyCursor = null;
+  $("wallet-history").replaceChildren();
+  await moreHistory();
+}
+
+async function moreHistory() {
+  const query = state.historyCursor ? `&cursor=${encodeURIComponent(state.historyCursor)}` : "";
+  const page = await api("GET", `/v1/wallet/history?limit=5${query}`);
+  $("wallet-history").append(
+    ...page.data.map((item) => {
+      const li = document.createElement("li");
+      li.setAttribute("data-testid", "wallet-history-item");
+      const what = document.createElement("span");
+      what.textContent = item.description;
+      const amount = document.createElement("span");
+      amount.textContent = `${item.amountFen > 0 ? "+" : "-"}¥${yuan(Math.abs(item.amountFen))}`;
+      amount.className = item.amountFen > 0 ? "credit" : "spend";
+      li.append(what, amount);
+      return li;
+    }),
+  );
+  state.historyCursor = page.nextCursor;
+  $("wallet-history-more").hidden = page.nextCursor === null;
+}
+
+async function showTiers() {
+  const tiers = await api("GET", "/v1/wallet/tiers");
+  $("wallet-tiers").replaceChildren(
+    ...tiers.data.map((tier) => {
+      const li = document.createElement("li");
+      const label = document.createElement("span");
+      const bonus = tier.bonusFen > 0 ? `, get ¥${yuan(tier.creditFen)}` : "";
+      label.textContent = `Pay ¥${yuan(tier.amountFen)}${bonus}`;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "Top up";
+      button.setAttribute("data-testid", `top-up-${tier.id}`);
+      button.addEventListener(
+        "click",
+        guard(() => topUp({ tierId: tier.id })),
+      );
+      li.append(label, button);
+      return li;
+    }),
+  );
+}
+
+function yuan(fen) {
+  return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, "0")}`;
+}
+
+async function topUp(body) {
+  showError(null);
+  // A top-up is an order like any other: the server prices it, WeChat Pay pays it.
+  showOrder(await api("POST", "/v1/wallet/top-ups", body));
+  await pay();
+}
+
+async function topUpCustom() {
+  const text = $("top-up-custom").value.trim();
+  const match = /^(\d{1,7})(?:\.(\d{1,2}))?$/.exec(text);
+  if (!match) throw new Error("Enter an amount in yuan, e.g. 50 or 50.00.");
+  // Whole fen from the text, never through a float.
+  const amountFen = Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
+  await topUp({ amountFen });
+}
+
+async function payFromWallet() {
+  showError(null);
+  $("pay-hint").textContent = "";
+  showOrder(await api("POST", `/v1/orders/${state.order.id}/pay-from-wallet`));
 }
 
 async function login() {
@@ -60,6 +143,8 @@ async function login() {
     }),
   );
   $("catalog-section").hidden = false;
+  $("wallet-section").hidden = false;
+  await Promise.all([showTiers(), refreshWallet()]);
 }
 
 async function createOrder() {
@@ -116,4 +201,7 @@ window.addEventListener("DOMContentLoaded", async () => {
   $("create-order").addEventListener("click", guard(createOrder));
   $("pay").addEventListener("click", guard(pay));
   $("cancel").addEventListener("click", guard(cancel));
+  $("pay-from-wallet").addEventListener("click", guard(payFromWallet));
+  $("top-up-custom-go").addEventListener("click", guard(topUpCustom));
+  $("wallet-history-more").addEventListener("click", guard(moreHistory));
 });
