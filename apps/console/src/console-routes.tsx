@@ -3,6 +3,8 @@ import { Navigate, Route, Routes } from "react-router";
 import { ConsoleLayout } from "./layout.tsx";
 import { HomePage } from "./pages/home-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
+import { OrderDetailPage } from "./pages/order-detail-page.tsx";
+import { OrdersPage } from "./pages/orders-page.tsx";
 import { useSession } from "./session.tsx";
 
 /** Nobody logged in: the login page at every path; logged in: the layout and its pages. */
@@ -14,6 +16,8 @@ export function ConsoleRoutes() {
     <ConsoleLayout operator={operator}>
       <Routes>
         <Route path="/" element={<HomePage operator={operator} />} />
+        <Route path="/orders" element={<OrdersPage />} />
+        <Route path="/orders/:orderId" element={<OrderDetailPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>
     </ConsoleLayout>

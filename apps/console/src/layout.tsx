@@ -1,4 +1,10 @@
-import { HomeOutlined, LogoutOutlined, TranslationOutlined, UserOutlined } from "@ant-design/icons";
+import {
+  HomeOutlined,
+  LogoutOutlined,
+  ProfileOutlined,
+  TranslationOutlined,
+  UserOutlined,
+} from "@ant-design/icons";
 import { Button, Layout, Menu, Space, Tag, Typography } from "antd";
 import type { ReactNode } from "react";
 import { Link, useLocation } from "react-router";
@@ -15,7 +21,10 @@ export interface MenuEntry {
   roles?: readonly Operator["role"][];
 }
 
-export const MENU: readonly MenuEntry[] = [{ path: "/", label: "menu.home", icon: <HomeOutlined /> }];
+export const MENU: readonly MenuEntry[] = [
+  { path: "/", label: "menu.home", icon: <HomeOutlined /> },
+  { path: "/orders", label: "menu.orders", icon: <ProfileOutlined /> },
+];
 
 /** The frame of every page: the menu, who is logged in with which role, language, logout. */
 export function ConsoleLayout({ operator, children }: { operator: Operator; children: ReactNode }) {

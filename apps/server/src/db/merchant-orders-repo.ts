@@ -20,6 +20,10 @@ export interface OrderFilter {
   createdFrom?: number | undefined;
   /** Exclusive, epoch ms. */
   createdTo?: number | undefined;
+  /** The operators' search (admin API): exact ids, Kassa's or the channel's. */
+  orderId?: string | undefined;
+  outTradeNo?: string | undefined;
+  transactionId?: string | undefined;
 }
 
 /** Newest first, keyset-paged on (created_at, id): two queries a page (orders, their lines). */
@@ -33,6 +37,20 @@ export async function listOrdersOfApp(
   if (query.userId) rows = rows.where("user_id", "=", query.userId);
   if (query.createdFrom !== undefined) rows = rows.where("created_at", ">=", query.createdFrom);
   if (query.createdTo !== undefined) rows = rows.where("created_at", "<", query.createdTo);
+  if (query.orderId) rows = rows.where("id", "=", query.orderId);
+  // out_trade_no and transaction_id are the payments' (an order may have several attempts).
+  const paymentIds = { out_trade_no: query.outTradeNo, transaction_id: query.transactionId } as const;
+  for (const [column, value] of Object.entries(paymentIds) as [keyof typeof paymentIds, string | undefined][])
+    if (value)
+      rows = rows.where(
+        "id",
+        "in",
+        db
+          .selectFrom("payments")
+          .select("order_id")
+          .where("app_id", "=", query.appId)
+          .where(column, "=", value),
+      );
   if (after) {
     rows = rows.where((eb) =>
       eb.or([

@@ -30,7 +30,14 @@ export async function openConsole(browser: Browser, url: string): Promise<Watche
     content: `window.cspViolations = [];
       document.addEventListener("securitypolicyviolation", (event) => {
         window.cspViolations.push(event.violatedDirective + " blocked " + (event.blockedURI || "inline") + " (" + event.sample + ")");
-      });`,
+      });
+      // The violation event says no more than "inline": name the <style> that had no nonce.
+      new MutationObserver((changes) => {
+        for (const change of changes)
+          for (const node of change.addedNodes)
+            if (node.nodeName === "STYLE" && !node.nonce)
+              window.cspViolations.push("a <style> without the nonce: " + node.textContent.slice(0, 120));
+      }).observe(document, { childList: true, subtree: true });`,
   });
   await page.goto(url);
   return {

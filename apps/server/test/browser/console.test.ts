@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOperator } from "../../src/app/admin/create-operator.ts";
 import { totpOf } from "../../src/app/admin/operator-login.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
+import { makeApiKey } from "../merchant-keys.ts";
+import { payOrderAtSimulator } from "../pay-order.ts";
 import { ARTIFACTS, CHROMIUM_AVAILABLE, launchChromium } from "./chromium.ts";
 import { logInThroughForm, openConsole } from "./console-page.ts";
 
@@ -19,6 +21,10 @@ let kassa: KassaUnderTest;
 let browser: Browser;
 const PASSWORD = "Console-test-password-7";
 let totpSecret: string;
+let paid: { id: string; outTradeNo: string };
+let hostileOrderId: string;
+/** What a merchant might type, hoping the console renders it as HTML. */
+const HOSTILE_NAME = `<img src=x onerror="window.xss=1"><script>window.xss=2</script>茶`;
 
 beforeAll(async () => {
   if (!CHROMIUM_AVAILABLE) return;
@@ -40,9 +46,30 @@ beforeAll(async () => {
     .set({ totp_secret: totpSecret })
     .where("login", "=", "lin.support")
     .execute();
+
+  const token = await kassa.login();
+  const order = await payOrderAtSimulator(kassa, token, [{ productId: "prd_jasmine_tea", quantity: 2 }]);
+  const payment = await kassa.running.kassa.deps.db
+    .selectFrom("payments")
+    .select("out_trade_no")
+    .where("order_id", "=", order.id)
+    .executeTakeFirstOrThrow();
+  paid = { id: order.id, outTradeNo: payment.out_trade_no };
+  const { secret } = await makeApiKey(kassa);
+  const product = await kassa.request("POST", "/merchant/v1/products", {
+    headers: { authorization: `Bearer ${secret}` },
+    body: { id: "prd_hostile", name: HOSTILE_NAME, priceFen: 1, stock: 5 },
+  });
+  expect(product.status).toBe(201);
+  const hostile = await kassa.request("POST", "/v1/orders", {
+    token,
+    body: { items: [{ productId: "prd_hostile", quantity: 1 }] },
+  });
+  hostileOrderId = (hostile.body as { id: string }).id;
+
   browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
-}, 60_000);
+}, 90_000);
 afterAll(async () => {
   await browser?.close();
   await kassa?.close();
@@ -110,6 +137,59 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
         totpOf(totpSecret).generate({ timestamp: clock.now() }),
       );
       expect(await tab.page.getByTestId("operator-role").textContent()).toBe("客服");
+      await tab.assertClean();
+      await tab.close();
+    }, 60_000);
+
+    it("finds a paid order by its out_trade_no, with the filters in the URL, and shows its whole timeline", async () => {
+      const tab = await openConsole(browser, `${kassa.url}/console`);
+      const { page } = tab;
+      await logInThroughForm(page, "wang.admin", PASSWORD);
+      await page.getByTestId("menu-orders").click();
+      await page.getByTestId("filter-outTradeNo").fill(paid.outTradeNo);
+      await page.getByTestId("search").click();
+      await expect.poll(() => page.url()).toContain(`outTradeNo=${paid.outTradeNo}`);
+      await expect.poll(() => page.getByTestId("order-link").allTextContents()).toEqual([paid.id]);
+      expect(await page.getByTestId("orders-table").textContent()).toContain("¥24.00");
+      // Ant Design's own texts follow the language too (its zh-CN locale, not its English default).
+      expect(await page.getByPlaceholder("开始日期").count()).toBe(1);
+      await page.screenshot({ path: shot("orders"), fullPage: true });
+
+      await page.getByTestId("order-link").click();
+      await page.getByTestId("timeline").waitFor();
+      expect(await page.getByTestId("order-amount").textContent()).toBe("¥24.00");
+      const types = await page
+        .getByTestId("timeline-entry")
+        .evaluateAll((entries) => entries.map((entry) => entry.getAttribute("data-type")));
+      for (const type of [
+        "order.created",
+        "payment.prepaid",
+        "notification.received",
+        "order.paid",
+        "ledger.posted",
+      ])
+        expect(types).toContain(type);
+      await page.screenshot({ path: shot("order-detail"), fullPage: true });
+      await tab.assertClean();
+      await tab.close();
+    }, 60_000);
+
+    it("reproduces a view from its link: the status filter in the URL is applied on the server", async () => {
+      const tab = await openConsole(browser, `${kassa.url}/console/orders?status=PENDING`);
+      await logInThroughForm(tab.page, "wang.admin", PASSWORD);
+      await expect.poll(() => tab.page.getByTestId("order-link").allTextContents()).toEqual([hostileOrderId]);
+      await tab.assertClean();
+      await tab.close();
+    }, 60_000);
+
+    it("shows a script in a product name as text, never as HTML", async () => {
+      const tab = await openConsole(browser, `${kassa.url}/console/orders/${hostileOrderId}`);
+      const { page } = tab;
+      await logInThroughForm(page, "wang.admin", PASSWORD);
+      await expect.poll(() => page.getByTestId("line-name").textContent()).toBe(HOSTILE_NAME);
+      expect(await page.getByTestId("order-lines").locator("img, script").count()).toBe(0);
+      expect(await page.evaluate("window.xss")).toBeUndefined();
+      await page.screenshot({ path: shot("hostile-product-name"), fullPage: true });
       await tab.assertClean();
       await tab.close();
     }, 60_000);

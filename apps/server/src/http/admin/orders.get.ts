@@ -1,6 +1,9 @@
+import { Type } from "typebox";
+import { listLedgerEntries } from "../../app/merchant/ledger.ts";
 import { getAppOrder } from "../../app/merchant/orders.ts";
 import { appOfOrder } from "../../db/admin-repo.ts";
 import { KassaError } from "../../domain/errors.ts";
+import { LedgerEntrySchema } from "../merchant/ledger-entries.list.ts";
 import { MerchantOrderDetailSchema, OrderIdParams } from "../merchant/schemas.ts";
 import { ANY_REQUEST, errorResponses } from "../mini-program/route-errors.ts";
 import type { KassaApp } from "../server.ts";
@@ -8,19 +11,29 @@ import type { AdminContext } from "./context.ts";
 import { operatorSees } from "./plugin.ts";
 import { ADMIN_SESSION } from "./schemas.ts";
 
-/** GET /admin/v1/orders/:orderId: one order with its payments and timeline, in any app the operator sees. */
+/** An order's ledger entries fit one page: one per capture, refund or wallet movement. */
+const LEDGER_ENTRIES_SHOWN = 100;
+
+export const AdminOrderDetailSchema = Type.Object({
+  ...MerchantOrderDetailSchema.properties,
+  ledgerEntries: Type.Array(LedgerEntrySchema, {
+    description: "The order's entries in the books, oldest first (docs/ledger.md)",
+  }),
+});
+
+/** GET /admin/v1/orders/:orderId: one order with its payments, timeline and ledger entries, in any app the operator sees. */
 export function registerAdminOrdersGet(app: KassaApp, context: AdminContext): void {
   app.get(
     "/admin/v1/orders/:orderId",
     {
       config: { permission: "orders.read" },
       schema: {
-        summary: "Read one order, with its payments and timeline",
+        summary: "Read one order, with its payments, timeline and ledger entries",
         tags: ["admin"],
         security: [{ adminSession: [] }],
         params: OrderIdParams,
         response: {
-          200: MerchantOrderDetailSchema,
+          200: AdminOrderDetailSchema,
           ...errorResponses([...ANY_REQUEST, ...ADMIN_SESSION, "ORDER_NOT_FOUND"]),
         },
       },
@@ -29,7 +42,12 @@ export function registerAdminOrdersGet(app: KassaApp, context: AdminContext): vo
       const appId = await appOfOrder(context.deps.db, request.params.orderId);
       // Another app's order answers as an unknown one (BOLA: no oracle of what exists).
       if (!appId || !operatorSees(request.operator, appId)) throw new KassaError("ORDER_NOT_FOUND");
-      return getAppOrder(context.deps, { appId, orderId: request.params.orderId });
+      const orderId = request.params.orderId;
+      const [order, ledger] = await Promise.all([
+        getAppOrder(context.deps, { appId, orderId }),
+        listLedgerEntries(context.deps, { appId, orderId, limit: LEDGER_ENTRIES_SHOWN, after: undefined }),
+      ]);
+      return { ...order, ledgerEntries: ledger.data };
     },
   );
 }

@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import { listAppOrders } from "../../app/merchant/orders.ts";
 import { KassaError } from "../../domain/errors.ts";
-import { MerchantOrderPageSchema, MerchantOrdersListQuery } from "../merchant/orders.list.ts";
+import { MerchantOrderPageSchema, MerchantOrdersListQuery, timeOf } from "../merchant/orders.list.ts";
 import { limitAsNumber } from "../merchant/schemas.ts";
 import { ANY_REQUEST, errorResponses } from "../mini-program/route-errors.ts";
 import type { KassaApp } from "../server.ts";
@@ -10,6 +10,8 @@ import { operatorSees } from "./plugin.ts";
 import { ADMIN_SESSION, AppQuery } from "./schemas.ts";
 
 const merchantQuery = MerchantOrdersListQuery.properties;
+const ExactId = (description: string) =>
+  Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: `${description} (exact)` }));
 export const AdminOrdersListQuery = Type.Object(
   {
     app: AppQuery,
@@ -17,11 +19,19 @@ export const AdminOrdersListQuery = Type.Object(
     cursor: merchantQuery.cursor,
     status: merchantQuery.status,
     userId: merchantQuery.userId,
+    createdFrom: merchantQuery.createdFrom,
+    createdTo: merchantQuery.createdTo,
+    orderId: ExactId("Kassa's order id, `ord_…`"),
+    outTradeNo: ExactId("A payment's out_trade_no, as WeChat Pay's merchant pages show it"),
+    transactionId: ExactId("WeChat Pay's transaction_id, as on the payer's receipt"),
   },
   { additionalProperties: false },
 );
 
-/** GET /admin/v1/orders?app=: an app's orders, newest first, for operators who see the app. */
+/**
+ * GET /admin/v1/orders?app=: an app's orders, newest first, for operators who see the app;
+ * the console's search (by Kassa's id, out_trade_no, transaction_id, payer, status, time).
+ */
 export function registerAdminOrdersList(app: KassaApp, context: AdminContext): void {
   app.get(
     "/admin/v1/orders",
@@ -34,7 +44,7 @@ export function registerAdminOrdersList(app: KassaApp, context: AdminContext): v
         querystring: AdminOrdersListQuery,
         response: {
           200: MerchantOrderPageSchema,
-          ...errorResponses([...ANY_REQUEST, ...ADMIN_SESSION, "APP_NOT_FOUND"]),
+          ...errorResponses([...ANY_REQUEST, ...ADMIN_SESSION, "APP_NOT_FOUND", "REQUEST_INVALID"]),
         },
       },
       preValidation: limitAsNumber,
@@ -43,12 +53,18 @@ export function registerAdminOrdersList(app: KassaApp, context: AdminContext): v
       const appId = context.deps.apps.named(request.query.app).id;
       // An app the operator may not see answers as one that does not exist (no BOLA oracle).
       if (!operatorSees(request.operator, appId)) throw new KassaError("APP_NOT_FOUND", { app: appId });
+      const query = request.query;
       return listAppOrders(context.deps, {
         appId,
-        limit: request.query.limit ?? 20,
-        cursor: request.query.cursor,
-        status: request.query.status,
-        userId: request.query.userId,
+        limit: query.limit ?? 20,
+        cursor: query.cursor,
+        status: query.status,
+        userId: query.userId,
+        createdFrom: timeOf(query.createdFrom, "createdFrom"),
+        createdTo: timeOf(query.createdTo, "createdTo"),
+        orderId: query.orderId,
+        outTradeNo: query.outTradeNo,
+        transactionId: query.transactionId,
       });
     },
   );

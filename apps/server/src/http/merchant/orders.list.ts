@@ -72,7 +72,7 @@ export function registerMerchantOrdersList(app: KassaApp, context: MerchantConte
   );
 }
 
-function timeOf(value: string | undefined, field: string): number | undefined {
+export function timeOf(value: string | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;
   const ms = Date.parse(value);
   if (!Number.isFinite(ms))
