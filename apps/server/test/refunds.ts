@@ -53,3 +53,20 @@ export async function refundEntries(kassa: KassaUnderTest, refundId: string): Pr
     .execute();
   return rows.length;
 }
+
+/** Settle what is due at the simulator (60 s of virtual time) and run Kassa's due jobs. */
+export async function aMinuteLater(kassa: KassaUnderTest): Promise<void> {
+  await kassa.sandbox.admin.advanceClock(61_000);
+  await kassa.runJobs();
+}
+
+/** The outbox events of an order, in order: what webhooks deliver. */
+export async function eventsOfOrder(kassa: KassaUnderTest, orderId: string): Promise<string[]> {
+  const rows = await kassa.running.kassa.deps.db
+    .selectFrom("outbox_events")
+    .select("type")
+    .where("aggregate_id", "=", orderId)
+    .orderBy("aggregate_seq")
+    .execute();
+  return rows.map((row) => row.type);
+}

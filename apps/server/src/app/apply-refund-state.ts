@@ -65,6 +65,18 @@ export async function applyRefundState(
     }
     const current = await findRefundById(trx, refund.id);
     if (!current) return "already_applied";
+    if (current.settledOffline && event === "channel_succeeded") {
+      // Paid back offline by the merchant and now by WeChat Pay too: the payer has it twice.
+      deps.log.warn({ alert: "refund_paid_twice", refundId: current.id }, "refund alert raised");
+      await raiseAlert(trx, {
+        id: makeId("alert", deps.ids),
+        kind: "refund_paid_twice",
+        subjectId: current.orderId,
+        appId: current.appId,
+        detail: { refundId: current.id, outRefundNo: current.outRefundNo, amountFen: current.amountFen },
+        now: deps.clock.now(),
+      });
+    }
     const moved = await moveRefundAndBook(deps, trx, {
       refund: current,
       event,

@@ -22,6 +22,11 @@ import { registerProductsUpdate } from "./products.update.ts";
 import { registerReconciliationRunsGet } from "./reconciliation-runs.get.ts";
 import { registerReconciliationRunsList } from "./reconciliation-runs.list.ts";
 import { registerReconciliationRunsRerun } from "./reconciliation-runs.rerun.ts";
+import { registerRefundsCreate } from "./refunds.create.ts";
+import { registerRefundsGet } from "./refunds.get.ts";
+import { registerRefundsList } from "./refunds.list.ts";
+import { registerRefundsRetry } from "./refunds.retry.ts";
+import { registerRefundsSettleOffline } from "./refunds.settle-offline.ts";
 import { registerWalletAdjustmentsCreate } from "./wallet-adjustments.create.ts";
 import { registerWalletBalancesList } from "./wallet-balances.list.ts";
 import { registerWalletTiersCreate } from "./wallet-tiers.create.ts";
@@ -70,6 +75,9 @@ export async function merchantApi(app: KassaApp, context: MerchantContext): Prom
   registerProductsStock(app, context);
   registerMerchantOrdersList(app, context);
   registerMerchantOrdersGet(app, context);
+  registerRefundsCreate(app, context);
+  registerRefundsList(app, context);
+  registerRefundsGet(app, context);
   registerEventsList(app, context);
   registerLedgerAccountsList(app, context);
   registerLedgerEntriesList(app, context);
@@ -86,5 +94,7 @@ export async function merchantApi(app: KassaApp, context: MerchantContext): Prom
     registerProductsDeactivate(bodiless, context);
     registerProductsActivate(bodiless, context);
     registerReconciliationRunsRerun(bodiless, context);
+    registerRefundsRetry(bodiless, context);
+    registerRefundsSettleOffline(bodiless, context);
   });
 }
