@@ -1,7 +1,7 @@
 import { appendOutboxEvent, raiseAlert } from "../db/events-repo.ts";
 import type { Executor } from "../db/executor.ts";
 import { postEntry } from "../db/ledger-repo.ts";
-import { findOrderById } from "../db/orders-repo.ts";
+import { findOrderById, orderUserId } from "../db/orders-repo.ts";
 import { releaseStock } from "../db/products-repo.ts";
 import { claimStockReturn, findRefundById, moveRefund } from "../db/refunds-repo.ts";
 import type { EventType } from "../domain/events.ts";
@@ -67,14 +67,17 @@ const EVENT_OF: Readonly<Record<RefundStatus, EventType | undefined>> = {
 };
 
 async function bookSuccess(trx: Executor, refund: Refund, now: number): Promise<void> {
-  // A wallet payment's refund returns to the wallet (issue 9 §3): its rule is the wallet's to add.
-  if (!isExternalChannel(refund.channel)) throw new Error(`refund ${refund.id} of a wallet payment`);
-  const draft = ledgerEntryFor({
-    rule: "channel_refund",
-    refundId: refund.id,
-    channel: refund.channel,
-    amountFen: refund.amountFen,
-  });
+  // A wallet payment's refund returns to the wallet (issue 9 §3); a channel's, through it.
+  const draft = ledgerEntryFor(
+    isExternalChannel(refund.channel)
+      ? { rule: "channel_refund", refundId: refund.id, channel: refund.channel, amountFen: refund.amountFen }
+      : {
+          rule: "wallet_refund",
+          refundId: refund.id,
+          userId: await orderUserId(trx, refund.orderId),
+          amountFen: refund.amountFen,
+        },
+  );
   await postEntry(trx, { appId: refund.appId, orderId: refund.orderId, now, ...draft });
   if (refund.returnStock && (await claimStockReturn(trx, refund.paymentId))) {
     const order = await findOrderById(trx, refund.orderId);

@@ -10,6 +10,7 @@ import { outRefundNoFor, type Refund } from "../domain/refund.ts";
 import type { AppDeps } from "./deps.ts";
 import { scheduleRefundQuery } from "./jobs.ts";
 import { idempotentWrite, type MerchantWrite, type WriteAnswer } from "./merchant/idempotent-write.ts";
+import { moveRefundAndBook } from "./refund-moves.ts";
 import { type RefundView, viewRefund } from "./refund-view.ts";
 import { submitRefund } from "./submit-refund.ts";
 
@@ -48,6 +49,8 @@ export async function requestRefund(
   if (answer.replayed) return answer;
   const recorded = await findRefundById(deps.db, (answer.body as RefundView).id);
   if (!recorded) throw new Error("a refund recorded a moment ago is gone");
+  // A refund to the wallet succeeded in the intent's own transaction: no channel to ask.
+  if (!isExternalChannel(recorded.channel)) return answer;
   return { ...answer, body: viewRefund(await submitRefund(deps, recorded)) };
 }
 
@@ -60,9 +63,9 @@ export async function recordRefundIntent(
   if (!order || order.appId !== input.appId) throw new KassaError("ORDER_NOT_FOUND");
   const payment = await findPaymentOfOrder(trx, order.id);
   if (payment?.status !== "PAID") throw new KassaError("ORDER_NOT_REFUNDABLE", { status: order.status });
-  // The wallet's refunds go back to the wallet, and a top-up's refund forfeits its bonus first
-  // (issue 9 §3): their rules are the wallet's use case to add; until then, refused clearly.
-  if (!isExternalChannel(payment.channel) || order.kind !== "purchase")
+  // A top-up's refund forfeits its bonus first and refunds at most the unspent part (issue 9
+  // §3, docs/wallet.md): until that rule is built, refused clearly.
+  if (order.kind !== "purchase")
     throw new KassaError("REFUND_CHANNEL_UNSUPPORTED", { channel: payment.channel, kind: order.kind });
   const now = deps.clock.now();
   if (!(await reserveRefund(trx, { payment, amountFen: input.amountFen, now }))) {
@@ -91,6 +94,18 @@ export async function recordRefundIntent(
     closedAt: null,
   };
   await insertRefund(trx, refund);
+  if (!isExternalChannel(payment.channel)) return refundToWallet(deps, trx, refund);
   await scheduleRefundQuery({ ...deps, db: trx }, id, FIRST_REFUND_QUERY_MS);
   return refund;
+}
+
+/**
+ * A purchase paid from the wallet is refunded to the wallet (issue 9 §3): no channel holds
+ * the money, so the refund succeeds in the transaction that records it, through the one path
+ * of refund moves, which books `wallet_refund` (Dr refunds / Cr wallet) with it.
+ */
+async function refundToWallet(deps: AppDeps, trx: Executor, refund: Refund): Promise<Refund> {
+  const moved = await moveRefundAndBook(deps, trx, { refund, event: "channel_succeeded" });
+  if (!moved) throw new Error(`wallet refund ${refund.id} could not succeed`);
+  return moved;
 }
