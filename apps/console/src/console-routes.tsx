@@ -1,8 +1,11 @@
 import { Spin } from "antd";
 import { Navigate, Route, Routes } from "react-router";
 import { ConsoleLayout } from "./layout.tsx";
+import { AlertsPage } from "./pages/alerts-page.tsx";
+import { AuditPage } from "./pages/audit-page.tsx";
 import { HomePage } from "./pages/home-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
+import { OperatorsPage } from "./pages/operators-page.tsx";
 import { OrderDetailPage } from "./pages/order-detail-page.tsx";
 import { OrdersPage } from "./pages/orders-page.tsx";
 import { useSession } from "./session.tsx";
@@ -18,6 +21,9 @@ export function ConsoleRoutes() {
         <Route path="/" element={<HomePage operator={operator} />} />
         <Route path="/orders" element={<OrdersPage />} />
         <Route path="/orders/:orderId" element={<OrderDetailPage />} />
+        <Route path="/alerts" element={<AlertsPage operator={operator} />} />
+        <Route path="/operators" element={<OperatorsPage />} />
+        <Route path="/audit" element={<AuditPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>
     </ConsoleLayout>

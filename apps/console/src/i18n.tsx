@@ -41,7 +41,9 @@ export function I18nProvider({ nonce, children }: { nonce: string; children: Rea
       language,
       switchLanguage,
       t: (key, values = {}) =>
-        MESSAGES[language][key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? "")),
+        (MESSAGES[language][key] ?? key).replace(/\{(\w+)\}/g, (_, name: string) =>
+          String(values[name] ?? ""),
+        ),
     };
   }, [language, switchLanguage]);
   return (

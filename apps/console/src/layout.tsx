@@ -1,7 +1,10 @@
 import {
+  AlertOutlined,
+  AuditOutlined,
   HomeOutlined,
   LogoutOutlined,
   ProfileOutlined,
+  TeamOutlined,
   TranslationOutlined,
   UserOutlined,
 } from "@ant-design/icons";
@@ -24,6 +27,10 @@ export interface MenuEntry {
 export const MENU: readonly MenuEntry[] = [
   { path: "/", label: "menu.home", icon: <HomeOutlined /> },
   { path: "/orders", label: "menu.orders", icon: <ProfileOutlined /> },
+  { path: "/alerts", label: "menu.alerts", icon: <AlertOutlined /> },
+  // The same roles as domain/operator-roles.ts gives operators.read and audit.read.
+  { path: "/operators", label: "menu.operators", icon: <TeamOutlined />, roles: ["admin"] },
+  { path: "/audit", label: "menu.audit", icon: <AuditOutlined />, roles: ["admin", "finance"] },
 ];
 
 /** The frame of every page: the menu, who is logged in with which role, language, logout. */

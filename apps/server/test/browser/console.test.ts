@@ -1,10 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Secret } from "otpauth";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOperator } from "../../src/app/admin/create-operator.ts";
 import { totpOf } from "../../src/app/admin/operator-login.ts";
+import { raiseAlert } from "../../src/db/events-repo.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { makeApiKey } from "../merchant-keys.ts";
 import { payOrderAtSimulator } from "../pay-order.ts";
@@ -66,6 +67,14 @@ beforeAll(async () => {
     body: { items: [{ productId: "prd_hostile", quantity: 1 }] },
   });
   hostileOrderId = (hostile.body as { id: string }).id;
+  await raiseAlert(deps.db, {
+    id: "alr_consoletest",
+    kind: "amount_mismatch",
+    subjectId: paid.id,
+    detail: { expectedFen: 2400, notifiedFen: 1 },
+    now: deps.clock.now(),
+    appId: "app_default",
+  });
 
   browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -75,7 +84,12 @@ afterAll(async () => {
   await kassa?.close();
 });
 
-const shot = (name: string) => join(ARTIFACTS, `console-${name}.png`);
+/** A screenshot once the page has settled: no table still loading, animations over. */
+async function shot(page: Page, name: string): Promise<void> {
+  await page.waitForFunction("!document.querySelector('.ant-spin-spinning, .ant-skeleton')");
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(ARTIFACTS, `console-${name}.png`), fullPage: true });
+}
 
 describe.skipIf(!CHROMIUM_AVAILABLE)(
   "the operators' console (skipped: no Chromium; apt-get install -y chromium)",
@@ -100,7 +114,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       await page.getByTestId("login-submit").waitFor();
       // Ant Design spaces two-character Chinese buttons: "登 录".
       expect(await page.getByTestId("login-submit").textContent()).toMatch(/^登\s?录$/);
-      await page.screenshot({ path: shot("login"), fullPage: true });
+      await shot(page, "login");
 
       await page.getByTestId("login-name").fill("wang.admin");
       await page.getByTestId("login-password").fill("not-the-password");
@@ -110,7 +124,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       await logInThroughForm(page, "wang.admin", PASSWORD);
       expect(await page.getByTestId("operator-login").textContent()).toBe("wang.admin");
       expect(await page.getByTestId("operator-role").textContent()).toBe("管理员");
-      await page.screenshot({ path: shot("home"), fullPage: true });
+      await shot(page, "home");
 
       await page.getByTestId("language").click();
       await expect.poll(() => page.getByTestId("operator-role").textContent()).toBe("Admin");
@@ -153,7 +167,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       expect(await page.getByTestId("orders-table").textContent()).toContain("¥24.00");
       // Ant Design's own texts follow the language too (its zh-CN locale, not its English default).
       expect(await page.getByPlaceholder("开始日期").count()).toBe(1);
-      await page.screenshot({ path: shot("orders"), fullPage: true });
+      await shot(page, "orders");
 
       await page.getByTestId("order-link").click();
       await page.getByTestId("timeline").waitFor();
@@ -169,7 +183,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
         "ledger.posted",
       ])
         expect(types).toContain(type);
-      await page.screenshot({ path: shot("order-detail"), fullPage: true });
+      await shot(page, "order-detail");
       await tab.assertClean();
       await tab.close();
     }, 60_000);
@@ -189,9 +203,60 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       await expect.poll(() => page.getByTestId("line-name").textContent()).toBe(HOSTILE_NAME);
       expect(await page.getByTestId("order-lines").locator("img, script").count()).toBe(0);
       expect(await page.evaluate("window.xss")).toBeUndefined();
-      await page.screenshot({ path: shot("hostile-product-name"), fullPage: true });
+      await shot(page, "hostile-product-name");
       await tab.assertClean();
       await tab.close();
+    }, 60_000);
+
+    it("acknowledges an alert with a note, and the audit log shows who did", async () => {
+      const tab = await openConsole(browser, `${kassa.url}/console`);
+      const { page } = tab;
+      await logInThroughForm(page, "wang.admin", PASSWORD);
+      await page.getByTestId("menu-alerts").click();
+      await page.getByTestId("alert-acknowledge").click();
+      await page.getByTestId("alert-note-input").fill("refunded by phone");
+      await shot(page, "alerts");
+      await page.getByTestId("alert-acknowledge-save").click();
+      // Open alerts only, by default: the acknowledged one leaves the list; "All" shows it with its note.
+      await expect.poll(() => page.getByTestId("alert-acknowledge").count()).toBe(0);
+      await page.getByText("全部", { exact: true }).click();
+      await expect.poll(() => page.url()).toContain("open=false");
+      await expect.poll(() => page.getByTestId("alert-note").textContent()).toBe("refunded by phone");
+
+      await page.getByTestId("menu-audit").click();
+      await expect
+        .poll(() => page.getByTestId("audit-action").allTextContents())
+        .toContain("alert.acknowledge");
+      await shot(page, "audit");
+      await tab.assertClean();
+      await tab.close();
+    }, 60_000);
+
+    it("lets an admin make an operator, shown its password once; a viewer has no such pages, and the API refuses it", async () => {
+      const tab = await openConsole(browser, `${kassa.url}/console/operators`);
+      const { page } = tab;
+      await logInThroughForm(page, "wang.admin", PASSWORD);
+      await page.getByTestId("new-operator-login").fill("zhao.viewer");
+      await page.getByTestId("new-operator-create").click();
+      const password = (await page.getByTestId("new-operator-password").textContent()) ?? "";
+      expect(password.length).toBeGreaterThanOrEqual(12);
+      kassa.rememberSecret(password);
+      await expect.poll(() => page.getByTestId("operators-table").textContent()).toContain("zhao.viewer");
+      await shot(page, "operators");
+      await tab.assertClean();
+      await tab.close();
+
+      const viewer = await openConsole(browser, `${kassa.url}/console/alerts?open=false`);
+      await logInThroughForm(viewer.page, "zhao.viewer", password);
+      await viewer.page.getByTestId("alerts-table").waitFor();
+      expect(await viewer.page.getByTestId("menu-operators").count()).toBe(0);
+      expect(await viewer.page.getByTestId("menu-audit").count()).toBe(0);
+      expect(await viewer.page.getByTestId("alert-acknowledge").count()).toBe(0);
+      const refused = await viewer.page.evaluate(
+        "fetch('/admin/v1/operators').then((answer) => answer.json()).then((body) => body.code)",
+      );
+      expect(refused).toBe("ADMIN_FORBIDDEN");
+      await viewer.close();
     }, 60_000);
   },
 );
