@@ -32,6 +32,18 @@ import { registerWalletBalancesList } from "./wallet-balances.list.ts";
 import { registerWalletTiersCreate } from "./wallet-tiers.create.ts";
 import { registerWalletTiersList } from "./wallet-tiers.list.ts";
 import { registerWalletTiersUpdate } from "./wallet-tiers.update.ts";
+import { registerWebhookDeliveriesGet } from "./webhook-deliveries.get.ts";
+import { registerWebhookDeliveriesList } from "./webhook-deliveries.list.ts";
+import { registerWebhookDeliveriesReplay } from "./webhook-deliveries.replay.ts";
+import { registerWebhookEndpointsCreate } from "./webhook-endpoints.create.ts";
+import { registerWebhookEndpointsDelete } from "./webhook-endpoints.delete.ts";
+import { registerWebhookEndpointsDisable } from "./webhook-endpoints.disable.ts";
+import { registerWebhookEndpointsEnable } from "./webhook-endpoints.enable.ts";
+import { registerWebhookEndpointsGet } from "./webhook-endpoints.get.ts";
+import { registerWebhookEndpointsList } from "./webhook-endpoints.list.ts";
+import { registerWebhookEndpointsReplay } from "./webhook-endpoints.replay.ts";
+import { registerWebhookEndpointsRotateSecret } from "./webhook-endpoints.rotate-secret.ts";
+import { registerWebhookEndpointsUpdate } from "./webhook-endpoints.update.ts";
 
 /**
  * The merchant API (issue 8 §5): the merchant's own servers, a trust boundary of its own
@@ -84,6 +96,13 @@ export async function merchantApi(app: KassaApp, context: MerchantContext): Prom
   registerLedgerTrialBalance(app, context);
   registerReconciliationRunsList(app, context);
   registerReconciliationRunsGet(app, context);
+  registerWebhookEndpointsList(app, context);
+  registerWebhookEndpointsGet(app, context);
+  registerWebhookEndpointsCreate(app, context);
+  registerWebhookEndpointsUpdate(app, context);
+  registerWebhookEndpointsReplay(app, context);
+  registerWebhookDeliveriesList(app, context);
+  registerWebhookDeliveriesGet(app, context);
   registerWalletTiersList(app, context);
   registerWalletTiersCreate(app, context);
   registerWalletTiersUpdate(app, context);
@@ -96,5 +115,10 @@ export async function merchantApi(app: KassaApp, context: MerchantContext): Prom
     registerReconciliationRunsRerun(bodiless, context);
     registerRefundsRetry(bodiless, context);
     registerRefundsSettleOffline(bodiless, context);
+    registerWebhookEndpointsEnable(bodiless, context);
+    registerWebhookEndpointsDisable(bodiless, context);
+    registerWebhookEndpointsDelete(bodiless, context);
+    registerWebhookEndpointsRotateSecret(bodiless, context);
+    registerWebhookDeliveriesReplay(bodiless, context);
   });
 }
