@@ -1,20 +1,36 @@
 import { runOperatorsCommand } from "./app/admin/operators-command.ts";
 import { runLedgerCommand } from "./app/ledger-command.ts";
 import { runKassaCommand } from "./app/merchant/keys-command.ts";
+import { runListenCommand } from "./app/webhooks/listen-command.ts";
+import { runTriggerCommand } from "./app/webhooks/trigger-command.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { connectDatabase, type DatabaseHandle } from "./db/connect.ts";
 import { DatabaseUnavailableError, databaseUnavailable } from "./db/connection-problem.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { randomIdSource } from "./random-ids.ts";
+import { masterKeyOf } from "./webhooks/master-key.ts";
 
 /**
  * `npm run kassa -- <command>`: operator commands on the configuration and database that
  * `npm start` uses (the same loadConfig, connectDatabase and migrations). With SQLite it
  * may run while the server does: writers wait for each other (db/sqlite-dialect.ts).
- * `keys ...`, `operators ...` and `ledger check` (app/ledger-command.ts).
+ * `keys ...`, `operators ...`, `ledger check` (app/ledger-command.ts), and webhooks' `listen`
+ * and `trigger` (app/webhooks/).
  */
 async function main(): Promise<number> {
   const config = loadConfig(process.env, process.cwd());
+  const argv = process.argv.slice(2);
+  // trigger talks to the running Kassa over HTTP, as a payer does: it needs no database.
+  if (argv[0] === "trigger")
+    return runTriggerCommand(argv, {
+      mode: config.mode,
+      // Loaded here only: the production CLI never loads the simulator.
+      appid: (await import("./channels/demo-sandbox.ts")).DEMO_MERCHANT.appid,
+      kassaUrl: `http://127.0.0.1:${config.port}`,
+      simulatorUrl: "http://127.0.0.1:8780",
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+    });
   let database: DatabaseHandle | undefined;
   try {
     database = connectDatabase({ url: config.databaseUrl });
@@ -24,7 +40,6 @@ async function main(): Promise<number> {
     throw databaseUnavailable(error, config.databaseUrl) ?? error;
   }
   try {
-    const argv = process.argv.slice(2);
     const io = {
       db: database.db,
       mode: config.mode === "production" ? ("live" as const) : ("test" as const),
@@ -33,6 +48,20 @@ async function main(): Promise<number> {
       out: (line: string) => process.stdout.write(`${line}\n`),
       err: (line: string) => process.stderr.write(`${line}\n`),
     };
+    if (argv[0] === "listen") {
+      const stop = new AbortController();
+      for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
+      const apps = config.mode === "demo" ? [] : config.apps;
+      return await runListenCommand(argv, {
+        ...io,
+        webhooks: {
+          secretBox: masterKeyOf(config),
+          mode: config.mode,
+          allowedHosts: (appId) => apps.find((app) => app.id === appId)?.webhookDomains ?? [],
+        },
+        signal: stop.signal,
+      });
+    }
     if (argv[0] === "ledger") return await runLedgerCommand(argv, io);
     if (argv[0] === "operators") return await runOperatorsCommand(argv, { ...io, dialect: database.dialect });
     return await runKassaCommand(argv, io);

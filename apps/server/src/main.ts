@@ -14,7 +14,7 @@ import { type Clock, systemClock } from "./domain/clock.ts";
 import { createLogger } from "./http/logging.ts";
 import type { KassaApp } from "./http/server.ts";
 import { seedDemoCatalog, seedDemoTiers } from "./seed.ts";
-import { demoMasterKey, SecretBox } from "./webhooks/secret-box.ts";
+import { masterKeyOf } from "./webhooks/master-key.ts";
 
 export interface RunningKassa {
   url: string;
@@ -178,17 +178,6 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
       await database.close();
     },
   };
-}
-
-/**
- * The box that seals webhook secrets: KASSA_MASTER_KEY_FILE's key; in demo mode without it,
- * one made once in the data directory (so `npm start` needs nothing); in production without
- * it, none, and creating an endpoint says what to set.
- */
-function masterKeyOf(config: Readonly<KassaConfig>): SecretBox | undefined {
-  const key =
-    config.webhooks.masterKey ?? (config.mode === "demo" ? demoMasterKey(config.dataDir) : undefined);
-  return key ? new SecretBox(key) : undefined;
 }
 
 /**

@@ -205,3 +205,26 @@ export function eventsOfAppBetween(
     .limit(query.limit)
     .execute();
 }
+
+/** An endpoint's attempts after a position, oldest first, with their event (`kassa listen` prints them). */
+export function attemptsOfEndpointAfter(
+  db: Executor,
+  query: { endpointId: string; after: { startedAt: number; id: string } | undefined; limit: number },
+) {
+  let rows = db
+    .selectFrom("webhook_attempts as a")
+    .innerJoin("webhook_deliveries as d", "d.id", "a.delivery_id")
+    .innerJoin("outbox_events as e", "e.id", "d.event_id")
+    .selectAll("a")
+    .select(["e.id as event_id", "e.type as event_type"])
+    .where("a.endpoint_id", "=", query.endpointId);
+  const after = query.after;
+  if (after)
+    rows = rows.where((eb) =>
+      eb.or([
+        eb("a.started_at", ">", after.startedAt),
+        eb.and([eb("a.started_at", "=", after.startedAt), eb("a.id", ">", after.id)]),
+      ]),
+    );
+  return rows.orderBy("a.started_at").orderBy("a.id").limit(query.limit).execute();
+}

@@ -136,7 +136,7 @@ export async function switchEndpoint(
 
 /** Gone for the merchant API; the row stays for its deliveries' history, without its secrets. */
 export async function deleteEndpoint(
-  deps: AppDeps,
+  deps: Pick<AppDeps, "clock">,
   trx: Executor,
   input: { appId: string; endpointId: string },
 ): Promise<{ id: string; deleted: true }> {
