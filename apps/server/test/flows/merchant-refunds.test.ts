@@ -85,6 +85,24 @@ describe("POST /merchant/v1/orders/:orderId/refunds", () => {
       "refund.succeeded",
       "order.refunded",
     ]);
+    const detail = (await merchant("GET", `/orders/${order.id}`)).body as {
+      timeline: { type: string; detail?: { refundId?: string } }[];
+    };
+    const refundMoments = detail.timeline
+      .filter((entry) => entry.type.startsWith("refund."))
+      .map((entry) => [entry.type, entry.detail?.refundId]);
+    expect(refundMoments).toEqual([
+      ["refund.requested", one.id],
+      ["refund.succeeded", one.id],
+      ["refund.requested", rest.id],
+      ["refund.succeeded", rest.id],
+    ]);
+    const feed = (await merchant("GET", "/events?limit=100")).body as {
+      data: { type: string; orderId: string }[];
+    };
+    expect(feed.data.filter((event) => event.orderId === order.id).map((event) => event.type)).toContain(
+      "order.refunded",
+    );
   });
 
   it("refuses an unpaid order, an unknown or another app's order, and a body it does not take, changing nothing", async () => {

@@ -7,9 +7,10 @@ import {
   timelineSources,
 } from "../../db/merchant-orders-repo.ts";
 import { findPaymentsOfOrders, paymentOf } from "../../db/payments-repo.ts";
-import { refundedFenOfOrders } from "../../db/refunds-repo.ts";
+import { listRefundsOfOrder, refundedFenOfOrders } from "../../db/refunds-repo.ts";
 import { KassaError } from "../../domain/errors.ts";
 import type { Order } from "../../domain/order.ts";
+import type { Refund } from "../../domain/refund.ts";
 import type { AppDeps } from "../deps.ts";
 import { viewOrder } from "../order-view.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
@@ -44,10 +45,17 @@ export interface TimelineEntry {
     | "payment.queried"
     | "order.paid"
     | "order.closed"
+    | "refund.requested"
+    | "refund.succeeded"
+    | "refund.abnormal"
+    | "refund.closed"
     | "alert.raised";
   paymentId?: string;
   detail?: Record<string, unknown>;
 }
+
+/** Refund events on the timeline; `order.refunded` repeats `refund.succeeded`, so it is left out. */
+const REFUND_EVENTS: ReadonlySet<string> = new Set(["refund.succeeded", "refund.abnormal", "refund.closed"]);
 
 const ORDER_ID = /^ord_[0-9a-z]{1,60}$/;
 
@@ -95,14 +103,17 @@ export async function getAppOrder(
     ...viewOrder(order, live ? paymentOf(live) : undefined, refunded.get(order.id) ?? 0),
     userId: order.userId,
     payments: payments.map(viewPayment),
-    timeline: timelineOf(order, payments, sources),
+    timeline: timelineOf(order, payments, {
+      ...sources,
+      refunds: await listRefundsOfOrder(deps.db, order.id),
+    }),
   };
 }
 
 function timelineOf(
   order: Order,
   payments: readonly PaymentRow[],
-  sources: Awaited<ReturnType<typeof timelineSources>>,
+  sources: Awaited<ReturnType<typeof timelineSources>> & { refunds: readonly Refund[] },
 ): TimelineEntry[] {
   const paymentOf = new Map(payments.map((payment) => [payment.out_trade_no, payment.id]));
   const entries: (TimelineEntry & { ms: number; rank: number })[] = [
@@ -138,9 +149,28 @@ function timelineOf(
       paymentId: query.payment_id,
       detail: { reason: query.reason, outcome: query.outcome },
     });
+  for (const refund of sources.refunds)
+    entries.push({
+      ms: refund.createdAt,
+      rank: 2,
+      at: "",
+      type: "refund.requested",
+      paymentId: refund.paymentId,
+      detail: { refundId: refund.id, amountFen: refund.amountFen },
+    });
   for (const event of sources.events) {
-    if (event.type !== "order.paid" && event.type !== "order.closed") continue;
     const payload = JSON.parse(event.payload) as Record<string, unknown>;
+    if (REFUND_EVENTS.has(event.type)) {
+      entries.push({
+        ms: event.created_at,
+        rank: 3,
+        at: "",
+        type: event.type as TimelineEntry["type"],
+        detail: { refundId: payload.refundId, amountFen: payload.amountFen },
+      });
+      continue;
+    }
+    if (event.type !== "order.paid" && event.type !== "order.closed") continue;
     entries.push({
       ms: event.created_at,
       rank: 3,

@@ -35,7 +35,7 @@ export function registerEventsList(app: KassaApp, context: MerchantContext): voi
     "/merchant/v1/events",
     {
       schema: {
-        summary: "Read your app's events (order.paid, order.closed), oldest first",
+        summary: "Read your app's events (order.paid, order.closed, refunds), oldest first",
         description:
           "Poll with `after` set to the last `nextCursor`. An event id is unique: the same event read twice (a retry) has the same `id`.",
         tags: ["merchant"],

@@ -54,6 +54,10 @@ export const TimelineEntrySchema = Type.Object({
       "payment.queried",
       "order.paid",
       "order.closed",
+      "refund.requested",
+      "refund.succeeded",
+      "refund.abnormal",
+      "refund.closed",
       "alert.raised",
     ],
   }),
@@ -64,7 +68,7 @@ export const TimelineEntrySchema = Type.Object({
       {
         additionalProperties: true,
         description:
-          "notification.received: eventType and outcome; payment.queried: reason and outcome; order.closed: reason; alert.raised: kind",
+          "notification.received: eventType and outcome; payment.queried: reason and outcome; order.closed: reason; refund.*: refundId and amountFen; alert.raised: kind",
       },
     ),
   ),
@@ -81,7 +85,10 @@ export const MerchantOrderDetailSchema = Type.Object({
 
 export const EventViewSchema = Type.Object({
   id: Type.String({ description: "`evt_…`: deliveries of one event carry the same id" }),
-  type: Type.String({ description: "`order.paid` or `order.closed` (domain/events.ts)" }),
+  type: Type.String({
+    description:
+      "`order.paid`, `order.closed`, `order.refunded`, `refund.succeeded`, `refund.abnormal` or `refund.closed` (domain/events.ts)",
+  }),
   orderId: Type.String(),
   payload: Type.Object({}, { additionalProperties: true }),
   createdAt: Type.String(),
