@@ -1,17 +1,19 @@
 import { appendOutboxEvent, raiseAlert } from "../db/events-repo.ts";
 import type { Executor } from "../db/executor.ts";
 import { postEntry } from "../db/ledger-repo.ts";
-import { findOrderById, orderUserId } from "../db/orders-repo.ts";
+import { findOrderById } from "../db/orders-repo.ts";
 import { releaseStock } from "../db/products-repo.ts";
 import { claimStockReturn, findRefundById, moveRefund } from "../db/refunds-repo.ts";
 import type { EventType } from "../domain/events.ts";
 import { makeId } from "../domain/ids.ts";
 import { ledgerEntryFor } from "../domain/ledger-postings.ts";
+import type { Order } from "../domain/order.ts";
 import { isExternalChannel } from "../domain/payment.ts";
 import type { Refund, RefundEvent, RefundStatus } from "../domain/refund.ts";
 import type { AppDeps } from "./deps.ts";
 import { orderSnapshot } from "./order-snapshot.ts";
 import { viewRefund } from "./refund-view.ts";
+import { bookTopUpRefund, releaseTopUpRefund } from "./top-up-refund.ts";
 
 /**
  * The one path for a refund's state changes, in the caller's transaction: the move by the
@@ -40,7 +42,11 @@ export async function moveRefundAndBook(
   if (!to) return undefined;
   const moved = await findRefundById(trx, change.refund.id);
   if (!moved) throw new Error(`refund ${change.refund.id} vanished inside its own transaction`);
-  if (to === "SUCCESS") await bookSuccess(trx, moved, now);
+  const order = await findOrderById(trx, moved.orderId);
+  if (!order) throw new Error(`refund ${moved.id} has no order`);
+  if (to === "SUCCESS") await bookSuccess(trx, moved, order, now);
+  // A top-up refund that closed gives back what its request took from the wallet.
+  if (to === "CLOSED" && order.kind === "top_up") await releaseTopUpRefund(trx, moved, order.userId, now);
   if (to === "ABNORMAL") {
     deps.log.warn({ alert: "refund_abnormal", refundId: moved.id }, "refund alert raised");
     await raiseAlert(trx, {
@@ -66,23 +72,26 @@ const EVENT_OF: Readonly<Record<RefundStatus, EventType | undefined>> = {
   PROCESSING: undefined,
 };
 
-async function bookSuccess(trx: Executor, refund: Refund, now: number): Promise<void> {
-  // A wallet payment's refund returns to the wallet (issue 9 §3); a channel's, through it.
-  const draft = ledgerEntryFor(
-    isExternalChannel(refund.channel)
-      ? { rule: "channel_refund", refundId: refund.id, channel: refund.channel, amountFen: refund.amountFen }
-      : {
-          rule: "wallet_refund",
-          refundId: refund.id,
-          userId: await orderUserId(trx, refund.orderId),
-          amountFen: refund.amountFen,
-        },
-  );
-  await postEntry(trx, { appId: refund.appId, orderId: refund.orderId, now, ...draft });
+async function bookSuccess(trx: Executor, refund: Refund, order: Order, now: number): Promise<void> {
+  // A top-up's refund takes what its request held (top-up-refund.ts); a wallet payment's
+  // refund returns to the wallet (issue 9 §3); a channel's goes back through it.
+  if (order.kind === "top_up") await bookTopUpRefund(trx, refund, now);
+  else {
+    const draft = ledgerEntryFor(
+      isExternalChannel(refund.channel)
+        ? {
+            rule: "channel_refund",
+            refundId: refund.id,
+            channel: refund.channel,
+            amountFen: refund.amountFen,
+          }
+        : { rule: "wallet_refund", refundId: refund.id, userId: order.userId, amountFen: refund.amountFen },
+    );
+    await postEntry(trx, { appId: refund.appId, orderId: refund.orderId, now, ...draft });
+  }
   if (refund.returnStock && (await claimStockReturn(trx, refund.paymentId))) {
-    const order = await findOrderById(trx, refund.orderId);
     // An order closed before it was paid (paid after close) gave its stock back at the close.
-    if (order && !(await stockReleasedByClose(trx, order.id)))
+    if (!(await stockReleasedByClose(trx, order.id)))
       for (const line of order.lines) await releaseStock(trx, line.productId, line.quantity);
   }
 }

@@ -13,6 +13,7 @@ import { idempotentWrite, type MerchantWrite, type WriteAnswer } from "./merchan
 import { moveRefundAndBook } from "./refund-moves.ts";
 import { type RefundView, viewRefund } from "./refund-view.ts";
 import { submitRefund } from "./submit-refund.ts";
+import { holdTopUpRefund } from "./top-up-refund.ts";
 
 /** The first query-back of a refund: if the answer to the create call never came, this finds out. */
 export const FIRST_REFUND_QUERY_MS = 60_000;
@@ -63,10 +64,6 @@ export async function recordRefundIntent(
   if (!order || order.appId !== input.appId) throw new KassaError("ORDER_NOT_FOUND");
   const payment = await findPaymentOfOrder(trx, order.id);
   if (payment?.status !== "PAID") throw new KassaError("ORDER_NOT_REFUNDABLE", { status: order.status });
-  // A top-up's refund forfeits its bonus first and refunds at most the unspent part (issue 9
-  // §3, docs/wallet.md): until that rule is built, refused clearly.
-  if (order.kind !== "purchase")
-    throw new KassaError("REFUND_CHANNEL_UNSUPPORTED", { channel: payment.channel, kind: order.kind });
   const now = deps.clock.now();
   if (!(await reserveRefund(trx, { payment, amountFen: input.amountFen, now }))) {
     const totals = await refundTotalsOf(trx, payment.id);
@@ -74,6 +71,9 @@ export async function recordRefundIntent(
     throw new KassaError("REFUND_AMOUNT_TOO_LARGE", { refundableFen });
   }
   const id = makeId("refund", deps.ids);
+  // A top-up refunds at most its unspent part, its bonus forfeited first (top-up-refund.ts).
+  if (order.kind === "top_up")
+    await holdTopUpRefund(trx, { order, payment, refundId: id, amountFen: input.amountFen, now });
   const refund: Refund = {
     id,
     appId: order.appId,

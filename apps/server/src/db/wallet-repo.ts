@@ -103,3 +103,20 @@ export async function insertAdjustment(
     })
     .execute();
 }
+
+/** What a top-up refund's request took out of the wallet into `refunds:pending` (0: none). */
+export async function heldForRefund(db: Executor, appId: string, refundId: string): Promise<number> {
+  const row = await db
+    .selectFrom("ledger_postings as p")
+    .innerJoin("ledger_entries as e", (join) =>
+      join.onRef("e.app_id", "=", "p.app_id").onRef("e.seq", "=", "p.entry_seq"),
+    )
+    .select("p.amount_fen")
+    .where("e.app_id", "=", appId)
+    .where("e.cause_type", "=", "top_up_refund_requested")
+    .where("e.cause_id", "=", refundId)
+    .where("p.account_code", "=", "refunds:pending")
+    .executeTakeFirst();
+  // refunds:pending is credited by the request: a negative posting.
+  return row ? -Number(row.amount_fen) : 0;
+}

@@ -23,12 +23,24 @@ const facts: fc.Arbitrary<LedgerFact> = fc.oneof(
   fc.record({ rule: fc.constant("channel_refund" as const), refundId: id, channel, amountFen: fen }),
   fc.record({ rule: fc.constant("wallet_refund" as const), refundId: id, userId: id, amountFen: fen }),
   fc.record({
-    rule: fc.constant("top_up_refund" as const),
+    rule: fc.constant("top_up_refund_requested" as const),
     refundId: id,
-    channel,
     userId: id,
     cashFen: fen,
     forfeitedBonusFen: bonus,
+  }),
+  fc.record({
+    rule: fc.constant("top_up_refund" as const),
+    refundId: id,
+    channel,
+    cashFen: fen,
+    forfeitedBonusFen: bonus,
+  }),
+  fc.record({
+    rule: fc.constant("top_up_refund_released" as const),
+    refundId: id,
+    userId: id,
+    amountFen: fen,
   }),
   fc.record({
     rule: fc.constant("wallet_adjusted" as const),
@@ -68,12 +80,19 @@ function expectedSigns(fact: LedgerFact): Record<string, number> {
       return { refunds: fact.amountFen, "wechatpay:clearing": -fact.amountFen };
     case "wallet_refund":
       return { refunds: fact.amountFen, [wallet]: -fact.amountFen };
-    case "top_up_refund":
+    case "top_up_refund_requested":
       return {
         [wallet]: fact.cashFen + fact.forfeitedBonusFen,
+        "refunds:pending": -(fact.cashFen + fact.forfeitedBonusFen),
+      };
+    case "top_up_refund":
+      return {
+        "refunds:pending": fact.cashFen + fact.forfeitedBonusFen,
         "wechatpay:clearing": -fact.cashFen,
         ...(fact.forfeitedBonusFen ? { promotions: -fact.forfeitedBonusFen } : {}),
       };
+    case "top_up_refund_released":
+      return { "refunds:pending": fact.amountFen, [wallet]: -fact.amountFen };
     case "wallet_adjusted":
       return { adjustments: fact.amountFen, [wallet]: -fact.amountFen };
     case "channel_fees":
@@ -122,7 +141,9 @@ describe("the posting rules", () => {
       wallet_paid: "wallet_payment",
       channel_refund: "refund_succeeded",
       wallet_refund: "refund_succeeded",
+      top_up_refund_requested: "top_up_refund_requested",
       top_up_refund: "refund_succeeded",
+      top_up_refund_released: "top_up_refund_released",
       wallet_adjusted: "wallet_adjustment",
       channel_fees: "channel_fees",
     });

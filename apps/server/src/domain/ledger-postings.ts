@@ -23,7 +23,12 @@ import type { ExternalChannelName } from "./payment.ts";
  * | wallet_paid A             | wallet_payment    | Dr wallet A; Cr sales A                               |
  * | channel_refund R          | refund_succeeded  | Dr refunds R; Cr <channel>:clearing R                 |
  * | wallet_refund R           | refund_succeeded  | Dr refunds R; Cr wallet R                             |
- * | top_up_refund R, forfeit F| refund_succeeded  | Dr wallet R+F; Cr <channel>:clearing R; Cr promotions F|
+ * | top_up_refund_requested   | top_up_refund_    | Dr wallet R+F; Cr refunds:pending R+F                 |
+ * |   R, forfeit F            |   requested       |   (recorded with the refund: the wallet cannot spend it)|
+ * | top_up_refund R, forfeit F| refund_succeeded  | Dr refunds:pending R+F; Cr <channel>:clearing R;      |
+ * |                           |                   |   Cr promotions F                                     |
+ * | top_up_refund_released X  | top_up_refund_    | Dr refunds:pending X; Cr wallet X (the refund closed) |
+ * |                           |   released        |                                                       |
  * | wallet_adjusted ±X        | wallet_adjustment | Dr adjustments X; Cr wallet X (signs flip for -X)     |
  * | channel_fees ±F (a day)   | channel_fees      | Dr <channel>:fees F; Cr <channel>:clearing F (flip -F)|
  */
@@ -41,15 +46,25 @@ export type LedgerFact =
   | { rule: "channel_refund"; refundId: string; channel: ExternalChannelName; amountFen: number }
   | { rule: "wallet_refund"; refundId: string; userId: string; amountFen: number }
   | {
+      rule: "top_up_refund_requested";
+      refundId: string;
+      userId: string;
+      /** Cash to go back to the payer through the channel. */
+      cashFen: number;
+      /** Bonus taken back from the wallet along with it (forfeited first, docs/wallet.md). */
+      forfeitedBonusFen: number;
+    }
+  | {
       rule: "top_up_refund";
       refundId: string;
       channel: ExternalChannelName;
-      userId: string;
       /** Cash returned to the payer through the channel. */
       cashFen: number;
-      /** Bonus taken back from the wallet along with it (forfeited first, docs/ledger.md). */
+      /** Bonus taken back from the wallet along with it (forfeited first, docs/wallet.md). */
       forfeitedBonusFen: number;
     }
+  /** A top-up's refund closed: what its request took out of the wallet goes back. */
+  | { rule: "top_up_refund_released"; refundId: string; userId: string; amountFen: number }
   /** Signed: positive credits the wallet, negative debits it. */
   | { rule: "wallet_adjusted"; adjustmentId: string; userId: string; amountFen: number }
   /**
@@ -101,15 +116,30 @@ export const POSTING_RULES: { readonly [R in LedgerRule]: RuleOf<R> } = {
     describe: () => "refund to the wallet",
     postings: (f) => lines(["refunds", f.amountFen], [walletAccount(f.userId), -f.amountFen]),
   },
+  top_up_refund_requested: {
+    cause: (f) => ({ type: "top_up_refund_requested", id: f.refundId }),
+    describe: (f) =>
+      f.forfeitedBonusFen > 0 ? "top-up refund requested, its bonus forfeited" : "top-up refund requested",
+    postings: (f) =>
+      lines(
+        [walletAccount(f.userId), f.cashFen + f.forfeitedBonusFen],
+        ["refunds:pending", -(f.cashFen + f.forfeitedBonusFen)],
+      ),
+  },
   top_up_refund: {
     cause: (f) => ({ type: "refund_succeeded", id: f.refundId }),
     describe: (f) => `top-up refunded through ${f.channel}`,
     postings: (f) =>
       lines(
-        [walletAccount(f.userId), f.cashFen + f.forfeitedBonusFen],
+        ["refunds:pending", f.cashFen + f.forfeitedBonusFen],
         [clearingAccount(f.channel), -f.cashFen],
         ["promotions", -f.forfeitedBonusFen],
       ),
+  },
+  top_up_refund_released: {
+    cause: (f) => ({ type: "top_up_refund_released", id: f.refundId }),
+    describe: () => "top-up refund closed, its amount back in the wallet",
+    postings: (f) => lines(["refunds:pending", f.amountFen], [walletAccount(f.userId), -f.amountFen]),
   },
   wallet_adjusted: {
     cause: (f) => ({ type: "wallet_adjustment", id: f.adjustmentId }),

@@ -21,6 +21,7 @@ export type AccountCode =
   | "refunds"
   | "promotions"
   | "adjustments"
+  | "refunds:pending"
   | `wallet:${string}`;
 
 export interface AccountSpec {
@@ -51,6 +52,10 @@ const FIXED_ACCOUNTS: Readonly<Record<string, AccountSpec>> = {
   promotions: { type: "expense", normalSide: "debit", mayGoNegative: true },
   // Manual wallet adjustments by an operator.
   adjustments: { type: "expense", normalSide: "debit", mayGoNegative: true },
+  // Top-up money taken out of a wallet for a refund the channel has not confirmed yet (the
+  // wallet cannot spend it meanwhile); it leaves through the channel, or goes back if the
+  // refund closes. Never below zero, like a wallet.
+  "refunds:pending": { type: "liability", normalSide: "credit", mayGoNegative: false },
 };
 const WALLET: AccountSpec = { type: "liability", normalSide: "credit", mayGoNegative: false };
 
@@ -81,6 +86,8 @@ export const LEDGER_CAUSE_TYPES = [
   "wallet_payment", // id: payment id (paid from the wallet)
   "wallet_adjustment", // id: adjustment id
   "channel_fees", // id: <channel>:<YYYY-MM-DD>, a day's fees as the channel booked them (reconciliation)
+  "top_up_refund_requested", // id: refund id (a top-up's refund recorded: its amount leaves the wallet)
+  "top_up_refund_released", // id: refund id (that refund closed: the amount goes back to the wallet)
 ] as const;
 export type LedgerCauseType = (typeof LEDGER_CAUSE_TYPES)[number];
 
