@@ -84,3 +84,57 @@ export async function deliver(
   await response.arrayBuffer();
   return response.status;
 }
+
+export interface RefundNotificationOptions {
+  outTradeNo: string;
+  outRefundNo: string;
+  /** The refund's amount as the notification states it. */
+  refundFen: number;
+  totalFen: number;
+  status?: "SUCCESS" | "CLOSED" | "ABNORMAL";
+  id?: string;
+  forged?: boolean;
+}
+
+/** A REFUND.* notification (§4.4) made by hand, signed and encrypted as the simulator would. */
+export async function refundNotification(
+  kassa: KassaUnderTest,
+  options: RefundNotificationOptions,
+): Promise<HandMadeNotification> {
+  const merchant = kassa.sandbox.context.tables.merchants.get(DEMO_MERCHANT.mchid);
+  if (!merchant) throw new Error("the demo merchant is missing");
+  const now = kassa.sandbox.clock.now();
+  const status = options.status ?? "SUCCESS";
+  const body = buildNotificationBody(
+    parseApiV3Key(merchant.apiV3Key),
+    {
+      eventType: `REFUND.${status}`,
+      originalType: "refund",
+      ...(options.id ? { id: options.id } : {}),
+      resource: {
+        mchid: merchant.mchid,
+        out_trade_no: options.outTradeNo,
+        transaction_id: `4200000${String(now).padStart(21, "0")}`.slice(0, 28),
+        out_refund_no: options.outRefundNo,
+        refund_id: `50300${String(now).padStart(24, "0")}`.slice(0, 29),
+        refund_status: status,
+        ...(status === "SUCCESS"
+          ? { success_time: new Date(now).toISOString().replace(/\.\d+Z$/, "+00:00") }
+          : {}),
+        user_received_account: "支付用户零钱",
+        amount: {
+          total: options.totalFen,
+          refund: options.refundFen,
+          payer_total: options.totalFen,
+          payer_refund: options.refundFen,
+        },
+      },
+    },
+    now,
+  );
+  const privateKey = options.forged
+    ? generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey
+    : createPrivateKey(merchant.wechatpayPublicKey.privateKeyPem);
+  const headers = await signAsWechatPay({ serial: merchant.wechatpayPublicKey.id, privateKey }, body, now);
+  return { headers: { ...headers, "content-type": "application/json" }, body };
+}
