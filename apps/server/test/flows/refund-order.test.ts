@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { recordRefundIntent } from "../../src/app/request-refund.ts";
 import { DEMO_MERCHANT } from "../../src/channels/demo-sandbox.ts";
 import { refundTotalsOf } from "../../src/db/refunds-repo.ts";
+import { inTransaction } from "../../src/db/transaction.ts";
 import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { payOrderAtSimulator } from "../pay-order.ts";
@@ -111,6 +113,27 @@ describe("refunding an order through the channel", () => {
     await kassa.sandbox.admin.advanceClock(61_000);
     await untilRefundIs(kassa, refund.id, "SUCCESS");
     expect(refundsAtChannel(kassa, order.id)).toHaveLength(1);
+  });
+
+  it("reaches the channel by the query-back when Kassa stopped between recording the intent and calling", async () => {
+    const order = await payOrderAtSimulator(kassa, token);
+    const deps = kassa.running.kassa.deps;
+    // The intent commits; the process dies before the channel call (nothing reaches the simulator).
+    const intent = await inTransaction(deps.db, (trx) =>
+      recordRefundIntent(deps, trx, {
+        appId: "app_default",
+        orderId: order.id,
+        amountFen: order.amountFen,
+        reason: undefined,
+        returnStock: false,
+      }),
+    );
+    expect(refundsAtChannel(kassa, order.id)).toEqual([]);
+    await aMinuteLater();
+    expect(refundsAtChannel(kassa, order.id)).toMatchObject([{ outRefundNo: intent.outRefundNo }]);
+    await kassa.sandbox.admin.advanceClock(61_000);
+    await untilRefundIs(kassa, intent.id, "SUCCESS");
+    expect(await refundEntries(kassa, intent.id)).toBe(1);
   });
 
   it("closes a refund the channel refuses, and its amount can be refunded again", async () => {
