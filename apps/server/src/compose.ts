@@ -16,6 +16,7 @@ import type { KassaApp } from "./http/server.ts";
 import { JobWorker } from "./jobs/worker.ts";
 import { MemoryRateLimiter, type RateLimiter } from "./limits/rate-limiter.ts";
 import { RedisRateLimiter } from "./limits/redis-rate-limiter.ts";
+import { createMetrics, type KassaMetrics } from "./observability/metrics.ts";
 import { randomIdSource } from "./random-ids.ts";
 
 /** An app as configuration gives it: its ids, its merchant's WeChat Pay client, its base URL. */
@@ -46,11 +47,16 @@ export interface ComposeInput {
   /** Webhooks' master key, URL rules and deadline (the rest of WebhookDeps is made here). */
   webhooks: Pick<WebhookDeps, "secretBox" | "mode" | "allowedHosts" | "timeoutMs">;
   extraRoutes?: (app: KassaApp) => Promise<void>;
+  /** /metrics' bearer token (config.metricsToken), and the mode that decides without one. */
+  metricsToken?: string | undefined;
+  mode?: "demo" | "production";
 }
 
 export interface ComposedKassa {
   deps: AppDeps;
   app: KassaApp;
+  /** What /metrics shows (observability/metrics.ts). */
+  metrics: KassaMetrics;
   /** The default queue: query-back, expiry, closes, sweeps. */
   worker: JobWorker;
   /** The webhooks queue, apart, so waiting on merchants' servers never delays the default one. */
@@ -91,8 +97,10 @@ export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> 
     flights: new SingleFlight(),
     webhooks: { ...input.webhooks, wallClock: systemClock, inFlight: new Map() },
   };
+  const metrics = createMetrics(deps.db, input.clock);
   const app = await buildApp({
     deps,
+    ops: { metrics, metricsToken: input.metricsToken, mode: input.mode ?? "production" },
     limiter,
     limits: input.limits,
     ...(input.merchantLimits ? { merchantLimits: input.merchantLimits } : {}),
@@ -113,7 +121,7 @@ export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> 
     // Far beyond an attempt's deadline, so a live attempt's job is never claimed twice.
     leaseMs: Math.max(input.worker?.leaseMs ?? 60_000, 10 * input.webhooks.timeoutMs),
   });
-  return { deps, app, worker, webhookWorker, limiter };
+  return { deps, app, worker, webhookWorker, limiter, metrics };
 }
 
 /** Each app's channels, over its own client; notify URLs carry the app (a path segment, §5.1). */

@@ -417,3 +417,18 @@ describe("WeChat Pay identifiers and hosts in production", () => {
     expect(problems[0]).toContain("WECHATPAY_PLATFORM_CERTIFICATES=download");
   });
 });
+
+describe("KASSA_METRICS_TOKEN", () => {
+  it("takes a token of 32 characters or more, from the variable or its _FILE, and refuses a short one without quoting it", () => {
+    const token = "f".repeat(8) + "0123456789abcdef0123456789";
+    expect(loadConfig({ ...production, KASSA_METRICS_TOKEN: token }, dir).metricsToken).toBe(token);
+    const tokenFile = file("metrics.token", `${token}\n`);
+    expect(loadConfig({ ...production, KASSA_METRICS_TOKEN_FILE: tokenFile }, dir).metricsToken).toBe(token);
+    expect(loadConfig(production, dir).metricsToken).toBeUndefined();
+    const [problem] = problemsOf({ ...production, KASSA_METRICS_TOKEN: "letmein" });
+    expect(problem).toMatch(
+      /^KASSA_METRICS_TOKEN must be at least 32 characters .* \(it has 7\); make one with: openssl rand -hex 32$/,
+    );
+    expect(problem).not.toContain("letmein");
+  });
+});

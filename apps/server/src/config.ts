@@ -80,6 +80,8 @@ export interface KassaConfig {
   merchantRateLimits: { perIpPerMinute: number; perKeyPerMinute: number };
   /** The master key that seals webhook secrets, and an attempt's deadline. */
   webhooks: WebhookSettings;
+  /** KASSA_METRICS_TOKEN (or _FILE): the bearer token /metrics asks for (http/ops/plugin.ts). */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -125,6 +127,7 @@ export function loadConfig(env: Env, cwd: string): Readonly<KassaConfig> {
       perKeyPerMinute: read.integer("KASSA_RATE_LIMIT_MERCHANT_PER_KEY", 600, 1, 1_000_000),
     },
     webhooks: readWebhookSettings(read),
+    metricsToken: readMetricsToken(read),
   };
   if (mode === "production" && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     problems.push(
@@ -240,4 +243,17 @@ function readTrustProxy(read: EnvReader): TrustProxy {
     return false;
   }
   return Object.freeze(entries);
+}
+
+/** At least 32 characters: a bearer token that guards counts of the business's payments. */
+function readMetricsToken(read: EnvReader): string | undefined {
+  const token = (
+    read.optionalFile("KASSA_METRICS_TOKEN_FILE") ?? read.optional("KASSA_METRICS_TOKEN")
+  )?.trim();
+  if (token === undefined || token === "") return undefined;
+  if (token.length < 32 || /\s/.test(token))
+    read.problem(
+      `KASSA_METRICS_TOKEN must be at least 32 characters without spaces (it has ${token.length}); make one with: openssl rand -hex 32`,
+    );
+  return token;
 }

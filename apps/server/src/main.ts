@@ -131,6 +131,8 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
 
   const kassa = await composeKassa({
     database,
+    metricsToken: config.metricsToken,
+    mode: config.mode,
     apps: configured,
     defaultAppId: config.mode === "demo" ? DEFAULT_APP_ID : config.defaultAppId,
     clock,

@@ -89,6 +89,8 @@ export const ERROR_CODES = {
     "The URL points at an address Kassa never sends to (loopback, private, link-local, metadata); `details.reason` says which. Use the public address of your server",
   WEBHOOK_MASTER_KEY_MISSING:
     "Kassa has no master key to encrypt webhook secrets with; the operator must set KASSA_MASTER_KEY_FILE (docs/configuration.md) and restart",
+  METRICS_TOKEN_REQUIRED:
+    "/metrics needs `Authorization: Bearer <KASSA_METRICS_TOKEN>`; in production it is served only once the operator sets KASSA_METRICS_TOKEN (docs/operations.md)",
   WEBHOOK_ENDPOINT_NOT_FOUND: "No webhook endpoint with this id belongs to this app",
   WEBHOOK_ENDPOINT_LIMIT: "This app has the most webhook endpoints it may have (16); delete one first",
   WEBHOOK_ENDPOINT_DISABLED:

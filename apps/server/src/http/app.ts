@@ -10,6 +10,7 @@ import { merchantApi } from "./merchant/plugin.ts";
 import type { RateLimits } from "./mini-program/context.ts";
 import { miniProgramApi } from "./mini-program/plugin.ts";
 import { wechatPayNotifications } from "./notify/wechatpay-notify.ts";
+import { type OpsContext, opsRoutes } from "./ops/plugin.ts";
 import { buildHttpServer, type KassaApp } from "./server.ts";
 import type { HttpTimeouts } from "./timeouts.ts";
 
@@ -23,6 +24,8 @@ export interface AppHttpOptions {
   merchantLimits?: MerchantLimits;
   /** Shorter deadlines in tests; the defaults otherwise (http/timeouts.ts). */
   timeouts?: Partial<HttpTimeouts>;
+  /** /healthz, /readyz and /metrics (http/ops/plugin.ts). */
+  ops: Omit<OpsContext, "deps">;
   /** Extra scoped plugins (the demo page, the API docs). */
   extra?: (app: KassaApp) => Promise<void>;
 }
@@ -35,6 +38,15 @@ export function buildApp(options: AppHttpOptions): Promise<KassaApp> {
     trustProxy: options.trustProxy,
     ...(options.timeouts ? { timeouts: options.timeouts } : {}),
     register: async (app) => {
+      // Here, above every boundary's scope, so each request of every route is counted once.
+      app.addHook("onResponse", async (request, reply) => {
+        options.ops.metrics.observeRequest({
+          method: request.method,
+          route: request.routeOptions.url ?? "(unmatched)",
+          status: reply.statusCode,
+          seconds: reply.elapsedTime / 1000,
+        });
+      });
       await registerApiDocs(app);
       await app.register(async (scope) =>
         miniProgramApi(scope, { deps: options.deps, limiter: options.limiter, limits: options.limits }),
@@ -55,6 +67,7 @@ export function buildApp(options: AppHttpOptions): Promise<KassaApp> {
       );
       await app.register(async (scope) => wechatPayNotifications(scope, options.deps));
       await app.register(async (scope) => consolePage(scope));
+      await app.register(async (scope) => opsRoutes(scope, { deps: options.deps, ...options.ops }));
       if (options.extra) await app.register(async (scope) => options.extra?.(scope));
     },
   });

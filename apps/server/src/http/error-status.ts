@@ -16,6 +16,7 @@ export function statusOf(code: ErrorCode): number {
     case "AUTH_SESSION_REQUIRED":
     case "AUTH_SESSION_INVALID":
     case "AUTH_LOGIN_CODE_INVALID":
+    case "METRICS_TOKEN_REQUIRED":
     case "MERCHANT_KEY_REQUIRED":
     case "MERCHANT_KEY_INVALID":
     case "ADMIN_SESSION_REQUIRED":

@@ -29,6 +29,7 @@ beforeAll(async () => {
     logger: composed.app.log,
     trustProxy: false,
     timeouts: SHORT,
+    ops: { metrics: composed.metrics, metricsToken: undefined, mode: "demo" },
   });
   const address = await short.listen({ host: "127.0.0.1", port: 0 });
   port = Number(new URL(address).port);

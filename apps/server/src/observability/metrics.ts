@@ -1,0 +1,126 @@
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { Executor } from "../db/executor.ts";
+import type { Clock } from "../domain/clock.ts";
+
+/**
+ * Kassa's Prometheus metrics (issue 13, /metrics). One registry per running Kassa, never
+ * prom-client's global one: tests run several instances in one process.
+ *
+ * Two kinds: what happens in this process (HTTP requests, as a latency histogram by route
+ * template and status; Node's own process metrics), and what the database holds right now,
+ * counted at scrape time: work in flight (payments waiting or closing, refunds processing or
+ * abnormal, jobs due and running and how late the oldest is, webhook deliveries pending or
+ * failed, open alerts). Only in-flight rows are counted, never a whole history, so a scrape
+ * stays cheap as the tables grow.
+ */
+export interface KassaMetrics {
+  registry: Registry;
+  observeRequest(request: { method: string; route: string; status: number; seconds: number }): void;
+}
+
+const IN_FLIGHT = {
+  payments: ["PENDING", "CLOSING"],
+  refunds: ["PROCESSING", "ABNORMAL"],
+  webhook_deliveries: ["pending", "failed"],
+} as const;
+
+export function createMetrics(db: Executor, clock: Clock): KassaMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "kassa_" });
+  const requests = new Histogram({
+    name: "kassa_http_request_duration_seconds",
+    help: "HTTP requests by method, route template and status, with their latency",
+    labelNames: ["method", "route", "status"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+
+  for (const [table, statuses] of Object.entries(IN_FLIGHT)) {
+    new Gauge({
+      name: `kassa_${table}_in_flight`,
+      help: `${table.replace("_", " ")} not yet settled, by status (counted at scrape time)`,
+      labelNames: ["status"] as const,
+      registers: [registry],
+      async collect() {
+        const rows = await db
+          .selectFrom(table as keyof typeof IN_FLIGHT)
+          .select((eb) => ["status", eb.fn.countAll<number>().as("count")])
+          .where("status", "in", [...statuses])
+          .groupBy("status")
+          .execute();
+        const counts = new Map(rows.map((row) => [row.status, Number(row.count)]));
+        for (const status of statuses) this.set({ status }, counts.get(status) ?? 0);
+      },
+    });
+  }
+
+  new Gauge({
+    name: "kassa_jobs",
+    help: "Jobs by queue and state: due (its time has come, not claimed), running (claimed), scheduled (later)",
+    labelNames: ["queue", "state"] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const now = clock.now();
+      for (const job of await jobStates(db, now)) this.set({ queue: job.queue, state: job.state }, job.count);
+    },
+  });
+  new Gauge({
+    name: "kassa_jobs_lag_seconds",
+    help: "How long the oldest due job of each queue has waited past its time (0 when none is due)",
+    labelNames: ["queue"] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const now = clock.now();
+      const rows = await db
+        .selectFrom("jobs")
+        .select((eb) => ["queue", eb.fn.min<number>("run_at").as("oldest")])
+        .where("run_at", "<=", now)
+        .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<=", now)]))
+        .groupBy("queue")
+        .execute();
+      for (const row of rows) this.set({ queue: row.queue }, Math.max(0, (now - Number(row.oldest)) / 1000));
+    },
+  });
+  new Gauge({
+    name: "kassa_alerts_open",
+    help: "Alerts no operator has acknowledged yet",
+    registers: [registry],
+    async collect() {
+      const row = await db
+        .selectFrom("alerts")
+        .select((eb) => eb.fn.countAll<number>().as("count"))
+        .where("acknowledged_at", "is", null)
+        .executeTakeFirst();
+      this.set(Number(row?.count ?? 0));
+    },
+  });
+
+  return {
+    registry,
+    observeRequest: ({ method, route, status, seconds }) =>
+      requests.observe({ method, route, status: String(status) }, seconds),
+  };
+}
+
+async function jobStates(db: Executor, now: number) {
+  const rows = await db
+    .selectFrom("jobs")
+    .select((eb) => [
+      "queue",
+      eb
+        .case()
+        .when(eb("locked_until", ">", now))
+        .then("running")
+        .when("run_at", "<=", now)
+        .then("due")
+        .else("scheduled")
+        .end()
+        .as("state"),
+      eb.fn.countAll<number>().as("count"),
+    ])
+    .groupBy(["queue", "state"])
+    .execute();
+  return rows.map((row) => ({ queue: row.queue, state: String(row.state), count: Number(row.count) }));
+}

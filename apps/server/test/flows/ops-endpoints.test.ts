@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KassaUnderTest } from "../kassa-harness.ts";
+import { payOrder } from "../webhook-flows.ts";
+
+/**
+ * Issue 13, observability: /healthz, /readyz and /metrics for load balancers, Kubernetes and
+ * Prometheus. /metrics needs KASSA_METRICS_TOKEN when it is set (and always in production);
+ * its HTTP histogram counts real requests by route template, and its in-flight gauges count
+ * what the database holds. SQLite and PostgreSQL.
+ */
+const TOKEN = "m".repeat(16) + "0123456789abcdef0123";
+let kassa: KassaUnderTest;
+
+beforeAll(async () => {
+  kassa = await KassaUnderTest.start({ KASSA_METRICS_TOKEN: TOKEN });
+  kassa.rememberSecret(TOKEN);
+});
+afterAll(async () => {
+  await kassa?.close();
+});
+
+const scrape = () => kassa.request("GET", "/metrics", { headers: { authorization: `Bearer ${TOKEN}` } });
+
+/** A sample's value: `name{labels} value`, labels as Prometheus writes them. */
+function sample(text: string, name: string, labels: string): number | undefined {
+  const line = text.split("\n").find((row) => row.startsWith(`${name}{${labels}}`));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
+}
+
+describe("/healthz, /readyz and /metrics", () => {
+  it("answers alive and ready, with each readiness check and what it found", async () => {
+    expect(await kassa.request("GET", "/healthz")).toMatchObject({ status: 200, body: { status: "ok" } });
+    const ready = await kassa.request("GET", "/readyz");
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({
+      status: "ready",
+      checks: { database: { ok: true }, migrations: { ok: true }, apps: { ok: true, detail: "1 loaded" } },
+    });
+  });
+
+  it("refuses /metrics without the token, or with another, and never says what it holds", async () => {
+    const none = await kassa.request("GET", "/metrics");
+    expect(none).toMatchObject({ status: 401, body: { code: "METRICS_TOKEN_REQUIRED" } });
+    const wrong = await kassa.request("GET", "/metrics", { headers: { authorization: `Bearer ${TOKEN}x` } });
+    expect(wrong).toMatchObject({ status: 401, body: { code: "METRICS_TOKEN_REQUIRED" } });
+  });
+
+  it("counts requests by route template and status, and the work in flight in the database", async () => {
+    const token = await kassa.login();
+    await payOrder(kassa, token);
+    const waiting = await kassa.request("POST", "/v1/orders", {
+      token,
+      body: { items: [{ productId: "prd_oolong_tea", quantity: 1 }] },
+    });
+    expect(waiting.status).toBe(201);
+    await kassa.request("GET", "/v1/orders/ord_nosuchorder", { token });
+
+    const answer = await scrape();
+    expect(answer.status).toBe(200);
+    const text = String(answer.body);
+    const created = sample(
+      text,
+      "kassa_http_request_duration_seconds_count",
+      'method="POST",route="/v1/orders",status="201"',
+    );
+    expect(created).toBeGreaterThanOrEqual(2);
+    expect(
+      sample(
+        text,
+        "kassa_http_request_duration_seconds_count",
+        'method="GET",route="/v1/orders/:id",status="404"',
+      ),
+    ).toBe(1);
+    expect(sample(text, "kassa_payments_in_flight", 'status="PENDING"')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, "kassa_refunds_in_flight", 'status="PROCESSING"')).toBe(0);
+    expect(text).toMatch(/^kassa_alerts_open \d+$/m);
+    expect(text).toMatch(/^kassa_jobs\{queue="default",state="(due|scheduled|running)"\} \d+$/m);
+    expect(text).toMatch(/^kassa_process_resident_memory_bytes \d+/m);
+  });
+});
