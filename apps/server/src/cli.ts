@@ -1,6 +1,7 @@
 import { ConfigError } from "./config.ts";
 import { DatabaseUnavailableError } from "./db/connection-problem.ts";
 import { startKassa } from "./main.ts";
+import { PortInUseError } from "./port-in-use.ts";
 import { startBanner } from "./start-banner.ts";
 
 /** `npm start`: Kassa in the foreground, with the URLs a newcomer needs. */
@@ -24,7 +25,10 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // The operator's mistakes (configuration, a database that is down or missing) are told in
   // words, without a stack; anything else is a bug, and its stack is what fixes it.
-  const operators = error instanceof ConfigError || error instanceof DatabaseUnavailableError;
+  const operators =
+    error instanceof ConfigError ||
+    error instanceof DatabaseUnavailableError ||
+    error instanceof PortInUseError;
   process.stderr.write(
     `${operators ? error.message : String(error instanceof Error ? error.stack : error)}\n`,
   );

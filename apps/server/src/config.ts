@@ -54,6 +54,8 @@ export interface KassaConfig {
   mode: "demo" | "production";
   host: string;
   port: number;
+  /** Demo mode: where the built-in WeChat Pay simulator listens (on HOST). */
+  simulatorPort: number;
   dataDir: string;
   databaseUrl: string;
   redisUrl: string | undefined;
@@ -102,6 +104,7 @@ export function loadConfig(env: Env, cwd: string): Readonly<KassaConfig> {
     mode,
     host: env.HOST ?? "127.0.0.1",
     port: read.integer("PORT", 8700, 0, 65535),
+    simulatorPort: read.integer("KASSA_SIMULATOR_PORT", 8780, 0, 65535),
     dataDir,
     databaseUrl: env.DATABASE_URL ?? join(dataDir, "kassa.sqlite"),
     redisUrl: env.REDIS_URL || undefined,

@@ -27,7 +27,7 @@ async function main(): Promise<number> {
       // Loaded here only: the production CLI never loads the simulator.
       appid: (await import("./channels/demo-sandbox.ts")).DEMO_MERCHANT.appid,
       kassaUrl: `http://127.0.0.1:${config.port}`,
-      simulatorUrl: "http://127.0.0.1:8780",
+      simulatorUrl: `http://127.0.0.1:${config.simulatorPort}`,
       out: (line) => process.stdout.write(`${line}\n`),
       err: (line) => process.stderr.write(`${line}\n`),
     });

@@ -13,6 +13,7 @@ import { inTransaction } from "./db/transaction.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
 import { createLogger } from "./http/logging.ts";
 import type { KassaApp } from "./http/server.ts";
+import { listening } from "./port-in-use.ts";
 import { seedDemoCatalog, seedDemoTiers } from "./seed.ts";
 import { masterKeyOf } from "./webhooks/master-key.ts";
 
@@ -93,11 +94,20 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
     const { startDemoSandbox, useDemoSandbox } = await import("./channels/demo-sandbox.ts");
     const demo = options.sandbox
       ? await useDemoSandbox(options.sandbox)
-      : await startDemoSandbox({
-          dataDir: config.dataDir,
-          port: options.sandboxPort ?? 8780,
-          notifyUrl: `${publicBaseUrl()}/notify/wechatpay/${DEFAULT_APP_ID}`,
-        });
+      : await listening(
+          {
+            host: "127.0.0.1",
+            port: options.sandboxPort ?? config.simulatorPort,
+            what: "the WeChat Pay simulator",
+            variable: "KASSA_SIMULATOR_PORT",
+          },
+          () =>
+            startDemoSandbox({
+              dataDir: config.dataDir,
+              port: options.sandboxPort ?? config.simulatorPort,
+              notifyUrl: `${publicBaseUrl()}/notify/wechatpay/${DEFAULT_APP_ID}`,
+            }),
+        );
     sandbox = demo.sandbox;
     apps = [
       {
@@ -159,7 +169,11 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
     },
     ...(sandbox ? { extraRoutes: demoRoutes(sandbox) } : {}),
   });
-  listeningUrl = (await kassa.app.listen({ host: config.host, port: config.port })).replace(/\/$/, "");
+  listeningUrl = (
+    await listening({ host: config.host, port: config.port, what: "Kassa", variable: "PORT" }, () =>
+      kassa.app.listen({ host: config.host, port: config.port }),
+    )
+  ).replace(/\/$/, "");
   if (options.startWorker !== false) {
     kassa.worker.start();
     kassa.webhookWorker.start();
