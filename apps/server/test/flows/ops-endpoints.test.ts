@@ -38,6 +38,12 @@ describe("/healthz, /readyz and /metrics", () => {
     });
   });
 
+  it("sends a visitor of / to the demo page in demo mode", async () => {
+    const answer = await fetch(`${kassa.url}/`, { redirect: "manual" });
+    expect(answer.status).toBe(302);
+    expect(answer.headers.get("location")).toBe("/demo");
+  });
+
   it("refuses /metrics without the token, or with another, and never says what it holds", async () => {
     const none = await kassa.request("GET", "/metrics");
     expect(none).toMatchObject({ status: 401, body: { code: "METRICS_TOKEN_REQUIRED" } });

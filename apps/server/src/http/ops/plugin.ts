@@ -36,6 +36,13 @@ export async function opsRoutes(app: KassaApp, context: OpsContext): Promise<voi
   app.addHook("onSend", async (_request, reply) => {
     reply.header("cache-control", "no-store");
   });
+  // A newcomer opening http://127.0.0.1:8700/ met a 404 (issue 13): demo mode sends them to
+  // the demo page; production says where the documents and probes are.
+  app.get("/", { schema: { hide: true } }, async (_request, reply) =>
+    context.mode === "demo"
+      ? reply.redirect("/demo")
+      : { service: "kassa", docs: "/docs", console: "/console", health: "/healthz", ready: "/readyz" },
+  );
   app.get(
     "/healthz",
     {
