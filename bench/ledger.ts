@@ -41,6 +41,11 @@ const load = () =>
 
 type Db = DatabaseHandle["db"];
 let serial = 0;
+/** A fresh number for each id the bench makes. */
+const next = (): number => {
+  serial += 1;
+  return serial;
+};
 
 async function openDatabase(kind: "sqlite" | "postgres") {
   const suffix = randomBytes(6).toString("hex");
@@ -77,7 +82,7 @@ async function createPlainTables(db: Db): Promise<void> {
 
 const sale = (): LedgerFact => ({
   rule: "purchase_captured",
-  paymentId: `pay_bench_${(serial += 1)}`,
+  paymentId: `pay_bench_${next()}`,
   channel: "wechatpay",
   amountFen: 1_200,
 });
@@ -89,7 +94,7 @@ async function postOne(db: Db, fact: LedgerFact): Promise<void> {
 
 async function plainOne(db: Db, fact: LedgerFact): Promise<void> {
   const draft = ledgerEntryFor(fact);
-  const seq = (serial += 1);
+  const seq = next();
   await inTransaction(db, async (trx) => {
     await sql`insert into plain_entries values (${APP}, ${seq}, ${draft.cause.type}, ${draft.cause.id}, ${null}, ${draft.description}, ${Date.now()}, ${"0".repeat(64)}, ${"0".repeat(64)})`.execute(
       trx,
@@ -125,7 +130,7 @@ async function throughput(db: Db) {
 }
 
 async function storm(db: Db) {
-  const user = `usr_bench_storm_${(serial += 1)}`;
+  const user = `usr_bench_storm_${next()}`;
   const covered = Math.floor(SPENDERS / 4);
   await postOne(db, {
     rule: "wallet_adjusted",
