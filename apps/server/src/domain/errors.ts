@@ -38,8 +38,6 @@ export const ERROR_CODES = {
     "Only a paid order can be refunded, and this one is not paid (`details.status`); an unpaid order is cancelled instead",
   REFUND_AMOUNT_TOO_LARGE:
     "The refund is more than what is left to refund of this order (`details.refundableFen`, refunds still processing count as taken); nothing was refunded",
-  REFUND_CHANNEL_UNSUPPORTED:
-    "Kassa cannot refund this order yet: it was paid from the wallet or is a wallet top-up (`details` says which); nothing was refunded, adjust the wallet instead",
   REFUND_NOT_FOUND: "No refund with this id belongs to this app",
   REFUND_NOT_ABNORMAL:
     "Only an ABNORMAL refund can be retried or marked settled offline; this one is `details.status`, so nothing changed",

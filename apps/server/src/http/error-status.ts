@@ -56,7 +56,6 @@ export function statusOf(code: ErrorCode): number {
     case "RECONCILIATION_DAY_NOT_AVAILABLE":
     case "ORDER_NOT_REFUNDABLE":
     case "REFUND_AMOUNT_TOO_LARGE":
-    case "REFUND_CHANNEL_UNSUPPORTED":
     case "REFUND_NOT_ABNORMAL":
       return 409;
     case "REQUEST_TIMEOUT":

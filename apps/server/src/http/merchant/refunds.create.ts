@@ -37,12 +37,10 @@ export function registerRefundsCreate(app: KassaApp, context: MerchantContext): 
               "ORDER_NOT_FOUND",
               "ORDER_NOT_REFUNDABLE",
               "REFUND_AMOUNT_TOO_LARGE",
-              "REFUND_CHANNEL_UNSUPPORTED",
             ],
             {
               ORDER_NOT_REFUNDABLE: { status: "PENDING" },
               REFUND_AMOUNT_TOO_LARGE: { refundableFen: 600 },
-              REFUND_CHANNEL_UNSUPPORTED: { channel: "wallet", kind: "purchase" },
             },
           ),
         },
