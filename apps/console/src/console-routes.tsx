@@ -3,7 +3,7 @@ import { Navigate, Route, Routes } from "react-router";
 import { ConsoleLayout } from "./layout.tsx";
 import { AlertsPage } from "./pages/alerts-page.tsx";
 import { AuditPage } from "./pages/audit-page.tsx";
-import { HomePage } from "./pages/home-page.tsx";
+import { DashboardPage } from "./pages/dashboard-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
 import { OperatorsPage } from "./pages/operators-page.tsx";
 import { OrderDetailPage } from "./pages/order-detail-page.tsx";
@@ -18,7 +18,7 @@ export function ConsoleRoutes() {
   return (
     <ConsoleLayout operator={operator}>
       <Routes>
-        <Route path="/" element={<HomePage operator={operator} />} />
+        <Route path="/" element={<DashboardPage />} />
         <Route path="/orders" element={<OrdersPage />} />
         <Route path="/orders/:orderId" element={<OrderDetailPage />} />
         <Route path="/alerts" element={<AlertsPage operator={operator} />} />

@@ -13,6 +13,8 @@ export const PERMISSIONS = {
   /** Orders, payments, their timelines. */
   "orders.read": ["viewer", "support", "finance", "admin"],
   "alerts.read": ["viewer", "support", "finance", "admin"],
+  /** The dashboard's sums: what a viewer of the orders could add up. */
+  "stats.read": ["viewer", "support", "finance", "admin"],
   "alerts.acknowledge": ["support", "finance", "admin"],
   "operators.read": ["admin"],
   "operators.manage": ["admin"],

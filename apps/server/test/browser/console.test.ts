@@ -124,7 +124,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       await logInThroughForm(page, "wang.admin", PASSWORD);
       expect(await page.getByTestId("operator-login").textContent()).toBe("wang.admin");
       expect(await page.getByTestId("operator-role").textContent()).toBe("管理员");
-      await shot(page, "home");
+      await shot(page, "layout");
 
       await page.getByTestId("language").click();
       await expect.poll(() => page.getByTestId("operator-role").textContent()).toBe("Admin");
@@ -257,6 +257,22 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       );
       expect(refused).toBe("ADMIN_FORBIDDEN");
       await viewer.close();
+    }, 60_000);
+
+    it("opens on the dashboard: today's and this month's paid amount and conversion, and ECharts charts by hour and day", async () => {
+      const tab = await openConsole(browser, `${kassa.url}/console`);
+      const { page } = tab;
+      await logInThroughForm(page, "wang.admin", PASSWORD);
+      // One paid order of ¥24.00 and one unpaid (the hostile product's) were created today.
+      await expect.poll(() => page.getByTestId("today-paid").textContent()).toContain("¥24.00");
+      expect(await page.getByTestId("month-paid").textContent()).toContain("¥24.00");
+      expect(await page.getByTestId("today-conversion").textContent()).toContain("50.0%");
+      expect(await page.getByTestId("chart-by-hour").locator("canvas").count()).toBe(1);
+      expect(await page.getByTestId("chart-by-day").locator("canvas").count()).toBe(1);
+      await page.getByTestId("chart-by-hour").hover();
+      await shot(page, "dashboard");
+      await tab.assertClean();
+      await tab.close();
     }, 60_000);
   },
 );

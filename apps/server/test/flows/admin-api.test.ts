@@ -192,6 +192,7 @@ const ROUTES: { method: string; path: () => string; body?: unknown; allowed: Ope
     allowed: ["admin"],
   },
   { method: "GET", path: () => "/admin/v1/audit", allowed: ["finance", "admin"] },
+  { method: "GET", path: () => "/admin/v1/stats", allowed: ["viewer", "support", "finance", "admin"] },
 ];
 
 describe("every route checks its role on the server (BFLA)", () => {

@@ -23,6 +23,7 @@ import { registerAdminOrdersList } from "./orders.list.ts";
 import { registerAdminSessionCreate } from "./session.create.ts";
 import { registerAdminSessionDelete } from "./session.delete.ts";
 import { registerAdminSessionGet } from "./session.get.ts";
+import { registerAdminStatsGet } from "./stats.get.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD"]);
 
@@ -68,6 +69,7 @@ export async function adminApi(app: KassaApp, context: AdminContext): Promise<vo
   registerAdminOperatorsList(app, context);
   registerAdminOperatorsCreate(app, context);
   registerAdminAuditList(app, context);
+  registerAdminStatsGet(app, context);
 }
 
 function sameToken(sent: string | string[] | undefined, expected: string): boolean {
