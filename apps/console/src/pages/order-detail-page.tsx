@@ -12,6 +12,8 @@ const TIMELINE_COLORS: Record<string, string> = {
   "order.closed": "gray",
   "alert.raised": "red",
   "ledger.posted": "blue",
+  "refund.succeeded": "purple",
+  "refund.abnormal": "red",
 };
 
 /** What a timeline entry's detail says, as plain text (never HTML: it may hold what others typed). */
