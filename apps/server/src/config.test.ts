@@ -420,7 +420,7 @@ describe("WeChat Pay identifiers and hosts in production", () => {
 
 describe("KASSA_METRICS_TOKEN", () => {
   it("takes a token of 32 characters or more, from the variable or its _FILE, and refuses a short one without quoting it", () => {
-    const token = "f".repeat(8) + "0123456789abcdef0123456789";
+    const token = `${"f".repeat(8)}0123456789abcdef0123456789`;
     expect(loadConfig({ ...production, KASSA_METRICS_TOKEN: token }, dir).metricsToken).toBe(token);
     const tokenFile = file("metrics.token", `${token}\n`);
     expect(loadConfig({ ...production, KASSA_METRICS_TOKEN_FILE: tokenFile }, dir).metricsToken).toBe(token);

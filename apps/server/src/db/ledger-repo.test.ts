@@ -87,20 +87,22 @@ describe("postEntry", () => {
     await expectBooksHold();
   });
 
-  it("posts a cause once: the same refund id a second time, and five times at once, is already_posted", async () => {
-    const refundId = fresh("rfd");
-    const fact: LedgerFact = { rule: "channel_refund", refundId, channel: "wechatpay", amountFen: 300 };
+  // An adjustment, not a refund: checkLedger ties a refund's entry to a SUCCESS refund row,
+  // which this repository test has none of; the unique cause is the same for every rule.
+  it("posts a cause once: the same adjustment id a second time, and five times at once, is already_posted", async () => {
+    const adjustmentId = fresh("adj");
+    const fact: LedgerFact = { rule: "wallet_adjusted", adjustmentId, userId: fresh("usr"), amountFen: 300 };
     expect(await post(database.db, fact)).toBe("posted");
     expect(await post(database.db, fact)).toBe("already_posted");
-    const again = fresh("rfd");
+    const again = fresh("adj");
     const outcomes = await Promise.all(
-      [0, 1, 2, 3, 4].map((i) => post(connection(i), { ...fact, refundId: again })),
+      [0, 1, 2, 3, 4].map((i) => post(connection(i), { ...fact, adjustmentId: again })),
     );
     expect(outcomes.filter((outcome) => outcome === "posted")).toHaveLength(1);
     const rows = await database.db
       .selectFrom("ledger_entries")
       .select("seq")
-      .where("cause_id", "in", [refundId, again])
+      .where("cause_id", "in", [adjustmentId, again])
       .execute();
     expect(rows).toHaveLength(2);
     await expectBooksHold();

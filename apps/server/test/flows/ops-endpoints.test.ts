@@ -8,7 +8,7 @@ import { payOrder } from "../webhook-flows.ts";
  * its HTTP histogram counts real requests by route template, and its in-flight gauges count
  * what the database holds. SQLite and PostgreSQL.
  */
-const TOKEN = "m".repeat(16) + "0123456789abcdef0123";
+const TOKEN = `${"m".repeat(16)}0123456789abcdef0123`;
 let kassa: KassaUnderTest;
 
 beforeAll(async () => {
