@@ -94,6 +94,8 @@ export interface RefundNotificationOptions {
   status?: "SUCCESS" | "CLOSED" | "ABNORMAL";
   id?: string;
   forged?: boolean;
+  /** Another merchant's mchid in the decrypted resource. */
+  mchid?: string;
 }
 
 /** A REFUND.* notification (§4.4) made by hand, signed and encrypted as the simulator would. */
@@ -112,7 +114,7 @@ export async function refundNotification(
       originalType: "refund",
       ...(options.id ? { id: options.id } : {}),
       resource: {
-        mchid: merchant.mchid,
+        mchid: options.mchid ?? merchant.mchid,
         out_trade_no: options.outTradeNo,
         transaction_id: `4200000${String(now).padStart(21, "0")}`.slice(0, 28),
         out_refund_no: options.outRefundNo,

@@ -10,8 +10,17 @@ import { moveRefundAndBook } from "./refund-moves.ts";
 
 /** Where the channel's word about a refund came from. */
 export type RefundSource =
-  /** `appId`: the app whose notify URL it came to, whose merchant's keys verified it (§4.4). */
-  | { kind: "notification"; appId: string; notificationId: string; eventType: string }
+  /**
+   * `appId`: the app whose notify URL it came to, whose merchant's keys verified it (§4.4);
+   * `merchantId`: the mchid the notification names, which must be that app's.
+   */
+  | {
+      kind: "notification";
+      appId: string;
+      notificationId: string;
+      eventType: string;
+      merchantId?: string | undefined;
+    }
   | { kind: "answer" }
   | { kind: "query" };
 
@@ -94,7 +103,10 @@ async function mismatched(
   source: RefundSource,
 ): Promise<boolean> {
   const payment = await findPaymentByOutTradeNo(deps.db, reported.outTradeNo);
-  const wrongApp = source.kind === "notification" && source.appId !== refund.appId;
+  const wrongApp =
+    source.kind === "notification" &&
+    (source.appId !== refund.appId ||
+      (source.merchantId !== undefined && source.merchantId !== deps.apps.get(refund.appId).wechatMchid));
   if (payment?.id === refund.paymentId && reported.amountFen === refund.amountFen && !wrongApp) return false;
   deps.log.warn({ alert: "refund_mismatch", refundId: refund.id }, "refund alert raised");
   await raiseAlert(deps.db, {

@@ -44,6 +44,7 @@ export async function handleNotification(
       appId: app.id,
       notificationId: event.notificationId,
       eventType: event.eventType,
+      merchantId: event.merchantId,
     });
     const fields = { notificationId: event.notificationId, outRefundNo: event.refund.outRefundNo, outcome };
     // A refund made outside Kassa (on the merchant platform) has nothing here to move.

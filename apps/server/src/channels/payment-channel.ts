@@ -121,5 +121,10 @@ interface EventBase {
 export type ChannelEvent =
   | (EventBase & { kind: "payment_succeeded"; payment: ChannelPayment })
   | (EventBase & { kind: "payment_closed"; outTradeNo: string })
-  | (EventBase & { kind: "refund_succeeded" | "refund_closed" | "refund_abnormal"; refund: ChannelRefund })
+  | (EventBase & {
+      kind: "refund_succeeded" | "refund_closed" | "refund_abnormal";
+      refund: ChannelRefund;
+      /** The merchant account it was made under, when the notification names it (WeChat: mchid, §4.4). */
+      merchantId?: string;
+    })
   | (EventBase & { kind: "ignored"; reason: string });

@@ -81,7 +81,12 @@ const REFUND_EVENTS = {
 export function eventOf(notification: WechatPayNotification, now: number): ChannelEvent {
   const base = { notificationId: notification.id, eventType: notification.eventType };
   if (notification.kind === "refund") {
-    return { ...base, kind: REFUND_EVENTS[notification.eventType], refund: refundOf(notification.resource) };
+    return {
+      ...base,
+      kind: REFUND_EVENTS[notification.eventType],
+      refund: refundOf(notification.resource),
+      merchantId: notification.resource.mchid,
+    };
   }
   const transaction = notification.resource;
   if (transaction.trade_state === "SUCCESS")

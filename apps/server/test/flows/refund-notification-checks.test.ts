@@ -73,6 +73,20 @@ describe("refund notifications that must not be applied", () => {
     expect(await alertsOf(order.id)).toEqual(["refund_mismatch"]);
   });
 
+  it("refuses a genuine notification that names another merchant's mchid (§4.3-§4.4)", async () => {
+    const { order, made } = await processingRefund();
+    const wrong = await refundNotification(kassa, {
+      outTradeNo: order.id,
+      outRefundNo: made.outRefundNo,
+      refundFen: 100,
+      totalFen: order.amountFen,
+      mchid: "1900000999",
+    });
+    expect(await deliver(kassa, wrong)).toBe(401);
+    expect((await storedRefund(kassa, made.id)).status).toBe("PROCESSING");
+    expect(await alertsOf(order.id)).toEqual(["refund_mismatch"]);
+  });
+
   it("refuses a forged notification without an alert or a change, and applies the genuine one once", async () => {
     const { order, made } = await processingRefund();
     const facts = {
