@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Secret } from "otpauth";
@@ -29,6 +30,16 @@ const HOSTILE_NAME = `<img src=x onerror="window.xss=1"><script>window.xss=2</sc
 
 beforeAll(async () => {
   if (!CHROMIUM_AVAILABLE) return;
+  // The console's sources may have changed since `npm install` built it: test what they say
+  // now (a few milliseconds when the build is fresh, as on CI right after npm ci).
+  const build = spawnSync(
+    process.execPath,
+    [join(import.meta.dirname, "../../../console/scripts/build-if-stale.mjs")],
+    {
+      stdio: "inherit",
+    },
+  );
+  expect(build.status).toBe(0);
   kassa = await KassaUnderTest.start();
   const deps = kassa.running.kassa.deps;
   await createOperator(
