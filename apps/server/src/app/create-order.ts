@@ -1,24 +1,19 @@
-import { createHash } from "node:crypto";
 import type { Executor } from "../db/executor.ts";
-import {
-  claimIdempotencyKey,
-  completeIdempotencyKey,
-  releaseIdempotencyKey,
-} from "../db/idempotency-repo.ts";
-import { insertOrder, openHoldingsOfUser } from "../db/orders-repo.ts";
+import { insertOrder } from "../db/orders-repo.ts";
 import { insertPayment } from "../db/payments-repo.ts";
 import { holdStock, loadProducts } from "../db/products-repo.ts";
-import { inTransaction } from "../db/transaction.ts";
 import { lockUserForUpdate } from "../db/users-repo.ts";
 import { KassaError } from "../domain/errors.ts";
 import { makeId } from "../domain/ids.ts";
 import { toFen } from "../domain/money.ts";
-import type { Order, OrderLine } from "../domain/order.ts";
+import type { Order } from "../domain/order.ts";
 import { describeOrder, priceOrder, type RequestedLine } from "../domain/pricing.ts";
 import type { AppDeps } from "./deps.ts";
 import { firstPaymentOf, orderExpiry } from "./first-payment.ts";
 import { scheduleOrderClose } from "./jobs.ts";
 import { type OrderView, viewOrder } from "./order-view.ts";
+import { payerIdempotentWrite } from "./payer-idempotency.ts";
+import { enforceUserCaps } from "./user-caps.ts";
 
 export interface CreateOrderInput {
   /** The caller's app (from their session): only its products can be ordered. */
@@ -28,49 +23,23 @@ export interface CreateOrderInput {
   idempotencyKey: string | undefined;
 }
 
-/** A crashed first attempt frees its key after this long. */
-const IDEMPOTENCY_LOCK_MS = 60_000;
-
 /**
  * Step 2 of product.md: Kassa prices the order from its catalog and holds the stock in the
- * same transaction. With an Idempotency-Key, the stored answer is written in that
- * transaction too, so K concurrent sends make exactly one order.
+ * same transaction, and with an Idempotency-Key stores the answer there too
+ * (payer-idempotency.ts), so K concurrent sends make exactly one order.
  */
 export async function createOrder(
   deps: AppDeps,
   input: CreateOrderInput,
 ): Promise<{ replayed: boolean; order: OrderView }> {
-  if (!input.idempotencyKey)
-    return { replayed: false, order: await inTransaction(deps.db, (trx) => create(deps, trx, input)) };
-  const key = { userId: input.userId, key: input.idempotencyKey };
-  const claim = await claimIdempotencyKey(deps.db, {
-    ...key,
-    requestHash: hashRequest(input.lines),
-    now: deps.clock.now(),
-    lockMs: IDEMPOTENCY_LOCK_MS,
-  });
-  if (claim.kind === "replay") return { replayed: true, order: JSON.parse(claim.body) as OrderView };
-  if (claim.kind === "mismatch") throw new KassaError("IDEMPOTENCY_KEY_REUSED");
-  if (claim.kind === "in_progress") throw new KassaError("IDEMPOTENCY_KEY_IN_PROGRESS");
-  try {
-    const order = await inTransaction(deps.db, async (trx) => {
-      const view = await create(deps, trx, input);
-      const stored = await completeIdempotencyKey(trx, {
-        ...key,
-        lockedUntil: claim.lockedUntil,
-        status: 201,
-        body: JSON.stringify(view),
-      });
-      // Our lock lapsed and another attempt took the key: roll this order back.
-      if (!stored) throw new KassaError("IDEMPOTENCY_KEY_IN_PROGRESS");
-      return view;
-    });
-    return { replayed: false, order };
-  } catch (error) {
-    // A refusal (bad product, no stock) frees the key, so the corrected request can use it.
-    await releaseIdempotencyKey(deps.db, { ...key, lockedUntil: claim.lockedUntil });
-    throw error;
-  }
+  // The key is bound to the same lines in the same order.
+  const request = input.lines.map((line) => [line.productId, line.quantity]);
+  const { replayed, value } = await payerIdempotentWrite(
+    deps,
+    { userId: input.userId, idempotencyKey: input.idempotencyKey, request },
+    (trx) => create(deps, trx, input),
+  );
+  return { replayed, order: value };
 }
 
 async function create(deps: AppDeps, trx: Executor, input: CreateOrderInput): Promise<OrderView> {
@@ -86,7 +55,12 @@ async function create(deps: AppDeps, trx: Executor, input: CreateOrderInput): Pr
   const priced = priceOrder(input.lines, catalog);
   if (!priced.ok)
     throw new KassaError(priced.code, priced.productId ? { productId: priced.productId } : undefined);
-  await enforceUserCaps(deps, trx, input.userId, priced.lines);
+  await enforceUserCaps(
+    deps,
+    trx,
+    input.userId,
+    priced.lines.reduce((sum, line) => sum + line.quantity, 0),
+  );
   const now = deps.clock.now();
   const id = makeId("order", deps.ids);
   const expiresAt = orderExpiry(deps, now);
@@ -118,35 +92,4 @@ async function create(deps: AppDeps, trx: Executor, input: CreateOrderInput): Pr
     }
   }
   return viewOrder(order, payment);
-}
-
-/**
- * One user may not hold the shop: at most so many unpaid orders, and so many units on hold
- * across them (settings). Checked under the user's row lock, so concurrent orders count
- * each other.
- */
-async function enforceUserCaps(
-  deps: AppDeps,
-  trx: Executor,
-  userId: string,
-  lines: readonly OrderLine[],
-): Promise<void> {
-  const held = await openHoldingsOfUser(trx, userId);
-  const { maxOpenOrdersPerUser, maxHeldUnitsPerUser } = deps.settings;
-  if (held.openOrders + 1 > maxOpenOrdersPerUser)
-    throw new KassaError("ORDER_LIMIT_REACHED", { limit: "open_orders", max: maxOpenOrdersPerUser });
-  const units = lines.reduce((sum, line) => sum + line.quantity, 0);
-  if (held.heldUnits + units > maxHeldUnitsPerUser)
-    throw new KassaError("ORDER_LIMIT_REACHED", {
-      limit: "held_units",
-      max: maxHeldUnitsPerUser,
-      holding: held.heldUnits,
-    });
-}
-
-/** The body that an Idempotency-Key is bound to: the same lines in the same order. */
-function hashRequest(lines: readonly RequestedLine[]): string {
-  return createHash("sha256")
-    .update(JSON.stringify(lines.map((line) => [line.productId, line.quantity])))
-    .digest("hex");
 }

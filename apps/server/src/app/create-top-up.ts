@@ -1,6 +1,6 @@
 import { insertOrder } from "../db/orders-repo.ts";
 import { insertPayment } from "../db/payments-repo.ts";
-import { inTransaction } from "../db/transaction.ts";
+import { lockUserForUpdate } from "../db/users-repo.ts";
 import { findTier } from "../db/wallet-tiers-repo.ts";
 import { KassaError } from "../domain/errors.ts";
 import { makeId } from "../domain/ids.ts";
@@ -10,6 +10,8 @@ import type { AppDeps } from "./deps.ts";
 import { firstPaymentOf, orderExpiry } from "./first-payment.ts";
 import { scheduleOrderClose } from "./jobs.ts";
 import { type OrderView, viewOrder } from "./order-view.ts";
+import { payerIdempotentWrite } from "./payer-idempotency.ts";
+import { enforceUserCaps } from "./user-caps.ts";
 
 /**
  * A top-up order (会员充值, issue 9 §3): priced by the server from one of the app's tiers or
@@ -20,9 +22,17 @@ import { type OrderView, viewOrder } from "./order-view.ts";
  */
 export async function createTopUp(
   deps: AppDeps,
-  input: { appId: string; userId: string; request: TopUpRequest },
-): Promise<OrderView> {
-  return inTransaction(deps.db, async (trx) => {
+  input: { appId: string; userId: string; request: TopUpRequest; idempotencyKey: string | undefined },
+): Promise<{ replayed: boolean; order: OrderView }> {
+  const write = {
+    userId: input.userId,
+    idempotencyKey: input.idempotencyKey,
+    request: { topUp: input.request },
+  };
+  const { replayed, value } = await payerIdempotentWrite(deps, write, async (trx) => {
+    // The caps of every order (user-caps.ts): an unpaid top-up is an open order too.
+    await lockUserForUpdate(trx, input.userId);
+    await enforceUserCaps(deps, trx, input.userId, 0);
     const tier =
       "tierId" in input.request ? await findTier(trx, input.appId, input.request.tierId) : undefined;
     const price = priceTopUp(input.request, tier, deps.settings.walletTopUp);
@@ -48,4 +58,5 @@ export async function createTopUp(
     await scheduleOrderClose({ ...deps, db: trx }, order.id, order.expiresAt);
     return viewOrder(order, payment);
   });
+  return { replayed, order: value };
 }

@@ -130,7 +130,8 @@ export async function openHoldingsOfUser(
 ): Promise<{ openOrders: number; heldUnits: number }> {
   const row = await db
     .selectFrom("orders")
-    .innerJoin("order_lines", "order_lines.order_id", "orders.id")
+    // A left join: a top-up has no lines, and is an open order all the same.
+    .leftJoin("order_lines", "order_lines.order_id", "orders.id")
     .select((eb) => [
       eb.fn.count<number | string>("orders.id").distinct().as("open_orders"),
       eb.fn.coalesce(eb.fn.sum<number | string>("order_lines.quantity"), eb.lit(0)).as("held_units"),

@@ -17,6 +17,8 @@ beforeAll(async () => {
   kassa = await KassaUnderTest.start({
     KASSA_WALLET_TOP_UP_MIN_FEN: "500",
     KASSA_WALLET_TOP_UP_MAX_FEN: "100000",
+    // The product's cap (the harness lifts it for other flows): the cap test fills it.
+    KASSA_MAX_OPEN_ORDERS_PER_USER: "5",
   });
   token = await kassa.login();
   await addTier(kassa, "wtr_hundred", 10_000, 1_000);
@@ -125,5 +127,64 @@ describe("a wallet top-up", () => {
     const order = created.body as OrderBody;
     const refused = await kassa.request("POST", `/v1/orders/${order.id}/pay-from-wallet`, { token });
     expect(refused).toMatchObject({ status: 409, body: { code: "WALLET_PAYMENT_NOT_ALLOWED" } });
+  });
+
+  it("with the same Idempotency-Key, sent five times at once and again, is one top-up order", async () => {
+    const payer = await kassa.login();
+    const headers = { "idempotency-key": "top-up-once-1" };
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        kassa.request("POST", "/v1/wallet/top-ups", {
+          token: payer,
+          headers,
+          body: { tierId: "wtr_hundred" },
+        }),
+      ),
+    );
+    const made = answers.filter((answer) => answer.status === 201);
+    expect(made.length).toBeGreaterThanOrEqual(1);
+    // The rest saw the first still running, or its stored answer.
+    for (const answer of answers.filter((a) => a.status !== 201))
+      expect(answer.body).toMatchObject({ code: "IDEMPOTENCY_KEY_IN_PROGRESS" });
+    expect(new Set(made.map((answer) => (answer.body as OrderBody).id)).size).toBe(1);
+    const again = await kassa.request("POST", "/v1/wallet/top-ups", {
+      token: payer,
+      headers,
+      body: { tierId: "wtr_hundred" },
+    });
+    expect(again.status).toBe(201);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect((again.body as OrderBody).id).toBe((made[0]?.body as OrderBody).id);
+    const other = await kassa.request("POST", "/v1/wallet/top-ups", {
+      token: payer,
+      headers,
+      body: { amountFen: 600 },
+    });
+    expect(other.body).toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED" });
+  });
+
+  it("counts as an open order: a payer holding the most unpaid orders can make no more top-ups, nor purchases", async () => {
+    const payer = await kassa.login();
+    const max = kassa.running.kassa.deps.settings.maxOpenOrdersPerUser;
+    for (let made = 0; made < max; made += 1) {
+      const topUp = await kassa.request("POST", "/v1/wallet/top-ups", {
+        token: payer,
+        body: { amountFen: 500 },
+      });
+      expect(topUp.status).toBe(201);
+    }
+    const refused = await kassa.request("POST", "/v1/wallet/top-ups", {
+      token: payer,
+      body: { amountFen: 500 },
+    });
+    expect(refused).toMatchObject({
+      status: 409,
+      body: { code: "ORDER_LIMIT_REACHED", details: { limit: "open_orders", max } },
+    });
+    const purchase = await kassa.request("POST", "/v1/orders", {
+      token: payer,
+      body: { items: [{ productId: "prd_oolong_tea", quantity: 1 }] },
+    });
+    expect(purchase.body).toMatchObject({ code: "ORDER_LIMIT_REACHED", details: { limit: "open_orders" } });
   });
 });

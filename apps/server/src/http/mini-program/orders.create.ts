@@ -51,6 +51,10 @@ export const OrdersCreateHeaders = Type.Object({
   ),
 });
 
+/** The header has its own code (docs/errors.md), not the schema's generic one. */
+export const idempotencyHeaderErrorFormatter = (_errors: unknown, part: string) =>
+  part === "headers" ? new KassaError("IDEMPOTENCY_KEY_INVALID") : new Error(ERROR_CODES.REQUEST_INVALID);
+
 /** POST /v1/orders: Kassa computes the amount and holds the stock (product.md step 2). */
 export function registerOrdersCreate(app: KassaApp, context: MiniProgramContext): void {
   const { maxOpenOrdersPerUser, maxHeldUnitsPerUser } = context.deps.settings;
@@ -93,11 +97,7 @@ export function registerOrdersCreate(app: KassaApp, context: MiniProgramContext)
           ]),
         },
       },
-      // The header has its own code (docs/errors.md), not the schema's generic one.
-      schemaErrorFormatter: (_errors, part) =>
-        part === "headers"
-          ? new KassaError("IDEMPOTENCY_KEY_INVALID")
-          : new Error(ERROR_CODES.REQUEST_INVALID),
+      schemaErrorFormatter: idempotencyHeaderErrorFormatter,
     },
     async (request, reply) => {
       const result = await createOrder(context.deps, {

@@ -3,6 +3,7 @@ import { createTopUp } from "../../app/create-top-up.ts";
 import { MAX_TOP_UP_FEN } from "../../domain/wallet.ts";
 import type { KassaApp } from "../server.ts";
 import type { MiniProgramContext } from "./context.ts";
+import { idempotencyHeaderErrorFormatter, OrdersCreateHeaders } from "./orders.create.ts";
 import { ANY_REQUEST, errorResponses, JSON_BODY, SESSION } from "./route-errors.ts";
 import { documented, OrderViewSchema } from "./schemas.ts";
 import { PENDING_TOP_UP_EXAMPLE, WALLET_TIER_EXAMPLE } from "./wallet-schemas.ts";
@@ -44,6 +45,7 @@ export function registerWalletTopUpsCreate(app: KassaApp, context: MiniProgramCo
         description:
           "Priced by Kassa from the tier (amount and bonus as the merchant set them) or from the custom amount. Pay it with POST /v1/orders/{id}/pay and wx.requestPayment; once WeChat Pay has taken the money the wallet is credited amountFen + bonusFen, exactly once.",
         tags: ["wallet"],
+        headers: OrdersCreateHeaders,
         body: TopUpCreateBody,
         response: {
           201: documented(OrderViewSchema, "The top-up order, PENDING", {
@@ -56,19 +58,26 @@ export function registerWalletTopUpsCreate(app: KassaApp, context: MiniProgramCo
               ...SESSION,
               "WALLET_TIER_NOT_FOUND",
               "WALLET_TOP_UP_AMOUNT_OUT_OF_BOUNDS",
+              "ORDER_LIMIT_REACHED",
+              "IDEMPOTENCY_KEY_INVALID",
+              "IDEMPOTENCY_KEY_REUSED",
+              "IDEMPOTENCY_KEY_IN_PROGRESS",
             ],
             { WALLET_TOP_UP_AMOUNT_OUT_OF_BOUNDS: { minFen: 100, maxFen: 500000 } },
           ),
         },
       },
+      schemaErrorFormatter: idempotencyHeaderErrorFormatter,
     },
     async (request, reply) => {
-      const order = await createTopUp(context.deps, {
+      const result = await createTopUp(context.deps, {
         appId: request.appId,
         userId: request.userId,
         request: request.body,
+        idempotencyKey: request.headers["idempotency-key"],
       });
-      return reply.status(201).send(order);
+      if (result.replayed) reply.header("idempotent-replayed", "true");
+      return reply.status(201).send(result.order);
     },
   );
 }
