@@ -154,7 +154,7 @@ describe("a wallet top-up", () => {
     });
     expect(again.status).toBe(201);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
-    expect((again.body as OrderBody).id).toBe((made[0]?.body as OrderBody).id);
+    expect((again.body as OrderBody).id).toBe((made[0]!.body as OrderBody).id);
     const other = await kassa.request("POST", "/v1/wallet/top-ups", {
       token: payer,
       headers,
