@@ -4,7 +4,7 @@ import { createEndpoint } from "../src/app/webhooks/endpoints.ts";
 import { inTransaction } from "../src/db/transaction.ts";
 import type { EventFilter } from "../src/domain/webhooks.ts";
 import type { KassaUnderTest } from "./kassa-harness.ts";
-import type { Received } from "./webhook-receiver.ts";
+import { type Received, WebhookReceiver } from "./webhook-receiver.ts";
 
 /** What the flow tests of webhooks share: real orders through the simulator, endpoints, checks. */
 
@@ -95,4 +95,23 @@ export async function eventIds(kassa: KassaUnderTest): Promise<string[]> {
     .orderBy("seq")
     .execute();
   return rows.map((row) => row.id);
+}
+
+/**
+ * The receivers a test file starts, and the clean-up between its tests: every endpoint stops
+ * taking events (so the next test sees only its own) and every receiver goes down.
+ */
+export class ReceiverPool {
+  readonly #started: WebhookReceiver[] = [];
+
+  async start(): Promise<WebhookReceiver> {
+    const started = await WebhookReceiver.start();
+    this.#started.push(started);
+    return started;
+  }
+
+  async endTest(kassa: KassaUnderTest): Promise<void> {
+    await kassa.running.kassa.deps.db.updateTable("webhook_endpoints").set({ enabled: 0 }).execute();
+    for (const receiver of this.#started.splice(0)) await receiver.down();
+  }
 }

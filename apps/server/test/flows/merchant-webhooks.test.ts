@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { makeApiKey, makeOtherApp } from "../merchant-keys.ts";
-import { cancelOrder, payOrder, verified } from "../webhook-flows.ts";
-import { WebhookReceiver } from "../webhook-receiver.ts";
+import { cancelOrder, payOrder, ReceiverPool, verified } from "../webhook-flows.ts";
 
 /**
  * Issue 11, the merchant's side of webhooks: endpoints made, changed, switched, rotated and
@@ -13,7 +12,7 @@ import { WebhookReceiver } from "../webhook-receiver.ts";
 let kassa: KassaUnderTest;
 let key: string;
 let token: string;
-const receivers: WebhookReceiver[] = [];
+const receivers = new ReceiverPool();
 
 beforeAll(async () => {
   kassa = await KassaUnderTest.start();
@@ -23,19 +22,13 @@ beforeEach(async () => {
   token = await kassa.login();
 });
 afterEach(async () => {
-  // Each test's endpoints stop taking events, so the next sees only its own.
-  await kassa.running.kassa.deps.db.updateTable("webhook_endpoints").set({ enabled: 0 }).execute();
-  for (const receiver of receivers.splice(0)) await receiver.down();
+  await receivers.endTest(kassa);
 });
 afterAll(async () => {
   await kassa?.close();
 });
 
-async function receiver(): Promise<WebhookReceiver> {
-  const started = await WebhookReceiver.start();
-  receivers.push(started);
-  return started;
-}
+const receiver = () => receivers.start();
 
 type Body = Record<string, unknown>;
 async function merchant(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {

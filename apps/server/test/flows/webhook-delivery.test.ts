@@ -7,9 +7,9 @@ import {
   eventIds,
   type Message,
   payOrder,
+  ReceiverPool,
   verified,
 } from "../webhook-flows.ts";
-import { WebhookReceiver } from "../webhook-receiver.ts";
 
 /**
  * Issue 11, delivery: Kassa's events reach the merchant's receivers (real HTTP servers on
@@ -19,7 +19,7 @@ import { WebhookReceiver } from "../webhook-receiver.ts";
  */
 let kassa: KassaUnderTest;
 let token: string;
-const receivers: WebhookReceiver[] = [];
+const receivers = new ReceiverPool();
 const HOUR = 3_600_000;
 
 beforeAll(async () => {
@@ -30,19 +30,13 @@ beforeEach(async () => {
   token = await kassa.login();
 });
 afterEach(async () => {
-  // Each test's endpoints stop taking events, so the next test sees only its own.
-  await kassa.running.kassa.deps.db.updateTable("webhook_endpoints").set({ enabled: 0 }).execute();
-  for (const receiver of receivers.splice(0)) await receiver.down();
+  await receivers.endTest(kassa);
 });
 afterAll(async () => {
   await kassa?.close();
 });
 
-async function receiver(): Promise<WebhookReceiver> {
-  const started = await WebhookReceiver.start();
-  receivers.push(started);
-  return started;
-}
+const receiver = () => receivers.start();
 
 const attemptsOf = (endpointId: string) =>
   kassa.running.kassa.deps.db
