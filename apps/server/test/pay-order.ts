@@ -30,8 +30,9 @@ export async function payAtSimulator(kassa: KassaUnderTest, token: string, order
   await untilPaid(kassa, token, orderId);
 }
 
+/** Up to 4 s: on a loaded machine the simulator's notification can take seconds to land. */
 export async function untilPaid(kassa: KassaUnderTest, token: string, orderId: string): Promise<void> {
-  for (let tries = 0; tries < 100; tries += 1) {
+  for (let tries = 0; tries < 200; tries += 1) {
     const order = await kassa.request("GET", `/v1/orders/${orderId}`, { token });
     if ((order.body as PaidOrder).status === "PAID") return;
     await new Promise((resolve) => setTimeout(resolve, 20));

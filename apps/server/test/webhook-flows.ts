@@ -4,6 +4,7 @@ import { createEndpoint } from "../src/app/webhooks/endpoints.ts";
 import { inTransaction } from "../src/db/transaction.ts";
 import type { EventFilter } from "../src/domain/webhooks.ts";
 import type { KassaUnderTest } from "./kassa-harness.ts";
+import { payAtSimulator } from "./pay-order.ts";
 import { type Received, WebhookReceiver } from "./webhook-receiver.ts";
 
 /** What the flow tests of webhooks share: real orders through the simulator, endpoints, checks. */
@@ -38,20 +39,8 @@ export async function addEndpoint(
 /** An order paid at the simulator's cashier, as a payer pays; resolves once Kassa has applied it. */
 export async function payOrder(kassa: KassaUnderTest, token: string): Promise<string> {
   const id = await makeOrder(kassa, token);
-  const params = (await kassa.request("POST", `/v1/orders/${id}/pay`, { token })).body;
-  const paid = await fetch(`${kassa.sandbox.url}/cashier/api/pay`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ...(params as object), bankType: "CMB_CREDIT" }),
-  });
-  expect(paid.status).toBe(200);
-  // The simulator's notification is its own HTTP request: wait until Kassa has applied it.
-  for (let tries = 0; tries < 200; tries += 1) {
-    const order = await kassa.request("GET", `/v1/orders/${id}`, { token });
-    if ((order.body as { status: string }).status === "PAID") return id;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`order ${id} never became PAID`);
+  await payAtSimulator(kassa, token, id);
+  return id;
 }
 
 export async function makeOrder(kassa: KassaUnderTest, token: string): Promise<string> {
