@@ -105,9 +105,14 @@ export async function capturedOrderOf(db: Executor, orderId: string): Promise<Ca
     .select(["kind", "user_id", "bonus_fen"])
     .where("id", "=", orderId)
     .executeTakeFirstOrThrow();
-  return row.kind === "top_up"
-    ? { kind: "top_up", userId: row.user_id, bonusFen: Number(row.bonus_fen) }
-    : { kind: "purchase" };
+  switch (row.kind) {
+    case "top_up":
+      return { kind: "top_up", userId: row.user_id, bonusFen: Number(row.bonus_fen) };
+    // A booking sells seats as a purchase sells goods: its capture books sales.
+    case "booking":
+    case "purchase":
+      return { kind: "purchase" };
+  }
 }
 
 /** The payer of an order (a wallet payment spends this user's wallet). */

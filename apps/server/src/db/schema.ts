@@ -1,4 +1,6 @@
 import type { Generated } from "kysely";
+import type { BookingStatus, CancelCause } from "../domain/booking/booking.ts";
+import type { SlotStatus } from "../domain/booking/slot.ts";
 import type { AccountType, LedgerCauseType, NormalSide } from "../domain/ledger.ts";
 import type { OrderKind, OrderStatus } from "../domain/order.ts";
 import type { ChannelName, PaymentStatus } from "../domain/payment.ts";
@@ -41,6 +43,9 @@ export interface Database {
   webhook_attempts: WebhookAttemptsTable;
   wallet_tiers: WalletTiersTable;
   wallet_adjustments: WalletAdjustmentsTable;
+  booking_services: BookingServicesTable;
+  booking_slots: BookingSlotsTable;
+  bookings: BookingsTable;
 }
 
 /** A merchant: who is paid. Its WeChat Pay mchid; its credentials come from configuration. */
@@ -517,4 +522,51 @@ export interface WalletAdjustmentsTable {
   amount_fen: number;
   reason: string;
   created_at: number;
+}
+
+/** What a merchant sells by the slot, with its cancellation policy as JSON (migration 0014). */
+export interface BookingServicesTable {
+  id: string;
+  app_id: string;
+  name: string;
+  /** JSON of domain/booking/cancellation-policy.ts `CancellationPolicy`. */
+  cancellation_policy: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One time slot of a service; `seats_held <= capacity` is a CHECK (migration 0014). */
+export interface BookingSlotsTable {
+  id: string;
+  app_id: string;
+  service_id: string;
+  starts_at: number;
+  ends_at: number;
+  time_zone: string;
+  capacity: number;
+  /** Seats of bookings that hold some (HELD, CONFIRMED, CHECKED_IN). */
+  seats_held: Generated<number>;
+  price_fen: number;
+  status: SlotStatus;
+  created_at: number;
+  updated_at: number;
+  cancelled_at: number | null;
+}
+
+/** One booking, keyed by its order (migration 0014). */
+export interface BookingsTable {
+  order_id: string;
+  app_id: string;
+  slot_id: string;
+  user_id: string;
+  seats: number;
+  unit_price_fen: number;
+  ticket_code: string;
+  status: BookingStatus;
+  cancel_cause: CancelCause | null;
+  refund_id: string | null;
+  checked_in_at: number | null;
+  cancelled_at: number | null;
+  created_at: number;
+  updated_at: number;
 }

@@ -98,6 +98,25 @@ export const ERROR_CODES = {
     "This day has not been reconciled for this channel; days are reconciled after 10:00 Beijing time the next day, or ask for it with POST …/rerun",
   RECONCILIATION_DAY_NOT_AVAILABLE:
     "Only a past Beijing-time day whose bills are out can be reconciled: yesterday from 10:00 Beijing time, and at most 3 months back (`details.latestReadyDay`)",
+  BOOKING_SERVICE_NOT_FOUND: "No booking service with this id belongs to this app",
+  BOOKING_SLOT_NOT_FOUND: "No time slot with this id is offered in this app",
+  BOOKING_POLICY_INVALID:
+    "The cancellation policy is not one Kassa can apply (`details.reason` says why): tiers of whole `beforeStartHours` 1-8760, distinct, with a whole `refundPercent` 0-100 that never grows nearer the start",
+  BOOKING_TIME_INVALID:
+    "The slot's times are not valid (`details.reason`): `start` and `end` are wall-clock times YYYY-MM-DDTHH:mm in `timeZone` (an IANA name, Asia/Shanghai by default), and the end comes after the start",
+  BOOKING_SLOT_NOT_BOOKABLE:
+    "This slot takes no bookings (`details.status`; `details.started` when it has begun); choose another slot",
+  BOOKING_SLOT_FULL: "The slot does not have this many seats left (`details.seatsLeft`); nothing was held",
+  BOOKING_CAPACITY_BELOW_TAKEN:
+    "The capacity may not go below the seats already taken (`details.seatsTaken`); nothing changed",
+  BOOKING_SLOT_CANCELLED: "The slot was cancelled; it can no longer be changed or closed",
+  BOOKING_NOT_FOUND: "No booking with this order id or ticket code belongs to you (or to this app)",
+  BOOKING_NOT_CANCELLABLE:
+    "Only a paid booking can be cancelled, before its slot starts (`details.status`, `details.started`); an unpaid one is cancelled as an order (POST /v1/orders/{id}/cancel)",
+  BOOKING_NOT_ADMITTED:
+    "This ticket does not admit anyone (`details.status`: not paid yet, or cancelled); nobody was checked in",
+  BOOKING_ALREADY_CHECKED_IN:
+    "This ticket was checked in already, at `details.checkedInAt`; a ticket admits once",
   INTERNAL_ERROR: "Something went wrong on our side; the request id helps the operator find it",
 } as const;
 

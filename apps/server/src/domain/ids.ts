@@ -20,6 +20,9 @@ export const ID_PREFIXES = {
   walletTier: "wtr",
   walletAdjustment: "wad",
   refund: "rfd",
+  bookingService: "svc",
+  bookingSlot: "slt",
+  ticket: "tkt",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -38,11 +38,13 @@ export interface OrderLine {
 }
 
 /**
- * What an order buys: goods from the catalog (a purchase), or stored value in the payer's
- * wallet (a top-up, 会员充值, issue 9 §3). The kind picks the capture's posting rule
- * (ledger-postings.ts `capturedFact`); a top-up has no lines and holds no stock.
+ * What an order buys: goods from the catalog (a purchase), stored value in the payer's
+ * wallet (a top-up, 会员充值, issue 9 §3), or seats in a time slot (a booking, 服务预订,
+ * issue 10; its rules are in domain/booking/). The kind picks the capture's posting rule
+ * (ledger-postings.ts `capturedFact`); a top-up and a booking have no lines and hold no stock
+ * (a booking holds seats instead).
  */
-export const ORDER_KINDS = ["purchase", "top_up"] as const;
+export const ORDER_KINDS = ["purchase", "top_up", "booking"] as const;
 export type OrderKind = (typeof ORDER_KINDS)[number];
 
 export interface Order {

@@ -12,6 +12,8 @@ export function statusOf(code: ErrorCode): number {
     case "WEBHOOK_URL_INVALID":
     case "WEBHOOK_HOST_NOT_ALLOWED":
     case "WEBHOOK_ADDRESS_REFUSED":
+    case "BOOKING_POLICY_INVALID":
+    case "BOOKING_TIME_INVALID":
       return 400;
     case "AUTH_SESSION_REQUIRED":
     case "AUTH_SESSION_INVALID":
@@ -39,6 +41,9 @@ export function statusOf(code: ErrorCode): number {
     case "WALLET_TIER_NOT_FOUND":
     case "WALLET_USER_NOT_FOUND":
     case "REFUND_NOT_FOUND":
+    case "BOOKING_SERVICE_NOT_FOUND":
+    case "BOOKING_SLOT_NOT_FOUND":
+    case "BOOKING_NOT_FOUND":
       return 404;
     case "IDEMPOTENCY_KEY_IN_PROGRESS":
     case "ORDER_NOT_PAYABLE":
@@ -57,6 +62,13 @@ export function statusOf(code: ErrorCode): number {
     case "ORDER_NOT_REFUNDABLE":
     case "REFUND_AMOUNT_TOO_LARGE":
     case "REFUND_NOT_ABNORMAL":
+    case "BOOKING_SLOT_NOT_BOOKABLE":
+    case "BOOKING_SLOT_FULL":
+    case "BOOKING_CAPACITY_BELOW_TAKEN":
+    case "BOOKING_SLOT_CANCELLED":
+    case "BOOKING_NOT_CANCELLABLE":
+    case "BOOKING_NOT_ADMITTED":
+    case "BOOKING_ALREADY_CHECKED_IN":
       return 409;
     case "REQUEST_TIMEOUT":
       return 408;

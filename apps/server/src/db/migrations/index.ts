@@ -12,6 +12,7 @@ import * as reconciliation from "./0010-reconciliation.ts";
 import * as operators from "./0011-operators.ts";
 import * as paymentQueries from "./0012-payment-queries.ts";
 import * as paymentsPaidIndex from "./0013-payments-paid-index.ts";
+import * as bookings from "./0014-bookings.ts";
 
 /** Every migration, in order. Names sort as they run; never rename or edit a shipped one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0011-operators": operators,
   "0012-payment-queries": paymentQueries,
   "0013-payments-paid-index": paymentsPaidIndex,
+  "0014-bookings": bookings,
 };
