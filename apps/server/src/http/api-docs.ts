@@ -51,6 +51,11 @@ export async function registerApiDocs(app: KassaApp): Promise<void> {
             "Your stored value (会员充值): top it up, see its balance and history; pay an order from it",
         },
         {
+          name: "bookings",
+          description:
+            "Seats in a merchant's time slots (服务预订): availability, book (paid as any order), your ticket, cancel for the refund the service's policy gives",
+        },
+        {
           name: "merchant",
           description:
             "The merchant API, for the merchant's own servers (docs/merchant-api.md): the catalog, orders with their timeline, events, daily reconciliation. Authorize with an API key from `npm run kassa -- keys create`",

@@ -122,12 +122,13 @@ function examplesOf(media: Media | undefined): unknown[] {
 }
 
 describe("the OpenAPI document at /docs/json", () => {
-  it("describes exactly the mini program's routes, each under its API's tag: session, catalog, orders or wallet", () => {
+  it("describes exactly the mini program's routes, each under its API's tag: session, catalog, orders, wallet or bookings", () => {
     expect(spec.tags.map((tag) => tag.name)).toEqual([
       "session",
       "catalog",
       "orders",
       "wallet",
+      "bookings",
       "merchant",
       "admin",
     ]);

@@ -5,6 +5,7 @@ import { bearerTokenOf } from "../mini-program/bearer-token.ts";
 import { takesNoBody } from "../mini-program/no-body.ts";
 import { enforceRateLimit } from "../mini-program/rate-limit.ts";
 import type { KassaApp } from "../server.ts";
+import { registerBodilessBookingRoutes, registerBookingRoutes } from "./bookings/routes.ts";
 import type { MerchantContext } from "./context.ts";
 import { registerEventsList } from "./events.list.ts";
 import { registerLedgerAccountsList } from "./ledger-accounts.list.ts";
@@ -108,6 +109,7 @@ export async function merchantApi(app: KassaApp, context: MerchantContext): Prom
   registerWalletTiersUpdate(app, context);
   registerWalletBalancesList(app, context);
   registerWalletAdjustmentsCreate(app, context);
+  registerBookingRoutes(app, context);
   await app.register(async (bodiless) => {
     takesNoBody(bodiless);
     registerProductsDeactivate(bodiless, context);
@@ -120,5 +122,6 @@ export async function merchantApi(app: KassaApp, context: MerchantContext): Prom
     registerWebhookEndpointsDelete(bodiless, context);
     registerWebhookEndpointsRotateSecret(bodiless, context);
     registerWebhookDeliveriesReplay(bodiless, context);
+    registerBodilessBookingRoutes(bodiless, context);
   });
 }

@@ -17,8 +17,9 @@ export const OrderIdParams = Type.Object({
 
 export const OrderViewSchema = Type.Object({
   id: Type.String({ description: "`ord_` and 26 characters" }),
-  kind: Type.Union([Type.Literal("purchase"), Type.Literal("top_up")], {
-    description: "A purchase from the catalog, or a top-up of your wallet (POST /v1/wallet/top-ups)",
+  kind: Type.Union([Type.Literal("purchase"), Type.Literal("top_up"), Type.Literal("booking")], {
+    description:
+      "A purchase from the catalog, a top-up of your wallet (POST /v1/wallet/top-ups), or seats in a time slot (POST /v1/bookings)",
   }),
   status: Type.Union(
     [Type.Literal("PENDING"), Type.Literal("CLOSING"), Type.Literal("CLOSED"), Type.Literal("PAID")],
