@@ -93,6 +93,7 @@ export async function startKassaInProcess(options: {
       maxOpenOrdersPerUser: 5,
       maxHeldUnitsPerUser: 200,
       walletTopUp: { minFen: 100, maxFen: 500_000 },
+      consoleRefunds: { approvalAboveFen: 100_000, supportMaxFen: 20_000 },
     },
     redisUrl: undefined,
     trustProxy: false,

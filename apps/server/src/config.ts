@@ -84,6 +84,15 @@ export interface KassaConfig {
   webhooks: WebhookSettings;
   /** KASSA_METRICS_TOKEN (or _FILE): the bearer token /metrics asks for (http/ops/plugin.ts). */
   metricsToken: string | undefined;
+  /** Refunds made in the console: support's limit, and the maker-checker threshold. */
+  consoleRefunds: ConsoleRefundSettings;
+}
+
+export interface ConsoleRefundSettings {
+  /** A refund above this waits for a second operator's approval (maker-checker). */
+  approvalAboveFen: number;
+  /** The most a support operator may refund at once. */
+  supportMaxFen: number;
 }
 
 export class ConfigError extends Error {
@@ -131,6 +140,10 @@ export function loadConfig(env: Env, cwd: string): Readonly<KassaConfig> {
     },
     webhooks: readWebhookSettings(read),
     metricsToken: readMetricsToken(read),
+    consoleRefunds: {
+      approvalAboveFen: read.integer("KASSA_REFUND_APPROVAL_ABOVE_FEN", 100_000, 0, 1_000_000_000),
+      supportMaxFen: read.integer("KASSA_SUPPORT_REFUND_MAX_FEN", 20_000, 0, 1_000_000_000),
+    },
   };
   if (mode === "production" && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     problems.push(

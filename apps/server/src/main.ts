@@ -155,6 +155,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
       maxOpenOrdersPerUser: config.maxOpenOrdersPerUser,
       maxHeldUnitsPerUser: config.maxHeldUnitsPerUser,
       walletTopUp: config.walletTopUp,
+      consoleRefunds: config.consoleRefunds,
     },
     redisUrl: config.redisUrl,
     trustProxy: config.trustProxy,

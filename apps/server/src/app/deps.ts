@@ -1,3 +1,4 @@
+import type { ConsoleRefundSettings } from "../config.ts";
 import type { DialectName } from "../db/connect.ts";
 import type { Executor } from "../db/executor.ts";
 import type { Clock } from "../domain/clock.ts";
@@ -39,6 +40,8 @@ export interface AppSettings {
   walletTopUp: { minFen: number; maxFen: number };
   /** How long `confirm` waits for the channel's word before answering with what it knows. */
   confirmWaitMs: number;
+  /** Refunds made in the console (issue 12): support's limit, and the maker-checker threshold. */
+  consoleRefunds: ConsoleRefundSettings;
 }
 
 /** The structured logger the use cases write to (pino in production). */

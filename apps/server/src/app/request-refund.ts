@@ -48,11 +48,37 @@ export async function requestRefund(
     body: viewRefund(await recordRefundIntent(deps, trx, input)),
   }));
   if (answer.replayed) return answer;
-  const recorded = await findRefundById(deps.db, (answer.body as RefundView).id);
+  return { ...answer, body: await submitRecordedRefund(deps, (answer.body as RefundView).id) };
+}
+
+/**
+ * Step 2 and 3 for a refund whose intent was just committed (by requestRefund, or by an
+ * operator's approval in the console): ask the channel, record its answer.
+ */
+export async function submitRecordedRefund(deps: AppDeps, refundId: string): Promise<RefundView> {
+  const recorded = await findRefundById(deps.db, refundId);
   if (!recorded) throw new Error("a refund recorded a moment ago is gone");
   // A refund to the wallet succeeded in the intent's own transaction: no channel to ask.
-  if (!isExternalChannel(recorded.channel)) return answer;
-  return { ...answer, body: viewRefund(await submitRefund(deps, recorded)) };
+  if (!isExternalChannel(recorded.channel)) return viewRefund(recorded);
+  return viewRefund(await submitRefund(deps, recorded));
+}
+
+/**
+ * Could this refund be recorded now? The checks of recordRefundIntent, without reserving:
+ * for a refund that waits for a second operator, so a hopeless one is refused at once (the
+ * intent checks again, and reserves, when it is approved).
+ */
+export async function assertRefundable(
+  trx: Executor,
+  input: { appId: string; orderId: string; amountFen: number },
+): Promise<void> {
+  const order = await findOrderById(trx, input.orderId);
+  if (!order || order.appId !== input.appId) throw new KassaError("ORDER_NOT_FOUND");
+  const payment = await findPaymentOfOrder(trx, order.id);
+  if (payment?.status !== "PAID") throw new KassaError("ORDER_NOT_REFUNDABLE", { status: order.status });
+  const totals = await refundTotalsOf(trx, payment.id);
+  const refundableFen = totals ? totals.capturedFen - totals.reservedFen : payment.amountFen;
+  if (input.amountFen > refundableFen) throw new KassaError("REFUND_AMOUNT_TOO_LARGE", { refundableFen });
 }
 
 export async function recordRefundIntent(

@@ -129,6 +129,32 @@ export async function listRefundsOfOrder(db: Executor, orderId: string): Promise
   return rows.map(refundOf);
 }
 
+/** An app's refunds, newest first, a page at a time (the console's refunds page). */
+export async function listRefundsOfApp(
+  db: Executor,
+  query: {
+    appId: string;
+    status: RefundStatus | undefined;
+    orderId: string | undefined;
+    before: { createdAt: number; id: string } | undefined;
+    limit: number;
+  },
+): Promise<Refund[]> {
+  let select = db.selectFrom("refunds").selectAll().where("app_id", "=", query.appId);
+  if (query.status) select = select.where("status", "=", query.status);
+  if (query.orderId) select = select.where("order_id", "=", query.orderId);
+  const { before } = query;
+  if (before)
+    select = select.where((eb) =>
+      eb.or([
+        eb("created_at", "<", before.createdAt),
+        eb.and([eb("created_at", "=", before.createdAt), eb("id", "<", before.id)]),
+      ]),
+    );
+  const rows = await select.orderBy("created_at", "desc").orderBy("id", "desc").limit(query.limit).execute();
+  return rows.map(refundOf);
+}
+
 /**
  * Move a refund on an event, as a compare-and-set (design.md convention 2), and apply the
  * move's change to its payment's totals in the same transaction (the caller's). Undefined:

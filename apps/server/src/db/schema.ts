@@ -5,6 +5,7 @@ import type { AccountType, LedgerCauseType, NormalSide } from "../domain/ledger.
 import type { OrderKind, OrderStatus } from "../domain/order.ts";
 import type { ChannelName, PaymentStatus } from "../domain/payment.ts";
 import type { RefundStatus } from "../domain/refund.ts";
+import type { RefundApprovalStatus } from "../domain/refund-approval.ts";
 
 /**
  * The tables as Kysely sees them. Money is integer fen and times are epoch milliseconds,
@@ -46,6 +47,7 @@ export interface Database {
   booking_services: BookingServicesTable;
   booking_slots: BookingSlotsTable;
   bookings: BookingsTable;
+  refund_approvals: RefundApprovalsTable;
 }
 
 /** A merchant: who is paid. Its WeChat Pay mchid; its credentials come from configuration. */
@@ -569,4 +571,21 @@ export interface BookingsTable {
   cancelled_at: number | null;
   created_at: number;
   updated_at: number;
+}
+
+/** A console refund above the threshold, waiting for a second operator (migration 0015). */
+export interface RefundApprovalsTable {
+  id: string;
+  app_id: string;
+  order_id: string;
+  amount_fen: number;
+  reason: string | null;
+  return_stock: number;
+  status: RefundApprovalStatus;
+  requested_by: string;
+  requested_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  decision_note: string | null;
+  refund_id: string | null;
 }

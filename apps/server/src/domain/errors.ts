@@ -79,6 +79,14 @@ export const ERROR_CODES = {
   ADMIN_FORBIDDEN: "Your role may not do this (`details.needs` says which permission it takes); ask an admin",
   OPERATOR_LOGIN_TAKEN: "An operator with this login exists already; choose another login",
   ALERT_NOT_FOUND: "No alert with this id is visible to you",
+  ADMIN_REFUND_ABOVE_ROLE_LIMIT:
+    "Your role may refund at most `details.limitFen` fen at once; nothing was refunded: ask a finance operator",
+  REFUND_APPROVAL_NOT_FOUND: "No refund approval with this id is visible to you",
+  REFUND_APPROVAL_OWN:
+    "The operator who asked for this refund cannot approve or reject it: a second operator decides (maker-checker)",
+  REFUND_APPROVAL_DECIDED: "This refund approval was decided already (`details.status`); nothing changed",
+  ORDER_NOT_CLOSABLE:
+    "Only an unpaid order can be closed; this one is `details.status` (a paid order is refunded instead)",
   WEBHOOK_URL_INVALID:
     "The endpoint URL must be an absolute https:// URL (http:// also in demo mode) without credentials or a fragment, at most 2048 characters",
   WEBHOOK_HOST_NOT_ALLOWED:

@@ -23,6 +23,7 @@ export const ID_PREFIXES = {
   bookingService: "svc",
   bookingSlot: "slt",
   ticket: "tkt",
+  refundApproval: "rap",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

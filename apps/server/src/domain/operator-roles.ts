@@ -19,6 +19,20 @@ export const PERMISSIONS = {
   "operators.read": ["admin"],
   "operators.manage": ["admin"],
   "audit.read": ["admin", "finance"],
+  /** Every refund of an app and the approvals waiting: what support and finance act on. */
+  "refunds.read": ["viewer", "support", "finance", "admin"],
+  /** Ask for a refund; support only up to KASSA_SUPPORT_REFUND_MAX_FEN (roleRefundLimit). */
+  "refunds.request": ["support", "finance", "admin"],
+  /** Decide a refund above the approval threshold, as the second operator (never the maker). */
+  "refunds.approve": ["finance", "admin"],
+  /** Close an unpaid order, or ask the channel again what happened to its payment. */
+  "orders.act": ["support", "finance", "admin"],
+  /** Wallets hold the merchant's debt to payers: money, so finance's. */
+  "wallets.read": ["finance", "admin"],
+  "wallets.adjust": ["finance", "admin"],
+  /** Webhook endpoints are the deployment's wiring: admin's (issue 12). */
+  "webhooks.read": ["admin"],
+  "webhooks.replay": ["admin"],
 } as const satisfies Record<string, readonly OperatorRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -29,4 +43,12 @@ export function roleMay(role: OperatorRole, permission: Permission): boolean {
 
 export function isOperatorRole(value: string): value is OperatorRole {
   return (OPERATOR_ROLES as readonly string[]).includes(value);
+}
+
+/**
+ * The most one operator of this role may refund at once (undefined: no limit of its own; the
+ * maker-checker threshold still applies). Support refunds small amounts, finance any.
+ */
+export function roleRefundLimit(role: OperatorRole, supportMaxFen: number): number | undefined {
+  return role === "support" ? supportMaxFen : undefined;
 }

@@ -28,6 +28,8 @@ export function statusOf(code: ErrorCode): number {
     case "MERCHANT_KEY_SCOPE":
     case "ADMIN_CSRF_INVALID":
     case "ADMIN_FORBIDDEN":
+    case "ADMIN_REFUND_ABOVE_ROLE_LIMIT":
+    case "REFUND_APPROVAL_OWN":
       return 403;
     case "ROUTE_NOT_FOUND":
     case "ORDER_NOT_FOUND":
@@ -44,6 +46,7 @@ export function statusOf(code: ErrorCode): number {
     case "BOOKING_SERVICE_NOT_FOUND":
     case "BOOKING_SLOT_NOT_FOUND":
     case "BOOKING_NOT_FOUND":
+    case "REFUND_APPROVAL_NOT_FOUND":
       return 404;
     case "IDEMPOTENCY_KEY_IN_PROGRESS":
     case "ORDER_NOT_PAYABLE":
@@ -69,6 +72,8 @@ export function statusOf(code: ErrorCode): number {
     case "BOOKING_NOT_CANCELLABLE":
     case "BOOKING_NOT_ADMITTED":
     case "BOOKING_ALREADY_CHECKED_IN":
+    case "REFUND_APPROVAL_DECIDED":
+    case "ORDER_NOT_CLOSABLE":
       return 409;
     case "REQUEST_TIMEOUT":
       return 408;

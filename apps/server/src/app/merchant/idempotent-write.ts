@@ -16,6 +16,8 @@ export interface MerchantWrite {
   method: string;
   path: string;
   body: unknown;
+  /** Whose keys these are; `merchant:<appId>` unless given (the console's: `operator:<id>`). */
+  scope?: string;
 }
 
 export interface WriteAnswer {
@@ -40,7 +42,7 @@ export async function idempotentWrite(
   work: (trx: Executor) => Promise<WriteAnswer>,
 ): Promise<WriteAnswer & { replayed: boolean }> {
   if (!write.idempotencyKey) return { replayed: false, ...(await inTransaction(deps.db, work)) };
-  const key = { userId: `merchant:${write.appId}`, key: write.idempotencyKey };
+  const key = { userId: write.scope ?? `merchant:${write.appId}`, key: write.idempotencyKey };
   const claim = await claimIdempotencyKey(deps.db, {
     ...key,
     requestHash: hashRequest(write),

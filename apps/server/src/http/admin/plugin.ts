@@ -9,8 +9,11 @@ import {
 } from "../../app/admin/operator-session.ts";
 import { findOperatorOfSession, touchOperatorSession } from "../../db/operator-sessions-repo.ts";
 import type { Operator } from "../../db/operators-repo.ts";
+import { findOrderById } from "../../db/orders-repo.ts";
 import { KassaError } from "../../domain/errors.ts";
 import { roleMay } from "../../domain/operator-roles.ts";
+import type { Order } from "../../domain/order.ts";
+import { takesNoBody } from "../mini-program/no-body.ts";
 import type { KassaApp } from "../server.ts";
 import { registerAdminAlertsAcknowledge } from "./alerts.acknowledge.ts";
 import { registerAdminAlertsList } from "./alerts.list.ts";
@@ -18,12 +21,18 @@ import { registerAdminAuditList } from "./audit.list.ts";
 import type { AdminContext } from "./context.ts";
 import { registerAdminOperatorsCreate } from "./operators.create.ts";
 import { registerAdminOperatorsList } from "./operators.list.ts";
+import { registerAdminOrderActions } from "./orders.actions.ts";
 import { registerAdminOrdersGet } from "./orders.get.ts";
 import { registerAdminOrdersList } from "./orders.list.ts";
+import { registerAdminRefundApprovalsDecide } from "./refund-approvals.decide.ts";
+import { registerAdminRefundsCreate } from "./refunds.create.ts";
+import { registerAdminRefundsList } from "./refunds.list.ts";
 import { registerAdminSessionCreate } from "./session.create.ts";
 import { registerAdminSessionDelete } from "./session.delete.ts";
 import { registerAdminSessionGet } from "./session.get.ts";
 import { registerAdminStatsGet } from "./stats.get.ts";
+import { registerAdminWallets } from "./wallets.ts";
+import { registerAdminWebhookReplay, registerAdminWebhooks } from "./webhooks.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD"]);
 
@@ -70,6 +79,16 @@ export async function adminApi(app: KassaApp, context: AdminContext): Promise<vo
   registerAdminOperatorsCreate(app, context);
   registerAdminAuditList(app, context);
   registerAdminStatsGet(app, context);
+  registerAdminRefundsCreate(app, context);
+  registerAdminRefundsList(app, context);
+  registerAdminRefundApprovalsDecide(app, context);
+  registerAdminWallets(app, context);
+  registerAdminWebhooks(app, context);
+  await app.register(async (bodiless) => {
+    takesNoBody(bodiless);
+    registerAdminOrderActions(bodiless, context);
+    registerAdminWebhookReplay(bodiless, context);
+  });
 }
 
 function sameToken(sent: string | string[] | undefined, expected: string): boolean {
@@ -77,6 +96,27 @@ function sameToken(sent: string | string[] | undefined, expected: string): boole
   const a = Buffer.from(sent);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The app an app-scoped admin route names (`?app=`, the default app when left out); one the
+ * operator may not see answers as one that does not exist (no BOLA oracle).
+ */
+export function appOfRequest(context: AdminContext, operator: Operator, app: string | undefined): string {
+  const appId = context.deps.apps.named(app).id;
+  if (!operatorSees(operator, appId)) throw new KassaError("APP_NOT_FOUND", { app: appId });
+  return appId;
+}
+
+/** An order the operator sees; another app's answers as an unknown one (BOLA). */
+export async function orderOfOperator(
+  context: AdminContext,
+  operator: Operator,
+  orderId: string,
+): Promise<Order> {
+  const order = await findOrderById(context.deps.db, orderId);
+  if (!order || !operatorSees(operator, order.appId)) throw new KassaError("ORDER_NOT_FOUND");
+  return order;
 }
 
 /** May this operator see this app? Undefined apps: every app. */

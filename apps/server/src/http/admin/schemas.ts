@@ -41,3 +41,20 @@ export const AppQuery = Type.Optional(
     description: "The app (`app_…`); the default app when left out",
   }),
 );
+
+/** The console sends one per dialog: a double click, or a retry, is then one change. */
+export const AdminIdempotencyHeaders = Type.Object({
+  "idempotency-key": Type.String({
+    pattern: "^[\\x21-\\x7e]{1,255}$",
+    description:
+      "Required: 1-255 printable ASCII characters. The same key with the same request answers what the first answered (with `Idempotent-Replayed: true`); keys are per operator",
+    examples: ["console-refund-3f9a1c07"],
+  }),
+});
+
+export const NoteBody = Type.Object(
+  { note: Type.Optional(Type.String({ maxLength: 500, pattern: "^\\P{C}*$", description: "Why" })) },
+  { additionalProperties: false },
+);
+
+export const AppOnlyQuery = Type.Object({ app: AppQuery }, { additionalProperties: false });

@@ -1,0 +1,113 @@
+import { Type } from "typebox";
+import { viewApproval } from "../../app/admin/console-refunds.ts";
+import { decodeCursor, encodeCursor } from "../../app/merchant/cursor.ts";
+import { viewRefund } from "../../app/refund-view.ts";
+import { listRefundApprovals } from "../../db/refund-approvals-repo.ts";
+import { listRefundsOfApp } from "../../db/refunds-repo.ts";
+import { REFUND_STATUSES } from "../../domain/refund.ts";
+import { REFUND_APPROVAL_STATUSES } from "../../domain/refund-approval.ts";
+import { RefundViewSchema } from "../merchant/refund-schemas.ts";
+import { limitAsNumber, PageCursor, PageLimit } from "../merchant/schemas.ts";
+import { ANY_REQUEST, errorResponses } from "../mini-program/route-errors.ts";
+import type { KassaApp } from "../server.ts";
+import type { AdminContext } from "./context.ts";
+import { appOfRequest } from "./plugin.ts";
+import { RefundApprovalSchema } from "./refund-approval-schemas.ts";
+import { ADMIN_SESSION, AppQuery } from "./schemas.ts";
+
+const NextCursor = Type.Union([Type.String(), Type.Null()], {
+  description: "Send it as `cursor` for the next page; null on the last page",
+});
+const LIST_ERRORS = [...ANY_REQUEST, ...ADMIN_SESSION, "APP_NOT_FOUND", "REQUEST_INVALID"] as const;
+
+/** GET /admin/v1/refunds and /admin/v1/refund-approvals: an app's, newest first, paged on the server. */
+export function registerAdminRefundsList(app: KassaApp, context: AdminContext): void {
+  app.get(
+    "/admin/v1/refunds",
+    {
+      config: { permission: "refunds.read" },
+      schema: {
+        summary: "List an app's refunds",
+        tags: ["admin"],
+        security: [{ adminSession: [] }],
+        querystring: Type.Object(
+          {
+            app: AppQuery,
+            limit: PageLimit,
+            cursor: PageCursor,
+            status: Type.Optional(Type.Union(REFUND_STATUSES.map((status) => Type.Literal(status)))),
+            orderId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ data: Type.Array(RefundViewSchema), nextCursor: NextCursor }),
+          ...errorResponses([...LIST_ERRORS]),
+        },
+      },
+      preValidation: limitAsNumber,
+    },
+    async (request) => {
+      const query = request.query;
+      const appId = appOfRequest(context, request.operator, query.app);
+      const limit = query.limit ?? 20;
+      const rows = await listRefundsOfApp(context.deps.db, {
+        appId,
+        status: query.status,
+        orderId: query.orderId,
+        before: query.cursor === undefined ? undefined : decodeCursor(query.cursor, /^rfd_[0-9a-z]{1,60}$/),
+        limit: limit + 1,
+      });
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        data: page.map(viewRefund),
+        nextCursor:
+          rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+      };
+    },
+  );
+  app.get(
+    "/admin/v1/refund-approvals",
+    {
+      config: { permission: "refunds.read" },
+      schema: {
+        summary: "List an app's refund approvals (maker-checker)",
+        tags: ["admin"],
+        security: [{ adminSession: [] }],
+        querystring: Type.Object(
+          {
+            app: AppQuery,
+            limit: PageLimit,
+            cursor: PageCursor,
+            status: Type.Optional(Type.Union(REFUND_APPROVAL_STATUSES.map((status) => Type.Literal(status)))),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ data: Type.Array(RefundApprovalSchema), nextCursor: NextCursor }),
+          ...errorResponses([...LIST_ERRORS]),
+        },
+      },
+      preValidation: limitAsNumber,
+    },
+    async (request) => {
+      const query = request.query;
+      const appId = appOfRequest(context, request.operator, query.app);
+      const limit = query.limit ?? 20;
+      const rows = await listRefundApprovals(context.deps.db, {
+        appId,
+        status: query.status,
+        before: query.cursor === undefined ? undefined : decodeCursor(query.cursor, /^rap_[0-9a-z]{1,60}$/),
+        limit: limit + 1,
+      });
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        data: page.map(viewApproval),
+        nextCursor:
+          rows.length > limit && last ? encodeCursor({ createdAt: last.requested_at, id: last.id }) : null,
+      };
+    },
+  );
+}
