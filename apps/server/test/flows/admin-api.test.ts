@@ -9,6 +9,9 @@ import { raiseAlert } from "../../src/db/events-repo.ts";
 import type { OperatorRole } from "../../src/domain/operator-roles.ts";
 import { randomIdSource } from "../../src/random-ids.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
+import { payOrderAtSimulator } from "../pay-order.ts";
+import { addEndpoint } from "../webhook-flows.ts";
+import { WebhookReceiver } from "../webhook-receiver.ts";
 
 /**
  * The admin API (issue 12): operators log in with a password (and TOTP), hold a `__Host-`
@@ -53,8 +56,22 @@ function as(
   return kassa.request(method, path, { headers, ...(body !== undefined ? { body } : {}) });
 }
 
+/** A POST with an Idempotency-Key, as the console sends its refunds and adjustments. */
+function asWithKey(
+  who: { cookie: string; csrf: string } | undefined,
+  key: string,
+  path: string,
+  body: unknown,
+) {
+  const headers: Record<string, string> = { "idempotency-key": key };
+  if (who) Object.assign(headers, { cookie: who.cookie, "x-csrf-token": who.csrf });
+  return kassa.request("POST", path, { headers, body });
+}
+const APPROVAL_ABOVE_FEN = 300;
+const afterAllStops: (() => Promise<void>)[] = [];
+
 beforeAll(async () => {
-  kassa = await KassaUnderTest.start();
+  kassa = await KassaUnderTest.start({ KASSA_REFUND_APPROVAL_ABOVE_FEN: String(APPROVAL_ABOVE_FEN) });
   const deps = kassa.running.kassa.deps;
   for (const role of ["viewer", "support", "finance", "admin"] as OperatorRole[])
     await createOperator(deps, { login: role, role, appIds: undefined, password: PASSWORD }, undefined);
@@ -85,6 +102,7 @@ beforeAll(async () => {
   });
 }, 60_000);
 afterAll(async () => {
+  for (const stop of afterAllStops) await stop();
   await kassa?.close();
 });
 
@@ -168,53 +186,188 @@ describe("logging in", () => {
   });
 });
 
-/** Every admin route but login, and who may call it: the test's own table, not the code's. */
-const ROUTES: { method: string; path: () => string; body?: unknown; allowed: OperatorRole[] }[] = [
-  { method: "GET", path: () => "/admin/v1/session", allowed: ["viewer", "support", "finance", "admin"] },
-  { method: "GET", path: () => "/admin/v1/orders", allowed: ["viewer", "support", "finance", "admin"] },
-  {
-    method: "GET",
-    path: () => `/admin/v1/orders/${orderId}`,
-    allowed: ["viewer", "support", "finance", "admin"],
-  },
-  { method: "GET", path: () => "/admin/v1/alerts", allowed: ["viewer", "support", "finance", "admin"] },
-  {
-    method: "POST",
+type Role = OperatorRole;
+const ROLES: Role[] = ["viewer", "support", "finance", "admin"];
+const EVERY_ROLE: Role[] = ROLES;
+/** The objects each role's call acts on: a change that works once gets one object per role. */
+const fixtures = {
+  paidOrderId: "",
+  closable: {} as Record<Role, string>,
+  toApprove: {} as Record<Role, string>,
+  toReject: {} as Record<Role, string>,
+  userId: "",
+  endpointId: "",
+  deliveryId: "",
+};
+
+/**
+ * Every admin route but login, and who may call it: the test's own table, not the code's
+ * (domain/operator-roles.ts). The first test below checks it against /docs/json, so a route
+ * added without a row here fails it.
+ */
+const ROUTES: Record<
+  string,
+  { path: (role: Role) => string; body?: (role: Role) => unknown; idempotent?: boolean; allowed: Role[] }
+> = {
+  "GET /admin/v1/session": { path: () => "/admin/v1/session", allowed: EVERY_ROLE },
+  // Each role logs out of a session of its own (below), not the one the other rows use.
+  "DELETE /admin/v1/session": { path: () => "/admin/v1/session", allowed: EVERY_ROLE },
+  "GET /admin/v1/orders": { path: () => "/admin/v1/orders", allowed: EVERY_ROLE },
+  "GET /admin/v1/orders/{orderId}": { path: () => `/admin/v1/orders/${orderId}`, allowed: EVERY_ROLE },
+  "GET /admin/v1/alerts": { path: () => "/admin/v1/alerts", allowed: EVERY_ROLE },
+  "POST /admin/v1/alerts/{alertId}/acknowledge": {
     path: () => `/admin/v1/alerts/${alertId}/acknowledge`,
-    body: { note: "checked" },
+    body: () => ({ note: "checked" }),
     allowed: ["support", "finance", "admin"],
   },
-  { method: "GET", path: () => "/admin/v1/operators", allowed: ["admin"] },
-  {
-    method: "POST",
+  "GET /admin/v1/operators": { path: () => "/admin/v1/operators", allowed: ["admin"] },
+  // A create may succeed once; a second one would be refused as taken, never as forbidden.
+  "POST /admin/v1/operators": {
     path: () => "/admin/v1/operators",
-    body: { login: "made-by-test", role: "viewer" },
+    body: (role) => ({ login: `made-by-${role}`, role: "viewer" }),
     allowed: ["admin"],
   },
-  { method: "GET", path: () => "/admin/v1/audit", allowed: ["finance", "admin"] },
-  { method: "GET", path: () => "/admin/v1/stats", allowed: ["viewer", "support", "finance", "admin"] },
-];
+  "GET /admin/v1/audit": { path: () => "/admin/v1/audit", allowed: ["finance", "admin"] },
+  "GET /admin/v1/stats": { path: () => "/admin/v1/stats", allowed: EVERY_ROLE },
+  "POST /admin/v1/orders/{orderId}/refunds": {
+    path: () => `/admin/v1/orders/${fixtures.paidOrderId}/refunds`,
+    body: (role) => ({ amountFen: 1, reason: `bfla ${role}` }),
+    idempotent: true,
+    allowed: ["support", "finance", "admin"],
+  },
+  "POST /admin/v1/orders/{orderId}/close": {
+    path: (role) => `/admin/v1/orders/${fixtures.closable[role]}/close`,
+    allowed: ["support", "finance", "admin"],
+  },
+  "POST /admin/v1/orders/{orderId}/sync": {
+    path: () => `/admin/v1/orders/${fixtures.paidOrderId}/sync`,
+    allowed: ["support", "finance", "admin"],
+  },
+  "GET /admin/v1/refunds": { path: () => "/admin/v1/refunds", allowed: EVERY_ROLE },
+  "GET /admin/v1/refund-approvals": { path: () => "/admin/v1/refund-approvals", allowed: EVERY_ROLE },
+  "POST /admin/v1/refund-approvals/{approvalId}/approve": {
+    path: (role) => `/admin/v1/refund-approvals/${fixtures.toApprove[role]}/approve`,
+    body: () => ({}),
+    allowed: ["finance", "admin"],
+  },
+  "POST /admin/v1/refund-approvals/{approvalId}/reject": {
+    path: (role) => `/admin/v1/refund-approvals/${fixtures.toReject[role]}/reject`,
+    body: () => ({ note: "no" }),
+    allowed: ["finance", "admin"],
+  },
+  "GET /admin/v1/wallets": { path: () => "/admin/v1/wallets", allowed: ["finance", "admin"] },
+  "GET /admin/v1/wallets/{userId}": {
+    path: () => `/admin/v1/wallets/${fixtures.userId}`,
+    allowed: ["finance", "admin"],
+  },
+  "POST /admin/v1/wallet-adjustments": {
+    path: () => "/admin/v1/wallet-adjustments",
+    body: (role) => ({ userId: fixtures.userId, amountFen: 100, reason: `goodwill from ${role}` }),
+    idempotent: true,
+    allowed: ["finance", "admin"],
+  },
+  "GET /admin/v1/webhook-endpoints": { path: () => "/admin/v1/webhook-endpoints", allowed: ["admin"] },
+  "GET /admin/v1/webhook-endpoints/{endpointId}/deliveries": {
+    path: () => `/admin/v1/webhook-endpoints/${fixtures.endpointId}/deliveries`,
+    allowed: ["admin"],
+  },
+  "GET /admin/v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}": {
+    path: () => `/admin/v1/webhook-endpoints/${fixtures.endpointId}/deliveries/${fixtures.deliveryId}`,
+    allowed: ["admin"],
+  },
+  "POST /admin/v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/replay": {
+    path: () => `/admin/v1/webhook-endpoints/${fixtures.endpointId}/deliveries/${fixtures.deliveryId}/replay`,
+    allowed: ["admin"],
+  },
+};
 
 describe("every route checks its role on the server (BFLA)", () => {
-  for (const route of ROUTES) {
-    it(`${route.method} ${route.path()}`, async () => {
-      const unauthenticated = await as(undefined, route.method, route.path(), route.body);
-      expect(unauthenticated.status).toBe(401);
-      for (const role of ["viewer", "support", "finance", "admin"] as OperatorRole[]) {
-        // A create may succeed once; a second one is refused as taken, never as forbidden.
-        const body =
-          route.body && route.path().endsWith("/operators")
-            ? { ...route.body, login: `made-by-${role}` }
-            : route.body;
-        const answer = await as(sessions[role], route.method, route.path(), body);
-        if (route.allowed.includes(role))
-          expect([200, 201], `${role}: ${JSON.stringify(answer.body)}`).toContain(answer.status);
+  beforeAll(async () => {
+    const deps = kassa.running.kassa.deps;
+    const receiver = await WebhookReceiver.start();
+    afterAllStops.push(() => receiver.down());
+    fixtures.endpointId = (await addEndpoint(kassa, { url: receiver.url })).id;
+    const token = await kassa.login();
+    const paid = await payOrderAtSimulator(kassa, token, [{ productId: "prd_jasmine_tea", quantity: 2 }]);
+    fixtures.paidOrderId = paid.id;
+    await kassa.runJobs();
+    await kassa.runWebhookJobs();
+    const delivery = await deps.db
+      .selectFrom("webhook_deliveries")
+      .select("id")
+      .where("endpoint_id", "=", fixtures.endpointId)
+      .executeTakeFirstOrThrow();
+    fixtures.deliveryId = delivery.id;
+    const order = await deps.db
+      .selectFrom("orders")
+      .select("user_id")
+      .where("id", "=", paid.id)
+      .executeTakeFirstOrThrow();
+    fixtures.userId = order.user_id;
+    await createOperator(
+      deps,
+      { login: "maker", role: "finance", appIds: undefined, password: PASSWORD },
+      undefined,
+    );
+    const maker = await loggedIn("maker");
+    for (const role of ROLES) {
+      fixtures.closable[role] = (
+        (
+          await kassa.request("POST", "/v1/orders", {
+            token,
+            body: { items: [{ productId: "prd_jasmine_tea", quantity: 1 }] },
+          })
+        ).body as { id: string }
+      ).id;
+      for (const [kind, into] of [
+        ["approve", fixtures.toApprove],
+        ["reject", fixtures.toReject],
+      ] as const) {
+        const asked = await asWithKey(maker, `${kind}-${role}`, `/admin/v1/orders/${paid.id}/refunds`, {
+          amountFen: APPROVAL_ABOVE_FEN + 1,
+          reason: `to ${kind}`,
+        });
+        expect(asked.status, JSON.stringify(asked.body)).toBe(202);
+        into[role] = (asked.body as { approval: { id: string } }).approval.id;
+      }
+    }
+  }, 60_000);
+
+  it("lists every admin route in /docs/json, and this table has a row for each", async () => {
+    const spec = (await kassa.request("GET", "/docs/json")).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const documented = Object.entries(spec.paths)
+      .filter(([path]) => path.startsWith("/admin/"))
+      .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`))
+      .filter((route) => route !== "POST /admin/v1/session")
+      .sort();
+    expect(documented).toEqual(Object.keys(ROUTES).sort());
+    // And /docs/json hides no admin route: each row here answers (401 without a session).
+    for (const [route, row] of Object.entries(ROUTES)) {
+      const answer = await as(undefined, route.split(" ")[0] as string, row.path("admin"));
+      expect(answer.status, route).toBe(401);
+    }
+  });
+
+  for (const route of Object.keys(ROUTES)) {
+    const row = ROUTES[route] as (typeof ROUTES)[string];
+    const method = route.split(" ")[0] as string;
+    it(route, async () => {
+      for (const role of ROLES) {
+        const who = route === "DELETE /admin/v1/session" ? await loggedIn(role) : sessions[role];
+        const body = row.body?.(role);
+        const answer = row.idempotent
+          ? await asWithKey(who, `${route}-${role}`.replace(/[^\x21-\x7e]/g, "_"), row.path(role), body)
+          : await as(who, method, row.path(role), body);
+        if (row.allowed.includes(role))
+          expect([200, 201, 204], `${role}: ${JSON.stringify(answer.body)}`).toContain(answer.status);
         else {
           expect(answer.status, role).toBe(403);
           expect(answer.body).toMatchObject({ code: "ADMIN_FORBIDDEN" });
         }
       }
-    });
+    }, 30_000);
   }
 });
 
