@@ -19,6 +19,7 @@ export interface BookingBody {
   orderId: string;
   slotId: string;
   seats: number;
+  unitPriceFen: number;
   status: string;
   ticketCode: string | null;
   checkedInAt: string | null;
@@ -83,4 +84,37 @@ export class MerchantBookings {
     expect(answer.status).toBe(200);
     return (answer.body as { data: BookingBody[] }).data;
   }
+}
+
+export type BookedBody = {
+  id: string;
+  kind: string;
+  status: string;
+  amountFen: number;
+  expiresAt: string;
+  refundedFen: number;
+  booking: BookingBody;
+  refund?: { id: string; amountFen: number; refundPercent: number; status: string } | null;
+};
+
+/** A payer books as the mini program does: POST /v1/bookings. */
+export async function book(kassa: KassaUnderTest, token: string, slotId: string, seats = 1): Promise<Answer> {
+  return kassa.request("POST", "/v1/bookings", { token, body: { slotId, seats } });
+}
+
+export async function booked(
+  kassa: KassaUnderTest,
+  token: string,
+  slotId: string,
+  seats = 1,
+): Promise<BookedBody> {
+  const answer = await book(kassa, token, slotId, seats);
+  expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+  return answer.body as BookedBody;
+}
+
+/** Move the virtual clock (Kassa's and the simulator's) to this instant. */
+export async function advanceTo(kassa: KassaUnderTest, at: number): Promise<void> {
+  const now = kassa.running.kassa.deps.clock.now();
+  if (at > now) await kassa.sandbox.admin.advanceClock(at - now);
 }

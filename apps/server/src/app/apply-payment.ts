@@ -73,6 +73,7 @@ export async function applyPayment(
         payment: current,
         event: "paid",
         now,
+        ids: deps.ids,
         facts: {
           transactionId: reported.transactionId,
           bankType: reported.bankType ?? null,

@@ -2,7 +2,6 @@ import { ChannelError } from "../channels/payment-channel.ts";
 import { appendOutboxEvent } from "../db/events-repo.ts";
 import { findOrderById } from "../db/orders-repo.ts";
 import { findPaymentOfOrder } from "../db/payments-repo.ts";
-import { releaseStock } from "../db/products-repo.ts";
 import { inTransaction } from "../db/transaction.ts";
 import { makeId } from "../domain/ids.ts";
 import type { Order, OrderStatus } from "../domain/order.ts";
@@ -10,6 +9,7 @@ import { type Payment, prepayMayBeInFlight } from "../domain/payment.ts";
 import type { AppDeps } from "./deps.ts";
 import { scheduleJobOf, scheduleOrderClose } from "./jobs.ts";
 import { movePaymentAndOrder } from "./move-payment.ts";
+import { ORDER_KIND_RULES } from "./order-kinds.ts";
 import { orderSnapshot } from "./order-snapshot.ts";
 import { syncPaymentWithChannel } from "./sync-payment.ts";
 
@@ -114,7 +114,8 @@ async function finishClose(deps: AppDeps, payment: Payment, reason: "cancel" | "
     // The compare-and-set makes the release happen once, whoever closes first.
     if (!(await movePaymentAndOrder(trx, { payment, event: "closed_at_channel", now }))) return;
     const order = await findOrderById(trx, payment.orderId);
-    for (const line of order?.lines ?? []) await releaseStock(trx, line.productId, line.quantity);
+    // Stock for a purchase, seats for a booking (order-kinds.ts).
+    if (order) await ORDER_KIND_RULES[order.kind].closed(trx, order, now);
     await appendOutboxEvent(trx, {
       id: makeId("event", deps.ids),
       appId: payment.appId,

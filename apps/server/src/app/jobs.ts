@@ -30,6 +30,11 @@ export interface JobPayloads {
    * retry, under the same out_refund_no, of one the channel never got (§5.4).
    */
   "refund.query": { refundId: string };
+  /**
+   * Refund one booking in full: of a cancelled slot (one job per booking, so a cancellation
+   * that stops halfway resumes where it stopped), or paid after its seats were gone.
+   */
+  "booking.refund": { orderId: string };
 }
 
 export type JobKind = keyof JobPayloads;
@@ -47,6 +52,7 @@ const DEDUPE_KEYS: { readonly [K in JobKind]: (payload: JobPayloads[K]) => strin
   "reconciliation.schedule": () => "reconciliation.schedule",
   "webhook.deliver": ({ deliveryId }) => `webhook:${deliveryId}`,
   "refund.query": ({ refundId }) => `refund_query:${refundId}`,
+  "booking.refund": ({ orderId }) => `booking_refund:${orderId}`,
 };
 
 export const JOB_KINDS = Object.keys(DEDUPE_KEYS) as JobKind[];
@@ -66,6 +72,7 @@ const QUEUES: { readonly [K in JobKind]: JobQueue } = {
   "reconciliation.schedule": "default",
   "webhook.deliver": "webhooks",
   "refund.query": "default",
+  "booking.refund": "default",
 };
 
 /** The row's dedupe key and queue, for the few writers that schedule through jobs-repo directly. */

@@ -1,10 +1,12 @@
 import type { Executor } from "../db/executor.ts";
 import { postEntry } from "../db/ledger-repo.ts";
-import { capturedOrderOf, moveOrder, orderUserId } from "../db/orders-repo.ts";
+import { capturedOrderOf, moveOrder, orderKindOf, orderUserId } from "../db/orders-repo.ts";
 import { movePayment } from "../db/payments-repo.ts";
+import type { IdSource } from "../domain/ids.ts";
 import { capturedFact, type LedgerFact, ledgerEntryFor } from "../domain/ledger-postings.ts";
 import type { OrderStatus } from "../domain/order.ts";
 import { isExternalChannel, type Payment, type PaymentEvent, type PaymentFacts } from "../domain/payment.ts";
+import { ORDER_KIND_RULES } from "./order-kinds.ts";
 
 /**
  * The one path for state changes (issue 8 §4): an event moves a payment by its table, and
@@ -20,7 +22,14 @@ import { isExternalChannel, type Payment, type PaymentEvent, type PaymentFacts }
  */
 export async function movePaymentAndOrder(
   trx: Executor,
-  change: { payment: Payment; event: PaymentEvent; now: number; facts?: PaymentFacts },
+  change: {
+    payment: Payment;
+    event: PaymentEvent;
+    now: number;
+    facts?: PaymentFacts;
+    /** For what a paid move may schedule (a booking paid after its seats were gone is refunded). */
+    ids?: IdSource;
+  },
 ): Promise<{ orderStatus: OrderStatus } | undefined> {
   const { payment, event, now } = change;
   const moved = await movePayment(trx, {
@@ -35,7 +44,11 @@ export async function movePaymentAndOrder(
   if (!orderStatus) {
     throw new Error(`order ${payment.orderId} could not follow payment ${payment.id} on "${event}"`);
   }
-  if (event === "paid") await bookPaid(trx, payment, now);
+  if (event === "paid") {
+    await bookPaid(trx, payment, now);
+    const kind = await orderKindOf(trx, payment.orderId);
+    await ORDER_KIND_RULES[kind].paid(trx, { id: payment.orderId }, { now, ids: change.ids });
+  }
   return { orderStatus };
 }
 

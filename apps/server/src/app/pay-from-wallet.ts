@@ -87,7 +87,7 @@ async function spend(deps: AppDeps, trx: Executor, replaced: Payment, now: numbe
   };
   await insertPayment(trx, payment);
   const facts = { transactionId: id, bankType: null, paidAt: now };
-  const moved = await movePaymentAndOrder(trx, { payment, event: "paid", now, facts });
+  const moved = await movePaymentAndOrder(trx, { payment, event: "paid", now, facts, ids: deps.ids });
   if (!moved) throw new Error(`wallet payment ${id} could not move to PAID`);
   return { ...payment, status: "PAID", ...facts };
 }

@@ -1,7 +1,13 @@
 import { type Selectable, sql } from "kysely";
 import type { CapturedOrder } from "../domain/ledger-postings.ts";
 import { toFen } from "../domain/money.ts";
-import { ORDER_STATUSES, type Order, type OrderStatus, transitionOrder } from "../domain/order.ts";
+import {
+  ORDER_STATUSES,
+  type Order,
+  type OrderKind,
+  type OrderStatus,
+  transitionOrder,
+} from "../domain/order.ts";
 import type { PaymentEvent } from "../domain/payment.ts";
 import type { Executor } from "./executor.ts";
 import type { OrdersTable } from "./schema.ts";
@@ -113,6 +119,15 @@ export async function capturedOrderOf(db: Executor, orderId: string): Promise<Ca
     case "purchase":
       return { kind: "purchase" };
   }
+}
+
+export async function orderKindOf(db: Executor, orderId: string): Promise<OrderKind> {
+  const row = await db
+    .selectFrom("orders")
+    .select("kind")
+    .where("id", "=", orderId)
+    .executeTakeFirstOrThrow();
+  return row.kind;
 }
 
 /** The payer of an order (a wallet payment spends this user's wallet). */

@@ -4,6 +4,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_MERCHANT } from "../../src/channels/demo-sandbox.ts";
 import { ERROR_CODES, type ErrorCode } from "../../src/domain/errors.ts";
 import { statusOf } from "../../src/http/error-status.ts";
+import {
+  AvailabilityPageSchema,
+  BookedOrderSchema,
+  CancelledBookingSchema,
+} from "../../src/http/mini-program/bookings/schemas.ts";
 import { CatalogResponse } from "../../src/http/mini-program/catalog.list.ts";
 import { OrdersCreateBody } from "../../src/http/mini-program/orders.create.ts";
 import { OrderPageSchema } from "../../src/http/mini-program/orders.list.ts";
@@ -74,6 +79,10 @@ const OPERATIONS = [
   ["get", "/v1/wallet/history", "wallet"],
   ["get", "/v1/wallet/tiers", "wallet"],
   ["post", "/v1/wallet/top-ups", "wallet"],
+  ["get", "/v1/booking-slots", "bookings"],
+  ["post", "/v1/bookings", "bookings"],
+  ["get", "/v1/bookings/{id}", "bookings"],
+  ["post", "/v1/bookings/{id}/cancel", "bookings"],
 ] as const;
 
 /** Login and the catalog are open; everything else needs the session token. */
@@ -94,6 +103,10 @@ const SUCCESS: Record<string, [status: string, schema: TSchema]> = {
   "get /v1/wallet/history": ["200", WalletHistoryPageSchema],
   "get /v1/wallet/tiers": ["200", WalletTiersResponse],
   "post /v1/wallet/top-ups": ["201", OrderViewSchema],
+  "get /v1/booking-slots": ["200", AvailabilityPageSchema],
+  "post /v1/bookings": ["201", BookedOrderSchema],
+  "get /v1/bookings/{id}": ["200", BookedOrderSchema],
+  "post /v1/bookings/{id}/cancel": ["200", CancelledBookingSchema],
 };
 
 function operation(method: string, path: string): Operation {

@@ -2,6 +2,7 @@ import { authenticate } from "../../app/authenticate.ts";
 import { KassaError } from "../../domain/errors.ts";
 import type { KassaApp } from "../server.ts";
 import { bearerTokenOf } from "./bearer-token.ts";
+import { registerBodilessBookingRoutes, registerBookingRoutes } from "./bookings/routes.ts";
 import { registerCatalogList } from "./catalog.list.ts";
 import type { MiniProgramContext } from "./context.ts";
 import { takesNoBody } from "./no-body.ts";
@@ -70,6 +71,7 @@ export async function miniProgramApi(app: KassaApp, context: MiniProgramContext)
     registerWalletHistoryList(authenticated, context);
     registerWalletTiersList(authenticated, context);
     registerWalletTopUpsCreate(authenticated, context);
+    registerBookingRoutes(authenticated, context);
     await authenticated.register(async (bodiless) => {
       takesNoBody(bodiless);
       registerOrdersPay(bodiless, context);
@@ -77,6 +79,7 @@ export async function miniProgramApi(app: KassaApp, context: MiniProgramContext)
       registerOrdersConfirm(bodiless, context);
       registerOrdersCancel(bodiless, context);
       registerSessionDelete(bodiless, context);
+      registerBodilessBookingRoutes(bodiless, context);
     });
   });
 }

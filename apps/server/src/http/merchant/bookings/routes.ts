@@ -1,5 +1,7 @@
 import type { KassaApp } from "../../server.ts";
 import type { MerchantContext } from "../context.ts";
+import { registerBookingSlotCancel } from "./cancel.ts";
+import { registerBookingCheckIn } from "./check-in.ts";
 import { registerBookingSlotClose } from "./close.ts";
 import { registerBookingServices } from "./services.ts";
 import { registerBookingSlots } from "./slots.ts";
@@ -12,8 +14,10 @@ import { registerBookingSlots } from "./slots.ts";
 export function registerBookingRoutes(app: KassaApp, context: MerchantContext): void {
   registerBookingServices(app, context);
   registerBookingSlots(app, context);
+  registerBookingCheckIn(app, context);
 }
 
 export function registerBodilessBookingRoutes(app: KassaApp, context: MerchantContext): void {
   registerBookingSlotClose(app, context);
+  registerBookingSlotCancel(app, context);
 }
