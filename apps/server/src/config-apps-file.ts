@@ -27,6 +27,7 @@ const MERCHANT_FIELDS: Readonly<Record<string, string>> = {
   mchid: "WECHATPAY_MCHID",
   merchantSerialNo: "WECHATPAY_MERCHANT_SERIAL_NO",
   merchantPrivateKeyFile: "WECHATPAY_MERCHANT_PRIVATE_KEY_FILE",
+  merchantCertificateFile: "WECHATPAY_MERCHANT_CERTIFICATE_FILE",
   apiV3KeyFile: "WECHATPAY_APIV3_KEY_FILE",
   publicKeyId: "WECHATPAY_PUBLIC_KEY_ID",
   publicKeyFile: "WECHATPAY_PUBLIC_KEY_FILE",
@@ -39,7 +40,13 @@ const APP_FIELDS: Readonly<Record<string, string>> = {
   loginBaseUrl: "WECHAT_LOGIN_BASE_URL",
 };
 /** Fields holding a path, resolved from the apps file's folder. */
-const PATH_FIELDS = new Set(["merchantPrivateKeyFile", "apiV3KeyFile", "publicKeyFile", "appSecretFile"]);
+const PATH_FIELDS = new Set([
+  "merchantPrivateKeyFile",
+  "merchantCertificateFile",
+  "apiV3KeyFile",
+  "publicKeyFile",
+  "appSecretFile",
+]);
 /** What a secret written inline would be called, and the field that takes its path instead. */
 const INLINE_SECRETS: Readonly<Record<string, string>> = {
   merchantPrivateKey: "merchantPrivateKeyFile",

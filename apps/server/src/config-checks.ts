@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import { createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
 
 /**
@@ -55,6 +55,33 @@ export function checkPrivateKeyPem(pem: string): string | undefined {
       : "is not a readable PEM private key: give apiclient_key.pem from the merchant API certificate tool (商户平台 → 账户中心 → API安全)";
   }
   return rsa2048Problem(key);
+}
+
+/** apiclient_cert.pem: the merchant API certificate whose serial goes in serial_no (§2). */
+export function checkCertificatePem(pem: string): string | undefined {
+  if (pemLabel(pem)?.includes("PRIVATE KEY"))
+    return "holds a private key (apiclient_key.pem?), not the merchant API certificate: give apiclient_cert.pem";
+  try {
+    new X509Certificate(pem);
+  } catch {
+    return "is not a readable PEM certificate: give apiclient_cert.pem from the merchant API certificate tool";
+  }
+  return undefined;
+}
+
+/** §4.2: the APIv3 key is used as 32 raw bytes; anything else fails every decryption later. */
+export function apiV3KeyProblem(key: string): string | undefined {
+  const bytes = Buffer.byteLength(key, "utf8");
+  return bytes === 32
+    ? undefined
+    : `must be exactly 32 bytes (the 32-character APIv3 key set at 商户平台 → 账户中心 → API安全), got ${bytes}`;
+}
+
+/** §3.4: the public key's id is opaque; it is recognised by its prefix, as gopay does. */
+export function publicKeyIdProblem(id: string): string | undefined {
+  return id.startsWith("PUB_KEY_ID_")
+    ? undefined
+    : "must start with PUB_KEY_ID_ (商户平台 → 账户中心 → API安全)";
 }
 
 /**

@@ -1,5 +1,12 @@
 import type { WechatPayCredentials } from "./config.ts";
-import { checkPrivateKeyPem, checkPublicKeyPem, DOCUMENTED_IDENTIFIERS } from "./config-checks.ts";
+import {
+  apiV3KeyProblem,
+  checkCertificatePem,
+  checkPrivateKeyPem,
+  checkPublicKeyPem,
+  DOCUMENTED_IDENTIFIERS,
+  publicKeyIdProblem,
+} from "./config-checks.ts";
 import type { EnvReader } from "./config-reader.ts";
 
 /**
@@ -34,14 +41,11 @@ export function readWechatPay(read: EnvReader): WechatPayCredentials {
   const merchantPrivateKeyPem = read.requiredFile("WECHATPAY_MERCHANT_PRIVATE_KEY_FILE");
   if (merchantPrivateKeyPem)
     read.check("WECHATPAY_MERCHANT_PRIVATE_KEY_FILE", checkPrivateKeyPem(merchantPrivateKeyPem));
+  const merchantCertificatePem = read.optionalFile("WECHATPAY_MERCHANT_CERTIFICATE_FILE");
+  if (merchantCertificatePem)
+    read.check("WECHATPAY_MERCHANT_CERTIFICATE_FILE", checkCertificatePem(merchantCertificatePem));
   const apiV3Key = read.secret("WECHATPAY_APIV3_KEY");
-  const apiV3Bytes = Buffer.byteLength(apiV3Key, "utf8");
-  if (apiV3Key && apiV3Bytes !== 32) {
-    // §4.2: used as 32 raw bytes; anything else fails every notification's decryption later.
-    read.problem(
-      `WECHATPAY_APIV3_KEY must be exactly 32 bytes (the 32-character APIv3 key set at 商户平台 → 账户中心 → API安全), got ${apiV3Bytes}`,
-    );
-  }
+  if (apiV3Key) read.check("WECHATPAY_APIV3_KEY", apiV3KeyProblem(apiV3Key));
 
   const publicKeyId = read.optional("WECHATPAY_PUBLIC_KEY_ID");
   const publicKeyPem = read.optionalFile("WECHATPAY_PUBLIC_KEY_FILE");
@@ -58,10 +62,9 @@ export function readWechatPay(read: EnvReader): WechatPayCredentials {
     );
   }
   if (publicKeyId) {
-    // §3.4: the id is opaque; it is recognised by its prefix, as gopay does.
-    if (!publicKeyId.startsWith("PUB_KEY_ID_")) {
-      read.problem("WECHATPAY_PUBLIC_KEY_ID must start with PUB_KEY_ID_ (商户平台 → 账户中心 → API安全)");
-    } else read.notSample("WECHATPAY_PUBLIC_KEY_ID", publicKeyId, DOCUMENTED_IDENTIFIERS);
+    const problem = publicKeyIdProblem(publicKeyId);
+    if (problem) read.check("WECHATPAY_PUBLIC_KEY_ID", problem);
+    else read.notSample("WECHATPAY_PUBLIC_KEY_ID", publicKeyId, DOCUMENTED_IDENTIFIERS);
   }
   if (publicKeyId && !publicKeyPem && !read.optional("WECHATPAY_PUBLIC_KEY_FILE"))
     read.problem("WECHATPAY_PUBLIC_KEY_FILE is required with WECHATPAY_PUBLIC_KEY_ID");
@@ -91,6 +94,7 @@ export function readWechatPay(read: EnvReader): WechatPayCredentials {
     appSecret,
     merchantSerialNo: merchantSerialNo.toUpperCase(),
     merchantPrivateKeyPem,
+    ...(merchantCertificatePem ? { merchantCertificatePem } : {}),
     apiV3Key,
     ...(publicKeyId && publicKeyPem ? { publicKey: { id: publicKeyId, pem: publicKeyPem } } : {}),
     downloadPlatformCertificates: download,

@@ -25,6 +25,11 @@ export interface WechatPayCredentials {
   appSecret: string;
   merchantSerialNo: string;
   merchantPrivateKeyPem: string;
+  /**
+   * apiclient_cert.pem, optional: Kassa signs with the key and the serial alone (§2), but with
+   * the certificate `kassa doctor` can tell that they belong together and when it expires.
+   */
+  merchantCertificatePem?: string;
   apiV3Key: string;
   /** Public-key mode (§3.4): all new merchants. */
   publicKey?: { id: string; pem: string };

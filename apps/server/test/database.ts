@@ -15,6 +15,8 @@ type MigrationName = keyof typeof MIGRATIONS;
  * its own on that server, dropped afterwards. CI runs the suite both ways.
  */
 export interface TestDatabase extends DatabaseHandle {
+  /** DATABASE_URL's form of it: the SQLite path, or the PostgreSQL server (its schema is Kassa's own). */
+  url: string;
   /** Another connection (pool) to the same database: a second Kassa instance. */
   connectAgain(): DatabaseHandle;
 }
@@ -34,6 +36,7 @@ export async function createTestDatabase(options: { upTo?: MigrationName } = {})
     await migrate(handle);
     return {
       ...handle,
+      url,
       connectAgain: () => connectDatabase({ url, schema, poolSize: 8 }),
       close: async () => {
         await handle.close();
@@ -48,6 +51,7 @@ export async function createTestDatabase(options: { upTo?: MigrationName } = {})
   await migrate(handle);
   return {
     ...handle,
+    url: path,
     connectAgain: () => connectDatabase({ url: path }),
     close: async () => {
       await handle.close();

@@ -27,6 +27,7 @@ export * from "./login.ts";
 export * from "./nonce.ts";
 export * from "./notify.ts";
 export * from "./pay-sign.ts";
+export * from "./platform-certificates.ts";
 export * from "./requester.ts";
 export * from "./retry.ts";
 export * from "./rsa.ts";

@@ -1,8 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { sql } from "kysely";
 import { Type } from "typebox";
 import type { AppDeps } from "../../app/deps.ts";
-import { MIGRATIONS } from "../../db/migrations/index.ts";
+import { databaseReadiness } from "../../db/readiness.ts";
 import { KassaError } from "../../domain/errors.ts";
 import type { KassaMetrics } from "../../observability/metrics.ts";
 import { bearerTokenOf } from "../mini-program/bearer-token.ts";
@@ -94,23 +93,7 @@ function refuseWithoutToken(context: OpsContext, authorization: string | undefin
 }
 
 async function readiness(deps: AppDeps) {
-  const database = await sql`select 1 as one`
-    .execute(deps.db)
-    .then(() => ({ ok: true, detail: "answers" }))
-    .catch((error: Error) => ({ ok: false, detail: `no answer: ${error.message}` }));
-  const expected = Object.keys(MIGRATIONS).length;
-  const migrations = await sql<{ count: number }>`select count(*) as count from kysely_migration`
-    .execute(deps.db)
-    .then(({ rows }) => {
-      const applied = Number(rows[0]?.count ?? 0);
-      return applied >= expected
-        ? { ok: true, detail: `${applied} applied` }
-        : {
-            ok: false,
-            detail: `${applied} of ${expected} applied: a start (or npm run kassa -- migrate) applies them`,
-          };
-    })
-    .catch((error: Error) => ({ ok: false, detail: `cannot read them: ${error.message}` }));
+  const { database, migrations } = await databaseReadiness(deps.db);
   const count = deps.apps.all().length;
   const apps = count > 0 ? { ok: true, detail: `${count} loaded` } : { ok: false, detail: "none loaded" };
   return { database, migrations, apps };
