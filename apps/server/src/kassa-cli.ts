@@ -1,4 +1,5 @@
 import { runOperatorsCommand } from "./app/admin/operators-command.ts";
+import { runDoctorCommand } from "./app/doctor/doctor-command.ts";
 import { runLedgerCommand } from "./app/ledger-command.ts";
 import { runKassaCommand } from "./app/merchant/keys-command.ts";
 import { runListenCommand } from "./app/webhooks/listen-command.ts";
@@ -14,12 +15,21 @@ import { masterKeyOf } from "./webhooks/master-key.ts";
  * `npm run kassa -- <command>`: operator commands on the configuration and database that
  * `npm start` uses (the same loadConfig, connectDatabase and migrations). With SQLite it
  * may run while the server does: writers wait for each other (db/sqlite-dialect.ts).
- * `keys ...`, `operators ...`, `ledger check` (app/ledger-command.ts), and webhooks' `listen`
- * and `trigger` (app/webhooks/).
+ * `keys ...`, `operators ...`, `ledger check` (app/ledger-command.ts), webhooks' `listen`
+ * and `trigger` (app/webhooks/), and `doctor` (app/doctor/).
  */
 async function main(): Promise<number> {
-  const config = loadConfig(process.env, process.cwd());
   const argv = process.argv.slice(2);
+  // Before loadConfig and the migration: the doctor reports a configuration it cannot run
+  // (exit 2) and never changes the database.
+  if (argv[0] === "doctor")
+    return runDoctorCommand(argv, {
+      env: process.env,
+      cwd: process.cwd(),
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+    });
+  const config = loadConfig(process.env, process.cwd());
   // trigger talks to the running Kassa over HTTP, as a payer does: it needs no database.
   if (argv[0] === "trigger")
     return runTriggerCommand(argv, {

@@ -28,7 +28,12 @@ export async function startDemoSandbox(options: {
   const sandbox = await startSandbox({
     dataDir: join(options.dataDir, "sandbox"),
     port: options.port,
-    config: { merchants: [{ ...DEMO_MERCHANT, notifyUrl: options.notifyUrl, certificates: false }] },
+    config: {
+      merchants: [{ ...DEMO_MERCHANT, notifyUrl: options.notifyUrl, certificates: false }],
+      // §3.4: WeChat Pay answers a public-key merchant's /v3/certificates with an error or with
+      // an empty, signed list; the list lets `kassa doctor` verify an answer in demo mode.
+      publicKeyOnlyCertificates: "empty",
+    },
   });
   return useDemoSandbox(sandbox);
 }
@@ -36,26 +41,41 @@ export async function startDemoSandbox(options: {
 /** The demo merchant's credentials from a simulator already running. */
 export async function useDemoSandbox(sandbox: RunningSandbox): Promise<DemoSandbox> {
   const merchant = sandbox.admin.getMerchant(DEMO_MERCHANT.mchid);
-  const secrets = JSON.parse(await readFile(merchant.files.merchantJson, "utf8")) as {
+  return { sandbox, credentials: await readDemoCredentials(merchant.files.dir, sandbox.url) };
+}
+
+/**
+ * The demo merchant's files where the simulator of `dataDir` wrote them. `kassa doctor` reads
+ * them while `npm start` runs the simulator in another process (which owns its state).
+ */
+export function demoMerchantDir(dataDir: string): string {
+  return join(dataDir, "sandbox", "merchants", DEMO_MERCHANT.mchid);
+}
+
+/** The credentials in a simulator merchant's folder (identity/merchant-files.ts wrote them). */
+export async function readDemoCredentials(dir: string, simulatorUrl: string): Promise<WechatPayCredentials> {
+  const json = JSON.parse(await readFile(join(dir, "merchant.json"), "utf8")) as {
+    mchid: string;
+    appid: string;
     appSecret: string;
     apiV3Key: string;
+    merchantSerialNo: string;
+    wechatpayPublicKeyId: string;
   };
   return {
-    sandbox,
-    credentials: {
-      mchid: merchant.mchid,
-      appid: merchant.appid,
-      appSecret: secrets.appSecret,
-      apiV3Key: secrets.apiV3Key,
-      merchantSerialNo: merchant.merchantSerialNo,
-      merchantPrivateKeyPem: await readFile(merchant.files.privateKey, "utf8"),
-      publicKey: {
-        id: merchant.wechatpayPublicKeyId,
-        pem: await readFile(merchant.files.wechatpayPublicKey, "utf8"),
-      },
-      downloadPlatformCertificates: false,
-      baseUrl: sandbox.url,
-      loginBaseUrl: sandbox.url,
+    mchid: json.mchid,
+    appid: json.appid,
+    appSecret: json.appSecret,
+    apiV3Key: json.apiV3Key,
+    merchantSerialNo: json.merchantSerialNo,
+    merchantPrivateKeyPem: await readFile(join(dir, "apiclient_key.pem"), "utf8"),
+    merchantCertificatePem: await readFile(join(dir, "apiclient_cert.pem"), "utf8"),
+    publicKey: {
+      id: json.wechatpayPublicKeyId,
+      pem: await readFile(join(dir, "wechatpay_public_key.pem"), "utf8"),
     },
+    downloadPlatformCertificates: false,
+    baseUrl: simulatorUrl,
+    loginBaseUrl: simulatorUrl,
   };
 }

@@ -10,7 +10,7 @@ import type { Clock } from "../domain/clock.ts";
 export function wechatPayClientFor(
   credentials: WechatPayCredentials,
   clock: Clock,
-  overrides: Partial<Pick<WechatPayClientOptions, "backupBaseUrl" | "maxRetries">> = {},
+  overrides: Partial<Pick<WechatPayClientOptions, "backupBaseUrl" | "maxRetries" | "transport">> = {},
 ): WechatPayClient {
   return createWechatPayClient({
     mchid: credentials.mchid,
