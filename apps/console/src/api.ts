@@ -31,8 +31,13 @@ export function rememberCsrfToken(token: string | undefined): void {
   csrfToken = token;
 }
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json" };
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json", ...extraHeaders };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;
   const response = await fetch(`/admin/v1${path}`, {
@@ -60,4 +65,25 @@ export function queryOf(params: Record<string, string | number | undefined | nul
     if (value !== undefined && value !== null && value !== "") search.set(key, String(value));
   const text = search.toString();
   return text ? `?${text}` : "";
+}
+
+/**
+ * An Idempotency-Key for one dialog: made when the dialog opens and sent with each of its
+ * submits, so a double click or a retry is one refund (one adjustment) on the server.
+ */
+export function newIdempotencyKey(): string {
+  return `console-${crypto.randomUUID()}`;
+}
+
+/** What each role may do, as domain/operator-roles.ts says: only to hide buttons (the server decides). */
+export const MAY = {
+  refund: ["support", "finance", "admin"],
+  approve: ["finance", "admin"],
+  actOnOrders: ["support", "finance", "admin"],
+  wallets: ["finance", "admin"],
+  webhooks: ["admin"],
+} as const satisfies Record<string, readonly Operator["role"][]>;
+
+export function may(operator: Operator, what: keyof typeof MAY): boolean {
+  return (MAY[what] as readonly Operator["role"][]).includes(operator.role);
 }

@@ -8,6 +8,9 @@ import { LoginPage } from "./pages/login-page.tsx";
 import { OperatorsPage } from "./pages/operators-page.tsx";
 import { OrderDetailPage } from "./pages/order-detail-page.tsx";
 import { OrdersPage } from "./pages/orders-page.tsx";
+import { RefundsPage } from "./pages/refunds-page.tsx";
+import { WalletPage, WalletsPage } from "./pages/wallets-page.tsx";
+import { WebhooksPage } from "./pages/webhooks-page.tsx";
 import { useSession } from "./session.tsx";
 
 /** Nobody logged in: the login page at every path; logged in: the layout and its pages. */
@@ -24,6 +27,10 @@ export function ConsoleRoutes() {
         <Route path="/alerts" element={<AlertsPage operator={operator} />} />
         <Route path="/operators" element={<OperatorsPage />} />
         <Route path="/audit" element={<AuditPage />} />
+        <Route path="/refunds" element={<RefundsPage operator={operator} />} />
+        <Route path="/wallets" element={<WalletsPage />} />
+        <Route path="/wallets/:userId" element={<WalletPage />} />
+        <Route path="/webhooks" element={<WebhooksPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>
     </ConsoleLayout>

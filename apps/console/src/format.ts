@@ -28,3 +28,14 @@ export function timeOf(iso: string | null | undefined): string {
   const ms = Date.parse(iso);
   return Number.isFinite(ms) ? TIME.format(ms) : iso;
 }
+
+/**
+ * What an operator typed as yuan ("12", "12.5", "12.34", "¥1,200.00"), as integer fen, by
+ * the digits (no float): undefined when it is not an amount with at most two decimals.
+ */
+export function fenOf(typed: string): number | undefined {
+  const text = typed.trim().replace(/^¥/, "").replaceAll(",", "");
+  const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text);
+  if (!match) return undefined;
+  return Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
+}

@@ -1,17 +1,20 @@
 import {
   AlertOutlined,
+  ApiOutlined,
   AuditOutlined,
   HomeOutlined,
   LogoutOutlined,
   ProfileOutlined,
+  RollbackOutlined,
   TeamOutlined,
   TranslationOutlined,
   UserOutlined,
+  WalletOutlined,
 } from "@ant-design/icons";
 import { Button, Layout, Menu, Space, Tag, Typography } from "antd";
 import type { ReactNode } from "react";
 import { Link, useLocation } from "react-router";
-import type { Operator } from "./api.ts";
+import { MAY, type Operator } from "./api.ts";
 import { useI18n } from "./i18n.tsx";
 import type { MessageKey } from "./messages.ts";
 import { useSession } from "./session.tsx";
@@ -27,10 +30,13 @@ export interface MenuEntry {
 export const MENU: readonly MenuEntry[] = [
   { path: "/", label: "menu.home", icon: <HomeOutlined /> },
   { path: "/orders", label: "menu.orders", icon: <ProfileOutlined /> },
+  { path: "/refunds", label: "menu.refunds", icon: <RollbackOutlined /> },
   { path: "/alerts", label: "menu.alerts", icon: <AlertOutlined /> },
   // The same roles as domain/operator-roles.ts gives operators.read and audit.read.
   { path: "/operators", label: "menu.operators", icon: <TeamOutlined />, roles: ["admin"] },
   { path: "/audit", label: "menu.audit", icon: <AuditOutlined />, roles: ["admin", "finance"] },
+  { path: "/wallets", label: "menu.wallets", icon: <WalletOutlined />, roles: MAY.wallets },
+  { path: "/webhooks", label: "menu.webhooks", icon: <ApiOutlined />, roles: MAY.webhooks },
 ];
 
 /** The frame of every page: the menu, who is logged in with which role, language, logout. */

@@ -13,6 +13,7 @@ export interface OrderSummary {
 }
 
 export interface OrderDetail extends OrderSummary {
+  appId: string;
   payments: {
     id: string;
     channel: string;

@@ -1,9 +1,12 @@
 import { Alert, Card, Descriptions, Space, Table, Timeline, Typography } from "antd";
+import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { timeOf, yuanOf } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 import type { MessageKey } from "../messages.ts";
+import { OrderActions } from "../order-actions.tsx";
 import type { OrderDetail } from "../orders-api.ts";
+import { useSession } from "../session.tsx";
 import { StatusTag } from "../status-tag.tsx";
 import { useApi } from "../use-api.ts";
 
@@ -33,7 +36,9 @@ function detailText(detail: Record<string, unknown> | undefined): string {
 export function OrderDetailPage() {
   const { t } = useI18n();
   const { orderId = "" } = useParams();
-  const { data: order, error } = useApi<OrderDetail>(`/orders/${encodeURIComponent(orderId)}`);
+  const { operator } = useSession();
+  const [version, setVersion] = useState(0);
+  const { data: order, error } = useApi<OrderDetail>(`/orders/${encodeURIComponent(orderId)}`, version);
   const back = <Link to="/orders">{t("order.back")}</Link>;
   if (error)
     return (
@@ -78,6 +83,9 @@ export function OrderDetailPage() {
           </Descriptions.Item>
         </Descriptions>
       </Card>
+      {operator ? (
+        <OrderActions order={order} operator={operator} onChanged={() => setVersion((v) => v + 1)} />
+      ) : null}
       <Card title={t("order.lines")} size="small">
         <Table
           rowKey="productId"

@@ -16,6 +16,9 @@ const LEDGER_ENTRIES_SHOWN = 100;
 
 export const AdminOrderDetailSchema = Type.Object({
   ...MerchantOrderDetailSchema.properties,
+  appId: Type.String({
+    description: "The app the order belongs to (the console's refunds of it are asked of this app)",
+  }),
   ledgerEntries: Type.Array(LedgerEntrySchema, {
     description: "The order's entries in the books, oldest first (docs/ledger.md)",
   }),
@@ -47,7 +50,7 @@ export function registerAdminOrdersGet(app: KassaApp, context: AdminContext): vo
         getAppOrder(context.deps, { appId, orderId }),
         listLedgerEntries(context.deps, { appId, orderId, limit: LEDGER_ENTRIES_SHOWN, after: undefined }),
       ]);
-      return { ...order, ledgerEntries: ledger.data };
+      return { ...order, appId, ledgerEntries: ledger.data };
     },
   );
 }
