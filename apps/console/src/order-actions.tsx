@@ -11,7 +11,7 @@ import {
   Table,
   Typography,
 } from "antd";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { ApiError, api, may, newIdempotencyKey, type Operator } from "./api.ts";
 import { fenOf, timeOf, yuanOf } from "./format.ts";
 import { useI18n } from "./i18n.tsx";
@@ -177,9 +177,13 @@ function RefundDialog({
   const { t } = useI18n();
   const [key] = useState(newIdempotencyKey);
   const [sending, setSending] = useState(false);
+  // Set at once, not at the next render: the second click of a double click sends nothing.
+  const inFlight = useRef(false);
   const [error, setError] = useState<string | undefined>();
   const [form] = Form.useForm<RefundForm>();
   async function submit(values: RefundForm) {
+    if (inFlight.current) return;
+    inFlight.current = true;
     const amountFen = fenOf(values.amount) as number;
     setSending(true);
     setError(undefined);
@@ -193,8 +197,10 @@ function RefundDialog({
       );
       onDone(answer);
     } catch (caught) {
+      // A retry after an error sends the same key: if the first did reach Kassa, this is it again.
       setError(caught instanceof ApiError ? `${caught.message} (${caught.code})` : String(caught));
     } finally {
+      inFlight.current = false;
       setSending(false);
     }
   }

@@ -96,11 +96,18 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       await page.getByTestId("refund-amount").fill("5.5");
       await page.getByTestId("refund-reason").fill("少发一件 one missing");
       await shot(page, "refund-dialog");
-      // A double click is one refund: the dialog's Idempotency-Key is sent with both.
+      // A double click is one refund: the dialog sends once, under its Idempotency-Key (a second
+      // request with the key would get the first's answer: flows/admin-refunds.test.ts).
       await page.getByTestId("refund-submit").dblclick();
       await expect.poll(() => page.getByTestId("action-notice").textContent()).toContain("¥5.50");
       await expect.poll(() => page.getByTestId("refund-status").count()).toBe(1);
       expect(refundsAtChannel(kassa, small.id)).toHaveLength(1);
+      const stored = await kassa.running.kassa.deps.db
+        .selectFrom("refunds")
+        .select("amount_fen")
+        .where("order_id", "=", small.id)
+        .execute();
+      expect(stored).toEqual([{ amount_fen: 550 }]);
       expect(refundsAtChannel(kassa, small.id)[0]).toMatchObject({ amountRefund: 550 });
 
       await aMinuteLater();
