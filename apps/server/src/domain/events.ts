@@ -1,3 +1,4 @@
+import type { BookingStatus, CancelCause } from "./booking/booking.ts";
 import type { OrderKind, OrderStatus } from "./order.ts";
 import type { ChannelName } from "./payment.ts";
 import type { RefundStatus } from "./refund.ts";
@@ -32,6 +33,38 @@ export interface EventPayloads {
   "refund.closed": RefundEventPayload;
   /** Money went back to the payer for an order: `order.refundedFen` is the total given back so far. */
   "order.refunded": { orderId: string; refundId: string; amountFen: number; order: OrderSnapshot };
+  /** A booking's ticket was checked in at the door (issue 10; docs/scenarios.md). */
+  "booking.checked_in": BookingEventPayload;
+  /**
+   * A paid booking was cancelled, its seats given back: by the payer (its refund per the
+   * service's policy, none when the policy gives nothing), with its slot, or because its
+   * payment landed after its seats were gone (both refunded in full). Written with the refund's
+   * intent; `refund.succeeded` follows when the money is back.
+   */
+  "booking.cancelled": BookingEventPayload;
+}
+
+/** What booking events carry: the booking as the merchant API shows it, and its order. */
+export interface BookingEventPayload {
+  orderId: string;
+  booking: BookingSnapshot;
+  order: OrderSnapshot;
+}
+
+/** A booking as events carry it: GET /merchant/v1/booking-slots/:id/bookings's item. */
+export interface BookingSnapshot {
+  orderId: string;
+  slotId: string;
+  userId: string;
+  seats: number;
+  unitPriceFen: number;
+  status: BookingStatus;
+  ticketCode: string | null;
+  checkedInAt: string | null;
+  cancelledAt: string | null;
+  cancelCause: CancelCause | null;
+  refundId: string | null;
+  createdAt: string;
 }
 
 /** What each refund event carries: the refund and its order, as they are right after the change. */
@@ -75,6 +108,9 @@ export const EVENT_TYPE_DESCRIPTIONS: { readonly [T in EventType]: string } = {
   "refund.closed":
     "A refund gave nothing back (closed or refused by the channel); its amount can be refunded again",
   "order.refunded": "Money went back to the payer for an order; `order.refundedFen` is the total so far",
+  "booking.checked_in": "A booking's ticket was checked in at the door; `booking.status` is CHECKED_IN",
+  "booking.cancelled":
+    "A paid booking was cancelled (`booking.cancelCause`: payer, slot_cancelled or no_seat) and its seats given back; `booking.refundId` is its refund, null when the policy gave nothing",
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_DESCRIPTIONS) as EventType[];

@@ -5,7 +5,7 @@ import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { makeApiKey } from "../merchant-keys.ts";
 import { payAtSimulator } from "../pay-order.ts";
-import { aMinuteLater, refundEntries, refundsAtChannel, untilRefundIs } from "../refunds.ts";
+import { aMinuteLater, eventsOfOrder, refundEntries, refundsAtChannel, untilRefundIs } from "../refunds.ts";
 import { topUpAtSimulator } from "../wallet.ts";
 
 /**
@@ -89,6 +89,9 @@ describe("cancelling a slot", () => {
         .where("order_id", "=", order.id)
         .execute();
       expect(refunds).toEqual([{ id: refund.id }]);
+      expect(
+        (await eventsOfOrder(kassa, order.id)).filter((type) => type === "booking.cancelled"),
+      ).toHaveLength(1);
       if (refund.channel === "wechatpay")
         expect(refundsAtChannel(kassa, order.id)).toMatchObject([{ amountRefund: 5_000 }]);
     }

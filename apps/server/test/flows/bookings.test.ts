@@ -4,7 +4,7 @@ import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { makeApiKey } from "../merchant-keys.ts";
 import { payAtSimulator } from "../pay-order.ts";
-import { aMinuteLater, refundsAtChannel, untilRefundIs } from "../refunds.ts";
+import { aMinuteLater, eventsOfOrder, refundsAtChannel, untilRefundIs } from "../refunds.ts";
 import { topUpAtSimulator, walletOfOrder } from "../wallet.ts";
 
 /**
@@ -95,6 +95,7 @@ describe("a booking", () => {
       404,
     );
     expect(await merchant.bookingsOf(slot.id)).toMatchObject([{ orderId: order.id, status: "CHECKED_IN" }]);
+    expect(await eventsOfOrder(kassa, order.id)).toEqual(["order.paid", "booking.checked_in"]);
     // A checked-in booking is no longer the payer's to cancel.
     expect((await kassa.request("POST", `/v1/bookings/${order.id}/cancel`, { token })).body).toMatchObject({
       code: "BOOKING_NOT_CANCELLABLE",
@@ -223,6 +224,10 @@ describe("a cancellation", () => {
         cancelCause: "payer",
         ticketCode: null,
       });
+      // Told once, with the refund (or without one, when the policy gives nothing).
+      expect((await eventsOfOrder(kassa, order.id)).filter((type) => type.startsWith("booking."))).toEqual([
+        "booking.cancelled",
+      ]);
       if (refundFen === 0) {
         expect(cancelled.refund).toBeNull();
         expect(refundsAtChannel(kassa, order.id)).toEqual([]);

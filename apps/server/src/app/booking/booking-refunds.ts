@@ -8,6 +8,7 @@ import type { Refund } from "../../domain/refund.ts";
 import type { AppDeps } from "../deps.ts";
 import { recordRefundIntent } from "../request-refund.ts";
 import { submitRefund } from "../submit-refund.ts";
+import { appendBookingEvent } from "./booking-events.ts";
 import { moveAndSeat } from "./order-rules.ts";
 
 /**
@@ -79,7 +80,10 @@ export async function recordFullRefund(deps: AppDeps, orderId: string): Promise<
       .executeTakeFirstOrThrow();
     const reason =
       booking.cancelCause === "no_seat" ? "booking paid after its seats were gone" : "slot cancelled";
-    return recordBookingRefund(deps, trx, booking, Number(order.amount_fen), reason);
+    const refund = await recordBookingRefund(deps, trx, booking, Number(order.amount_fen), reason);
+    // Told once, with the refund: its transaction is the one that cancels (or, paid late, records).
+    if (refund) await appendBookingEvent(deps, trx, "booking.cancelled", orderId, now);
+    return refund;
   });
 }
 

@@ -4,6 +4,7 @@ import { refundFenFor, refundPercentAt } from "../../domain/booking/cancellation
 import { KassaError } from "../../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
 import { type BookedOrder, getBooking } from "./book-seats.ts";
+import { appendBookingEvent } from "./booking-events.ts";
 import { recordBookingRefund, submitRecorded } from "./booking-refunds.ts";
 import { moveAndSeat } from "./order-rules.ts";
 
@@ -40,6 +41,7 @@ export async function cancelBooking(
     const paid = Number(booking.unitPriceFen) * booking.seats;
     const reason = `booking cancelled ${percent === 100 ? "in time" : "late"}: ${percent}% back`;
     const recorded = await recordBookingRefund(deps, trx, booking, refundFenFor(paid, percent), reason);
+    await appendBookingEvent(deps, trx, "booking.cancelled", booking.orderId, now);
     return { refund: recorded, refundPercent: percent };
   });
   const submitted = await submitRecorded(deps, refund);

@@ -2,6 +2,7 @@ import { findBookingByTicket } from "../../db/bookings-repo.ts";
 import type { Executor } from "../../db/executor.ts";
 import { KassaError } from "../../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
+import { appendBookingEvent } from "./booking-events.ts";
 import { moveAndSeat } from "./order-rules.ts";
 import { type BookingView, viewBookingForMerchant } from "./views.ts";
 
@@ -21,7 +22,10 @@ export async function checkIn(
   const moved =
     booking.status === "CONFIRMED" ? await moveAndSeat(trx, booking.orderId, "checked_in", now) : undefined;
   // The time written is the one answered, and the one a second check-in is refused with.
-  if (moved) return viewBookingForMerchant({ ...moved, checkedInAt: now });
+  if (moved) {
+    await appendBookingEvent(deps, trx, "booking.checked_in", booking.orderId, now);
+    return viewBookingForMerchant({ ...moved, checkedInAt: now });
+  }
   const current = (await findBookingByTicket(trx, input.appId, input.ticketCode)) ?? booking;
   if (current.checkedInAt !== null)
     throw new KassaError("BOOKING_ALREADY_CHECKED_IN", {

@@ -87,7 +87,7 @@ export const EventViewSchema = Type.Object({
   id: Type.String({ description: "`evt_…`: deliveries of one event carry the same id" }),
   type: Type.String({
     description:
-      "`order.paid`, `order.closed`, `order.refunded`, `refund.succeeded`, `refund.abnormal` or `refund.closed` (domain/events.ts)",
+      "`order.paid`, `order.closed`, `order.refunded`, `refund.succeeded`, `refund.abnormal`, `refund.closed`, `booking.checked_in` or `booking.cancelled` (domain/events.ts)",
   }),
   orderId: Type.String(),
   payload: Type.Object({}, { additionalProperties: true }),
