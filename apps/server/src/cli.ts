@@ -14,12 +14,21 @@ async function main(): Promise<void> {
     demoOperator: running.demoOperator,
   });
   process.stdout.write(`${banner.join("\n")}\n`);
-  const stop = async () => {
-    await running.close();
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    // A second signal (Ctrl-C twice) does not wait for the deadline.
+    if (stopping) process.exit(1);
+    stopping = true;
+    const seconds = running.config.shutdownTimeoutMs / 1000;
+    process.stdout.write(
+      `${signal}: stopping; requests and jobs in flight get up to ${seconds} s (KASSA_SHUTDOWN_TIMEOUT_SECONDS)\n`,
+    );
+    await running.shutdown(running.config.shutdownTimeoutMs);
+    process.stdout.write("Kassa stopped.\n");
     process.exit(0);
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
 }
 
 main().catch((error: unknown) => {

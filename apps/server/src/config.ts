@@ -91,6 +91,8 @@ export interface KassaConfig {
   metricsToken: string | undefined;
   /** Refunds made in the console: support's limit, and the maker-checker threshold. */
   consoleRefunds: ConsoleRefundSettings;
+  /** KASSA_SHUTDOWN_TIMEOUT_SECONDS: how long SIGTERM lets in-flight requests and jobs finish. */
+  shutdownTimeoutMs: number;
 }
 
 export interface ConsoleRefundSettings {
@@ -145,6 +147,7 @@ export function loadConfig(env: Env, cwd: string): Readonly<KassaConfig> {
     },
     webhooks: readWebhookSettings(read),
     metricsToken: readMetricsToken(read),
+    shutdownTimeoutMs: read.integer("KASSA_SHUTDOWN_TIMEOUT_SECONDS", 10, 1, 300) * 1000,
     consoleRefunds: {
       approvalAboveFen: read.integer("KASSA_REFUND_APPROVAL_ABOVE_FEN", 100_000, 0, 1_000_000_000),
       supportMaxFen: read.integer("KASSA_SUPPORT_REFUND_MAX_FEN", 20_000, 0, 1_000_000_000),

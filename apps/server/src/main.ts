@@ -13,6 +13,7 @@ import { inTransaction } from "./db/transaction.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
 import { createLogger } from "./http/logging.ts";
 import type { KassaApp } from "./http/server.ts";
+import { withinDeadline } from "./jobs/worker.ts";
 import { listening } from "./port-in-use.ts";
 import { seedDemoCatalog, seedDemoTiers } from "./seed.ts";
 import { masterKeyOf } from "./webhooks/master-key.ts";
@@ -26,6 +27,19 @@ export interface RunningKassa {
   /** Demo mode only: the operator made for the console, and its password (printed at start). */
   demoOperator: { login: string; password: string } | undefined;
   close(): Promise<void>;
+  /**
+   * SIGTERM and SIGINT (cli.ts): stop taking requests, let those in flight and the jobs
+   * running finish for up to `deadlineMs`, then cut what is left, give back the leases of
+   * jobs still running, and close the database.
+   */
+  shutdown(deadlineMs: number): Promise<ShutdownReport>;
+}
+
+export interface ShutdownReport {
+  /** Requests still unanswered at the deadline, whose connections were cut. */
+  requestsCut: boolean;
+  /** Job leases given back because their jobs outlasted the deadline. */
+  leasesReleased: number;
 }
 
 export interface StartOptions {
@@ -180,6 +194,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
     kassa.webhookWorker.start();
   }
 
+  let shutDown: Promise<ShutdownReport> | undefined;
   return {
     url: listeningUrl,
     config,
@@ -187,14 +202,47 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
     sandbox,
     demoOperator: undefined,
     async close() {
+      // After a shutdown, nothing is left to close (tests close every instance at the end).
+      if (shutDown) return void (await shutDown);
       await kassa.worker.stop();
       await kassa.webhookWorker.stop();
       await kassa.app.close();
-      await kassa.limiter.close();
-      if (!options.sandbox) await sandbox?.close();
-      await database.close();
+      await closeTheRest();
+    },
+    shutdown(deadlineMs) {
+      shutDown ??= shutdown(deadlineMs);
+      return shutDown;
     },
   };
+
+  async function shutdown(deadlineMs: number): Promise<ShutdownReport> {
+    const started = Date.now();
+    const left = () => Math.max(0, deadlineMs - (Date.now() - started));
+    logger.info(
+      { deadlineMs },
+      "shutting down: no new requests; finishing those in flight and the running jobs",
+    );
+    // Fastify's close stops listening, answers 503 to new requests on open connections,
+    // closes idle ones, and resolves when the requests in flight are answered.
+    const http = kassa.app.close();
+    const jobs = Promise.all([kassa.worker.drain(deadlineMs), kassa.webhookWorker.drain(deadlineMs)]);
+    const answered = await withinDeadline(http, left());
+    if (!answered) kassa.app.server.closeAllConnections();
+    const leasesReleased = (await jobs).reduce((sum, count) => sum + count, 0);
+    if (!answered || leasesReleased > 0)
+      logger.warn(
+        { requestsCut: !answered, leasesReleased },
+        "shutdown deadline passed: unanswered requests were cut, and running jobs' leases given back for another instance",
+      );
+    await closeTheRest();
+    return { requestsCut: !answered, leasesReleased };
+  }
+
+  async function closeTheRest(): Promise<void> {
+    await kassa.limiter.close();
+    if (!options.sandbox) await sandbox?.close();
+    await database.close();
+  }
 }
 
 /**

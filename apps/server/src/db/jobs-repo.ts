@@ -101,3 +101,17 @@ export async function rescheduleJob(
     .where("locked_by", "=", change.workerId)
     .execute();
 }
+
+/**
+ * Shutdown: give back every job this worker still holds, so another instance runs it now
+ * instead of when the lease lapses. A job still running here may then run twice; jobs are
+ * at-least-once by design (each handler is idempotent), and a lost lease is no worse.
+ */
+export async function releaseLeases(db: Executor, workerId: string): Promise<number> {
+  const released = await db
+    .updateTable("jobs")
+    .set({ locked_by: null, locked_until: null })
+    .where("locked_by", "=", workerId)
+    .executeTakeFirst();
+  return Number(released.numUpdatedRows);
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { AppDeps } from "../app/deps.ts";
 import { JOB_KINDS, type JobKind, type JobPayloads, type JobQueue, scheduleJobOf } from "../app/jobs.ts";
-import { claimDueJobs, completeJob, type JobRow, rescheduleJob } from "../db/jobs-repo.ts";
+import { claimDueJobs, completeJob, type JobRow, releaseLeases, rescheduleJob } from "../db/jobs-repo.ts";
 import { bookingRefundJob } from "./booking-refund.job.ts";
 import type { JobHandler, JobHandlers } from "./job-handler.ts";
 import { orderCloseAgainJob } from "./order-close-again.job.ts";
@@ -95,6 +95,15 @@ export class JobWorker {
     await Promise.all(this.#inFlight);
   }
 
+  /**
+   * Graceful shutdown: claim nothing more, let the jobs running finish for up to `deadlineMs`,
+   * then give back the leases of those still running (releaseLeases). Returns how many.
+   */
+  async drain(deadlineMs: number): Promise<number> {
+    const finished = await withinDeadline(this.stop(), deadlineMs);
+    return finished ? 0 : releaseLeases(this.deps.db, this.workerId);
+  }
+
   /** Claim and run one batch, and wait for it; returns how many jobs ran. Tests call this directly. */
   async runDueJobs(): Promise<number> {
     const jobs = await this.#claim(this.options.batchSize);
@@ -169,6 +178,19 @@ export class JobWorker {
         error: message.slice(0, 500),
       });
     }
+  }
+}
+
+/** Whether `work` settled within `ms`; it goes on either way. */
+export async function withinDeadline(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(resolve, ms, false);
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,0 +1,181 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { KassaUnderTest } from "../kassa-harness.ts";
+import { addEndpoint, cancelOrder, ReceiverPool } from "../webhook-flows.ts";
+
+/**
+ * SIGTERM and SIGINT (issue 13): Kassa stops taking requests, answers those in flight, gives
+ * back the leases of jobs that outlast KASSA_SHUTDOWN_TIMEOUT_SECONDS, closes the database and
+ * exits 0. The signal goes to the real `npm start` program (cli.ts under tsx, as npm runs it).
+ */
+const root = resolve(fileURLToPath(import.meta.url), "../../../../..");
+const dataDirs: string[] = [];
+afterAll(() => {
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** cli.ts in a child process, on free ports, once its banner says where it listens. */
+async function startCli(
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), "kassa-shutdown-"));
+  dataDirs.push(dataDir);
+  const child = spawn(
+    process.execPath,
+    [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "apps/server/src/cli.ts")],
+    {
+      cwd: dataDir,
+      env: { PATH: process.env.PATH ?? "", PORT: "0", KASSA_SIMULATOR_PORT: "0", LOG_LEVEL: "warn", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+  });
+  const url = await new Promise<string>((found, failed) => {
+    const timer = setInterval(() => {
+      const match = /API: +(http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(output);
+      if (match?.[1]) {
+        clearInterval(timer);
+        found(match[1]);
+      }
+    }, 50);
+    child.once("exit", (code) => {
+      clearInterval(timer);
+      failed(new Error(`cli.ts exited ${code} before listening:\n${output}`));
+    });
+  });
+  return { child, url, output: () => output };
+}
+
+function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: string | null }> {
+  return new Promise((done) => child.once("exit", (code, signal) => done({ code, signal })));
+}
+
+describe("graceful shutdown", () => {
+  it("answers a request still being sent when SIGTERM arrives, refuses new connections, and exits 0", async () => {
+    const { child, url, output } = await startCli();
+    const exited = exitOf(child);
+    const { port } = new URL(url);
+    const body = JSON.stringify({ code: "not-a-real-login-code" });
+    const socket = connect({ host: "127.0.0.1", port: Number(port) });
+    await new Promise((ready) => socket.once("connect", ready));
+    let answer = "";
+    socket.on("data", (chunk: Buffer) => {
+      answer += chunk.toString("utf8");
+    });
+    const closed = new Promise((done) => socket.once("close", done));
+    // Half the body now: the request is in flight, its handler cannot run yet.
+    socket.write(
+      `POST /v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
+    );
+    await new Promise((wait) => setTimeout(wait, 200));
+    child.kill("SIGTERM");
+    // Stopped taking requests: a new connection is refused while the old request waits.
+    for (let tries = 0; ; tries += 1) {
+      const refused = await new Promise<boolean>((done) => {
+        const probe = connect({ host: "127.0.0.1", port: Number(port) });
+        probe.once("connect", () => {
+          probe.destroy();
+          done(false);
+        });
+        probe.once("error", () => done(true));
+      });
+      if (refused) break;
+      if (tries > 100) throw new Error("Kassa still accepts connections after SIGTERM");
+      await new Promise((wait) => setTimeout(wait, 20));
+    }
+    expect(answer).toBe("");
+    // The rest of the body, without closing our side (a half-close aborts a request in Node).
+    socket.write(body.slice(5));
+    for (let tries = 0; !/\r\n\r\n[\s\S]*\}/.test(answer); tries += 1) {
+      if (tries > 500) throw new Error(`no answer to the request in flight; Kassa said:\n${output()}`);
+      await new Promise((wait) => setTimeout(wait, 20));
+    }
+    socket.end();
+    await closed;
+    // The request was answered as any other: Kassa's error for a login code WeChat does not know.
+    expect(answer).toMatch(/^HTTP\/1\.1 (4\d\d) /);
+    expect(answer).toMatch(/"code":"[A-Z_]+"/);
+    expect(await exited).toEqual({ code: 0, signal: null });
+    expect(output()).toContain(
+      "SIGTERM: stopping; requests and jobs in flight get up to 10 s (KASSA_SHUTDOWN_TIMEOUT_SECONDS)",
+    );
+    expect(output()).toContain("Kassa stopped.");
+  }, 60_000);
+
+  it("cuts a request still unanswered at the deadline, and still exits 0", async () => {
+    const { child, url } = await startCli({ KASSA_SHUTDOWN_TIMEOUT_SECONDS: "1" });
+    const exited = exitOf(child);
+    const socket = connect({ host: "127.0.0.1", port: Number(new URL(url).port) });
+    await new Promise((ready) => socket.once("connect", ready));
+    socket.on("error", () => undefined);
+    const closed = new Promise((done) => socket.once("close", done));
+    // A body that never completes.
+    socket.write(
+      "POST /v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+    );
+    await new Promise((wait) => setTimeout(wait, 200));
+    const sent = Date.now();
+    child.kill("SIGTERM");
+    await closed;
+    expect(await exited).toEqual({ code: 0, signal: null });
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(900);
+  }, 60_000);
+});
+
+describe("job leases at shutdown", () => {
+  const receivers = new ReceiverPool();
+  let first: KassaUnderTest | undefined;
+  let second: KassaUnderTest | undefined;
+  afterAll(async () => {
+    if (first) await receivers.endTest(first);
+    await second?.close();
+    await first?.close();
+  });
+
+  it("gives back the lease of a delivery that outlasts the deadline, so another instance runs it at once", async () => {
+    const env = { KASSA_WEBHOOK_TIMEOUT_SECONDS: "30" };
+    first = await KassaUnderTest.start(env);
+    second = await KassaUnderTest.startSecondInstance(first, env);
+    const receiver = await receivers.start();
+    let hang = true;
+    receiver.answer = () => (hang ? "hang" : { status: 200, body: "ok" });
+    await addEndpoint(first, { url: receiver.url });
+    await cancelOrder(first, await first.login());
+
+    // The second instance's webhook worker takes the delivery; the receiver holds it.
+    const worker = second.running.kassa.webhookWorker;
+    worker.start();
+    for (let tries = 0; receiver.received.length === 0; tries += 1) {
+      if (tries > 250) throw new Error("the delivery never reached the receiver");
+      await new Promise((wait) => setTimeout(wait, 20));
+    }
+    const jobs = () =>
+      first!.running.kassa.deps.db
+        .selectFrom("jobs")
+        .select(["id", "locked_by", "locked_until"])
+        .where("kind", "=", "webhook.deliver")
+        .execute();
+    expect(await jobs()).toMatchObject([{ locked_by: worker.workerId }]);
+
+    const report = await second.running.shutdown(500);
+    expect(report).toEqual({ requestsCut: false, leasesReleased: 1 });
+    expect(await jobs()).toMatchObject([{ locked_by: null, locked_until: null }]);
+
+    // Not after the lease's 5 minutes: the first instance delivers it now.
+    hang = false;
+    await first.runWebhookJobs();
+    expect(receiver.received.length).toBe(2);
+    expect(await jobs()).toEqual([]);
+  });
+});
