@@ -118,3 +118,23 @@ export async function advanceTo(kassa: KassaUnderTest, at: number): Promise<void
   const now = kassa.running.kassa.deps.clock.now();
   if (at > now) await kassa.sandbox.admin.advanceClock(at - now);
 }
+
+/**
+ * The seats every slot holds are exactly the seats of its bookings that hold some (HELD,
+ * CONFIRMED, CHECKED_IN), and never more than its capacity: checked after each booking test.
+ */
+export async function expectSeatsAddUp(kassa: KassaUnderTest): Promise<void> {
+  const db = kassa.running.kassa.deps.db;
+  const slots = await db.selectFrom("booking_slots").select(["id", "seats_held", "capacity"]).execute();
+  const held = await db
+    .selectFrom("bookings")
+    .select((eb) => ["slot_id", eb.fn.sum<number | string>("seats").as("seats")])
+    .where("status", "in", ["HELD", "CONFIRMED", "CHECKED_IN"])
+    .groupBy("slot_id")
+    .execute();
+  const bySlot = new Map(held.map((row) => [row.slot_id, Number(row.seats)]));
+  for (const slot of slots) {
+    expect(slot.seats_held, slot.id).toBe(bySlot.get(slot.id) ?? 0);
+    expect(slot.seats_held, slot.id).toBeLessThanOrEqual(slot.capacity);
+  }
+}

@@ -378,8 +378,9 @@ export async function listBookingsOfSlot(
 
 /**
  * The bookings of a cancelled slot that still owe a refund: paid ones not yet cancelled, and
- * cancelled ones whose full refund was not recorded yet. A re-run of the cancellation, or a
- * worker after a crash, finds exactly what is left.
+ * cancelled ones whose full refund was not recorded yet, unless nothing is left to refund of
+ * their payment (the merchant refunded it already). A re-run of the cancellation, or a worker
+ * after a crash, finds exactly what is left.
  */
 export async function bookingsOwedRefund(db: Executor, slotId: string): Promise<string[]> {
   const rows = await db
@@ -393,6 +394,15 @@ export async function bookingsOwedRefund(db: Executor, slotId: string): Promise<
           eb("status", "=", "CANCELLED"),
           eb("refund_id", "is", null),
           eb("cancel_cause", "in", ["slot_cancelled", "no_seat"]),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom("payment_refund_totals")
+                .select("payment_refund_totals.order_id")
+                .whereRef("payment_refund_totals.order_id", "=", "bookings.order_id")
+                .whereRef("payment_refund_totals.reserved_fen", ">=", "payment_refund_totals.captured_fen"),
+            ),
+          ),
         ]),
       ]),
     )

@@ -1,11 +1,18 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { recordFullRefund, refundBookingInFull } from "../../src/app/booking/booking-refunds.ts";
-import { type BookedBody, booked, MerchantBookings } from "../bookings.ts";
+import { type BookedBody, booked, expectSeatsAddUp, MerchantBookings } from "../bookings.ts";
 import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { makeApiKey } from "../merchant-keys.ts";
 import { payAtSimulator } from "../pay-order.ts";
-import { aMinuteLater, eventsOfOrder, refundEntries, refundsAtChannel, untilRefundIs } from "../refunds.ts";
+import {
+  aMinuteLater,
+  eventsOfOrder,
+  refundEntries,
+  refundsAtChannel,
+  refundThroughUseCase,
+  untilRefundIs,
+} from "../refunds.ts";
 import { topUpAtSimulator } from "../wallet.ts";
 
 /**
@@ -28,7 +35,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await kassa?.close();
 });
-afterEach(() => expectLedgerHolds(kassa.running.kassa.deps.db));
+afterEach(async () => {
+  await expectLedgerHolds(kassa.running.kassa.deps.db);
+  await expectSeatsAddUp(kassa);
+});
 
 describe("cancelling a slot", () => {
   it("refunds each of 10 paid bookings in full exactly once, across a crash halfway", async () => {
@@ -118,5 +128,27 @@ describe("cancelling a slot", () => {
     ).toMatchObject({
       code: "BOOKING_SLOT_CANCELLED",
     });
+  });
+
+  it("cancels a booking the merchant had refunded wholly already, without refunding it again", async () => {
+    const merchant = new MerchantBookings(kassa, key);
+    const slot = await merchant.slot(await merchant.service(), { capacity: 2, priceFen: 3_000 });
+    const token = await kassa.login();
+    const order = await booked(kassa, token, slot.id);
+    await payAtSimulator(kassa, token, order.id);
+    const goodwill = await refundThroughUseCase(kassa, { orderId: order.id, amountFen: 3_000 });
+    const cancel = await merchant.post(`/merchant/v1/booking-slots/${slot.id}/cancel`);
+    expect(cancel.body).toMatchObject({ refundsScheduled: 1 });
+    await kassa.runJobs();
+    expect(await merchant.bookingsOf(slot.id)).toMatchObject([
+      { orderId: order.id, status: "CANCELLED", cancelCause: "slot_cancelled", refundId: null },
+    ]);
+    expect(await eventsOfOrder(kassa, order.id)).toContain("booking.cancelled");
+    expect((await merchant.post(`/merchant/v1/booking-slots/${slot.id}/cancel`)).body).toMatchObject({
+      refundsScheduled: 0,
+    });
+    await aMinuteLater(kassa);
+    await untilRefundIs(kassa, goodwill.id, "SUCCESS");
+    expect(refundsAtChannel(kassa, order.id)).toMatchObject([{ amountRefund: 3_000 }]);
   });
 });

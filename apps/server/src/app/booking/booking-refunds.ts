@@ -65,7 +65,8 @@ export async function recordFullRefund(deps: AppDeps, orderId: string): Promise<
     const now = deps.clock.now();
     const booking = await findBooking(trx, orderId);
     if (!booking || booking.refundId !== null) return undefined;
-    if (booking.status === "CONFIRMED" || booking.status === "CHECKED_IN") {
+    const stillPaid = booking.status === "CONFIRMED" || booking.status === "CHECKED_IN";
+    if (stillPaid) {
       if (!(await moveAndSeat(trx, orderId, "slot_cancelled", now))) return undefined;
     } else if (
       booking.status !== "CANCELLED" ||
@@ -81,8 +82,9 @@ export async function recordFullRefund(deps: AppDeps, orderId: string): Promise<
     const reason =
       booking.cancelCause === "no_seat" ? "booking paid after its seats were gone" : "slot cancelled";
     const refund = await recordBookingRefund(deps, trx, booking, Number(order.amount_fen), reason);
-    // Told once, with the refund: its transaction is the one that cancels (or, paid late, records).
-    if (refund) await appendBookingEvent(deps, trx, "booking.cancelled", orderId, now);
+    // Told once: with its refund, in the transaction that cancels it (or, paid late, refunds it);
+    // a booking the merchant had refunded wholly already is cancelled without one.
+    if (refund || stillPaid) await appendBookingEvent(deps, trx, "booking.cancelled", orderId, now);
     return refund;
   });
 }
