@@ -19,21 +19,38 @@ afterAll(() => {
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-/** cli.ts in a child process, on free ports, once its banner says where it listens. */
+/**
+ * cli.ts in a child process, on free ports, once its banner says where it listens: under tsx
+ * as npm runs it, or `npm start` itself.
+ */
 async function startCli(
   env: Record<string, string> = {},
+  how: "tsx" | "npm start" = "tsx",
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const dataDir = mkdtempSync(join(tmpdir(), "kassa-shutdown-"));
   dataDirs.push(dataDir);
-  const child = spawn(
-    process.execPath,
-    [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "apps/server/src/cli.ts")],
-    {
-      cwd: dataDir,
-      env: { PATH: process.env.PATH ?? "", PORT: "0", KASSA_SIMULATOR_PORT: "0", LOG_LEVEL: "warn", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const settings = { PORT: "0", KASSA_SIMULATOR_PORT: "0", LOG_LEVEL: "warn", ...env };
+  const child =
+    how === "tsx"
+      ? spawn(
+          process.execPath,
+          [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "apps/server/src/cli.ts")],
+          {
+            cwd: dataDir,
+            env: { PATH: process.env.PATH ?? "", ...settings },
+            stdio: ["ignore", "pipe", "pipe"],
+          },
+        )
+      : spawn("npm", ["start"], {
+          cwd: root,
+          env: {
+            PATH: process.env.PATH ?? "",
+            HOME: process.env.HOME ?? dataDir,
+            KASSA_DATA_DIR: dataDir,
+            ...settings,
+          },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     output += chunk.toString("utf8");
@@ -131,6 +148,22 @@ describe("graceful shutdown", () => {
     expect(await exited).toEqual({ code: 0, signal: null });
     expect(Date.now() - sent).toBeGreaterThanOrEqual(900);
   }, 60_000);
+});
+
+describe("npm start", () => {
+  it("stops when npm gets SIGTERM: npm, then tsx, pass it on to Kassa, which stops gracefully", async () => {
+    const { child, url, output } = await startCli({}, "npm start");
+    const exited = exitOf(child);
+    child.kill("SIGTERM"); // to npm only, as a process manager that knows npm's pid does
+    expect(await exited).toEqual({ code: 0, signal: null });
+    expect(output()).toContain("Kassa stopped.");
+    // Nothing is left listening: without `exec` in the script, sh -c kept tsx and Kassa running.
+    const refused = await fetch(`${url}/healthz`).then(
+      () => false,
+      () => true,
+    );
+    expect(refused).toBe(true);
+  }, 90_000);
 });
 
 describe("job leases at shutdown", () => {
