@@ -88,6 +88,10 @@ function connectPostgres(options: ConnectOptions): DatabaseHandle {
     types,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
+  // An idle connection that dies (PostgreSQL restarted, the network cut) is an 'error' event on
+  // the pool, which would end the process unheard. pg has already dropped that client and the
+  // next query connects afresh; meanwhile queries fail, and /readyz says so.
+  pool.on("error", () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: "postgres", close: () => db.destroy() };
 }
