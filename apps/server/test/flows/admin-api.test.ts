@@ -410,6 +410,40 @@ describe("an operator of another app sees none of this app's objects (BOLA)", ()
     expect((await as(other, "POST", `/admin/v1/alerts/${alertId}/acknowledge`, {})).status).toBe(404);
   });
 
+  it("gets 404 from every route on this app's orders, refunds, approvals, wallets and webhooks, and changes nothing", async () => {
+    const db = kassa.running.kassa.deps.db;
+    const refundsBefore = await db.selectFrom("refunds").select("id").execute();
+    const scoped = Object.entries(ROUTES).filter(([route]) => /orders|refund|wallet|webhook/.test(route));
+    expect(scoped.length).toBeGreaterThanOrEqual(15);
+    for (const [route, row] of scoped) {
+      const method = route.split(" ")[0] as string;
+      // The viewer's objects: still untouched (a pending order, pending approvals).
+      const answer = row.idempotent
+        ? await asWithKey(
+            sessions["other-app"],
+            `bola-${route}`.replace(/[^\x21-\x7e]/g, "_"),
+            row.path("viewer"),
+            row.body?.("viewer"),
+          )
+        : await as(sessions["other-app"], method, row.path("viewer"), row.body?.("viewer"));
+      expect(answer.status, `${route}: ${JSON.stringify(answer.body)}`).toBe(404);
+      expect((answer.body as { code: string }).code).toMatch(/^(ORDER|APP|REFUND_APPROVAL)_NOT_FOUND$/);
+    }
+    expect(await db.selectFrom("refunds").select("id").execute()).toEqual(refundsBefore);
+    const stillOpen = await db
+      .selectFrom("orders")
+      .select("status")
+      .where("id", "=", fixtures.closable.viewer)
+      .executeTakeFirstOrThrow();
+    expect(stillOpen.status).toBe("PENDING");
+    const pending = await db
+      .selectFrom("refund_approvals")
+      .select("status")
+      .where("id", "in", [fixtures.toApprove.viewer, fixtures.toReject.viewer])
+      .execute();
+    expect(pending.map((row) => row.status)).toEqual(["PENDING", "PENDING"]);
+  });
+
   it("cannot make an operator who sees more apps than it does", async () => {
     const answer = await as(sessions["other-app"], "POST", "/admin/v1/operators", {
       login: "wider",
