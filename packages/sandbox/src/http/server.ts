@@ -8,11 +8,12 @@ import { registerLoginEndpoint } from "../routes/jscode2session.ts";
 import { MERCHANT_ENDPOINTS } from "../routes/merchant-endpoints.ts";
 import { WechatApiError } from "../wechat-error.ts";
 import { registerAdminScope, sendAdminError } from "./admin-scope.ts";
+import { registerLandingPage } from "./landing-page.ts";
 import { registerMerchantEndpoint } from "./merchant-endpoint.ts";
 
 /**
  * The HTTP surface: WeChat Pay's `/v3/...` paths (§5), the login API's `/sns/...` (§7.2),
- * the payer's cashier `/cashier` (§7.1) and the admin scope `/admin/...`. Fastify (the
+ * the payer's cashier `/cashier` (§7.1), the admin scope `/admin/...` and a page of links at `/`. Fastify (the
  * project's stack, design.md) with one change that matters: bodies stay raw strings,
  * because signatures cover the exact bytes (§2) and a JSON parse-and-reserialise would
  * hide a client's mistake.
@@ -35,6 +36,7 @@ export function buildServer(ctx: SandboxContext, admin: AdminApi): FastifyInstan
   registerLoginEndpoint(app, ctx);
   registerCashierScope(app, ctx);
   registerAdminScope(app, admin, ctx.log);
+  registerLandingPage(app, ctx);
   app.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith("/admin")) {
       const error = new SandboxError("ROUTE_NOT_FOUND", `${request.method} ${request.url}`);
