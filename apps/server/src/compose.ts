@@ -13,6 +13,7 @@ import { buildApp } from "./http/app.ts";
 import type { MerchantLimits } from "./http/merchant/context.ts";
 import type { RateLimits } from "./http/mini-program/context.ts";
 import type { KassaApp } from "./http/server.ts";
+import { LedgerSealer } from "./jobs/ledger-sealer.ts";
 import { JobWorker } from "./jobs/worker.ts";
 import { MemoryRateLimiter, type RateLimiter } from "./limits/rate-limiter.ts";
 import { RedisRateLimiter } from "./limits/redis-rate-limiter.ts";
@@ -61,6 +62,8 @@ export interface ComposedKassa {
   worker: JobWorker;
   /** The webhooks queue, apart, so waiting on merchants' servers never delays the default one. */
   webhookWorker: JobWorker;
+  /** Gives posted entries their place in the ledger's hash chain (db/ledger-seal.ts). */
+  sealer: LedgerSealer;
   limiter: RateLimiter;
 }
 
@@ -121,7 +124,9 @@ export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> 
     // Far beyond an attempt's deadline, so a live attempt's job is never claimed twice.
     leaseMs: Math.max(input.worker?.leaseMs ?? 60_000, 10 * input.webhooks.timeoutMs),
   });
-  return { deps, app, worker, webhookWorker, limiter, metrics };
+  // Often: until an entry is sealed the merchant's journal does not list it yet.
+  const sealer = new LedgerSealer(deps, { pollMs: 100 });
+  return { deps, app, worker, webhookWorker, sealer, limiter, metrics };
 }
 
 /** Each app's channels, over its own client; notify URLs carry the app (a path segment, §5.1). */

@@ -192,6 +192,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
   if (options.startWorker !== false) {
     kassa.worker.start();
     kassa.webhookWorker.start();
+    kassa.sealer.start();
   }
 
   let shutDown: Promise<ShutdownReport> | undefined;
@@ -206,6 +207,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
       if (shutDown) return void (await shutDown);
       await kassa.worker.stop();
       await kassa.webhookWorker.stop();
+      await kassa.sealer.stop();
       await kassa.app.close();
       await closeTheRest();
     },

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/database.ts";
 import { postEntry } from "../db/ledger-repo.ts";
+import { sealLedger } from "../db/ledger-seal.ts";
 import { ledgerEntryFor } from "../domain/ledger-postings.ts";
 import { runLedgerCommand } from "./ledger-command.ts";
 
@@ -35,7 +36,13 @@ async function run(argv: string[]) {
 }
 
 describe("ledger check", () => {
-  it("says the books hold, with what it read", async () => {
+  it("says the books hold, with what it read, also while an entry awaits its seal", async () => {
+    expect(await run(["ledger", "check"])).toEqual({
+      code: 0,
+      out: ["ledger check: the books hold (1 entries (1 awaiting their seal), 2 accounts, 1 apps)"],
+      err: [],
+    });
+    await sealLedger(database.db, { now: 1_764_000_000_001 });
     expect(await run(["ledger", "check"])).toEqual({
       code: 0,
       out: ["ledger check: the books hold (1 entries, 2 accounts, 1 apps)"],
@@ -58,7 +65,7 @@ describe("ledger check", () => {
     expect(code).toBe(1);
     expect(err).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/entry 1 .*postings sum to 50/),
+        expect.stringMatching(/position 1 .*postings sum to 50/),
         expect.stringMatching(/problems found \(1 entries, 2 accounts, 1 apps\)/),
       ]),
     );

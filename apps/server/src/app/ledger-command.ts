@@ -18,7 +18,8 @@ export async function runLedgerCommand(
     return 2;
   }
   const report = await checkLedger(io.db);
-  const counts = `${report.entries} entries, ${report.accounts} accounts, ${report.apps} apps`;
+  const waiting = report.unsealed > 0 ? ` (${report.unsealed} awaiting their seal)` : "";
+  const counts = `${report.entries} entries${waiting}, ${report.accounts} accounts, ${report.apps} apps`;
   if (report.problems.length === 0) {
     io.out(`ledger check: the books hold (${counts})`);
     return 0;

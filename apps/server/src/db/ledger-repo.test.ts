@@ -6,12 +6,13 @@ import { KassaError } from "../domain/errors.ts";
 import { type LedgerFact, ledgerEntryFor } from "../domain/ledger-postings.ts";
 import type { DatabaseHandle } from "./connect.ts";
 import type { Executor } from "./executor.ts";
-import { postEntry } from "./ledger-repo.ts";
+import { accountBalance, postEntry } from "./ledger-repo.ts";
+import { sealLedger } from "./ledger-seal.ts";
 
 /**
  * postEntry on the real database (SQLite, or PostgreSQL with DATABASE_URL): once per cause,
- * one linear chain per app under concurrent posters on several connections, a wallet the
- * database will not overdraw, and entries the database will not change.
+ * one linear chain per app under concurrent posters and sealers on several connections, a
+ * wallet the database will not overdraw, and entries the database will not change.
  */
 let database: TestDatabase;
 let others: DatabaseHandle[];
@@ -37,6 +38,7 @@ function post(db: Executor, fact: LedgerFact, appId = APP) {
     .transaction()
     .execute((trx) => postEntry(trx, { appId, orderId: null, now: T + counter, ...ledgerEntryFor(fact) }));
 }
+/** The stored balance, as the row holds it (accountBalance adds what awaits its seal). */
 const balance = async (code: string, appId = APP) =>
   (
     await database.db
@@ -61,8 +63,10 @@ const spend = (userId: string, amountFen: number, adjustmentId = fresh("adj")): 
 const connection = (index: number): Executor => (index % 4 === 0 ? database.db : others[(index % 4) - 1]!.db);
 
 describe("postEntry", () => {
-  it("books an entry: accounts made on first use, balances on their normal side, the chain extended", async () => {
+  it("books an entry: accounts made on first use, the wallet moved at once, the app-wide account at its seal", async () => {
+    await sealLedger(database.db, { now: T });
     const user = fresh("usr");
+    const adjustmentsBefore = Number(await balance("adjustments")) || 0;
     expect(
       await post(database.db, {
         rule: "wallet_adjusted",
@@ -72,7 +76,14 @@ describe("postEntry", () => {
       }),
     ).toBe("posted");
     expect(await balance(`wallet:${user}`)).toBe(500);
-    expect(await balance("adjustments")).toBeGreaterThanOrEqual(500);
+    // Not moved in the row yet, but read as moved: a balance read adds what awaits its seal.
+    expect(Number(await balance("adjustments"))).toBe(adjustmentsBefore);
+    expect(await accountBalance(database.db, APP, "adjustments")).toBe(adjustmentsBefore + 500);
+    expect(await checkLedger(database.db)).toMatchObject({ unsealed: 1, problems: [] });
+    expect(await sealLedger(database.db, { now: T })).toBe(1);
+    expect(Number(await balance("adjustments"))).toBe(adjustmentsBefore + 500);
+    expect(await accountBalance(database.db, APP, "adjustments")).toBe(adjustmentsBefore + 500);
+    expect(await balance(`wallet:${user}`)).toBe(500);
     const account = await database.db
       .selectFrom("ledger_accounts")
       .selectAll()
@@ -108,7 +119,7 @@ describe("postEntry", () => {
     await expectBooksHold();
   });
 
-  it("keeps one linear chain per app when 40 entries of two apps are posted at once on 4 connections", async () => {
+  it("keeps one linear chain per app when 40 entries of two apps are posted at once on 4 connections, with 3 sealers running", async () => {
     await database.db
       .insertInto("apps")
       .values({
@@ -119,9 +130,16 @@ describe("postEntry", () => {
         created_at: T,
       })
       .execute();
-    const before = await database.db.selectFrom("ledger_heads").select(["app_id", "seq"]).execute();
-    const seqOf = (appId: string) => before.find((head) => head.app_id === appId)?.seq ?? 0;
-    await Promise.all(
+    let posting = true;
+    const sealers = others.map(async (other) => {
+      let sealed = 0;
+      while (posting) {
+        sealed += await sealLedger(other.db, { now: T, batch: 3 });
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      return sealed;
+    });
+    const posted = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
         post(
           connection(i),
@@ -135,18 +153,26 @@ describe("postEntry", () => {
         ),
       ),
     );
+    posting = false;
+    expect(posted.every((outcome) => outcome === "posted")).toBe(true);
+    const sealedMeanwhile = (await Promise.all(sealers)).reduce((a, b) => a + b, 0);
+    await sealLedger(database.db, { now: T });
     for (const appId of [APP, "app_second"]) {
-      const seqs = (
-        await database.db
-          .selectFrom("ledger_entries")
-          .select("seq")
-          .where("app_id", "=", appId)
-          .orderBy("seq")
-          .execute()
-      ).map((row) => row.seq);
-      expect(seqs).toEqual(Array.from({ length: seqOf(appId) + 20 }, (_, i) => i + 1));
+      const entries = await database.db
+        .selectFrom("ledger_entries as e")
+        .leftJoin("ledger_seals as s", (join) =>
+          join.onRef("s.app_id", "=", "e.app_id").onRef("s.entry_seq", "=", "e.seq"),
+        )
+        .select(["e.seq", "s.position"])
+        .where("e.app_id", "=", appId)
+        .orderBy("s.position")
+        .execute();
+      // Every entry sealed exactly once, at the positions 1..n with no gap.
+      expect(entries.map((entry) => Number(entry.position))).toEqual(entries.map((_, i) => i + 1));
+      expect(new Set(entries.map((entry) => entry.seq)).size).toBe(entries.length);
     }
-    await expectBooksHold();
+    expect(sealedMeanwhile).toBeGreaterThan(0);
+    expect(await checkLedger(database.db)).toMatchObject({ unsealed: 0, problems: [] });
   });
 
   it("refuses, in the database, 40 of 50 concurrent spends of a wallet that holds 10 of them, and nothing goes negative", async () => {
@@ -222,13 +248,16 @@ describe("the ledger is append-only in the database", () => {
   const refused = async (statement: ReturnType<typeof sql>) =>
     expect(statement.execute(database.db)).rejects.toThrow(/append-only/);
 
-  it("refuses UPDATE and DELETE of entries and postings, and DELETE of accounts and heads", async () => {
+  it("refuses UPDATE and DELETE of entries, seals and postings, and DELETE of accounts and heads", async () => {
     await post(database.db, {
       rule: "wallet_adjusted",
       adjustmentId: fresh("adj"),
       userId: "usr_t",
       amountFen: 7,
     });
+    await sealLedger(database.db, { now: T });
+    await refused(sql`update ledger_seals set hash = 'edited'`);
+    await refused(sql`delete from ledger_seals`);
     await refused(sql`update ledger_entries set description = 'edited'`);
     await refused(sql`delete from ledger_entries`);
     await refused(sql`update ledger_postings set amount_fen = amount_fen * 2`);
@@ -236,7 +265,10 @@ describe("the ledger is append-only in the database", () => {
     await refused(sql`delete from ledger_accounts`);
     await refused(sql`update ledger_accounts set may_go_negative = 1`);
     await refused(sql`delete from ledger_heads`);
-    if (database.dialect === "postgres") await refused(sql`truncate ledger_postings, ledger_entries`);
+    if (database.dialect === "postgres") {
+      await refused(sql`truncate ledger_postings, ledger_seals, ledger_unsealed, ledger_entries`);
+      await refused(sql`truncate ledger_seals`);
+    }
     await expectBooksHold();
   });
 });

@@ -31,6 +31,8 @@ export interface Database {
   ledger_accounts: LedgerAccountsTable;
   ledger_heads: LedgerHeadsTable;
   ledger_entries: LedgerEntriesTable;
+  ledger_seals: LedgerSealsTable;
+  ledger_unsealed: LedgerUnsealedTable;
   ledger_postings: LedgerPostingsTable;
   operators: OperatorsTable;
   operator_sessions: OperatorSessionsTable;
@@ -281,9 +283,10 @@ export interface LedgerAccountsTable {
   created_at: number;
 }
 
-/** Per app, the last entry's sequence and hash; posting locks it first. */
+/** Per app, the last sealed position and hash; the sealer locks it (db/ledger-seal.ts). */
 export interface LedgerHeadsTable {
   app_id: string;
+  /** The last position in the app's chain (ledger_seals.position). */
   seq: number;
   hash: string;
 }
@@ -291,7 +294,10 @@ export interface LedgerHeadsTable {
 /** The journal: append-only (triggers), unique per (app, cause_type, cause_id). */
 export interface LedgerEntriesTable {
   app_id: string;
-  /** 1, 2, 3, ... per app, with no gaps. */
+  /**
+   * The entry's number, given at posting: unique and increasing per app, not contiguous on
+   * PostgreSQL (migration 0016). Its place in the chain is its seal's position.
+   */
   seq: number;
   cause_type: LedgerCauseType;
   cause_id: string;
@@ -299,8 +305,22 @@ export interface LedgerEntriesTable {
   order_id: string | null;
   description: string;
   posted_at: number;
+}
+
+/** The hash chain (migration 0016): per app, positions 1, 2, 3, ... with no gaps; append-only. */
+export interface LedgerSealsTable {
+  app_id: string;
+  position: number;
+  entry_seq: number;
   prev_hash: string;
   hash: string;
+  sealed_at: number;
+}
+
+/** Entries posted and not yet sealed: the sealer's queue, emptied by the seal's transaction. */
+export interface LedgerUnsealedTable {
+  app_id: string;
+  entry_seq: number;
 }
 
 /** An entry's lines: signed fen, debit positive; append-only. */

@@ -36,6 +36,18 @@ export interface AccountSpec {
   mayGoNegative: boolean;
 }
 
+/**
+ * Whether an account's stored balance moves in the posting's own transaction, or later, when
+ * the sealer seals the entry (db/ledger-seal.ts). An account that must not go negative moves
+ * at posting, so that its CHECK refuses an overdraw at once, before anything is committed;
+ * those are per payer (wallets) or rarely posted (`refunds:pending`). The app-wide ones
+ * (`sales`, the clearing account) are touched by nearly every entry: moving them at posting
+ * made every capture of an app wait for the one before it to commit (bench/README.md).
+ */
+export function movesAtPosting(spec: AccountSpec): boolean {
+  return !spec.mayGoNegative;
+}
+
 export const clearingAccount = (channel: ExternalChannelName): AccountCode => `${channel}:clearing`;
 export const feesAccount = (channel: ExternalChannelName): AccountCode => `${channel}:fees`;
 export const walletAccount = (userId: string): AccountCode => `wallet:${userId}`;
@@ -122,7 +134,8 @@ export const GENESIS_HASH = "0".repeat(64);
 /** Everything an entry's hash covers. */
 export interface ChainedEntry {
   appId: string;
-  seq: number;
+  /** Its place in the app's chain (ledger_seals.position; before migration 0016, its seq). */
+  position: number;
   cause: LedgerCause;
   orderId: string | null;
   description: string;
@@ -141,7 +154,7 @@ export function canonicalEntry(entry: ChainedEntry): string {
   return JSON.stringify([
     "kassa-ledger-v1",
     entry.appId,
-    entry.seq,
+    entry.position,
     entry.cause.type,
     entry.cause.id,
     entry.orderId,

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Executor } from "../db/executor.ts";
+import { unsealedBacklog } from "../db/ledger-seal.ts";
 import type { Clock } from "../domain/clock.ts";
 
 /**
@@ -10,7 +11,7 @@ import type { Clock } from "../domain/clock.ts";
  * template and status; Node's own process metrics), and what the database holds right now,
  * counted at scrape time: work in flight (payments waiting or closing, refunds processing or
  * abnormal, jobs due and running and how late the oldest is, webhook deliveries pending or
- * failed, open alerts). Only in-flight rows are counted, never a whole history, so a scrape
+ * failed, ledger entries awaiting their seal, open alerts). Only in-flight rows are counted, never a whole history, so a scrape
  * stays cheap as the tables grow.
  */
 export interface KassaMetrics {
@@ -81,6 +82,23 @@ export function createMetrics(db: Executor, clock: Clock): KassaMetrics {
         .groupBy("queue")
         .execute();
       for (const row of rows) this.set({ queue: row.queue }, Math.max(0, (now - Number(row.oldest)) / 1000));
+    },
+  });
+  new Gauge({
+    name: "kassa_ledger_unsealed_entries",
+    help: "Ledger entries posted and not yet sealed into the hash chain (normally 0 or a handful)",
+    registers: [registry],
+    async collect() {
+      this.set((await unsealedBacklog(db)).count);
+    },
+  });
+  new Gauge({
+    name: "kassa_ledger_seal_lag_seconds",
+    help: "How long the oldest entry awaiting its seal has waited (0 when none waits)",
+    registers: [registry],
+    async collect() {
+      const { oldestPostedAt } = await unsealedBacklog(db);
+      this.set(oldestPostedAt === null ? 0 : Math.max(0, (clock.now() - oldestPostedAt) / 1000));
     },
   });
   new Gauge({

@@ -80,6 +80,8 @@ describe("/healthz, /readyz and /metrics", () => {
     expect(sample(text, "kassa_payments_in_flight", 'status="PENDING"')).toBeGreaterThanOrEqual(1);
     expect(sample(text, "kassa_refunds_in_flight", 'status="PROCESSING"')).toBe(0);
     expect(text).toMatch(/^kassa_alerts_open \d+$/m);
+    expect(text).toMatch(/^kassa_ledger_unsealed_entries \d+$/m);
+    expect(text).toMatch(/^kassa_ledger_seal_lag_seconds [\d.e+-]+$/m);
     expect(text).toMatch(/^kassa_jobs\{queue="default",state="(due|scheduled|running)"\} \d+$/m);
     expect(text).toMatch(/^kassa_process_resident_memory_bytes \d+/m);
   });

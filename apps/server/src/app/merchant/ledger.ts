@@ -21,13 +21,15 @@ export interface AccountView {
 
 export interface EntryView {
   seq: number;
+  /** Its place in the app's hash chain; null (and the hashes too) until the sealer seals it. */
+  position: number | null;
   causeType: string;
   causeId: string;
   orderId: string | null;
   description: string;
   postedAt: string;
-  prevHash: string;
-  hash: string;
+  prevHash: string | null;
+  hash: string | null;
   postings: { account: string; amountFen: number; side: "debit" | "credit" }[];
 }
 
@@ -84,27 +86,29 @@ export async function listLedgerAccounts(
 
 /**
  * The journal in chain order (oldest first), like the event feed: `nextCursor` is the last
- * entry's place, or the same `after` when nothing new was posted, so a reader can poll.
+ * sealed entry's position, or the same `after` when nothing new was sealed, so a reader can
+ * poll. An order's entries still awaiting their seal come last (db/ledger-repo.ts listEntries).
  */
 export async function listLedgerEntries(
   deps: AppDeps,
   input: { appId: string; limit: number; after: string | undefined; orderId: string | undefined },
 ): Promise<{ data: EntryView[]; hasMore: boolean; nextCursor: string | null }> {
-  const afterSeq =
+  const afterPosition =
     input.after === undefined
       ? undefined
       : Number(decode("led", input.after, /^[0-9]{1,15}$/, "querystring/after"));
   const rows = await listEntries(deps.db, {
     appId: input.appId,
     limit: input.limit + 1,
-    ...(afterSeq !== undefined ? { afterSeq } : {}),
+    ...(afterPosition !== undefined ? { afterPosition } : {}),
     ...(input.orderId !== undefined ? { orderId: input.orderId } : {}),
   });
   const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
+  const last = page.findLast((row) => row.position !== null);
   return {
     data: page.map((row) => ({
       seq: row.seq,
+      position: row.position,
       causeType: row.cause_type,
       causeId: row.cause_id,
       orderId: row.order_id,
@@ -118,7 +122,7 @@ export async function listLedgerEntries(
       })),
     })),
     hasMore: rows.length > input.limit,
-    nextCursor: last ? encode("led", String(last.seq)) : (input.after ?? null),
+    nextCursor: last ? encode("led", String(last.position)) : (input.after ?? null),
   };
 }
 

@@ -179,7 +179,8 @@ async function bookPaidPayments(db: Kysely<unknown>): Promise<void> {
       prevHash: head.hash,
       postings: draft.postings,
     };
-    const hash = entryHash(entry);
+    // Before migration 0016 an entry's seq was its place in the chain.
+    const hash = entryHash({ ...entry, position: entry.seq });
     heads.set(payment.app_id, { seq: entry.seq, hash });
     entries.push([
       entry.appId,

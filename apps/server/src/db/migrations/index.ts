@@ -14,6 +14,7 @@ import * as paymentQueries from "./0012-payment-queries.ts";
 import * as paymentsPaidIndex from "./0013-payments-paid-index.ts";
 import * as bookings from "./0014-bookings.ts";
 import * as refundApprovals from "./0015-refund-approvals.ts";
+import * as ledgerSeals from "./0016-ledger-seals.ts";
 
 /** Every migration, in order. Names sort as they run; never rename or edit a shipped one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0013-payments-paid-index": paymentsPaidIndex,
   "0014-bookings": bookings,
   "0015-refund-approvals": refundApprovals,
+  "0016-ledger-seals": ledgerSeals,
 };

@@ -25,7 +25,14 @@ export const LedgerEntriesQuery = Type.Object(
 );
 
 export const LedgerEntrySchema = Type.Object({
-  seq: Type.Integer({ description: "1, 2, 3, ... in your app, with no gaps" }),
+  seq: Type.Integer({
+    description:
+      "The entry's number: unique in your app and increasing as entries are posted (with gaps on PostgreSQL)",
+  }),
+  position: Type.Union([Type.Integer(), Type.Null()], {
+    description:
+      "Its place in your app's hash chain: 1, 2, 3, ... with no gaps; null for the moments until it is sealed (docs/ledger.md)",
+  }),
   causeType: Type.String({
     description: "`payment_captured`, `refund_succeeded`, `wallet_payment`, `wallet_adjustment`",
   }),
@@ -33,9 +40,12 @@ export const LedgerEntrySchema = Type.Object({
   orderId: Type.Union([Type.String(), Type.Null()]),
   description: Type.String(),
   postedAt: Type.String({ description: "ISO 8601, UTC" }),
-  prevHash: Type.String({ description: "The previous entry's `hash` (64 zeros for the first)" }),
-  hash: Type.String({
-    description: "sha256 over this entry and its postings, with prevHash (docs/ledger.md)",
+  prevHash: Type.Union([Type.String(), Type.Null()], {
+    description: "The `hash` of the entry before it in the chain (64 zeros for the first); null until sealed",
+  }),
+  hash: Type.Union([Type.String(), Type.Null()], {
+    description:
+      "sha256 over this entry, its position and its postings, with prevHash (docs/ledger.md); null until sealed",
   }),
   postings: Type.Array(
     Type.Object({
@@ -47,7 +57,10 @@ export const LedgerEntrySchema = Type.Object({
 });
 
 export const LedgerEntryPageSchema = Type.Object({
-  data: Type.Array(LedgerEntrySchema, { description: "Oldest first (chain order)" }),
+  data: Type.Array(LedgerEntrySchema, {
+    description:
+      "Sealed entries in chain order; with `orderId`, that order's entries still awaiting their seal follow",
+  }),
   hasMore: Type.Boolean({ description: "More entries are waiting: ask again at once" }),
   nextCursor: Type.Union([Type.String(), Type.Null()], {
     description: "Send it as `after` next time (also when `data` is empty); null only before the first entry",
