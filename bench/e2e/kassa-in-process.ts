@@ -103,12 +103,14 @@ export async function startKassaInProcess(options: {
   });
   url = (await kassa.app.listen({ host: "127.0.0.1", port: 0 })).replace(/\/$/, "");
   kassa.worker.start();
+  kassa.sealer.start();
   return {
     url,
     kassa,
     database,
     async stop() {
       await kassa.worker.stop();
+      await kassa.sealer.stop();
       await kassa.app.close();
       await kassa.limiter.close();
       await sql`drop schema ${sql.id(schema)} cascade`.execute(database.db);

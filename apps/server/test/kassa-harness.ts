@@ -146,11 +146,12 @@ export class KassaUnderTest {
     this.#secrets.push(value);
   }
 
-  /** Run the job worker until nothing is due (tests drive time, not timers). */
+  /** Run the job worker until nothing is due (tests drive time, not timers), then seal the ledger as its loop would. */
   async runJobs(): Promise<void> {
     while ((await this.running.kassa.worker.runDueJobs()) > 0) {
       // keep going: a job may schedule another that is already due
     }
+    await this.running.kassa.sealer.sealNow();
   }
 
   /** The same for the webhooks queue's own worker: every delivery attempt now due. */

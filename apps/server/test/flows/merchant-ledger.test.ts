@@ -32,6 +32,9 @@ const total = () => paid.reduce((sum, order) => sum + order.amountFen, 0);
 
 type Entry = {
   seq: number;
+  position: number | null;
+  prevHash: string | null;
+  hash: string | null;
   causeType: string;
   orderId: string;
   postings: { account: string; amountFen: number }[];
@@ -82,7 +85,8 @@ describe("the merchant API's ledger", () => {
       after = page.nextCursor ?? "";
       if (!page.hasMore) break;
     }
-    expect(seen.map((entry) => entry.seq)).toEqual([1, 2, 3]);
+    expect(seen.map((entry) => entry.position)).toEqual([1, 2, 3]);
+    expect(seen[1]!.prevHash).toBe(seen[0]!.hash);
     expect(seen.map((entry) => entry.orderId)).toEqual(paid.map((order) => order.id));
     expect(seen[1]).toMatchObject({
       causeType: "payment_captured",
@@ -95,7 +99,7 @@ describe("the merchant API's ledger", () => {
     const end = (await get(`/merchant/v1/ledger/entries?after=${after}`)).body as EntryPage;
     expect(end).toEqual({ data: [], hasMore: false, nextCursor: after });
     const one = (await get(`/merchant/v1/ledger/entries?orderId=${paid[2]!.id}`)).body as EntryPage;
-    expect(one.data.map((entry) => entry.seq)).toEqual([3]);
+    expect(one.data.map((entry) => entry.position)).toEqual([3]);
   });
 
   it("gives a day's trial balance: opening, debits, credits, closing per account, and totals that agree", async () => {
@@ -155,6 +159,42 @@ describe("the merchant API's ledger", () => {
     }
     expect((await get("/merchant/v1/ledger/trial-balance?date=1st")).status).toBe(400);
     expect((await get("/merchant/v1/ledger/trial-balance")).status).toBe(400);
+  });
+
+  it("lists an entry awaiting its seal with its order only, then in the journal once sealed", async () => {
+    const journal = async () => {
+      const entries: Entry[] = [];
+      let after = "";
+      for (;;) {
+        const page = (await get(`/merchant/v1/ledger/entries?limit=50${after && `&after=${after}`}`))
+          .body as EntryPage;
+        entries.push(...page.data);
+        after = page.nextCursor ?? "";
+        if (!page.hasMore) return entries;
+      }
+    };
+    const before = await journal();
+    // The harness runs no sealer loop: the capture below waits for its seal until sealNow.
+    const order = await payOrderAtSimulator(kassa, token);
+    paid.push(order);
+    expect(await journal()).toEqual(before);
+    const waiting = (await get(`/merchant/v1/ledger/entries?orderId=${order.id}`)).body as EntryPage;
+    expect(waiting.data).toMatchObject([
+      { orderId: order.id, causeType: "payment_captured", position: null, prevHash: null, hash: null },
+    ]);
+    // Its balance is counted already: a read adds what awaits its seal.
+    const sales = async () =>
+      (
+        (await get("/merchant/v1/ledger/accounts")).body as { data: { code: string; balanceFen: number }[] }
+      ).data.find((account) => account.code === "sales")?.balanceFen;
+    expect(await sales()).toBe(total());
+    expect(await kassa.running.kassa.sealer.sealNow()).toBe(1);
+    const after = await journal();
+    expect(after.slice(0, before.length)).toEqual(before);
+    expect(after.slice(before.length)).toMatchObject([
+      { orderId: order.id, position: before.length + 1, prevHash: before.at(-1)!.hash },
+    ]);
+    expect(await sales()).toBe(total());
   });
 
   it("shows another app's key only that app's books: none", async () => {
