@@ -83,8 +83,10 @@ describe("migration 0014: bookings", () => {
     await sql`delete from booking_slots`.execute(database.db);
     await sql`delete from booking_services`.execute(database.db);
     await migrateTo(database, "0013-payments-paid-index");
-    expect((await migrateToLatest(database)).map((result) => result.migrationName)).toEqual([
+    // Down to 0013 undoes whatever later-numbered migrations ran too; 0014 is among those applied again.
+    expect((await migrateToLatest(database)).map((result) => result.migrationName)).toContain(
       "0014-bookings",
-    ]);
+    );
+    expect(await migrateToLatest(database)).toEqual([]);
   });
 });
