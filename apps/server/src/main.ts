@@ -236,6 +236,8 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
         { requestsCut: !answered, leasesReleased },
         "shutdown deadline passed: unanswered requests were cut, and running jobs' leases given back for another instance",
       );
+    // A seal in progress is one short transaction: let it commit before the database closes.
+    await kassa.sealer.stop();
     await closeTheRest();
     return { requestsCut: !answered, leasesReleased };
   }
