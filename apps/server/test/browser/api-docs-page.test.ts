@@ -71,6 +71,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
         expect.stringMatching(/^catalog/),
         expect.stringMatching(/^orders/),
         expect.stringMatching(/^wallet/),
+        expect.stringMatching(/^bookings/),
         expect.stringMatching(/^merchant/),
         expect.stringMatching(/^admin/),
       ]);
