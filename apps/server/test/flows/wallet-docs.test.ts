@@ -1,23 +1,14 @@
-import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { expectLedgerHolds } from "../check-ledger.ts";
+import { runWalkthrough } from "../doc-walkthrough.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { makeApiKey } from "../merchant-keys.ts";
 
 /**
- * docs/wallet.md's walkthrough works as written: its `sh` blocks run in order, in one bash,
- * with curl and jq, against a running Kassa and its simulator over real HTTP; each block
- * followed by a `text` block must print exactly that. The three lines that name where Kassa,
- * the simulator and the key are (KASSA=, SIM=, KEY=) are set by the test instead: the test's
- * Kassa listens on a port of its own, and its key is made on the test's database. The books
- * hold afterwards.
+ * docs/wallet.md's walkthrough works as written (test/doc-walkthrough.ts runs it: its `sh`
+ * blocks in order against a running Kassa and its simulator, each followed by a `text` block
+ * printing exactly that). The books hold afterwards.
  */
-const DOC = readFileSync(join(import.meta.dirname, "../../../../docs/wallet.md"), "utf8");
-const run = promisify(execFile);
-
 let kassa: KassaUnderTest;
 let key: string;
 
@@ -29,44 +20,9 @@ afterAll(async () => {
   await kassa?.close();
 });
 
-/** The doc's fenced blocks in order: each `sh` block, and the `text` block right after it, if any. */
-function walkthrough(): { script: string; expected: string | undefined }[] {
-  const fences = [...DOC.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((match) => ({
-    lang: match[1],
-    body: match[2] ?? "",
-    end: (match.index ?? 0) + match[0].length,
-    start: match.index ?? 0,
-  }));
-  const steps: { script: string; expected: string | undefined }[] = [];
-  fences.forEach((fence, index) => {
-    if (fence.lang !== "sh") return;
-    const next = fences[index + 1];
-    const adjacent = next?.lang === "text" && DOC.slice(fence.end, next.start).trim() === "";
-    steps.push({ script: fence.body, expected: adjacent ? next.body : undefined });
-  });
-  return steps;
-}
-
 describe("docs/wallet.md", () => {
   it("runs as written and prints what it says", async () => {
-    const steps = walkthrough();
-    expect(steps.length).toBeGreaterThan(4);
-    const marker = (index: number) => `@@step ${index}@@`;
-    const script = steps
-      .map((step, index) => {
-        const lines = step.script.split("\n").filter((line) => !/^(KASSA|SIM|KEY)=/.test(line));
-        return [`echo '${marker(index)}'`, ...lines].join("\n");
-      })
-      .join("\n");
-    const { stdout } = await run("bash", ["-euo", "pipefail", "-c", script], {
-      env: { ...process.env, KASSA: kassa.url, SIM: kassa.sandbox.url, KEY: key },
-      timeout: 60_000,
-    });
-    steps.forEach((step, index) => {
-      const start = stdout.indexOf(`${marker(index)}\n`) + marker(index).length + 1;
-      const end = index + 1 < steps.length ? stdout.indexOf(marker(index + 1)) : stdout.length;
-      if (step.expected !== undefined) expect(stdout.slice(start, end), `step ${index}`).toBe(step.expected);
-    });
+    await runWalkthrough("wallet.md", kassa, key, 5);
     await expectLedgerHolds(kassa.running.kassa.deps.db);
   });
 });
