@@ -1,7 +1,5 @@
-import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOperator } from "../../src/app/admin/create-operator.ts";
 import { expectLedgerHolds } from "../check-ledger.ts";
@@ -11,7 +9,7 @@ import { refundsAtChannel } from "../refunds.ts";
 import { addEndpoint } from "../webhook-flows.ts";
 import { WebhookReceiver } from "../webhook-receiver.ts";
 import { ARTIFACTS, CHROMIUM_AVAILABLE, launchChromium } from "./chromium.ts";
-import { logInThroughForm, openConsole } from "./console-page.ts";
+import { buildConsoleIfStale, logInThroughForm, openConsole, settledShot } from "./console-page.ts";
 
 /**
  * The console's actions (issue 12) in Debian's Chromium, against a Kassa of its own (the
@@ -32,14 +30,7 @@ let userId: string;
 
 beforeAll(async () => {
   if (!CHROMIUM_AVAILABLE) return;
-  const build = spawnSync(
-    process.execPath,
-    [join(import.meta.dirname, "../../../console/scripts/build-if-stale.mjs")],
-    {
-      stdio: "inherit",
-    },
-  );
-  expect(build.status).toBe(0);
+  buildConsoleIfStale();
   kassa = await KassaUnderTest.start({ KASSA_REFUND_APPROVAL_ABOVE_FEN: String(APPROVAL_ABOVE_FEN) });
   const deps = kassa.running.kassa.deps;
   for (const [login, role] of [
@@ -72,12 +63,6 @@ afterAll(async () => {
   await kassa?.close();
 });
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForFunction("!document.querySelector('.ant-spin-spinning, .ant-skeleton')");
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: join(ARTIFACTS, `console-${name}.png`), fullPage: true });
-}
-
 /** The simulator settles refunds after a minute, and notifies Kassa. */
 async function aMinuteLater(): Promise<void> {
   await kassa.sandbox.admin.advanceClock(61_000);
@@ -95,7 +80,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       await page.getByTestId("refund-open").click();
       await page.getByTestId("refund-amount").fill("5.5");
       await page.getByTestId("refund-reason").fill("少发一件 one missing");
-      await shot(page, "refund-dialog");
+      await settledShot(page, "refund-dialog");
       // A double click is one refund: the dialog sends once, under its Idempotency-Key (a second
       // request with the key would get the first's answer: flows/admin-refunds.test.ts).
       await page.getByTestId("refund-submit").dblclick();
@@ -117,7 +102,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
         .toBe("SUCCESS");
       expect(await page.getByTestId("refundable").textContent()).toBe("¥18.50");
       expect(await page.getByTestId("order-refunds").textContent()).toContain("少发一件 one missing");
-      await shot(page, "order-refunded");
+      await settledShot(page, "order-refunded");
       await tab.assertClean();
       await tab.close();
     }, 60_000);
@@ -144,7 +129,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       await logInThroughForm(page, "li.admin", PASSWORD);
       await page.getByTestId("approval-approve").click();
       await page.getByTestId("approval-note").fill("checked with the shop");
-      await shot(page, "refund-approvals");
+      await settledShot(page, "refund-approvals");
       await page.getByTestId("approval-approve-confirm").click();
       await expect.poll(() => page.getByTestId("approval-notice").textContent()).toBeTruthy();
       expect(refundsAtChannel(kassa, large.id)).toHaveLength(1);
@@ -160,7 +145,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
             .getAttribute("data-status"),
         )
         .toBe("SUCCESS");
-      await shot(page, "refunds");
+      await settledShot(page, "refunds");
       await checker.assertClean();
       await checker.close();
     }, 60_000);
@@ -212,7 +197,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       await page.reload();
       await page.getByTestId("deliveries-table").locator(".ant-table-row-expand-icon").last().click();
       await expect.poll(() => page.getByTestId("attempts-table").locator("tbody tr").count()).toBe(2);
-      await shot(page, "webhooks");
+      await settledShot(page, "webhooks");
       await tab.assertClean();
       await tab.close();
     }, 60_000);
@@ -228,7 +213,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       await expect.poll(() => page.getByTestId("wallet-balance").textContent()).toContain("¥1.20");
       await page.getByTestId("menu-wallets").click();
       await expect.poll(() => page.getByTestId("wallet-link").allTextContents()).toEqual([userId]);
-      await shot(page, "wallets");
+      await settledShot(page, "wallets");
       await tab.assertClean();
       await tab.close();
     }, 60_000);

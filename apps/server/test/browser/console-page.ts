@@ -1,5 +1,32 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { expect } from "vitest";
+import { ARTIFACTS } from "./chromium.ts";
+
+/**
+ * The console's sources may have changed since `npm install` built it: test what they say
+ * now (a few milliseconds when the build is fresh, as on CI right after npm ci).
+ */
+export function buildConsoleIfStale(): void {
+  const build = spawnSync(
+    process.execPath,
+    [join(import.meta.dirname, "../../../console/scripts/build-if-stale.mjs")],
+    { stdio: "inherit" },
+  );
+  expect(build.status).toBe(0);
+}
+
+/**
+ * A screenshot into test-artifacts/ once the page has settled: no table still loading,
+ * animations over. A locator, not `waitForFunction`: a predicate string is evaluated in the
+ * page, and the console's CSP (no 'unsafe-eval') refuses it, as it should.
+ */
+export async function settledShot(page: Page, name: string): Promise<void> {
+  await page.locator(".ant-spin-spinning, .ant-skeleton").first().waitFor({ state: "detached" });
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(ARTIFACTS, `console-${name}.png`), fullPage: true });
+}
 
 /**
  * A console tab that records what must never happen on a console page: a CSP violation

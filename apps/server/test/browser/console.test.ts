@@ -1,8 +1,6 @@
-import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { Secret } from "otpauth";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOperator } from "../../src/app/admin/create-operator.ts";
 import { totpOf } from "../../src/app/admin/operator-login.ts";
@@ -11,7 +9,7 @@ import { KassaUnderTest } from "../kassa-harness.ts";
 import { makeApiKey } from "../merchant-keys.ts";
 import { payOrderAtSimulator } from "../pay-order.ts";
 import { ARTIFACTS, CHROMIUM_AVAILABLE, launchChromium } from "./chromium.ts";
-import { logInThroughForm, openConsole } from "./console-page.ts";
+import { buildConsoleIfStale, logInThroughForm, openConsole, settledShot } from "./console-page.ts";
 
 /**
  * The operators' console (issue 12) in Debian's Chromium: one Kassa and one browser for the
@@ -30,16 +28,7 @@ const HOSTILE_NAME = `<img src=x onerror="window.xss=1"><script>window.xss=2</sc
 
 beforeAll(async () => {
   if (!CHROMIUM_AVAILABLE) return;
-  // The console's sources may have changed since `npm install` built it: test what they say
-  // now (a few milliseconds when the build is fresh, as on CI right after npm ci).
-  const build = spawnSync(
-    process.execPath,
-    [join(import.meta.dirname, "../../../console/scripts/build-if-stale.mjs")],
-    {
-      stdio: "inherit",
-    },
-  );
-  expect(build.status).toBe(0);
+  buildConsoleIfStale();
   kassa = await KassaUnderTest.start();
   const deps = kassa.running.kassa.deps;
   await createOperator(
@@ -95,13 +84,6 @@ afterAll(async () => {
   await kassa?.close();
 });
 
-/** A screenshot once the page has settled: no table still loading, animations over. */
-async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForFunction("!document.querySelector('.ant-spin-spinning, .ant-skeleton')");
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: join(ARTIFACTS, `console-${name}.png`), fullPage: true });
-}
-
 describe.skipIf(!CHROMIUM_AVAILABLE)(
   "the operators' console (skipped: no Chromium; apt-get install -y chromium)",
   () => {
@@ -125,7 +107,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       await page.getByTestId("login-submit").waitFor();
       // Ant Design spaces two-character Chinese buttons: "登 录".
       expect(await page.getByTestId("login-submit").textContent()).toMatch(/^登\s?录$/);
-      await shot(page, "login");
+      await settledShot(page, "login");
 
       await page.getByTestId("login-name").fill("wang.admin");
       await page.getByTestId("login-password").fill("not-the-password");
@@ -135,7 +117,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       await logInThroughForm(page, "wang.admin", PASSWORD);
       expect(await page.getByTestId("operator-login").textContent()).toBe("wang.admin");
       expect(await page.getByTestId("operator-role").textContent()).toBe("管理员");
-      await shot(page, "layout");
+      await settledShot(page, "layout");
 
       await page.getByTestId("language").click();
       await expect.poll(() => page.getByTestId("operator-role").textContent()).toBe("Admin");
@@ -178,7 +160,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       expect(await page.getByTestId("orders-table").textContent()).toContain("¥24.00");
       // Ant Design's own texts follow the language too (its zh-CN locale, not its English default).
       expect(await page.getByPlaceholder("开始日期").count()).toBe(1);
-      await shot(page, "orders");
+      await settledShot(page, "orders");
 
       await page.getByTestId("order-link").click();
       await page.getByTestId("timeline").waitFor();
@@ -194,7 +176,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
         "ledger.posted",
       ])
         expect(types).toContain(type);
-      await shot(page, "order-detail");
+      await settledShot(page, "order-detail");
       await tab.assertClean();
       await tab.close();
     }, 60_000);
@@ -214,7 +196,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       await expect.poll(() => page.getByTestId("line-name").textContent()).toBe(HOSTILE_NAME);
       expect(await page.getByTestId("order-lines").locator("img, script").count()).toBe(0);
       expect(await page.evaluate("window.xss")).toBeUndefined();
-      await shot(page, "hostile-product-name");
+      await settledShot(page, "hostile-product-name");
       await tab.assertClean();
       await tab.close();
     }, 60_000);
@@ -226,7 +208,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       await page.getByTestId("menu-alerts").click();
       await page.getByTestId("alert-acknowledge").click();
       await page.getByTestId("alert-note-input").fill("refunded by phone");
-      await shot(page, "alerts");
+      await settledShot(page, "alerts");
       await page.getByTestId("alert-acknowledge-save").click();
       // Open alerts only, by default: the acknowledged one leaves the list; "All" shows it with its note.
       await expect.poll(() => page.getByTestId("alert-acknowledge").count()).toBe(0);
@@ -238,7 +220,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       await expect
         .poll(() => page.getByTestId("audit-action").allTextContents())
         .toContain("alert.acknowledge");
-      await shot(page, "audit");
+      await settledShot(page, "audit");
       await tab.assertClean();
       await tab.close();
     }, 60_000);
@@ -253,7 +235,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       expect(password.length).toBeGreaterThanOrEqual(12);
       kassa.rememberSecret(password);
       await expect.poll(() => page.getByTestId("operators-table").textContent()).toContain("zhao.viewer");
-      await shot(page, "operators");
+      await settledShot(page, "operators");
       await tab.assertClean();
       await tab.close();
 
@@ -281,7 +263,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       expect(await page.getByTestId("chart-by-hour").locator("canvas").count()).toBe(1);
       expect(await page.getByTestId("chart-by-day").locator("canvas").count()).toBe(1);
       await page.getByTestId("chart-by-hour").hover();
-      await shot(page, "dashboard");
+      await settledShot(page, "dashboard");
       await tab.assertClean();
       await tab.close();
     }, 60_000);
