@@ -1,11 +1,15 @@
-import { findOrderForUser, listOrdersOfUser, type OrderPosition } from "../db/orders-repo.ts";
+import { findOrderForUser, listOrdersOfUser } from "../db/orders-repo.ts";
 import { findPaymentsOfOrders } from "../db/payments-repo.ts";
 import { listActiveProducts } from "../db/products-repo.ts";
 import { refundedFenOfOrders } from "../db/refunds-repo.ts";
 import { KassaError } from "../domain/errors.ts";
+import { idPattern } from "../domain/ids.ts";
 import { formatYuan } from "../domain/money.ts";
 import type { AppDeps } from "./deps.ts";
 import { loadOrderView, type OrderView, viewOrder } from "./order-view.ts";
+import { decodeCursor, pageOfRows } from "./page-cursor.ts";
+
+const ORDER_ID = idPattern("order");
 
 export async function getOrder(
   deps: AppDeps,
@@ -31,10 +35,10 @@ export async function listOrders(
   deps: AppDeps,
   input: { userId: string; limit: number; cursor: string | undefined },
 ): Promise<OrderPage> {
-  const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
+  const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor, ORDER_ID);
   // One more than asked: whether it exists says if there is a next page.
   const orders = await listOrdersOfUser(deps.db, { userId: input.userId, after, limit: input.limit + 1 });
-  const page = orders.slice(0, input.limit);
+  const { page, nextCursor } = pageOfRows(orders, input.limit, (row) => row);
   const payments = await findPaymentsOfOrders(
     deps.db,
     page.map((order) => order.id),
@@ -43,40 +47,10 @@ export async function listOrders(
     deps.db,
     page.map((order) => order.id),
   );
-  const last = page.at(-1);
   return {
     data: page.map((order) => viewOrder(order, payments.get(order.id), refunded.get(order.id) ?? 0)),
-    nextCursor: orders.length > input.limit && last ? encodeCursor(last) : null,
+    nextCursor,
   };
-}
-
-/**
- * The cursor is the last order's (created_at, id), base64url-encoded: opaque to clients, who
- * only send back what they were given. It carries no authority (see listOrders).
- */
-function encodeCursor(position: OrderPosition): string {
-  return Buffer.from(`${position.createdAt}:${position.id}`, "utf8").toString("base64url");
-}
-
-const CURSOR = /^([0-9]{1,16}):(ord_[0-9a-z]{1,64})$/;
-
-function decodeCursor(cursor: string): OrderPosition {
-  const match = /^[A-Za-z0-9_-]+$/.test(cursor)
-    ? CURSOR.exec(Buffer.from(cursor, "base64url").toString("utf8"))
-    : null;
-  const createdAt = Number(match?.[1]);
-  if (!match?.[2] || !Number.isSafeInteger(createdAt)) {
-    throw new KassaError("REQUEST_INVALID", {
-      issues: [
-        {
-          field: "querystring/cursor",
-          issue:
-            "not a cursor Kassa gave: send a page's nextCursor back unchanged, or no cursor for the first page",
-        },
-      ],
-    });
-  }
-  return { createdAt, id: match[2] };
 }
 
 export interface CatalogItemView {

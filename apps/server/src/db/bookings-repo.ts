@@ -10,6 +10,7 @@ import {
 import type { CancellationPolicy } from "../domain/booking/cancellation-policy.ts";
 import type { Slot, SlotStatus } from "../domain/booking/slot.ts";
 import type { Executor } from "./executor.ts";
+import { type PagePosition, pageAfter } from "./keyset-page.ts";
 import type { BookingServicesTable, BookingSlotsTable, BookingsTable } from "./schema.ts";
 
 /**
@@ -24,12 +25,6 @@ export interface Service {
   name: string;
   cancellationPolicy: CancellationPolicy;
   createdAt: number;
-}
-
-/** Where a page starts: after this row (createdAt is the slot's start for slots). */
-export interface PagePosition {
-  createdAt: number;
-  id: string;
 }
 
 function toService(row: Selectable<BookingServicesTable>): Service {
@@ -87,14 +82,8 @@ export async function listServices(
 ): Promise<Service[]> {
   const { after } = query;
   let rows = db.selectFrom("booking_services").selectAll().where("app_id", "=", query.appId);
-  if (after)
-    rows = rows.where((eb) =>
-      eb.or([
-        eb("created_at", ">", after.createdAt),
-        eb.and([eb("created_at", "=", after.createdAt), eb("id", ">", after.id)]),
-      ]),
-    );
-  return (await rows.orderBy("created_at").orderBy("id").limit(query.limit).execute()).map(toService);
+  rows = pageAfter(rows, { sort: "created_at", id: "id" }, after);
+  return (await rows.limit(query.limit).execute()).map(toService);
 }
 
 function toSlot(row: Selectable<BookingSlotsTable>): Slot {
@@ -160,14 +149,8 @@ export async function listSlots(
   let rows = db.selectFrom("booking_slots").selectAll().where("app_id", "=", query.appId);
   if (query.serviceId !== undefined) rows = rows.where("service_id", "=", query.serviceId);
   if (open) rows = rows.where("status", "=", "OPEN").where("starts_at", ">", open.now);
-  if (after)
-    rows = rows.where((eb) =>
-      eb.or([
-        eb("starts_at", ">", after.createdAt),
-        eb.and([eb("starts_at", "=", after.createdAt), eb("id", ">", after.id)]),
-      ]),
-    );
-  return (await rows.orderBy("starts_at").orderBy("id").limit(query.limit).execute()).map(toSlot);
+  rows = pageAfter(rows, { sort: "starts_at", id: "id" }, after);
+  return (await rows.limit(query.limit).execute()).map(toSlot);
 }
 
 /**
@@ -366,14 +349,8 @@ export async function listBookingsOfSlot(
 ): Promise<Booking[]> {
   const { after } = query;
   let rows = db.selectFrom("bookings").selectAll().where("slot_id", "=", query.slotId);
-  if (after)
-    rows = rows.where((eb) =>
-      eb.or([
-        eb("created_at", ">", after.createdAt),
-        eb.and([eb("created_at", "=", after.createdAt), eb("order_id", ">", after.id)]),
-      ]),
-    );
-  return (await rows.orderBy("created_at").orderBy("order_id").limit(query.limit).execute()).map(toBooking);
+  rows = pageAfter(rows, { sort: "created_at", id: "order_id" }, after);
+  return (await rows.limit(query.limit).execute()).map(toBooking);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Order, OrderStatus } from "../domain/order.ts";
 import type { Executor } from "./executor.ts";
+import { type PagePosition, pageAfter } from "./keyset-page.ts";
 import { ordersWithLines } from "./orders-repo.ts";
 import { queriesOfPayments } from "./payment-queries-repo.ts";
 import type { PaymentRow } from "./payments-repo.ts";
@@ -7,10 +8,6 @@ import type { PaymentRow } from "./payments-repo.ts";
 export type { PaymentRow };
 
 /** An app's orders as the merchant API reads them; every query names the app. */
-export interface OrderPosition {
-  createdAt: number;
-  id: string;
-}
 
 export interface OrderFilter {
   appId: string;
@@ -29,7 +26,7 @@ export interface OrderFilter {
 /** Newest first, keyset-paged on (created_at, id): two queries a page (orders, their lines). */
 export async function listOrdersOfApp(
   db: Executor,
-  query: OrderFilter & { after: OrderPosition | undefined; limit: number },
+  query: OrderFilter & { after: PagePosition | undefined; limit: number },
 ): Promise<Order[]> {
   const { after } = query;
   let rows = db.selectFrom("orders").selectAll().where("app_id", "=", query.appId);
@@ -51,15 +48,8 @@ export async function listOrdersOfApp(
           .where("app_id", "=", query.appId)
           .where(column, "=", value),
       );
-  if (after) {
-    rows = rows.where((eb) =>
-      eb.or([
-        eb("created_at", "<", after.createdAt),
-        eb.and([eb("created_at", "=", after.createdAt), eb("id", "<", after.id)]),
-      ]),
-    );
-  }
-  const orders = await rows.orderBy("created_at", "desc").orderBy("id", "desc").limit(query.limit).execute();
+  rows = pageAfter(rows, { sort: "created_at", id: "id", newestFirst: true }, after);
+  const orders = await rows.limit(query.limit).execute();
   return ordersWithLines(db, orders);
 }
 

@@ -1,4 +1,5 @@
 import type { Executor } from "./executor.ts";
+import { type PagePosition, pageAfter } from "./keyset-page.ts";
 import type { ProductsTable } from "./schema.ts";
 
 /**
@@ -7,27 +8,14 @@ import type { ProductsTable } from "./schema.ts";
  */
 export type ProductRow = { [K in keyof ProductsTable]: ProductsTable[K] };
 
-/** Where a page of products starts: after this one, oldest first. */
-export interface ProductPosition {
-  createdAt: number;
-  id: string;
-}
-
 export async function listProductsOfApp(
   db: Executor,
-  query: { appId: string; after: ProductPosition | undefined; limit: number },
+  query: { appId: string; after: PagePosition | undefined; limit: number },
 ): Promise<ProductRow[]> {
   const { after } = query;
   let rows = db.selectFrom("products").selectAll().where("app_id", "=", query.appId);
-  if (after) {
-    rows = rows.where((eb) =>
-      eb.or([
-        eb("created_at", ">", after.createdAt),
-        eb.and([eb("created_at", "=", after.createdAt), eb("id", ">", after.id)]),
-      ]),
-    );
-  }
-  return rows.orderBy("created_at").orderBy("id").limit(query.limit).execute();
+  rows = pageAfter(rows, { sort: "created_at", id: "id" }, after);
+  return rows.limit(query.limit).execute();
 }
 
 export async function findProductOfApp(

@@ -10,6 +10,7 @@ import {
 } from "../domain/order.ts";
 import type { PaymentEvent } from "../domain/payment.ts";
 import type { Executor } from "./executor.ts";
+import { type PagePosition, pageAfter } from "./keyset-page.ts";
 import type { OrdersTable } from "./schema.ts";
 
 export async function insertOrder(db: Executor, order: Order): Promise<void> {
@@ -210,12 +211,6 @@ export async function ordersWithLines(db: Executor, orders: readonly OrderRow[])
   }));
 }
 
-/** Where a page of a user's orders starts: after this order, in newest-first order. */
-export interface OrderPosition {
-  createdAt: number;
-  id: string;
-}
-
 /**
  * One page of a user's orders, newest first, in two queries (the orders, then all their
  * lines). Ordered on (created_at, id), so orders made in the same millisecond keep one order
@@ -223,18 +218,11 @@ export interface OrderPosition {
  */
 export async function listOrdersOfUser(
   db: Executor,
-  query: { userId: string; after: OrderPosition | undefined; limit: number },
+  query: { userId: string; after: PagePosition | undefined; limit: number },
 ): Promise<Order[]> {
   const { after } = query;
   let rows = db.selectFrom("orders").selectAll().where("user_id", "=", query.userId);
-  if (after) {
-    rows = rows.where((eb) =>
-      eb.or([
-        eb("created_at", "<", after.createdAt),
-        eb.and([eb("created_at", "=", after.createdAt), eb("id", "<", after.id)]),
-      ]),
-    );
-  }
-  const orders = await rows.orderBy("created_at", "desc").orderBy("id", "desc").limit(query.limit).execute();
+  rows = pageAfter(rows, { sort: "created_at", id: "id", newestFirst: true }, after);
+  const orders = await rows.limit(query.limit).execute();
   return ordersWithLines(db, orders);
 }

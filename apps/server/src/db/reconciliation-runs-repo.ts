@@ -1,6 +1,7 @@
 import type { Selectable } from "kysely";
 import type { DifferenceClass } from "../domain/reconciliation.ts";
 import type { Executor } from "./executor.ts";
+import { type PagePosition, pageAfter } from "./keyset-page.ts";
 import type { ReconciliationDifferencesTable, ReconciliationRunsTable } from "./schema.ts";
 
 /** A day's run and its differences (migration 0010): written by the job, read by the merchant API. */
@@ -249,14 +250,7 @@ export async function listDifferences(
 ): Promise<DifferenceRow[]> {
   let query = db.selectFrom("reconciliation_differences").selectAll().where("run_id", "=", runId);
   const after = page.after;
-  if (after) {
-    query = query.where((eb) =>
-      eb.or([
-        eb("created_at", ">", after.createdAt),
-        eb.and([eb("created_at", "=", after.createdAt), eb("id", ">", after.id)]),
-      ]),
-    );
-  }
+  query = pageAfter(query, { sort: "created_at", id: "id" }, after);
   if (page.status !== undefined) query = query.where("status", "=", page.status);
-  return query.orderBy("created_at").orderBy("id").limit(page.limit).execute();
+  return query.limit(page.limit).execute();
 }

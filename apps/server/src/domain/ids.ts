@@ -37,6 +37,11 @@ export function makeId(kind: IdKind, source: IdSource): string {
   return `${ID_PREFIXES[kind]}_${source.random()}`;
 }
 
+/** What an id Kassa made for `kind` can look like: a cursor or path naming anything else is refused unread. */
+export function idPattern(kind: IdKind): RegExp {
+  return new RegExp(`^${ID_PREFIXES[kind]}_[0-9a-z]{1,60}$`);
+}
+
 /**
  * Kassa's id of an app (a mini program), chosen by the operator in KASSA_APPS_FILE: it is a
  * path segment of the notify URL, so at most 32 characters (§5.1 caps notify_url at 255).

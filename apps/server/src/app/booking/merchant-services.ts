@@ -2,12 +2,12 @@ import { findService, insertService, listServices as listServiceRows } from "../
 import type { Executor } from "../../db/executor.ts";
 import { checkPolicy, type PolicyTier } from "../../domain/booking/cancellation-policy.ts";
 import { KassaError } from "../../domain/errors.ts";
-import { makeId } from "../../domain/ids.ts";
+import { idPattern, makeId } from "../../domain/ids.ts";
 import type { AppDeps } from "../deps.ts";
-import { decodeCursor, encodeCursor } from "../merchant/cursor.ts";
+import { decodeCursor, pageOfRows } from "../page-cursor.ts";
 import { type ServiceView, viewService } from "./views.ts";
 
-const SERVICE_ID = /^svc_[0-9a-z]{1,60}$/;
+const SERVICE_ID = idPattern("bookingService");
 
 /** A service and its cancellation policy, checked by the domain's one rule (cancellation-policy.ts). */
 export async function createService(
@@ -40,11 +40,12 @@ export async function listServices(
 ): Promise<{ data: ServiceView[]; nextCursor: string | null }> {
   const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor, SERVICE_ID);
   const rows = await listServiceRows(deps.db, { appId: input.appId, after, limit: input.limit + 1 });
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = pageOfRows(rows, input.limit, (row) => ({
+    createdAt: row.createdAt,
+    id: row.id,
+  }));
   return {
     data: page.map(viewService),
-    nextCursor:
-      rows.length > input.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+    nextCursor,
   };
 }

@@ -11,13 +11,13 @@ import type { Executor } from "../../db/executor.ts";
 import { isTimeZone, localToEpoch } from "../../domain/booking/local-time.ts";
 import type { Slot } from "../../domain/booking/slot.ts";
 import { KassaError } from "../../domain/errors.ts";
-import { makeId } from "../../domain/ids.ts";
+import { idPattern, makeId } from "../../domain/ids.ts";
 import type { AppDeps } from "../deps.ts";
-import { decodeCursor, encodeCursor } from "../merchant/cursor.ts";
+import { decodeCursor, pageOfRows } from "../page-cursor.ts";
 import { type BookingView, type SlotView, viewBookingForMerchant, viewSlot } from "./views.ts";
 
-const SLOT_ID = /^slt_[0-9a-z]{1,60}$/;
-const ORDER_ID = /^ord_[0-9a-z]{1,60}$/;
+const SLOT_ID = idPattern("bookingSlot");
+const ORDER_ID = idPattern("order");
 /** A slot longer than a week is a typo (a ticket for a season is a product). */
 const MAX_SLOT_MS = 7 * 24 * 3_600_000;
 
@@ -124,12 +124,13 @@ export async function listSlots(
     after,
     limit: input.limit + 1,
   });
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = pageOfRows(rows, input.limit, (row) => ({
+    createdAt: row.startsAt,
+    id: row.id,
+  }));
   return {
     data: page.map(viewSlot),
-    nextCursor:
-      rows.length > input.limit && last ? encodeCursor({ createdAt: last.startsAt, id: last.id }) : null,
+    nextCursor,
   };
 }
 
@@ -141,13 +142,12 @@ export async function listSlotBookings(
   await foundSlot(deps.db, input.appId, input.slotId);
   const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor, ORDER_ID);
   const rows = await listBookingsOfSlot(deps.db, { slotId: input.slotId, after, limit: input.limit + 1 });
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = pageOfRows(rows, input.limit, (row) => ({
+    createdAt: row.createdAt,
+    id: row.orderId,
+  }));
   return {
     data: page.map(viewBookingForMerchant),
-    nextCursor:
-      rows.length > input.limit && last
-        ? encodeCursor({ createdAt: last.createdAt, id: last.orderId })
-        : null,
+    nextCursor,
   };
 }

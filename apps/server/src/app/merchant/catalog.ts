@@ -12,7 +12,7 @@ import { KassaError } from "../../domain/errors.ts";
 import { makeId } from "../../domain/ids.ts";
 import { formatYuan, toFen } from "../../domain/money.ts";
 import type { AppDeps } from "../deps.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { decodeCursor, pageOfRows } from "../page-cursor.ts";
 
 /** A product as the merchant sees it: stock is what can still be sold (held units are out). */
 export interface ProductView {
@@ -46,12 +46,13 @@ export async function listProducts(
 ): Promise<{ data: ProductView[]; nextCursor: string | null }> {
   const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor, PRODUCT_ID);
   const rows = await listProductsOfApp(deps.db, { appId: input.appId, after, limit: input.limit + 1 });
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = pageOfRows(rows, input.limit, (row) => ({
+    createdAt: row.created_at,
+    id: row.id,
+  }));
   return {
     data: page.map(viewProduct),
-    nextCursor:
-      rows.length > input.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+    nextCursor,
   };
 }
 

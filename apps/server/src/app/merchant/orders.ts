@@ -9,11 +9,12 @@ import {
 import { findPaymentsOfOrders, paymentOf } from "../../db/payments-repo.ts";
 import { listRefundsOfOrder, refundedFenOfOrders } from "../../db/refunds-repo.ts";
 import { KassaError } from "../../domain/errors.ts";
+import { idPattern } from "../../domain/ids.ts";
 import type { Order } from "../../domain/order.ts";
 import type { Refund } from "../../domain/refund.ts";
 import type { AppDeps } from "../deps.ts";
 import { viewOrder } from "../order-view.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { decodeCursor, pageOfRows } from "../page-cursor.ts";
 
 /** The mini program's view of an order, and whose it is (Kassa's user id, never the openid). */
 export type MerchantOrderView = ReturnType<typeof viewOrder> & { userId: string };
@@ -57,7 +58,7 @@ export interface TimelineEntry {
 /** Refund events on the timeline; `order.refunded` repeats `refund.succeeded`, so it is left out. */
 const REFUND_EVENTS: ReadonlySet<string> = new Set(["refund.succeeded", "refund.abnormal", "refund.closed"]);
 
-const ORDER_ID = /^ord_[0-9a-z]{1,60}$/;
+const ORDER_ID = idPattern("order");
 
 export async function listAppOrders(
   deps: AppDeps,
@@ -65,7 +66,7 @@ export async function listAppOrders(
 ): Promise<{ data: MerchantOrderView[]; nextCursor: string | null }> {
   const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor, ORDER_ID);
   const orders = await listOrdersOfApp(deps.db, { ...input, after, limit: input.limit + 1 });
-  const page = orders.slice(0, input.limit);
+  const { page, nextCursor } = pageOfRows(orders, input.limit, (row) => row);
   const payments = await findPaymentsOfOrders(
     deps.db,
     page.map((order) => order.id),
@@ -74,13 +75,12 @@ export async function listAppOrders(
     deps.db,
     page.map((order) => order.id),
   );
-  const last = page.at(-1);
   return {
     data: page.map((order) => ({
       ...viewOrder(order, payments.get(order.id), refunded.get(order.id) ?? 0),
       userId: order.userId,
     })),
-    nextCursor: orders.length > input.limit && last ? encodeCursor(last) : null,
+    nextCursor,
   };
 }
 

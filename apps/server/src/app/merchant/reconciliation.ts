@@ -7,11 +7,12 @@ import {
   type RunRow,
 } from "../../db/reconciliation-runs-repo.ts";
 import { KassaError } from "../../domain/errors.ts";
+import { idPattern } from "../../domain/ids.ts";
 import type { ExternalChannelName } from "../../domain/payment.ts";
 import { beijingDayWindow, latestReadyDay } from "../../domain/reconciliation.ts";
 import type { AppDeps } from "../deps.ts";
 import { scheduleJobOf } from "../jobs.ts";
-import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { decodeCursor, pageOfRows } from "../page-cursor.ts";
 
 /** The merchant API's view of reconciliation (issue 11; docs/reconciliation.md). */
 
@@ -102,8 +103,8 @@ function viewDifference(row: DifferenceRow): DifferenceView {
   };
 }
 
-const RUN_ID = /^rcn_[0-9a-z]{1,60}$/;
-const DIFFERENCE_ID = /^rdf_[0-9a-z]{1,60}$/;
+const RUN_ID = idPattern("reconciliation");
+const DIFFERENCE_ID = idPattern("difference");
 /** A run's position in the list: its day as a number (20260314) and its id. */
 const dayNumber = (day: string) => Number(day.replaceAll("-", ""));
 const dayOf = (n: number) => {
@@ -119,14 +120,13 @@ export async function listAppRuns(
   const position = input.cursor === undefined ? undefined : decodeCursor(input.cursor, RUN_ID);
   const before = position && { day: dayOf(position.createdAt), id: position.id };
   const runs = await listRuns(deps.db, input.appId, { limit: input.limit + 1, before });
-  const page = runs.slice(0, input.limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = pageOfRows(runs, input.limit, (row) => ({
+    createdAt: dayNumber(row.day),
+    id: row.id,
+  }));
   return {
     data: page.map(viewRun),
-    nextCursor:
-      runs.length > input.limit && last
-        ? encodeCursor({ createdAt: dayNumber(last.day), id: last.id })
-        : null,
+    nextCursor,
   };
 }
 
@@ -150,14 +150,15 @@ export async function getAppRun(
     after,
     status: input.status,
   });
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = pageOfRows(rows, input.limit, (row) => ({
+    createdAt: row.created_at,
+    id: row.id,
+  }));
   return {
     ...viewRun(run),
     differencePage: {
       data: page.map(viewDifference),
-      nextCursor:
-        rows.length > input.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+      nextCursor,
     },
   };
 }

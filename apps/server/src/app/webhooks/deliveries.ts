@@ -12,7 +12,7 @@ import { type EndpointRow, findEndpointOfApp } from "../../db/webhook-endpoints-
 import { KassaError } from "../../domain/errors.ts";
 import { filterTakes } from "../../domain/webhooks.ts";
 import type { AppDeps } from "../deps.ts";
-import { decodeCursor, encodeCursor } from "../merchant/cursor.ts";
+import { decodeCursor, pageOfRows } from "../page-cursor.ts";
 
 /**
  * What the merchant sees of webhook deliveries (issue 11: replay, and the console later):
@@ -119,13 +119,14 @@ export async function listDeliveries(
     before: query.cursor === undefined ? undefined : decodeCursor(query.cursor, DELIVERY_ID),
     limit: query.limit + 1,
   });
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = pageOfRows(rows, query.limit, (row) => ({
+    createdAt: row.created_at,
+    id: row.id,
+  }));
   return {
     data: page.map(viewDelivery),
     hasMore: rows.length > query.limit,
-    nextCursor:
-      rows.length > query.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+    nextCursor,
   };
 }
 

@@ -1,6 +1,7 @@
 import { Type } from "typebox";
-import { decodeCursor, encodeCursor } from "../../app/merchant/cursor.ts";
+import { decodeCursor, pageOfRows } from "../../app/page-cursor.ts";
 import { listAlerts } from "../../db/admin-repo.ts";
+import { idPattern } from "../../domain/ids.ts";
 import { limitAsNumber, PageCursor, PageLimit } from "../merchant/schemas.ts";
 import { ANY_REQUEST, errorResponses } from "../mini-program/route-errors.ts";
 import type { KassaApp } from "../server.ts";
@@ -34,7 +35,7 @@ const AlertsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const ALERT_ID = /^alr_[0-9a-z]{1,60}$/;
+const ALERT_ID = idPattern("alert");
 
 /** GET /admin/v1/alerts: what needs an operator, newest first, in the apps the operator sees. */
 export function registerAdminAlertsList(app: KassaApp, context: AdminContext): void {
@@ -67,12 +68,13 @@ export function registerAdminAlertsList(app: KassaApp, context: AdminContext): v
         before,
         limit: limit + 1,
       });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
+      const { page, nextCursor } = pageOfRows(rows, limit, (row) => ({
+        createdAt: row.created_at,
+        id: row.id,
+      }));
       return {
         data: page.map(viewAlert),
-        nextCursor:
-          rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+        nextCursor,
       };
     },
   );

@@ -1,9 +1,10 @@
 import { Type } from "typebox";
 import { viewApproval } from "../../app/admin/console-refunds.ts";
-import { decodeCursor, encodeCursor } from "../../app/merchant/cursor.ts";
+import { decodeCursor, pageOfRows } from "../../app/page-cursor.ts";
 import { viewRefund } from "../../app/refund-view.ts";
 import { listRefundApprovals } from "../../db/refund-approvals-repo.ts";
 import { listRefundsOfApp } from "../../db/refunds-repo.ts";
+import { idPattern } from "../../domain/ids.ts";
 import { REFUND_STATUSES } from "../../domain/refund.ts";
 import { REFUND_APPROVAL_STATUSES } from "../../domain/refund-approval.ts";
 import { RefundViewSchema } from "../merchant/refund-schemas.ts";
@@ -55,15 +56,16 @@ export function registerAdminRefundsList(app: KassaApp, context: AdminContext): 
         appId,
         status: query.status,
         orderId: query.orderId,
-        before: query.cursor === undefined ? undefined : decodeCursor(query.cursor, /^rfd_[0-9a-z]{1,60}$/),
+        before: query.cursor === undefined ? undefined : decodeCursor(query.cursor, idPattern("refund")),
         limit: limit + 1,
       });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
+      const { page, nextCursor } = pageOfRows(rows, limit, (row) => ({
+        createdAt: row.createdAt,
+        id: row.id,
+      }));
       return {
         data: page.map(viewRefund),
-        nextCursor:
-          rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+        nextCursor,
       };
     },
   );
@@ -98,15 +100,17 @@ export function registerAdminRefundsList(app: KassaApp, context: AdminContext): 
       const rows = await listRefundApprovals(context.deps.db, {
         appId,
         status: query.status,
-        before: query.cursor === undefined ? undefined : decodeCursor(query.cursor, /^rap_[0-9a-z]{1,60}$/),
+        before:
+          query.cursor === undefined ? undefined : decodeCursor(query.cursor, idPattern("refundApproval")),
         limit: limit + 1,
       });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
+      const { page, nextCursor } = pageOfRows(rows, limit, (row) => ({
+        createdAt: row.requested_at,
+        id: row.id,
+      }));
       return {
         data: page.map(viewApproval),
-        nextCursor:
-          rows.length > limit && last ? encodeCursor({ createdAt: last.requested_at, id: last.id }) : null,
+        nextCursor,
       };
     },
   );
