@@ -103,7 +103,13 @@ export async function recordRefundIntent(
     await holdTopUpRefund(trx, { order, payment, refundId: id, amountFen: input.amountFen, now });
   // A tip refunds at most what its recipient is still owed (tip/tip-refunds.ts).
   if (order.kind === "tip")
-    await holdTipRefund(trx, { orderId: order.id, appId: order.appId, refundId: id, amountFen: input.amountFen, now });
+    await holdTipRefund(trx, {
+      orderId: order.id,
+      appId: order.appId,
+      refundId: id,
+      amountFen: input.amountFen,
+      now,
+    });
   const refund: Refund = {
     id,
     appId: order.appId,

@@ -1,12 +1,12 @@
 import type { Generated } from "kysely";
 import type { BookingStatus, CancelCause } from "../domain/booking/booking.ts";
 import type { SlotStatus } from "../domain/booking/slot.ts";
-import type { TipStatus } from "../domain/tip/tip.ts";
 import type { AccountType, LedgerCauseType, NormalSide } from "../domain/ledger.ts";
 import type { OrderKind, OrderStatus } from "../domain/order.ts";
 import type { ChannelName, PaymentStatus } from "../domain/payment.ts";
 import type { RefundStatus } from "../domain/refund.ts";
 import type { RefundApprovalStatus } from "../domain/refund-approval.ts";
+import type { TipStatus } from "../domain/tip/tip.ts";
 
 /**
  * The tables as Kysely sees them. Money is integer fen and times are epoch milliseconds,

@@ -80,10 +80,20 @@ const facts: fc.Arbitrary<LedgerFact> = fc.oneof(
     recipientId: id,
     amountFen: fen,
   }),
-  fc.record({ rule: fc.constant("tip_refund_requested" as const), refundId: id, recipientId: id, amountFen: fen }),
+  fc.record({
+    rule: fc.constant("tip_refund_requested" as const),
+    refundId: id,
+    recipientId: id,
+    amountFen: fen,
+  }),
   fc.record({ rule: fc.constant("tip_channel_refund" as const), refundId: id, channel, amountFen: fen }),
   fc.record({ rule: fc.constant("tip_wallet_refund" as const), refundId: id, userId: id, amountFen: fen }),
-  fc.record({ rule: fc.constant("tip_refund_released" as const), refundId: id, recipientId: id, amountFen: fen }),
+  fc.record({
+    rule: fc.constant("tip_refund_released" as const),
+    refundId: id,
+    recipientId: id,
+    amountFen: fen,
+  }),
   fc.record({ rule: fc.constant("tip_payout" as const), payoutId: id, recipientId: id, amountFen: fen }),
 );
 
@@ -237,7 +247,11 @@ describe("accounts", () => {
     });
     expect(accountSpec("refunds")).toMatchObject({ type: "revenue", normalSide: "debit" });
     expect(accountSpec("wallet:")).toBeUndefined();
-    expect(accountSpec("tips:rcp_1")).toEqual({ type: "liability", normalSide: "credit", mayGoNegative: false });
+    expect(accountSpec("tips:rcp_1")).toEqual({
+      type: "liability",
+      normalSide: "credit",
+      mayGoNegative: false,
+    });
     expect(accountSpec("tips:")).toBeUndefined();
     expect(accountSpec("cash")).toBeUndefined();
   });

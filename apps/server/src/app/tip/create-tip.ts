@@ -1,7 +1,14 @@
 import type { Executor } from "../../db/executor.ts";
 import { findOrderForUser, insertOrder } from "../../db/orders-repo.ts";
 import { insertPayment } from "../../db/payments-repo.ts";
-import { dailyTotal, findRecipient, findTip, holdDailyCap, insertTip, listRecipients } from "../../db/tips-repo.ts";
+import {
+  dailyTotal,
+  findRecipient,
+  findTip,
+  holdDailyCap,
+  insertTip,
+  listRecipients,
+} from "../../db/tips-repo.ts";
 import { lockUserForUpdate } from "../../db/users-repo.ts";
 import { KassaError } from "../../domain/errors.ts";
 import { makeId } from "../../domain/ids.ts";
@@ -54,7 +61,13 @@ export async function createTip(
 async function tip(
   deps: AppDeps,
   trx: Executor,
-  input: { appId: string; userId: string; recipientId: string; amountFen: number; message: string | undefined },
+  input: {
+    appId: string;
+    userId: string;
+    recipientId: string;
+    amountFen: number;
+    message: string | undefined;
+  },
 ): Promise<TippedOrder> {
   // Locks in the one order (create-order.ts): the user's row, then the payer's daily total.
   await lockUserForUpdate(trx, input.userId);
@@ -101,7 +114,9 @@ async function tip(
   // The cap last: its row is what a payer's concurrent tips queue on, held for the shortest
   // time. The conditional upsert is the guard; failing it rolls the whole tip back.
   const key = { recipientId: recipient.id, userId: input.userId, day };
-  if (!(await holdDailyCap(trx, { ...key, amountFen: input.amountFen, capFen: recipient.dailyCapFen, now }))) {
+  if (
+    !(await holdDailyCap(trx, { ...key, amountFen: input.amountFen, capFen: recipient.dailyCapFen, now }))
+  ) {
     const tippedTodayFen = await dailyTotal(trx, key);
     throw new KassaError("TIP_DAILY_CAP_REACHED", {
       dailyCapFen: recipient.dailyCapFen,
@@ -113,7 +128,10 @@ async function tip(
 }
 
 /** The payer's own tip with its order; another user's is indistinguishable from none. */
-export async function getTip(deps: AppDeps, input: { userId: string; orderId: string }): Promise<TippedOrder> {
+export async function getTip(
+  deps: AppDeps,
+  input: { userId: string; orderId: string },
+): Promise<TippedOrder> {
   const order = await findOrderForUser(deps.db, input.orderId, input.userId);
   const found = order?.kind === "tip" ? await findTip(deps.db, order.id) : undefined;
   if (!order || !found) throw new KassaError("ORDER_NOT_FOUND");

@@ -61,9 +61,12 @@ export async function foundRecipient(db: Executor, appId: string, recipientId: s
 export async function changeRecipient(
   deps: AppDeps,
   trx: Executor,
-  input: { appId: string; recipientId: string; name?: string | undefined; active?: boolean } & Partial<
-    TippingRules
-  >,
+  input: {
+    appId: string;
+    recipientId: string;
+    name?: string | undefined;
+    active?: boolean;
+  } & Partial<TippingRules>,
 ): Promise<MerchantRecipientView> {
   await lockRecipient(trx, input.appId, input.recipientId);
   const before = await foundRecipient(trx, input.appId, input.recipientId);
@@ -84,7 +87,10 @@ export async function changeRecipient(
     updatedAt: deps.clock.now(),
   };
   await updateRecipient(trx, after);
-  return { ...viewRecipient(after), balanceFen: (await balancesOf(trx, input.appId, [after.id])).get(after.id) ?? 0 };
+  return {
+    ...viewRecipient(after),
+    balanceFen: (await balancesOf(trx, input.appId, [after.id])).get(after.id) ?? 0,
+  };
 }
 
 export async function getRecipient(
@@ -93,7 +99,10 @@ export async function getRecipient(
   recipientId: string,
 ): Promise<MerchantRecipientView> {
   const recipient = await foundRecipient(deps.db, appId, recipientId);
-  return { ...viewRecipient(recipient), balanceFen: (await balancesOf(deps.db, appId, [recipientId])).get(recipientId) ?? 0 };
+  return {
+    ...viewRecipient(recipient),
+    balanceFen: (await balancesOf(deps.db, appId, [recipientId])).get(recipientId) ?? 0,
+  };
 }
 
 /** A page of recipients, each with what the merchant owes them (the ledger's payable). */
@@ -116,7 +125,10 @@ export async function listRecipients(
   );
   const last = page.at(-1);
   return {
-    data: page.map((recipient) => ({ ...viewRecipient(recipient), balanceFen: balances.get(recipient.id) ?? 0 })),
+    data: page.map((recipient) => ({
+      ...viewRecipient(recipient),
+      balanceFen: balances.get(recipient.id) ?? 0,
+    })),
     nextCursor:
       rows.length > input.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
   };
@@ -126,7 +138,11 @@ export async function listRecipients(
  * What the merchant owes each recipient: the balance of its payable account, which moves at
  * posting (it may not go negative), so the stored balance is the balance now.
  */
-export async function balancesOf(db: Executor, appId: string, recipientIds: string[]): Promise<Map<string, number>> {
+export async function balancesOf(
+  db: Executor,
+  appId: string,
+  recipientIds: string[],
+): Promise<Map<string, number>> {
   if (recipientIds.length === 0) return new Map();
   const codes = recipientIds.map(tipPayableAccount);
   const rows = await db
@@ -157,6 +173,8 @@ export async function listRecipientTips(
   return {
     data: page.map(viewTipForMerchant),
     nextCursor:
-      rows.length > input.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.orderId }) : null,
+      rows.length > input.limit && last
+        ? encodeCursor({ createdAt: last.createdAt, id: last.orderId })
+        : null,
   };
 }

@@ -1,8 +1,8 @@
 import { appendOutboxEvent } from "../../db/events-repo.ts";
 import type { Executor } from "../../db/executor.ts";
 import { findTip, moveDailyTotal, moveTip } from "../../db/tips-repo.ts";
-import { makeId } from "../../domain/ids.ts";
 import type { IdSource } from "../../domain/ids.ts";
+import { makeId } from "../../domain/ids.ts";
 import type { Order } from "../../domain/order.ts";
 import { capChangeOf, type TipEvent } from "../../domain/tip/tip.ts";
 import { orderSnapshot } from "../order-snapshot.ts";
@@ -45,6 +45,12 @@ async function moveAndCount(trx: Executor, orderId: string, event: TipEvent, now
   if (!to) return undefined;
   const deltaFen = capChangeOf(tip.status, to, tip.amountFen);
   if (deltaFen !== 0)
-    await moveDailyTotal(trx, { recipientId: tip.recipientId, userId: tip.userId, day: tip.day, deltaFen, now });
+    await moveDailyTotal(trx, {
+      recipientId: tip.recipientId,
+      userId: tip.userId,
+      day: tip.day,
+      deltaFen,
+      now,
+    });
   return { ...tip, status: to };
 }

@@ -51,7 +51,12 @@ export async function bookTipRefund(
 ): Promise<void> {
   const draft = ledgerEntryFor(
     isExternalChannel(refund.channel)
-      ? { rule: "tip_channel_refund", refundId: refund.id, channel: refund.channel, amountFen: refund.amountFen }
+      ? {
+          rule: "tip_channel_refund",
+          refundId: refund.id,
+          channel: refund.channel,
+          amountFen: refund.amountFen,
+        }
       : { rule: "tip_wallet_refund", refundId: refund.id, userId: payer.userId, amountFen: refund.amountFen },
   );
   await postEntry(trx, { appId: refund.appId, orderId: refund.orderId, now, ...draft });
