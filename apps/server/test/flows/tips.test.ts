@@ -225,7 +225,7 @@ describe("the daily cap", () => {
     expect((await tipped(kassa, token, { recipientId: recipient.id, amountFen: 100 })).amountFen).toBe(100);
 
     // A cancelled tip gives its part of the day back.
-    const first = (made[0]?.body as TippedBody).id;
+    const first = (made[0]!.body as TippedBody).id;
     expect((await kassa.request("POST", `/v1/orders/${first}/cancel`, { token })).status).toBe(200);
     expect((await tipOf(token, first)).tip.status).toBe("RELEASED");
     expect((await tipped(kassa, token, { recipientId: recipient.id, amountFen: 700 })).amountFen).toBe(700);
