@@ -15,7 +15,7 @@ import { createLogger } from "./http/logging.ts";
 import type { KassaApp } from "./http/server.ts";
 import { withinDeadline } from "./jobs/worker.ts";
 import { listening } from "./port-in-use.ts";
-import { seedDemoCatalog, seedDemoTiers } from "./seed.ts";
+import { seedDemoBookings, seedDemoCatalog, seedDemoRecipients, seedDemoTiers } from "./seed.ts";
 import { masterKeyOf } from "./webhooks/master-key.ts";
 
 export interface RunningKassa {
@@ -135,6 +135,8 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
     clock = { now: () => demo.sandbox.clock.now() };
     await seedDemoCatalog(database.db, clock.now());
     await seedDemoTiers(database.db, clock.now());
+    await seedDemoBookings(database.db, clock.now());
+    await seedDemoRecipients(database.db, clock.now());
   } else {
     apps = config.apps;
   }

@@ -3,7 +3,7 @@ import { postEntry } from "../db/ledger-repo.ts";
 import { capturedOrderOf, moveOrder, orderKindOf, orderUserId } from "../db/orders-repo.ts";
 import { movePayment } from "../db/payments-repo.ts";
 import type { IdSource } from "../domain/ids.ts";
-import { capturedFact, type LedgerFact, ledgerEntryFor } from "../domain/ledger-postings.ts";
+import { capturedFact, type LedgerFact, ledgerEntryFor, walletPaidFact } from "../domain/ledger-postings.ts";
 import type { OrderStatus } from "../domain/order.ts";
 import { isExternalChannel, type Payment, type PaymentEvent, type PaymentFacts } from "../domain/payment.ts";
 import { ORDER_KIND_RULES } from "./order-kinds.ts";
@@ -54,19 +54,15 @@ export async function movePaymentAndOrder(
 
 /**
  * What a paid move books: a channel's capture by the order's kind (a purchase books sales, a
- * top-up credits the wallet with its bonus, ledger-postings.ts `capturedFact`), or a wallet
- * payment's spend of the payer's balance (`wallet_paid`), which the database's CHECK refuses
+ * top-up credits the wallet with its bonus, a tip its recipient's payable, ledger-postings.ts
+ * `capturedFact`), or a wallet payment's spend of the payer's balance (`walletPaidFact`), which the database's CHECK refuses
  * when the balance is short: WALLET_INSUFFICIENT_FUNDS, and the whole move rolls back.
  */
 async function bookPaid(trx: Executor, payment: Payment, now: number): Promise<void> {
+  const order = await capturedOrderOf(trx, payment.orderId);
   const fact: LedgerFact = isExternalChannel(payment.channel)
-    ? capturedFact(await capturedOrderOf(trx, payment.orderId), { ...payment, channel: payment.channel })
-    : {
-        rule: "wallet_paid",
-        paymentId: payment.id,
-        userId: await orderUserId(trx, payment.orderId),
-        amountFen: payment.amountFen,
-      };
+    ? capturedFact(order, { ...payment, channel: payment.channel })
+    : walletPaidFact(order, { ...payment, userId: await orderUserId(trx, payment.orderId) });
   const draft = ledgerEntryFor(fact);
   await postEntry(trx, { appId: payment.appId, orderId: payment.orderId, now, ...draft });
 }

@@ -3,6 +3,7 @@ import { releaseStock } from "../db/products-repo.ts";
 import type { IdSource } from "../domain/ids.ts";
 import type { Order, OrderKind } from "../domain/order.ts";
 import { bookingOrderClosed, bookingOrderPaid } from "./booking/order-rules.ts";
+import { tipOrderClosed, tipOrderPaid } from "./tip/order-rules.ts";
 
 /**
  * What each order kind does when its order moves, in the transaction of the move: the one
@@ -32,4 +33,6 @@ export const ORDER_KIND_RULES: { readonly [K in OrderKind]: OrderKindRules } = {
   // A top-up holds nothing; its capture credits the wallet (ledger-postings.ts).
   top_up: { paid: nothing, closed: nothing },
   booking: { paid: bookingOrderPaid, closed: bookingOrderClosed },
+  // A tip holds a part of its payer's daily cap; its capture credits its recipient (ledger-postings.ts).
+  tip: { paid: tipOrderPaid, closed: tipOrderClosed },
 };

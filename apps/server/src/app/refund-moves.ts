@@ -13,6 +13,7 @@ import type { Refund, RefundEvent, RefundStatus } from "../domain/refund.ts";
 import type { AppDeps } from "./deps.ts";
 import { orderSnapshot } from "./order-snapshot.ts";
 import { viewRefund } from "./refund-view.ts";
+import { bookTipRefund, releaseTipRefund } from "./tip/tip-refunds.ts";
 import { bookTopUpRefund, releaseTopUpRefund } from "./top-up-refund.ts";
 
 /**
@@ -47,6 +48,8 @@ export async function moveRefundAndBook(
   if (to === "SUCCESS") await bookSuccess(trx, moved, order, now);
   // A top-up refund that closed gives back what its request took from the wallet.
   if (to === "CLOSED" && order.kind === "top_up") await releaseTopUpRefund(trx, moved, order.userId, now);
+  // A tip refund that closed gives back to the recipient's payable what its request took.
+  if (to === "CLOSED" && order.kind === "tip") await releaseTipRefund(trx, moved, now);
   if (to === "ABNORMAL") {
     deps.log.warn({ alert: "refund_abnormal", refundId: moved.id }, "refund alert raised");
     await raiseAlert(trx, {
@@ -74,8 +77,10 @@ const EVENT_OF: Readonly<Record<RefundStatus, EventType | undefined>> = {
 
 async function bookSuccess(trx: Executor, refund: Refund, order: Order, now: number): Promise<void> {
   // A top-up's refund takes what its request held (top-up-refund.ts); a wallet payment's
-  // refund returns to the wallet (issue 9 §3); a channel's goes back through it.
+  // refund returns to the wallet (issue 9 §3); a channel's goes back through it. A tip's
+  // takes what its request held from the recipient's payable (tip/tip-refunds.ts).
   if (order.kind === "top_up") await bookTopUpRefund(trx, refund, now);
+  else if (order.kind === "tip") await bookTipRefund(trx, refund, order, now);
   else {
     const draft = ledgerEntryFor(
       isExternalChannel(refund.channel)

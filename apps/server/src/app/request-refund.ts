@@ -13,6 +13,7 @@ import { idempotentWrite, type MerchantWrite, type WriteAnswer } from "./merchan
 import { moveRefundAndBook } from "./refund-moves.ts";
 import { type RefundView, viewRefund } from "./refund-view.ts";
 import { submitRefund } from "./submit-refund.ts";
+import { holdTipRefund } from "./tip/tip-refunds.ts";
 import { holdTopUpRefund } from "./top-up-refund.ts";
 
 /** The first query-back of a refund: if the answer to the create call never came, this finds out. */
@@ -100,6 +101,15 @@ export async function recordRefundIntent(
   // A top-up refunds at most its unspent part, its bonus forfeited first (top-up-refund.ts).
   if (order.kind === "top_up")
     await holdTopUpRefund(trx, { order, payment, refundId: id, amountFen: input.amountFen, now });
+  // A tip refunds at most what its recipient is still owed (tip/tip-refunds.ts).
+  if (order.kind === "tip")
+    await holdTipRefund(trx, {
+      orderId: order.id,
+      appId: order.appId,
+      refundId: id,
+      amountFen: input.amountFen,
+      now,
+    });
   const refund: Refund = {
     id,
     appId: order.appId,

@@ -103,7 +103,8 @@ export async function moveOrder(
 
 /**
  * What the capture of a paid order books depends on (ledger-postings.ts `capturedFact`): a
- * purchase books sales, a top-up credits its payer's wallet with the amount and the bonus.
+ * purchase books sales, a top-up credits its payer's wallet with the amount and the bonus, a
+ * tip its recipient's payable.
  * Read in the transaction that moves the order, after its row is locked by the move.
  */
 export async function capturedOrderOf(db: Executor, orderId: string): Promise<CapturedOrder> {
@@ -115,6 +116,14 @@ export async function capturedOrderOf(db: Executor, orderId: string): Promise<Ca
   switch (row.kind) {
     case "top_up":
       return { kind: "top_up", userId: row.user_id, bonusFen: Number(row.bonus_fen) };
+    case "tip": {
+      const tip = await db
+        .selectFrom("tips")
+        .select("recipient_id")
+        .where("order_id", "=", orderId)
+        .executeTakeFirstOrThrow();
+      return { kind: "tip", recipientId: tip.recipient_id };
+    }
     // A booking sells seats as a purchase sells goods: its capture books sales.
     case "booking":
     case "purchase":

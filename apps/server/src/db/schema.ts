@@ -6,6 +6,7 @@ import type { OrderKind, OrderStatus } from "../domain/order.ts";
 import type { ChannelName, PaymentStatus } from "../domain/payment.ts";
 import type { RefundStatus } from "../domain/refund.ts";
 import type { RefundApprovalStatus } from "../domain/refund-approval.ts";
+import type { TipStatus } from "../domain/tip/tip.ts";
 
 /**
  * The tables as Kysely sees them. Money is integer fen and times are epoch milliseconds,
@@ -49,6 +50,10 @@ export interface Database {
   booking_services: BookingServicesTable;
   booking_slots: BookingSlotsTable;
   bookings: BookingsTable;
+  tip_recipients: TipRecipientsTable;
+  tips: TipsTable;
+  tip_daily_totals: TipDailyTotalsTable;
+  tip_payouts: TipPayoutsTable;
   refund_approvals: RefundApprovalsTable;
 }
 
@@ -608,4 +613,55 @@ export interface RefundApprovalsTable {
   decided_at: number | null;
   decision_note: string | null;
   refund_id: string | null;
+}
+
+/** Whom a payer can tip, with the tipping rules (migration 0017). */
+export interface TipRecipientsTable {
+  id: string;
+  app_id: string;
+  name: string;
+  /** JSON array of whole fen, ascending (domain/tip/tipping-rules.ts). */
+  preset_amounts: string;
+  min_fen: number;
+  max_fen: number;
+  daily_cap_fen: number;
+  time_zone: string;
+  active: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One tip, keyed by its order (migration 0017). */
+export interface TipsTable {
+  order_id: string;
+  app_id: string;
+  recipient_id: string;
+  user_id: string;
+  amount_fen: number;
+  /** Plain text, never HTML. */
+  message: string | null;
+  /** YYYY-MM-DD in the recipient's time zone. */
+  day: string;
+  status: TipStatus;
+  created_at: number;
+  updated_at: number;
+}
+
+/** What one payer's pending and paid tips to one recipient add up to on one day (migration 0017). */
+export interface TipDailyTotalsTable {
+  recipient_id: string;
+  user_id: string;
+  day: string;
+  held_fen: number;
+  updated_at: number;
+}
+
+/** A payout to a recipient, made outside Kassa; its ledger entry is cause `tip_payout` (migration 0017). */
+export interface TipPayoutsTable {
+  id: string;
+  app_id: string;
+  recipient_id: string;
+  amount_fen: number;
+  reference: string | null;
+  created_at: number;
 }

@@ -125,6 +125,23 @@ export const ERROR_CODES = {
     "This ticket does not admit anyone (`details.status`: not paid yet, or cancelled); nobody was checked in",
   BOOKING_ALREADY_CHECKED_IN:
     "This ticket was checked in already, at `details.checkedInAt`; a ticket admits once",
+  TIP_RECIPIENT_NOT_FOUND: "No tip recipient with this id belongs to this app",
+  TIP_RECIPIENT_INACTIVE:
+    "This recipient takes no tips now (the merchant deactivated them); choose another recipient from GET /v1/tip-recipients",
+  TIP_RULES_INVALID:
+    "The tipping rules are not ones Kassa can apply (`details.reason`): whole fen with 1 <= minFen <= maxFen, a dailyCapFen of at least minFen, and at most 8 distinct presets within minFen and maxFen",
+  TIP_AMOUNT_BELOW_MINIMUM:
+    "The tip is less than this recipient's minimum (`details.minFen`); nothing was charged, choose an amount from `details.minFen` to `details.maxFen`",
+  TIP_AMOUNT_ABOVE_MAXIMUM:
+    "The tip is more than this recipient's maximum per tip (`details.maxFen`); nothing was charged, choose an amount from `details.minFen` to `details.maxFen`",
+  TIP_DAILY_CAP_REACHED:
+    "This tip would take what you tipped this recipient today above their daily cap (`details.dailyCapFen`; `details.leftTodayFen` is what is left today, in the recipient's time zone); nothing was charged",
+  TIP_MESSAGE_INVALID:
+    "The message cannot be kept (`details.reason`): one line of at most 140 characters, no control characters",
+  TIP_PAYOUT_ABOVE_BALANCE:
+    "The payout is more than the recipient is owed (`details.balanceFen`); nothing was recorded",
+  TIP_REFUND_ABOVE_PAYABLE:
+    "The recipient was paid out this tip's money already: a refund may give back at most what the recipient is still owed (`details.payableFen`); nothing was refunded",
   INTERNAL_ERROR: "Something went wrong on our side; the request id helps the operator find it",
 } as const;
 

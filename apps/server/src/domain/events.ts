@@ -2,6 +2,7 @@ import type { BookingStatus, CancelCause } from "./booking/booking.ts";
 import type { OrderKind, OrderStatus } from "./order.ts";
 import type { ChannelName } from "./payment.ts";
 import type { RefundStatus } from "./refund.ts";
+import type { TipStatus } from "./tip/tip.ts";
 
 /**
  * Every outbox event Kassa writes, with its payload's type: one registry (issue 8 §4).
@@ -42,6 +43,32 @@ export interface EventPayloads {
    * intent; `refund.succeeded` follows when the money is back.
    */
   "booking.cancelled": BookingEventPayload;
+  /**
+   * A tip was paid (issue 10; docs/scenarios.md "Tipping"), through WeChat Pay or from the
+   * wallet: its amount is owed to `tip.recipientId` now. Written in the paid move's
+   * transaction, just before that move's `order.paid`. `tip.message` is the payer's plain text:
+   * show it as text, never as HTML.
+   */
+  "tip.paid": TipEventPayload;
+}
+
+/** What tip events carry: the tip as the merchant API shows it, and its order. */
+export interface TipEventPayload {
+  orderId: string;
+  tip: TipSnapshot;
+  order: OrderSnapshot;
+}
+
+/** A tip as events carry it: GET /merchant/v1/tip-recipients/:id/tips's item. */
+export interface TipSnapshot {
+  orderId: string;
+  recipientId: string;
+  userId: string;
+  amountFen: number;
+  message: string | null;
+  day: string;
+  status: TipStatus;
+  createdAt: string;
 }
 
 /** What booking events carry: the booking as the merchant API shows it, and its order. */
@@ -111,6 +138,8 @@ export const EVENT_TYPE_DESCRIPTIONS: { readonly [T in EventType]: string } = {
   "booking.checked_in": "A booking's ticket was checked in at the door; `booking.status` is CHECKED_IN",
   "booking.cancelled":
     "A paid booking was cancelled (`booking.cancelCause`: payer, slot_cancelled or no_seat) and its seats given back; `booking.refundId` is its refund, null when the policy gave nothing",
+  "tip.paid":
+    "A tip was paid; its amount is owed to `tip.recipientId` (`tip.message` is the payer's plain text: show it as text)",
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_DESCRIPTIONS) as EventType[];

@@ -24,6 +24,8 @@ export const ID_PREFIXES = {
   bookingSlot: "slt",
   ticket: "tkt",
   refundApproval: "rap",
+  tipRecipient: "rcp",
+  tipPayout: "pyo",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,7 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { accountSpec, postingsProblem } from "./ledger.ts";
-import { capturedFact, type LedgerFact, ledgerEntryFor, POSTING_RULES } from "./ledger-postings.ts";
+import {
+  capturedFact,
+  type LedgerFact,
+  ledgerEntryFor,
+  POSTING_RULES,
+  walletPaidFact,
+} from "./ledger-postings.ts";
 
 /** The posting rules, over every amount: each entry balances, and each account moves the right way. */
 const fen = fc.integer({ min: 1, max: 1_000_000_000 });
@@ -60,11 +66,41 @@ const facts: fc.Arbitrary<LedgerFact> = fc.oneof(
       fen.map((x) => -x),
     ),
   }),
+  fc.record({
+    rule: fc.constant("tip_captured" as const),
+    paymentId: id,
+    channel,
+    recipientId: id,
+    amountFen: fen,
+  }),
+  fc.record({
+    rule: fc.constant("tip_wallet_paid" as const),
+    paymentId: id,
+    userId: id,
+    recipientId: id,
+    amountFen: fen,
+  }),
+  fc.record({
+    rule: fc.constant("tip_refund_requested" as const),
+    refundId: id,
+    recipientId: id,
+    amountFen: fen,
+  }),
+  fc.record({ rule: fc.constant("tip_channel_refund" as const), refundId: id, channel, amountFen: fen }),
+  fc.record({ rule: fc.constant("tip_wallet_refund" as const), refundId: id, userId: id, amountFen: fen }),
+  fc.record({
+    rule: fc.constant("tip_refund_released" as const),
+    refundId: id,
+    recipientId: id,
+    amountFen: fen,
+  }),
+  fc.record({ rule: fc.constant("tip_payout" as const), payoutId: id, recipientId: id, amountFen: fen }),
 );
 
 /** Debit positive, credit negative: what each rule must do to each account it touches. */
 function expectedSigns(fact: LedgerFact): Record<string, number> {
   const wallet = "userId" in fact ? `wallet:${fact.userId}` : "";
+  const payable = "recipientId" in fact ? `tips:${fact.recipientId}` : "";
   switch (fact.rule) {
     case "purchase_captured":
       return { "wechatpay:clearing": fact.amountFen, sales: -fact.amountFen };
@@ -97,6 +133,20 @@ function expectedSigns(fact: LedgerFact): Record<string, number> {
       return { adjustments: fact.amountFen, [wallet]: -fact.amountFen };
     case "channel_fees":
       return { "wechatpay:fees": fact.amountFen, "wechatpay:clearing": -fact.amountFen };
+    case "tip_captured":
+      return { "wechatpay:clearing": fact.amountFen, [payable]: -fact.amountFen };
+    case "tip_wallet_paid":
+      return { [wallet]: fact.amountFen, [payable]: -fact.amountFen };
+    case "tip_refund_requested":
+      return { [payable]: fact.amountFen, "refunds:pending": -fact.amountFen };
+    case "tip_channel_refund":
+      return { "refunds:pending": fact.amountFen, "wechatpay:clearing": -fact.amountFen };
+    case "tip_wallet_refund":
+      return { "refunds:pending": fact.amountFen, [wallet]: -fact.amountFen };
+    case "tip_refund_released":
+      return { "refunds:pending": fact.amountFen, [payable]: -fact.amountFen };
+    case "tip_payout":
+      return { [payable]: fact.amountFen, payouts: -fact.amountFen };
   }
 }
 
@@ -130,6 +180,7 @@ describe("the posting rules", () => {
           paymentId: "p",
           refundId: "r",
           adjustmentId: "a",
+          payoutId: "o",
           channel: "wechatpay",
           day: "2026-03-14",
         }).type,
@@ -146,6 +197,13 @@ describe("the posting rules", () => {
       top_up_refund_released: "top_up_refund_released",
       wallet_adjusted: "wallet_adjustment",
       channel_fees: "channel_fees",
+      tip_captured: "payment_captured",
+      tip_wallet_paid: "wallet_payment",
+      tip_refund_requested: "tip_refund_requested",
+      tip_channel_refund: "refund_succeeded",
+      tip_wallet_refund: "refund_succeeded",
+      tip_refund_released: "tip_refund_released",
+      tip_payout: "tip_payout",
     });
   });
 
@@ -167,6 +225,16 @@ describe("the posting rules", () => {
       userId: "usr_1",
       bonusFen: 1_000,
     });
+    expect(capturedFact({ kind: "tip", recipientId: "rcp_1" }, payment)).toMatchObject({
+      rule: "tip_captured",
+      recipientId: "rcp_1",
+    });
+    const wallet = { id: "pay_2", userId: "usr_1", amountFen: 500 };
+    expect(walletPaidFact({ kind: "purchase" }, wallet).rule).toBe("wallet_paid");
+    expect(walletPaidFact({ kind: "tip", recipientId: "rcp_1" }, wallet)).toMatchObject({
+      rule: "tip_wallet_paid",
+      recipientId: "rcp_1",
+    });
   });
 });
 
@@ -179,6 +247,12 @@ describe("accounts", () => {
     });
     expect(accountSpec("refunds")).toMatchObject({ type: "revenue", normalSide: "debit" });
     expect(accountSpec("wallet:")).toBeUndefined();
+    expect(accountSpec("tips:rcp_1")).toEqual({
+      type: "liability",
+      normalSide: "credit",
+      mayGoNegative: false,
+    });
+    expect(accountSpec("tips:")).toBeUndefined();
     expect(accountSpec("cash")).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@ import {
   type LedgerCause,
   type Posting,
   postingsProblem,
+  tipPayableAccount,
   walletAccount,
 } from "./ledger.ts";
 import type { ExternalChannelName } from "./payment.ts";
@@ -31,6 +32,21 @@ import type { ExternalChannelName } from "./payment.ts";
  * |                           |   released        |                                                       |
  * | wallet_adjusted ±X        | wallet_adjustment | Dr adjustments X; Cr wallet X (signs flip for -X)     |
  * | channel_fees ±F (a day)   | channel_fees      | Dr <channel>:fees F; Cr <channel>:clearing F (flip -F)|
+ * | tip_captured A, to r      | payment_captured  | Dr <channel>:clearing A; Cr tips:r A                  |
+ * | tip_wallet_paid A, to r   | wallet_payment    | Dr wallet A; Cr tips:r A                              |
+ * | tip_refund_requested R    | tip_refund_       | Dr tips:r R; Cr refunds:pending R                     |
+ * |                           |   requested       |   (recorded with the refund: r cannot be paid it out) |
+ * | tip_channel_refund R      | refund_succeeded  | Dr refunds:pending R; Cr <channel>:clearing R         |
+ * | tip_wallet_refund R       | refund_succeeded  | Dr refunds:pending R; Cr wallet R                     |
+ * | tip_refund_released R     | tip_refund_       | Dr refunds:pending R; Cr tips:r R (the refund closed) |
+ * |                           |   released        |                                                       |
+ * | tip_payout P, to r        | tip_payout        | Dr tips:r P; Cr payouts P                             |
+ *
+ * A tip is not the merchant's revenue: it is owed to its recipient (`tips:r`, a liability that
+ * never goes below zero), and leaves it by a payout (the merchant pays the person outside
+ * Kassa) or a refund. A tip's refund takes its amount out of `tips:r` when it is recorded,
+ * as a top-up's refund takes it out of the wallet, so the recipient cannot be paid out money
+ * that is on its way back to the payer, and a refund of money paid out already is refused.
  */
 export type LedgerFact =
   | { rule: "purchase_captured"; paymentId: string; channel: ExternalChannelName; amountFen: number }
@@ -72,7 +88,20 @@ export type LedgerFact =
    * of what the channel holds for the merchant. Signed: negative when more came back with
    * refunds than was taken that day.
    */
-  | { rule: "channel_fees"; channel: ExternalChannelName; day: string; amountFen: number };
+  | { rule: "channel_fees"; channel: ExternalChannelName; day: string; amountFen: number }
+  | {
+      rule: "tip_captured";
+      paymentId: string;
+      channel: ExternalChannelName;
+      recipientId: string;
+      amountFen: number;
+    }
+  | { rule: "tip_wallet_paid"; paymentId: string; userId: string; recipientId: string; amountFen: number }
+  | { rule: "tip_refund_requested"; refundId: string; recipientId: string; amountFen: number }
+  | { rule: "tip_channel_refund"; refundId: string; channel: ExternalChannelName; amountFen: number }
+  | { rule: "tip_wallet_refund"; refundId: string; userId: string; amountFen: number }
+  | { rule: "tip_refund_released"; refundId: string; recipientId: string; amountFen: number }
+  | { rule: "tip_payout"; payoutId: string; recipientId: string; amountFen: number };
 
 export type LedgerRule = LedgerFact["rule"];
 
@@ -151,6 +180,45 @@ export const POSTING_RULES: { readonly [R in LedgerRule]: RuleOf<R> } = {
     describe: (f) => `${f.channel} fees of ${f.day}, as its fund flow booked them`,
     postings: (f) => lines([feesAccount(f.channel), f.amountFen], [clearingAccount(f.channel), -f.amountFen]),
   },
+  tip_captured: {
+    cause: (f) => ({ type: "payment_captured", id: f.paymentId }),
+    describe: (f) => `tip paid through ${f.channel}`,
+    postings: (f) =>
+      lines([clearingAccount(f.channel), f.amountFen], [tipPayableAccount(f.recipientId), -f.amountFen]),
+  },
+  tip_wallet_paid: {
+    cause: (f) => ({ type: "wallet_payment", id: f.paymentId }),
+    describe: () => "tip paid from the wallet",
+    postings: (f) =>
+      lines([walletAccount(f.userId), f.amountFen], [tipPayableAccount(f.recipientId), -f.amountFen]),
+  },
+  tip_refund_requested: {
+    cause: (f) => ({ type: "tip_refund_requested", id: f.refundId }),
+    describe: () => "tip refund requested, its amount taken from the recipient's payable",
+    postings: (f) =>
+      lines([tipPayableAccount(f.recipientId), f.amountFen], ["refunds:pending", -f.amountFen]),
+  },
+  tip_channel_refund: {
+    cause: (f) => ({ type: "refund_succeeded", id: f.refundId }),
+    describe: (f) => `tip refunded through ${f.channel}`,
+    postings: (f) => lines(["refunds:pending", f.amountFen], [clearingAccount(f.channel), -f.amountFen]),
+  },
+  tip_wallet_refund: {
+    cause: (f) => ({ type: "refund_succeeded", id: f.refundId }),
+    describe: () => "tip refunded to the wallet",
+    postings: (f) => lines(["refunds:pending", f.amountFen], [walletAccount(f.userId), -f.amountFen]),
+  },
+  tip_refund_released: {
+    cause: (f) => ({ type: "tip_refund_released", id: f.refundId }),
+    describe: () => "tip refund closed, its amount owed to the recipient again",
+    postings: (f) =>
+      lines(["refunds:pending", f.amountFen], [tipPayableAccount(f.recipientId), -f.amountFen]),
+  },
+  tip_payout: {
+    cause: (f) => ({ type: "tip_payout", id: f.payoutId }),
+    describe: () => "tips paid out to their recipient",
+    postings: (f) => lines([tipPayableAccount(f.recipientId), f.amountFen], ["payouts", -f.amountFen]),
+  },
 };
 
 /** Rules whose amounts carry a sign; every other rule's are whole fen >= 0. */
@@ -180,9 +248,13 @@ export function ledgerEntryFor(fact: LedgerFact): LedgerEntryDraft {
 
 /**
  * What an order's kind makes of a channel's "paid": the rule selection by order kind.
- * Purchases book sales; top-ups (the wallet, issue 9 §3) credit the payer's wallet.
+ * Purchases book sales; top-ups (the wallet, issue 9 §3) credit the payer's wallet; tips
+ * credit their recipient's payable.
  */
-export type CapturedOrder = { kind: "purchase" } | { kind: "top_up"; userId: string; bonusFen: number };
+export type CapturedOrder =
+  | { kind: "purchase" }
+  | { kind: "top_up"; userId: string; bonusFen: number }
+  | { kind: "tip"; recipientId: string };
 
 export function capturedFact(
   order: CapturedOrder,
@@ -194,5 +266,20 @@ export function capturedFact(
       return { rule: "purchase_captured", ...paid };
     case "top_up":
       return { rule: "top_up_captured", ...paid, userId: order.userId, bonusFen: order.bonusFen };
+    case "tip":
+      return { rule: "tip_captured", ...paid, recipientId: order.recipientId };
   }
+}
+
+/**
+ * What an order's kind makes of a payment from the wallet: a tip goes to its recipient's
+ * payable, anything else is a sale (a top-up cannot be paid from the wallet).
+ */
+export function walletPaidFact(
+  order: CapturedOrder,
+  payment: { id: string; userId: string; amountFen: number },
+): LedgerFact {
+  const paid = { paymentId: payment.id, userId: payment.userId, amountFen: payment.amountFen };
+  if (order.kind === "tip") return { rule: "tip_wallet_paid", ...paid, recipientId: order.recipientId };
+  return { rule: "wallet_paid", ...paid };
 }

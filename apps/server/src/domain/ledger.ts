@@ -22,7 +22,9 @@ export type AccountCode =
   | "promotions"
   | "adjustments"
   | "refunds:pending"
-  | `wallet:${string}`;
+  | "payouts"
+  | `wallet:${string}`
+  | `tips:${string}`;
 
 export interface AccountSpec {
   type: AccountType;
@@ -51,6 +53,8 @@ export function movesAtPosting(spec: AccountSpec): boolean {
 export const clearingAccount = (channel: ExternalChannelName): AccountCode => `${channel}:clearing`;
 export const feesAccount = (channel: ExternalChannelName): AccountCode => `${channel}:fees`;
 export const walletAccount = (userId: string): AccountCode => `wallet:${userId}`;
+/** What the merchant owes a tip recipient (issue 10, "Tipping"): one account per recipient. */
+export const tipPayableAccount = (recipientId: string): AccountCode => `tips:${recipientId}`;
 
 const FIXED_ACCOUNTS: Readonly<Record<string, AccountSpec>> = {
   // Money WeChat Pay holds for the merchant (settled to the bank later).
@@ -68,12 +72,22 @@ const FIXED_ACCOUNTS: Readonly<Record<string, AccountSpec>> = {
   // wallet cannot spend it meanwhile); it leaves through the channel, or goes back if the
   // refund closes. Never below zero, like a wallet.
   "refunds:pending": { type: "liability", normalSide: "credit", mayGoNegative: false },
+  // Payouts to tip recipients, made by the merchant outside Kassa (a bank transfer, cash):
+  // the side a payout credits as it clears a recipient's payable. Kassa does not see the
+  // account the money left, so this one stands for it; its balance is minus what was paid out.
+  payouts: { type: "asset", normalSide: "debit", mayGoNegative: true },
 };
 const WALLET: AccountSpec = { type: "liability", normalSide: "credit", mayGoNegative: false };
+/**
+ * A tip recipient's payable: tips paid to them less payouts and refunds. Never below zero, so
+ * it moves at posting and its CHECK refuses a payout or a refund of money already paid out.
+ */
+const TIP_PAYABLE: AccountSpec = { type: "liability", normalSide: "credit", mayGoNegative: false };
 
 /** What an account code is; undefined for a code Kassa does not keep. */
 export function accountSpec(code: string): AccountSpec | undefined {
   if (code.startsWith("wallet:") && code.length > "wallet:".length) return WALLET;
+  if (code.startsWith("tips:") && code.length > "tips:".length) return TIP_PAYABLE;
   return FIXED_ACCOUNTS[code];
 }
 
@@ -100,6 +114,9 @@ export const LEDGER_CAUSE_TYPES = [
   "channel_fees", // id: <channel>:<YYYY-MM-DD>, a day's fees as the channel booked them (reconciliation)
   "top_up_refund_requested", // id: refund id (a top-up's refund recorded: its amount leaves the wallet)
   "top_up_refund_released", // id: refund id (that refund closed: the amount goes back to the wallet)
+  "tip_refund_requested", // id: refund id (a tip's refund recorded: its amount leaves the recipient's payable)
+  "tip_refund_released", // id: refund id (that refund closed: the amount goes back to the payable)
+  "tip_payout", // id: payout id (the merchant paid a recipient outside Kassa)
 ] as const;
 export type LedgerCauseType = (typeof LEDGER_CAUSE_TYPES)[number];
 

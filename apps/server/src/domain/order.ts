@@ -40,11 +40,12 @@ export interface OrderLine {
 /**
  * What an order buys: goods from the catalog (a purchase), stored value in the payer's
  * wallet (a top-up, 会员充值, issue 9 §3), or seats in a time slot (a booking, 服务预订,
- * issue 10; its rules are in domain/booking/). The kind picks the capture's posting rule
- * (ledger-postings.ts `capturedFact`); a top-up and a booking have no lines and hold no stock
- * (a booking holds seats instead).
+ * issue 10; its rules are in domain/booking/), or a tip to a recipient (打赏, issue 10; its
+ * rules are in domain/tip/). The kind picks the capture's posting rule (ledger-postings.ts
+ * `capturedFact`); a top-up, a booking and a tip have no lines and hold no stock (a booking
+ * holds seats instead, a tip a part of the payer's daily cap).
  */
-export const ORDER_KINDS = ["purchase", "top_up", "booking"] as const;
+export const ORDER_KINDS = ["purchase", "top_up", "booking", "tip"] as const;
 export type OrderKind = (typeof ORDER_KINDS)[number];
 
 export interface Order {

@@ -56,6 +56,11 @@ export async function registerApiDocs(app: KassaApp): Promise<void> {
             "Seats in a merchant's time slots (服务预订): availability, book (paid as any order), your ticket, cancel for the refund the service's policy gives",
         },
         {
+          name: "tips",
+          description:
+            "Tips to a merchant's recipients (打赏): whom you can tip and their rules, tip an amount you choose (paid as any order), your tip",
+        },
+        {
           name: "merchant",
           description:
             "The merchant API, for the merchant's own servers (docs/merchant-api.md): the catalog, orders with their timeline, events, daily reconciliation. Authorize with an API key from `npm run kassa -- keys create`",

@@ -14,6 +14,10 @@ export function statusOf(code: ErrorCode): number {
     case "WEBHOOK_ADDRESS_REFUSED":
     case "BOOKING_POLICY_INVALID":
     case "BOOKING_TIME_INVALID":
+    case "TIP_RULES_INVALID":
+    case "TIP_AMOUNT_BELOW_MINIMUM":
+    case "TIP_AMOUNT_ABOVE_MAXIMUM":
+    case "TIP_MESSAGE_INVALID":
       return 400;
     case "AUTH_SESSION_REQUIRED":
     case "AUTH_SESSION_INVALID":
@@ -47,6 +51,7 @@ export function statusOf(code: ErrorCode): number {
     case "BOOKING_SLOT_NOT_FOUND":
     case "BOOKING_NOT_FOUND":
     case "REFUND_APPROVAL_NOT_FOUND":
+    case "TIP_RECIPIENT_NOT_FOUND":
       return 404;
     case "IDEMPOTENCY_KEY_IN_PROGRESS":
     case "ORDER_NOT_PAYABLE":
@@ -74,6 +79,10 @@ export function statusOf(code: ErrorCode): number {
     case "BOOKING_ALREADY_CHECKED_IN":
     case "REFUND_APPROVAL_DECIDED":
     case "ORDER_NOT_CLOSABLE":
+    case "TIP_RECIPIENT_INACTIVE":
+    case "TIP_DAILY_CAP_REACHED":
+    case "TIP_PAYOUT_ABOVE_BALANCE":
+    case "TIP_REFUND_ABOVE_PAYABLE":
       return 409;
     case "REQUEST_TIMEOUT":
       return 408;

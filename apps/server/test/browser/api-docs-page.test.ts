@@ -72,6 +72,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
         expect.stringMatching(/^orders/),
         expect.stringMatching(/^wallet/),
         expect.stringMatching(/^bookings/),
+        expect.stringMatching(/^tips/),
         expect.stringMatching(/^merchant/),
         expect.stringMatching(/^admin/),
       ]);

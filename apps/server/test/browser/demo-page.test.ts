@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { ARTIFACTS, CHROMIUM_AVAILABLE, launchChromium } from "./chromium.ts";
@@ -14,6 +14,15 @@ import { ARTIFACTS, CHROMIUM_AVAILABLE, launchChromium } from "./chromium.ts";
 
 let kassa: KassaUnderTest;
 let browser: Browser;
+
+/** The page's console errors, with where (a refused inline style or script shows as one). */
+function watch(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`${message.text()} ${message.location().url}`);
+  });
+  return problems;
+}
 
 beforeAll(async () => {
   if (!CHROMIUM_AVAILABLE) return;
@@ -92,6 +101,86 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       expect(problems).toEqual([]);
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, "demo-wallet.png"), fullPage: true });
+    });
+
+    it("books a slot, pays at the cashier, and shows the ticket and the seats left", async () => {
+      const page = await browser.newPage();
+      const problems = watch(page);
+      await page.goto(`${kassa.url}/demo`);
+      await page.getByTestId("login").click();
+      const slot = page.locator('[data-testid^="slot-slt_demo_"]').first();
+      await expect.poll(() => slot.textContent()).toContain("¥88.00 a seat, 12 left");
+      const slotId = ((await slot.getAttribute("data-testid")) ?? "").slice("slot-".length);
+      await page.getByTestId(`seats-${slotId}`).fill("2");
+      await page.getByTestId(`book-${slotId}`).click();
+      await expect.poll(() => page.getByTestId("order-status").textContent()).toBe("PENDING");
+      expect(await page.getByTestId("order-amount").textContent()).toBe("¥176.00");
+      expect(await page.getByTestId("order-description").textContent()).toContain(
+        "茶艺课 Tea ceremony class",
+      );
+      // Held while unpaid: the seats are gone from the slot already.
+      await expect.poll(() => slot.textContent()).toContain("10 left");
+
+      const [cashier] = await Promise.all([page.waitForEvent("popup"), page.getByTestId("pay").click()]);
+      await cashier.waitForLoadState();
+      expect(await cashier.getByTestId("cashier-amount").textContent()).toBe("176.00");
+      await cashier.getByTestId("cashier-bank-type").selectOption("CMB_CREDIT");
+      await cashier.getByTestId("cashier-pay").click();
+      await expect.poll(() => cashier.getByTestId("cashier-result").textContent()).toBe("Paid");
+      await expect
+        .poll(() => page.getByTestId("order-status").textContent(), { timeout: 15_000 })
+        .toBe("PAID");
+      await expect.poll(() => page.getByTestId("order-ticket").textContent()).toMatch(/^tkt_[0-9a-z]{26}$/);
+      await expect.poll(() => slot.textContent()).toContain("10 left");
+      expect(problems).toEqual([]);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, "demo-booking.png"), fullPage: true });
+    });
+
+    it("tips within the bounds with a message shown as text, and refuses one fen beyond them", async () => {
+      const page = await browser.newPage();
+      const problems = watch(page);
+      await page.goto(`${kassa.url}/demo`);
+      await page.getByTestId("login").click();
+      const rules = page.getByTestId("rules-rcp_demo_host");
+      await expect.poll(() => rules.textContent()).toBe("¥1.00–¥200.00 a tip, ¥500.00 left today");
+
+      await page.getByTestId("tip-amount-rcp_demo_host").fill("200.01");
+      await page.getByTestId("tip-go-rcp_demo_host").click();
+      await expect.poll(() => page.getByTestId("error").textContent()).toContain("TIP_AMOUNT_ABOVE_MAXIMUM");
+      // The refusal is the one error the browser logs (as it logs any 4xx answer).
+      expect(problems).toEqual([
+        `Failed to load resource: the server responded with a status of 400 (Bad Request) ${kassa.url}/v1/tips`,
+      ]);
+      problems.length = 0;
+
+      await page.getByTestId("tip-preset-rcp_demo_host-666").click();
+      expect(await page.getByTestId("tip-amount-rcp_demo_host").inputValue()).toBe("6.66");
+      await page.getByTestId("tip-message-rcp_demo_host").fill("<b>x</b>");
+      await page.getByTestId("tip-go-rcp_demo_host").click();
+      await expect.poll(() => page.getByTestId("order-status").textContent()).toBe("PENDING");
+      expect(await page.getByTestId("error").textContent()).toBe("");
+      expect(await page.getByTestId("order-amount").textContent()).toBe("¥6.66");
+      // The payer's markup is text on the page: seven characters, no <b> element.
+      const message = page.getByTestId("order-message");
+      expect(await message.textContent()).toBe("<b>x</b>");
+      expect(await message.innerHTML()).toBe("&lt;b&gt;x&lt;/b&gt;");
+      expect(await message.locator("b").count()).toBe(0);
+      await expect.poll(() => rules.textContent()).toBe("¥1.00–¥200.00 a tip, ¥493.34 left today");
+
+      const [cashier] = await Promise.all([page.waitForEvent("popup"), page.getByTestId("pay").click()]);
+      await cashier.waitForLoadState();
+      expect(await cashier.getByTestId("cashier-amount").textContent()).toBe("6.66");
+      await cashier.getByTestId("cashier-bank-type").selectOption("CMB_CREDIT");
+      await cashier.getByTestId("cashier-pay").click();
+      await expect.poll(() => cashier.getByTestId("cashier-result").textContent()).toBe("Paid");
+      await expect
+        .poll(() => page.getByTestId("order-status").textContent(), { timeout: 15_000 })
+        .toBe("PAID");
+      expect(await message.textContent()).toBe("<b>x</b>");
+      expect(problems).toEqual([]);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, "demo-tip.png"), fullPage: true });
     });
 
     it("shows CLOSED after a cancel", async () => {

@@ -16,6 +16,7 @@ import { RequestPaymentSchema } from "../../src/http/mini-program/orders.pay.ts"
 import { ANY_REQUEST, SESSION } from "../../src/http/mini-program/route-errors.ts";
 import { OrderViewSchema } from "../../src/http/mini-program/schemas.ts";
 import { SessionCreateBody, SessionCreateResponse } from "../../src/http/mini-program/session.create.ts";
+import { RecipientsPageSchema, TippedOrderSchema } from "../../src/http/mini-program/tips/schemas.ts";
 import { WalletResponse } from "../../src/http/mini-program/wallet.get.ts";
 import { WalletHistoryPageSchema } from "../../src/http/mini-program/wallet.history.list.ts";
 import { WalletTiersResponse } from "../../src/http/mini-program/wallet.tiers.list.ts";
@@ -83,6 +84,9 @@ const OPERATIONS = [
   ["post", "/v1/bookings", "bookings"],
   ["get", "/v1/bookings/{id}", "bookings"],
   ["post", "/v1/bookings/{id}/cancel", "bookings"],
+  ["get", "/v1/tip-recipients", "tips"],
+  ["post", "/v1/tips", "tips"],
+  ["get", "/v1/tips/{id}", "tips"],
 ] as const;
 
 /** Login and the catalog are open; everything else needs the session token. */
@@ -107,6 +111,9 @@ const SUCCESS: Record<string, [status: string, schema: TSchema]> = {
   "post /v1/bookings": ["201", BookedOrderSchema],
   "get /v1/bookings/{id}": ["200", BookedOrderSchema],
   "post /v1/bookings/{id}/cancel": ["200", CancelledBookingSchema],
+  "get /v1/tip-recipients": ["200", RecipientsPageSchema],
+  "post /v1/tips": ["201", TippedOrderSchema],
+  "get /v1/tips/{id}": ["200", TippedOrderSchema],
 };
 
 function operation(method: string, path: string): Operation {
@@ -135,13 +142,14 @@ function examplesOf(media: Media | undefined): unknown[] {
 }
 
 describe("the OpenAPI document at /docs/json", () => {
-  it("describes exactly the mini program's routes, each under its API's tag: session, catalog, orders, wallet or bookings", () => {
+  it("describes exactly the mini program's routes, each under its API's tag: session, catalog, orders, wallet, bookings or tips", () => {
     expect(spec.tags.map((tag) => tag.name)).toEqual([
       "session",
       "catalog",
       "orders",
       "wallet",
       "bookings",
+      "tips",
       "merchant",
       "admin",
     ]);

@@ -15,8 +15,8 @@ const T = 1_764_000_000_000;
 
 beforeAll(async () => {
   database = await createTestDatabase({ upTo: "0001-init" });
-  // 0014 builds on this one (booking orders, their refunds), so it waits for it here too.
-  const { "0008-wallet": _wallet, "0014-bookings": _bookings, ...before } = MIGRATIONS;
+  // 0014 and 0017 build on this one (booking and tip orders), so they wait for it here too.
+  const { "0008-wallet": _wallet, "0014-bookings": _bookings, "0017-tips": _tips, ...before } = MIGRATIONS;
   await migrateToLatest(database, before);
   const db = database.db;
   await sql`insert into users (id, app_id, appid, openid, created_at) values ('usr_1', 'app_default', 'wx1', 'o-1', ${T})`.execute(
@@ -29,6 +29,7 @@ beforeAll(async () => {
   expect(applied.map((result) => [result.migrationName, result.status])).toEqual([
     ["0008-wallet", "Success"],
     ["0014-bookings", "Success"],
+    ["0017-tips", "Success"],
   ]);
 });
 afterAll(async () => {

@@ -15,6 +15,7 @@ import * as paymentsPaidIndex from "./0013-payments-paid-index.ts";
 import * as bookings from "./0014-bookings.ts";
 import * as refundApprovals from "./0015-refund-approvals.ts";
 import * as ledgerSeals from "./0016-ledger-seals.ts";
+import * as tips from "./0017-tips.ts";
 
 /** Every migration, in order. Names sort as they run; never rename or edit a shipped one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0014-bookings": bookings,
   "0015-refund-approvals": refundApprovals,
   "0016-ledger-seals": ledgerSeals,
+  "0017-tips": tips,
 };

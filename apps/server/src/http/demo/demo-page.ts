@@ -12,7 +12,9 @@ const ASSETS = {
 
 /**
  * `/demo` stands in for the mini program in a browser (demo mode only): it logs in with a
- * simulator code, orders, pays on the simulator's cashier and shows the order's real state.
+ * simulator code, and shows the four scenarios (docs/scenarios.md): buys from the catalog,
+ * books a slot, tops up the wallet, tips a recipient (the message shown as text); it pays on
+ * the simulator's cashier or from the wallet and shows the order's real state.
  * It calls the same public API a mini program calls; the one extra route mints the login
  * code that `wx.login()` would give.
  */

@@ -1,6 +1,6 @@
 // The demo mini program: the same calls a real mini program makes, from a browser.
 
-const state = { token: null, order: null, config: null, polling: null, historyCursor: null };
+const state = { token: null, order: null, config: null, polling: null, historyCursor: null, messages: {} };
 const $ = (id) => document.getElementById(id);
 
 async function api(method, path, body, extraHeaders = {}) {
@@ -25,19 +25,145 @@ function showOrder(order) {
   state.order = order;
   $("order-section").hidden = false;
   $("order-id").textContent = order.id;
+  $("order-description").textContent = order.description;
+  // A tip's message is the payer's plain text: always textContent, never innerHTML.
+  if (order.tip) state.messages[order.id] = order.tip.message;
+  const message = order.kind === "tip" ? (state.messages[order.id] ?? null) : null;
+  $("order-message").textContent = message ?? "";
+  $("order-message").hidden = $("order-message-label").hidden = message === null;
+  $("order-ticket").hidden = $("order-ticket-label").hidden = true;
   $("order-amount").textContent = `¥${order.amountYuan}`;
   $("order-status").textContent = order.status;
   $("order-status").className = order.status.toLowerCase();
   const open = order.status === "PENDING";
   $("pay").disabled = !open;
   $("cancel").disabled = !open;
-  // A top-up is paid with WeChat Pay only; the wallet pays purchases.
+  // A top-up is paid with WeChat Pay only; the wallet pays purchases, bookings and tips.
   $("pay-from-wallet").hidden = order.kind === "top_up";
   $("pay-from-wallet").disabled = !open;
   if (!open) {
     stopPolling();
     refreshWallet().catch(showError);
+    if (order.kind === "booking") showTicket(order).catch(showError);
+    if (order.kind === "booking") showSlots().catch(showError);
+    if (order.kind === "tip") showRecipients().catch(showError);
   }
+}
+
+// A paid booking's ticket admits at the door (the merchant checks it in).
+async function showTicket(order) {
+  const booked = await api("GET", `/v1/bookings/${order.id}`);
+  if (state.order?.id !== order.id || !booked.booking.ticketCode) return;
+  $("order-ticket").textContent = booked.booking.ticketCode;
+  $("order-ticket").hidden = $("order-ticket-label").hidden = false;
+}
+
+// Booking (issue 10): the bookable slots, each with its seats left; Kassa prices the seats.
+async function showSlots() {
+  const page = await api("GET", "/v1/booking-slots?limit=10");
+  $("slots").replaceChildren(
+    ...page.data.map((slot) => {
+      const li = document.createElement("li");
+      li.setAttribute("data-testid", `slot-${slot.id}`);
+      const label = document.createElement("span");
+      const when = `${slot.start.slice(5, 10)} ${slot.start.slice(11, 16)}`;
+      label.textContent = `${when} (${slot.timeZone}) — ¥${slot.priceYuan} a seat, ${slot.seatsLeft} left`;
+      const seats = document.createElement("input");
+      seats.type = "number";
+      seats.min = "1";
+      seats.max = String(Math.max(1, Math.min(99, slot.seatsLeft)));
+      seats.value = "1";
+      seats.setAttribute("data-testid", `seats-${slot.id}`);
+      seats.setAttribute("aria-label", `Seats at ${when}`);
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "Book";
+      button.disabled = slot.seatsLeft === 0;
+      button.setAttribute("data-testid", `book-${slot.id}`);
+      button.addEventListener(
+        "click",
+        guard(() => book(slot.id, Number(seats.value))),
+      );
+      li.append(label, seats, button);
+      return li;
+    }),
+  );
+}
+
+async function book(slotId, seats) {
+  showError(null);
+  showOrder(await api("POST", "/v1/bookings", { slotId, seats }, { "idempotency-key": crypto.randomUUID() }));
+  await showSlots();
+}
+
+// Tipping (issue 10): the payer names the amount; Kassa checks it against the recipient's rules.
+async function showRecipients() {
+  const page = await api("GET", "/v1/tip-recipients?limit=10");
+  $("recipients").replaceChildren(
+    ...page.data.map((recipient) => {
+      const li = document.createElement("li");
+      li.className = "recipient";
+      li.setAttribute("data-testid", `recipient-${recipient.id}`);
+      const name = document.createElement("strong");
+      name.textContent = recipient.name;
+      const rules = document.createElement("span");
+      rules.className = "hint";
+      rules.setAttribute("data-testid", `rules-${recipient.id}`);
+      rules.textContent = `¥${yuan(recipient.minFen)}–¥${yuan(recipient.maxFen)} a tip, ¥${yuan(recipient.leftTodayFen)} left today`;
+      const amount = document.createElement("input");
+      amount.type = "text";
+      amount.inputMode = "decimal";
+      amount.placeholder = "6.66";
+      amount.setAttribute("data-testid", `tip-amount-${recipient.id}`);
+      amount.setAttribute("aria-label", `Tip for ${recipient.name}, in yuan`);
+      const presets = document.createElement("span");
+      presets.className = "presets";
+      presets.append(
+        ...recipient.presetAmountsFen.map((fen) => {
+          const preset = document.createElement("button");
+          preset.type = "button";
+          preset.className = "secondary";
+          preset.textContent = `¥${yuan(fen)}`;
+          preset.setAttribute("data-testid", `tip-preset-${recipient.id}-${fen}`);
+          preset.addEventListener("click", () => {
+            amount.value = yuan(fen);
+          });
+          return preset;
+        }),
+      );
+      const message = document.createElement("input");
+      message.type = "text";
+      message.maxLength = 140;
+      message.placeholder = "A message (optional)";
+      message.setAttribute("data-testid", `tip-message-${recipient.id}`);
+      message.setAttribute("aria-label", `Message for ${recipient.name}`);
+      const go = document.createElement("button");
+      go.type = "button";
+      go.textContent = "Tip";
+      go.setAttribute("data-testid", `tip-go-${recipient.id}`);
+      go.addEventListener(
+        "click",
+        guard(() => sendTip(recipient.id, amount.value, message.value)),
+      );
+      li.append(name, rules, presets, message, amount, go);
+      return li;
+    }),
+  );
+}
+
+async function sendTip(recipientId, amountText, message) {
+  showError(null);
+  const amountFen = fenOf(amountText);
+  const body = { recipientId, amountFen, ...(message.trim() ? { message } : {}) };
+  showOrder(await api("POST", "/v1/tips", body, { "idempotency-key": crypto.randomUUID() }));
+  await showRecipients();
+}
+
+// Whole fen from the text, never through a float.
+function fenOf(text) {
+  const match = /^(\d{1,7})(?:\.(\d{1,2}))?$/.exec(text.trim());
+  if (!match) throw new Error("Enter an amount in yuan, e.g. 50 or 50.00.");
+  return Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
 }
 
 // The wallet (issue 9 §3): the balance and history come from Kassa's ledger.
@@ -103,12 +229,7 @@ async function topUp(body) {
 }
 
 async function topUpCustom() {
-  const text = $("top-up-custom").value.trim();
-  const match = /^(\d{1,7})(?:\.(\d{1,2}))?$/.exec(text);
-  if (!match) throw new Error("Enter an amount in yuan, e.g. 50 or 50.00.");
-  // Whole fen from the text, never through a float.
-  const amountFen = Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
-  await topUp({ amountFen });
+  await topUp({ amountFen: fenOf($("top-up-custom").value) });
 }
 
 async function payFromWallet() {
@@ -144,7 +265,9 @@ async function login() {
   );
   $("catalog-section").hidden = false;
   $("wallet-section").hidden = false;
-  await Promise.all([showTiers(), refreshWallet()]);
+  $("booking-section").hidden = false;
+  $("tip-section").hidden = false;
+  await Promise.all([showTiers(), refreshWallet(), showSlots(), showRecipients()]);
 }
 
 async function createOrder() {

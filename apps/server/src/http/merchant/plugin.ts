@@ -28,6 +28,7 @@ import { registerRefundsGet } from "./refunds.get.ts";
 import { registerRefundsList } from "./refunds.list.ts";
 import { registerRefundsRetry } from "./refunds.retry.ts";
 import { registerRefundsSettleOffline } from "./refunds.settle-offline.ts";
+import { registerBodilessTipRoutes, registerTipRoutes } from "./tips/routes.ts";
 import { registerWalletAdjustmentsCreate } from "./wallet-adjustments.create.ts";
 import { registerWalletBalancesList } from "./wallet-balances.list.ts";
 import { registerWalletTiersCreate } from "./wallet-tiers.create.ts";
@@ -110,6 +111,7 @@ export async function merchantApi(app: KassaApp, context: MerchantContext): Prom
   registerWalletBalancesList(app, context);
   registerWalletAdjustmentsCreate(app, context);
   registerBookingRoutes(app, context);
+  registerTipRoutes(app, context);
   await app.register(async (bodiless) => {
     takesNoBody(bodiless);
     registerProductsDeactivate(bodiless, context);
@@ -123,5 +125,6 @@ export async function merchantApi(app: KassaApp, context: MerchantContext): Prom
     registerWebhookEndpointsRotateSecret(bodiless, context);
     registerWebhookDeliveriesReplay(bodiless, context);
     registerBodilessBookingRoutes(bodiless, context);
+    registerBodilessTipRoutes(bodiless, context);
   });
 }

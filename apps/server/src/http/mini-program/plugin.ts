@@ -17,6 +17,7 @@ import { registerOrdersPayFromWallet } from "./orders.pay-from-wallet.ts";
 import { enforceRateLimit } from "./rate-limit.ts";
 import { registerSessionCreate } from "./session.create.ts";
 import { registerSessionDelete } from "./session.delete.ts";
+import { registerTipRoutes } from "./tips/routes.ts";
 import { registerWalletGet } from "./wallet.get.ts";
 import { registerWalletHistoryList } from "./wallet.history.list.ts";
 import { registerWalletTiersList } from "./wallet.tiers.list.ts";
@@ -72,6 +73,7 @@ export async function miniProgramApi(app: KassaApp, context: MiniProgramContext)
     registerWalletTiersList(authenticated, context);
     registerWalletTopUpsCreate(authenticated, context);
     registerBookingRoutes(authenticated, context);
+    registerTipRoutes(authenticated, context);
     await authenticated.register(async (bodiless) => {
       takesNoBody(bodiless);
       registerOrdersPay(bodiless, context);

@@ -17,10 +17,13 @@ export const OrderIdParams = Type.Object({
 
 export const OrderViewSchema = Type.Object({
   id: Type.String({ description: "`ord_` and 26 characters" }),
-  kind: Type.Union([Type.Literal("purchase"), Type.Literal("top_up"), Type.Literal("booking")], {
-    description:
-      "A purchase from the catalog, a top-up of your wallet (POST /v1/wallet/top-ups), or seats in a time slot (POST /v1/bookings)",
-  }),
+  kind: Type.Union(
+    [Type.Literal("purchase"), Type.Literal("top_up"), Type.Literal("booking"), Type.Literal("tip")],
+    {
+      description:
+        "A purchase from the catalog, a top-up of your wallet (POST /v1/wallet/top-ups), seats in a time slot (POST /v1/bookings), or a tip to a recipient (POST /v1/tips)",
+    },
+  ),
   status: Type.Union(
     [Type.Literal("PENDING"), Type.Literal("CLOSING"), Type.Literal("CLOSED"), Type.Literal("PAID")],
     { description: "PENDING → PAID, or PENDING → CLOSING → CLOSED; PAID can follow any unpaid state" },
