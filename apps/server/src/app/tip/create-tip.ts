@@ -19,7 +19,7 @@ import { amountRefusal, checkMessage, tipDay } from "../../domain/tip/tipping-ru
 import type { AppDeps } from "../deps.ts";
 import { firstPaymentOf, orderExpiry } from "../first-payment.ts";
 import { scheduleOrderClose } from "../jobs.ts";
-import { decodeCursor, encodeCursor } from "../merchant/cursor.ts";
+import { decodeCursor, encodeCursor } from "../page-cursor.ts";
 import { loadOrderView, type OrderView, viewOrder } from "../order-view.ts";
 import { payerIdempotentWrite } from "../payer-idempotency.ts";
 import { enforceUserCaps } from "../user-caps.ts";

@@ -14,7 +14,7 @@ import { makeId } from "../../domain/ids.ts";
 import { tipPayableAccount } from "../../domain/ledger.ts";
 import { checkRules, type TippingRules } from "../../domain/tip/tipping-rules.ts";
 import type { AppDeps } from "../deps.ts";
-import { decodeCursor, encodeCursor } from "../merchant/cursor.ts";
+import { decodeCursor, encodeCursor } from "../page-cursor.ts";
 import { type MerchantRecipientView, type TipView, viewRecipient, viewTipForMerchant } from "./views.ts";
 
 const RECIPIENT_ID = /^rcp_[0-9a-z]{1,60}$/;

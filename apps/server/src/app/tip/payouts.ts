@@ -6,7 +6,7 @@ import { makeId } from "../../domain/ids.ts";
 import { tipPayableAccount } from "../../domain/ledger.ts";
 import { ledgerEntryFor } from "../../domain/ledger-postings.ts";
 import type { AppDeps } from "../deps.ts";
-import { decodeCursor, encodeCursor } from "../merchant/cursor.ts";
+import { decodeCursor, encodeCursor } from "../page-cursor.ts";
 import { foundRecipient } from "./merchant-recipients.ts";
 import { type PayoutView, viewPayout } from "./views.ts";
 
