@@ -19,8 +19,8 @@ import { amountRefusal, checkMessage, tipDay } from "../../domain/tip/tipping-ru
 import type { AppDeps } from "../deps.ts";
 import { firstPaymentOf, orderExpiry } from "../first-payment.ts";
 import { scheduleOrderClose } from "../jobs.ts";
-import { decodeCursor, encodeCursor } from "../page-cursor.ts";
 import { loadOrderView, type OrderView, viewOrder } from "../order-view.ts";
+import { decodeCursor, encodeCursor } from "../page-cursor.ts";
 import { payerIdempotentWrite } from "../payer-idempotency.ts";
 import { enforceUserCaps } from "../user-caps.ts";
 import { type PayerRecipientView, type TipView, viewRecipient, viewTip } from "./views.ts";

@@ -13,7 +13,8 @@ export const LedgerAccountsQuery = Type.Object(
 
 export const LedgerAccountSchema = Type.Object({
   code: Type.String({
-    description: "`wechatpay:clearing`, `sales`, `refunds`, `promotions`, `wallet:usr_…`, `tips:rcp_…` (docs/ledger.md)",
+    description:
+      "`wechatpay:clearing`, `sales`, `refunds`, `promotions`, `wallet:usr_…`, `tips:rcp_…` (docs/ledger.md)",
   }),
   type: Type.String({ enum: ["asset", "liability", "revenue", "expense"] }),
   normalSide: Type.String({ enum: ["debit", "credit"], description: "The side that makes the balance grow" }),
