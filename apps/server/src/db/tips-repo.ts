@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import { type Tip, type TipEvent, type TipStatus, transitionTip } from "../domain/tip/tip.ts";
 import type { TippingRules } from "../domain/tip/tipping-rules.ts";
 import type { Executor } from "./executor.ts";
+import { type PagePosition, pageAfter } from "./keyset-page.ts";
 import type { TipPayoutsTable, TipRecipientsTable, TipsTable } from "./schema.ts";
 
 /**
@@ -28,12 +29,6 @@ export interface Payout {
   amountFen: number;
   reference: string | null;
   createdAt: number;
-}
-
-/** Where a page starts: after this row. */
-export interface PagePosition {
-  createdAt: number;
-  id: string;
 }
 
 function toRecipient(row: Selectable<TipRecipientsTable>): Recipient {
@@ -120,14 +115,8 @@ export async function listRecipients(
   const { after } = query;
   let rows = db.selectFrom("tip_recipients").selectAll().where("app_id", "=", query.appId);
   if (query.activeOnly) rows = rows.where("active", "=", 1);
-  if (after)
-    rows = rows.where((eb) =>
-      eb.or([
-        eb("created_at", ">", after.createdAt),
-        eb.and([eb("created_at", "=", after.createdAt), eb("id", ">", after.id)]),
-      ]),
-    );
-  return (await rows.orderBy("created_at").orderBy("id").limit(query.limit).execute()).map(toRecipient);
+  rows = pageAfter(rows, { sort: "created_at", id: "id" }, after);
+  return (await rows.limit(query.limit).execute()).map(toRecipient);
 }
 
 function toTip(row: Selectable<TipsTable>): Tip {
@@ -173,14 +162,8 @@ export async function listTipsOfRecipient(
 ): Promise<Tip[]> {
   const { after } = query;
   let rows = db.selectFrom("tips").selectAll().where("recipient_id", "=", query.recipientId);
-  if (after)
-    rows = rows.where((eb) =>
-      eb.or([
-        eb("created_at", ">", after.createdAt),
-        eb.and([eb("created_at", "=", after.createdAt), eb("order_id", ">", after.id)]),
-      ]),
-    );
-  return (await rows.orderBy("created_at").orderBy("order_id").limit(query.limit).execute()).map(toTip);
+  rows = pageAfter(rows, { sort: "created_at", id: "order_id" }, after);
+  return (await rows.limit(query.limit).execute()).map(toTip);
 }
 
 /**
@@ -302,12 +285,6 @@ export async function listPayoutsOfRecipient(
 ): Promise<Payout[]> {
   const { after } = query;
   let rows = db.selectFrom("tip_payouts").selectAll().where("recipient_id", "=", query.recipientId);
-  if (after)
-    rows = rows.where((eb) =>
-      eb.or([
-        eb("created_at", ">", after.createdAt),
-        eb.and([eb("created_at", "=", after.createdAt), eb("id", ">", after.id)]),
-      ]),
-    );
-  return (await rows.orderBy("created_at").orderBy("id").limit(query.limit).execute()).map(toPayout);
+  rows = pageAfter(rows, { sort: "created_at", id: "id" }, after);
+  return (await rows.limit(query.limit).execute()).map(toPayout);
 }

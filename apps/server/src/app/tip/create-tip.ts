@@ -11,7 +11,7 @@ import {
 } from "../../db/tips-repo.ts";
 import { lockUserForUpdate } from "../../db/users-repo.ts";
 import { KassaError } from "../../domain/errors.ts";
-import { makeId } from "../../domain/ids.ts";
+import { idPattern, makeId } from "../../domain/ids.ts";
 import { toFen } from "../../domain/money.ts";
 import type { Order } from "../../domain/order.ts";
 import type { Tip } from "../../domain/tip/tip.ts";
@@ -20,14 +20,14 @@ import type { AppDeps } from "../deps.ts";
 import { firstPaymentOf, orderExpiry } from "../first-payment.ts";
 import { scheduleOrderClose } from "../jobs.ts";
 import { loadOrderView, type OrderView, viewOrder } from "../order-view.ts";
-import { decodeCursor, encodeCursor } from "../page-cursor.ts";
+import { decodeCursor, pageOfRows } from "../page-cursor.ts";
 import { payerIdempotentWrite } from "../payer-idempotency.ts";
 import { enforceUserCaps } from "../user-caps.ts";
 import { type PayerRecipientView, type TipView, viewRecipient, viewTip } from "./views.ts";
 
 export type TippedOrder = OrderView & { tip: TipView };
 
-const RECIPIENT_ID = /^rcp_[0-9a-z]{1,60}$/;
+const RECIPIENT_ID = idPattern("tipRecipient");
 
 /**
  * A tip to a recipient: an order of kind `tip` for the amount the payer names (the one kind
@@ -150,7 +150,10 @@ export async function listRecipientsForPayer(
     after,
     limit: input.limit + 1,
   });
-  const page = rows.slice(0, input.limit);
+  const { page, nextCursor } = pageOfRows(rows, input.limit, (row) => ({
+    createdAt: row.createdAt,
+    id: row.id,
+  }));
   const now = deps.clock.now();
   const data = await Promise.all(
     page.map(async (recipient) => {
@@ -166,10 +169,8 @@ export async function listRecipientsForPayer(
       };
     }),
   );
-  const last = page.at(-1);
   return {
     data,
-    nextCursor:
-      rows.length > input.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+    nextCursor,
   };
 }

@@ -10,14 +10,14 @@ import {
 } from "../../db/tips-repo.ts";
 import { isTimeZone } from "../../domain/booking/local-time.ts";
 import { KassaError } from "../../domain/errors.ts";
-import { makeId } from "../../domain/ids.ts";
+import { idPattern, makeId } from "../../domain/ids.ts";
 import { tipPayableAccount } from "../../domain/ledger.ts";
 import { checkRules, type TippingRules } from "../../domain/tip/tipping-rules.ts";
 import type { AppDeps } from "../deps.ts";
-import { decodeCursor, encodeCursor } from "../page-cursor.ts";
+import { decodeCursor, pageOfRows } from "../page-cursor.ts";
 import { type MerchantRecipientView, type TipView, viewRecipient, viewTipForMerchant } from "./views.ts";
 
-const RECIPIENT_ID = /^rcp_[0-9a-z]{1,60}$/;
+const RECIPIENT_ID = idPattern("tipRecipient");
 
 /** The rules checked by the domain's one rule (tipping-rules.ts), and the zone by Intl. */
 function checked(rules: TippingRules): TippingRules {
@@ -117,20 +117,21 @@ export async function listRecipients(
     after,
     limit: input.limit + 1,
   });
-  const page = rows.slice(0, input.limit);
+  const { page, nextCursor } = pageOfRows(rows, input.limit, (row) => ({
+    createdAt: row.createdAt,
+    id: row.id,
+  }));
   const balances = await balancesOf(
     deps.db,
     input.appId,
     page.map((recipient) => recipient.id),
   );
-  const last = page.at(-1);
   return {
     data: page.map((recipient) => ({
       ...viewRecipient(recipient),
       balanceFen: balances.get(recipient.id) ?? 0,
     })),
-    nextCursor:
-      rows.length > input.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+    nextCursor,
   };
 }
 
@@ -154,7 +155,7 @@ export async function balancesOf(
   return new Map(rows.map((row) => [row.code.slice("tips:".length), Number(row.balance_fen)]));
 }
 
-const ORDER_ID = /^ord_[0-9a-z]{1,60}$/;
+const ORDER_ID = idPattern("order");
 
 /** A recipient's tips, oldest first, every status, with the payers' messages as text. */
 export async function listRecipientTips(
@@ -168,13 +169,12 @@ export async function listRecipientTips(
     after,
     limit: input.limit + 1,
   });
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = pageOfRows(rows, input.limit, (row) => ({
+    createdAt: row.createdAt,
+    id: row.orderId,
+  }));
   return {
     data: page.map(viewTipForMerchant),
-    nextCursor:
-      rows.length > input.limit && last
-        ? encodeCursor({ createdAt: last.createdAt, id: last.orderId })
-        : null,
+    nextCursor,
   };
 }

@@ -2,15 +2,15 @@ import type { Executor } from "../../db/executor.ts";
 import { accountBalance, postEntry } from "../../db/ledger-repo.ts";
 import { insertPayout, listPayoutsOfRecipient, type Payout } from "../../db/tips-repo.ts";
 import { KassaError } from "../../domain/errors.ts";
-import { makeId } from "../../domain/ids.ts";
+import { idPattern, makeId } from "../../domain/ids.ts";
 import { tipPayableAccount } from "../../domain/ledger.ts";
 import { ledgerEntryFor } from "../../domain/ledger-postings.ts";
 import type { AppDeps } from "../deps.ts";
-import { decodeCursor, encodeCursor } from "../page-cursor.ts";
+import { decodeCursor, pageOfRows } from "../page-cursor.ts";
 import { foundRecipient } from "./merchant-recipients.ts";
 import { type PayoutView, viewPayout } from "./views.ts";
 
-const PAYOUT_ID = /^pyo_[0-9a-z]{1,60}$/;
+const PAYOUT_ID = idPattern("tipPayout");
 
 /**
  * Record that the merchant paid a recipient (outside Kassa: paying the person is the
@@ -73,11 +73,12 @@ export async function listPayouts(
     after,
     limit: input.limit + 1,
   });
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = pageOfRows(rows, input.limit, (row) => ({
+    createdAt: row.createdAt,
+    id: row.id,
+  }));
   return {
     data: page.map(viewPayout),
-    nextCursor:
-      rows.length > input.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+    nextCursor,
   };
 }
