@@ -19,6 +19,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly requestId: string | undefined,
+    /** The envelope's `details`: what the refusal is about (e.g. the latest day that is ready). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -54,6 +56,9 @@ export async function api<T>(
       String(answer.code ?? "HTTP_ERROR"),
       String(answer.message ?? response.statusText),
       typeof answer.requestId === "string" ? answer.requestId : undefined,
+      typeof answer.details === "object" && answer.details !== null
+        ? (answer.details as Record<string, unknown>)
+        : {},
     );
   return answer as T;
 }
@@ -82,6 +87,7 @@ export const MAY = {
   actOnOrders: ["support", "finance", "admin"],
   wallets: ["finance", "admin"],
   tips: ["finance", "admin"],
+  reconcile: ["finance", "admin"],
   webhooks: ["admin"],
 } as const satisfies Record<string, readonly Operator["role"][]>;
 

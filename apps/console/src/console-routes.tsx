@@ -9,6 +9,7 @@ import { LoginPage } from "./pages/login-page.tsx";
 import { OperatorsPage } from "./pages/operators-page.tsx";
 import { OrderDetailPage } from "./pages/order-detail-page.tsx";
 import { OrdersPage } from "./pages/orders-page.tsx";
+import { ReconciliationPage } from "./pages/reconciliation-page.tsx";
 import { RefundsPage } from "./pages/refunds-page.tsx";
 import { TipsPage } from "./pages/tips-page.tsx";
 import { WalletPage, WalletsPage } from "./pages/wallets-page.tsx";
@@ -33,6 +34,7 @@ export function ConsoleRoutes() {
         <Route path="/wallets" element={<WalletsPage />} />
         <Route path="/wallets/:userId" element={<WalletPage />} />
         <Route path="/bookings" element={<BookingsPage />} />
+        <Route path="/reconciliation" element={<ReconciliationPage operator={operator} />} />
         <Route path="/tips" element={<TipsPage />} />
         <Route path="/webhooks" element={<WebhooksPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />

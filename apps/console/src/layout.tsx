@@ -3,6 +3,7 @@ import {
   ApiOutlined,
   AuditOutlined,
   CalendarOutlined,
+  FileDoneOutlined,
   GiftOutlined,
   HomeOutlined,
   LogoutOutlined,
@@ -39,6 +40,7 @@ export const MENU: readonly MenuEntry[] = [
   { path: "/operators", label: "menu.operators", icon: <TeamOutlined />, roles: ["admin"] },
   { path: "/audit", label: "menu.audit", icon: <AuditOutlined />, roles: ["admin", "finance"] },
   { path: "/wallets", label: "menu.wallets", icon: <WalletOutlined />, roles: MAY.wallets },
+  { path: "/reconciliation", label: "menu.reconciliation", icon: <FileDoneOutlined />, roles: MAY.reconcile },
   { path: "/tips", label: "menu.tips", icon: <GiftOutlined />, roles: MAY.tips },
   { path: "/webhooks", label: "menu.webhooks", icon: <ApiOutlined />, roles: MAY.webhooks },
 ];

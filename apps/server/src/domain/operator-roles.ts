@@ -34,6 +34,9 @@ export const PERMISSIONS = {
   "bookings.read": ["viewer", "support", "finance", "admin"],
   /** Tip recipients with what the merchant owes them, their tips and payouts: money, as wallets. */
   "tips.read": ["finance", "admin"],
+  /** The daily reports against the channel's bills, and running a day again: the books', finance's. */
+  "reconciliation.read": ["finance", "admin"],
+  "reconciliation.rerun": ["finance", "admin"],
   /** Webhook endpoints are the deployment's wiring: admin's (issue 12). */
   "webhooks.read": ["admin"],
   "webhooks.replay": ["admin"],

@@ -2,12 +2,13 @@ import { mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOperator } from "../../src/app/admin/create-operator.ts";
+import { epochToLocal, localToEpoch } from "../../src/domain/booking/local-time.ts";
 import { DEMO_RECIPIENT, DEMO_SERVICE } from "../../src/seed.ts";
-import { type BookedBody, booked, MerchantBookings } from "../bookings.ts";
+import { advanceTo, type BookedBody, booked, MerchantBookings } from "../bookings.ts";
 import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { makeApiKey } from "../merchant-keys.ts";
-import { payAtSimulator } from "../pay-order.ts";
+import { payAtSimulator, payOrderAtSimulator } from "../pay-order.ts";
 import { tipped } from "../tips.ts";
 import { ARTIFACTS, CHROMIUM_AVAILABLE, launchChromium } from "./chromium.ts";
 import { buildConsoleIfStale, logInThroughForm, openConsole, settledShot } from "./console-page.ts";
@@ -16,7 +17,8 @@ import { buildConsoleIfStale, logInThroughForm, openConsole, settledShot } from 
  * The console's bookings and tips pages (issue 12) in Debian's Chromium, on the demo seed's
  * class and tip recipient (src/seed.ts): a paid booking checked in at the door shows its seats
  * and its check-in time; a paid tip shows what is owed and the payer's message as text, a
- * script tag included; a viewer has no tips page and the API refuses it. Screenshots go to
+ * script tag included; a viewer has no tips page and the API refuses it; finance runs a day's
+ * reconciliation again and reads the difference a changed bill made. Screenshots go to
  * test-artifacts/ (docs/console.md shows them).
  */
 let kassa: KassaUnderTest;
@@ -26,6 +28,8 @@ const MESSAGE = '<img src=x onerror="document.title=1">加油 <b>go</b>';
 let booking: BookedBody;
 let slotId: string;
 let tipOrderId: string;
+
+const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 
 beforeAll(async () => {
   if (!CHROMIUM_AVAILABLE) return;
@@ -119,5 +123,53 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       await tab.assertClean();
       await tab.close();
     }, 60_000);
+
+    // Last: it moves the virtual clock to the next morning, when the day's bills are ready.
+    it("runs a day's reconciliation again, and shows the difference a changed bill made", async () => {
+      const token = await kassa.login();
+      const order = await payOrderAtSimulator(kassa, token, [{ productId: "prd_jasmine_tea", quantity: 1 }]);
+      kassa.sandbox.admin.addFault({ fault: "bill_amount_changed", outTradeNo: order.id, deltaFen: 100 });
+      const now = kassa.running.kassa.deps.clock.now();
+      const day = epochToLocal(now, "Asia/Shanghai").slice(0, 10);
+      const nextDay = epochToLocal(now + 86_400_000, "Asia/Shanghai").slice(0, 10);
+      await advanceTo(kassa, localToEpoch(`${nextDay}T10:30`, "Asia/Shanghai") as number);
+
+      const tab = await openConsole(browser, `${kassa.url}/console/reconciliation`, [
+        new RegExp(`/admin/v1/reconciliation/runs/${nextDay}/rerun$`),
+      ]);
+      const { page } = tab;
+      await logInThroughForm(page, "wang.finance", PASSWORD);
+      // A day whose bills are not out yet: the page says which day is the latest ready one.
+      await page.getByTestId("recon-rerun-day").fill(nextDay);
+      await page.getByTestId("recon-rerun").click();
+      await expect
+        .poll(() => page.getByTestId("recon-notice").textContent())
+        .toContain(`最近可对账的日期是 ${day}`);
+      await page.getByTestId("recon-rerun-day").fill(day);
+      await page.getByTestId("recon-rerun").click();
+      await expect.poll(() => page.getByTestId("recon-notice").textContent()).toBe(`已安排重新对账 ${day}`);
+      await kassa.runJobs();
+      await page.reload();
+      const run = page.getByTestId("recon-runs").locator("tbody tr.ant-table-row");
+      await expect.poll(() => run.count(), { timeout: 10_000 }).toBe(1);
+      expect(await run.textContent()).toContain("completed");
+      await page.getByTestId("recon-day").click();
+      await expect.poll(() => new URL(page.url()).searchParams.get("day")).toBe(day);
+      const difference = page.getByTestId("recon-differences").locator("tbody tr.ant-table-row");
+      await expect.poll(() => difference.count(), { timeout: 10_000 }).toBe(1);
+      const text = await difference.textContent();
+      expect(text).toContain("amount_differs");
+      expect(text).toContain(order.id);
+      expect(text).toContain(yuan(order.amountFen + 100));
+      await settledShot(page, "reconciliation");
+      const audit = await kassa.running.kassa.deps.db
+        .selectFrom("audit_log")
+        .select(["action", "object_id"])
+        .where("action", "=", "reconciliation.rerun")
+        .execute();
+      expect(audit).toEqual([{ action: "reconciliation.rerun", object_id: `wechatpay:${day}` }]);
+      await tab.assertClean();
+      await tab.close();
+    }, 90_000);
   },
 );

@@ -6,7 +6,9 @@ import { totpOf } from "../../src/app/admin/operator-login.ts";
 import { runOperatorsCommand } from "../../src/app/admin/operators-command.ts";
 import { verifyAuditChain } from "../../src/db/audit-repo.ts";
 import { raiseAlert } from "../../src/db/events-repo.ts";
+import { openRun } from "../../src/db/reconciliation-runs-repo.ts";
 import type { OperatorRole } from "../../src/domain/operator-roles.ts";
+import { latestReadyDay } from "../../src/domain/reconciliation.ts";
 import { randomIdSource } from "../../src/random-ids.ts";
 import { DEMO_RECIPIENT, DEMO_SERVICE } from "../../src/seed.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
@@ -200,6 +202,8 @@ const fixtures = {
   endpointId: "",
   deliveryId: "",
   slotId: "",
+  /** A day ready to reconcile, whose run is open (the job's first step, openRun). */
+  day: "",
 };
 
 /**
@@ -291,6 +295,18 @@ const ROUTES: Record<
     path: () => `/admin/v1/booking-slots/${fixtures.slotId}/bookings`,
     allowed: EVERY_ROLE,
   },
+  "GET /admin/v1/reconciliation/runs": {
+    path: () => "/admin/v1/reconciliation/runs",
+    allowed: ["finance", "admin"],
+  },
+  "GET /admin/v1/reconciliation/runs/{day}": {
+    path: () => `/admin/v1/reconciliation/runs/${fixtures.day}`,
+    allowed: ["finance", "admin"],
+  },
+  "POST /admin/v1/reconciliation/runs/{day}/rerun": {
+    path: () => `/admin/v1/reconciliation/runs/${fixtures.day}/rerun`,
+    allowed: ["finance", "admin"],
+  },
   "GET /admin/v1/tip-recipients": { path: () => "/admin/v1/tip-recipients", allowed: ["finance", "admin"] },
   "GET /admin/v1/tip-recipients/{recipientId}/tips": {
     path: () => `/admin/v1/tip-recipients/${DEMO_RECIPIENT.id}/tips`,
@@ -326,6 +342,14 @@ describe("every route checks its role on the server (BFLA)", () => {
         .where("service_id", "=", DEMO_SERVICE.id)
         .executeTakeFirstOrThrow()
     ).id;
+    fixtures.day = latestReadyDay(deps.clock.now());
+    await openRun(deps.db, {
+      id: "rcn_bfla",
+      appId: "app_default",
+      channel: "wechatpay",
+      day: fixtures.day,
+      now: 0,
+    });
     const order = await deps.db
       .selectFrom("orders")
       .select("user_id")
@@ -389,7 +413,7 @@ describe("every route checks its role on the server (BFLA)", () => {
           ? await asWithKey(who, `${route}-${role}`.replace(/[^\x21-\x7e]/g, "_"), row.path(role), body)
           : await as(who, method, row.path(role), body);
         if (row.allowed.includes(role))
-          expect([200, 201, 204], `${role}: ${JSON.stringify(answer.body)}`).toContain(answer.status);
+          expect([200, 201, 202, 204], `${role}: ${JSON.stringify(answer.body)}`).toContain(answer.status);
         else {
           expect(answer.status, role).toBe(403);
           expect(answer.body).toMatchObject({ code: "ADMIN_FORBIDDEN" });
@@ -438,9 +462,10 @@ describe("an operator of another app sees none of this app's objects (BOLA)", ()
     expect((await as(other, "POST", `/admin/v1/alerts/${alertId}/acknowledge`, {})).status).toBe(404);
   });
 
-  it("gets 404 from every route on this app's orders, refunds, approvals, wallets, webhooks, bookings and tips, and changes nothing", async () => {
+  it("gets 404 from every route on this app's orders, refunds, approvals, wallets, webhooks, bookings, tips and reconciliation, and changes nothing", async () => {
     const db = kassa.running.kassa.deps.db;
     const refundsBefore = await db.selectFrom("refunds").select("id").execute();
+    const jobsBefore = await db.selectFrom("jobs").select(["id", "run_at"]).orderBy("id").execute();
     const scoped = Object.entries(ROUTES).filter(([route]) =>
       /orders|refund|wallet|webhook|booking|tip-/.test(route),
     );
@@ -460,6 +485,8 @@ describe("an operator of another app sees none of this app's objects (BOLA)", ()
       expect((answer.body as { code: string }).code).toMatch(/^(ORDER|APP|REFUND_APPROVAL)_NOT_FOUND$/);
     }
     expect(await db.selectFrom("refunds").select("id").execute()).toEqual(refundsBefore);
+    // No day's reconciliation was scheduled (or moved) for it.
+    expect(await db.selectFrom("jobs").select(["id", "run_at"]).orderBy("id").execute()).toEqual(jobsBefore);
     const stillOpen = await db
       .selectFrom("orders")
       .select("status")

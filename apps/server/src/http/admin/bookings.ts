@@ -10,7 +10,7 @@ import {
 } from "../merchant/bookings/schemas.ts";
 import type { KassaApp } from "../server.ts";
 import type { AdminContext } from "./context.ts";
-import { adminPagedRead } from "./scenario-reads.ts";
+import { adminPagedRead } from "./paged-read.ts";
 
 /**
  * The console's bookings page (issue 12): an app's services, a service's slots with their

@@ -25,6 +25,7 @@ import { registerAdminOperatorsList } from "./operators.list.ts";
 import { registerAdminOrderActions } from "./orders.actions.ts";
 import { registerAdminOrdersGet } from "./orders.get.ts";
 import { registerAdminOrdersList } from "./orders.list.ts";
+import { registerAdminReconciliation, registerAdminReconciliationRerun } from "./reconciliation.ts";
 import { registerAdminRefundApprovalsDecide } from "./refund-approvals.decide.ts";
 import { registerAdminRefundsCreate } from "./refunds.create.ts";
 import { registerAdminRefundsList } from "./refunds.list.ts";
@@ -88,10 +89,12 @@ export async function adminApi(app: KassaApp, context: AdminContext): Promise<vo
   registerAdminWebhooks(app, context);
   registerAdminBookings(app, context);
   registerAdminTips(app, context);
+  registerAdminReconciliation(app, context);
   await app.register(async (bodiless) => {
     takesNoBody(bodiless);
     registerAdminOrderActions(bodiless, context);
     registerAdminWebhookReplay(bodiless, context);
+    registerAdminReconciliationRerun(bodiless, context);
   });
 }
 

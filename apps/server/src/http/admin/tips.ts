@@ -9,7 +9,7 @@ import {
 } from "../merchant/tips/schemas.ts";
 import type { KassaApp } from "../server.ts";
 import type { AdminContext } from "./context.ts";
-import { adminPagedRead } from "./scenario-reads.ts";
+import { adminPagedRead } from "./paged-read.ts";
 
 /**
  * The console's tips page (issue 12): an app's recipients with what the merchant owes each

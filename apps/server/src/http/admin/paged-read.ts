@@ -1,4 +1,4 @@
-import { type Static, type TSchema, Type } from "typebox";
+import { type Static, type TObject, type TProperties, type TSchema, Type } from "typebox";
 import type { ErrorCode } from "../../domain/errors.ts";
 import type { Permission } from "../../domain/operator-roles.ts";
 import { limitAsNumber, PageCursor, PageLimit } from "../merchant/schemas.ts";
@@ -9,19 +9,21 @@ import { appOfRequest } from "./plugin.ts";
 import { ADMIN_SESSION, AppQuery } from "./schemas.ts";
 
 /** What a read of an app's pages takes: the app, and a page of the list. */
-export interface AdminPageRead<Params> {
+export interface AdminPageRead<Params, Query = Record<string, never>> {
   appId: string;
   params: Params;
+  /** The route's own filters, besides the app and the page. */
+  query: Query;
   limit: number;
   cursor: string | undefined;
 }
 
 /**
- * One paged GET of the console's scenario pages (bookings, tips): the merchant API's own read
- * (app/booking, app/tip), for the app the operator names and may see (`?app=`; another app
+ * One paged GET of the console's pages over the merchant API's own reads (bookings, tips,
+ * reconciliation: app/booking, app/tip, app/merchant/reconciliation.ts), for the app the operator names and may see (`?app=`; another app
  * answers as an unknown one, BOLA), behind the route's permission.
  */
-export function adminPagedRead<Params extends TSchema>(
+export function adminPagedRead<Params extends TSchema, Filters extends TProperties = Record<string, never>>(
   app: KassaApp,
   context: AdminContext,
   route: {
@@ -29,9 +31,10 @@ export function adminPagedRead<Params extends TSchema>(
     permission: Permission;
     summary: string;
     params?: Params;
+    filters?: Filters;
     response: TSchema;
     notFound?: ErrorCode[];
-    read: (input: AdminPageRead<Static<Params>>) => Promise<unknown>;
+    read: (input: AdminPageRead<Static<Params>, Static<TObject<Filters>>>) => Promise<unknown>;
   },
 ): void {
   app.get(
@@ -44,7 +47,7 @@ export function adminPagedRead<Params extends TSchema>(
         security: [{ adminSession: [] }],
         ...(route.params ? { params: route.params } : {}),
         querystring: Type.Object(
-          { app: AppQuery, limit: PageLimit, cursor: PageCursor },
+          { ...route.filters, app: AppQuery, limit: PageLimit, cursor: PageCursor },
           { additionalProperties: false },
         ),
         response: {
@@ -61,12 +64,22 @@ export function adminPagedRead<Params extends TSchema>(
       preValidation: limitAsNumber,
     },
     async (request) => {
-      const query = request.query as { app?: string; limit?: number; cursor?: string };
+      const {
+        app: appName,
+        limit,
+        cursor,
+        ...filters
+      } = request.query as {
+        app?: string;
+        limit?: number;
+        cursor?: string;
+      };
       return route.read({
-        appId: appOfRequest(context, request.operator, query.app),
+        appId: appOfRequest(context, request.operator, appName),
         params: request.params as Static<Params>,
-        limit: query.limit ?? 20,
-        cursor: query.cursor,
+        query: filters as Static<TObject<Filters>>,
+        limit: limit ?? 20,
+        cursor,
       });
     },
   );

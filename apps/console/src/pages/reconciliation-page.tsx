@@ -1,0 +1,219 @@
+import { Alert, Button, Card, Form, Input, Segmented, Space, Table, Tag } from "antd";
+import { useState } from "react";
+import { Link, useSearchParams } from "react-router";
+import { ApiError, api, may, type Operator, queryOf } from "../api.ts";
+import { timeOf, yuanOf } from "../format.ts";
+import { useI18n } from "../i18n.tsx";
+import { useApi } from "../use-api.ts";
+
+interface Run {
+  id: string;
+  day: string;
+  status: string;
+  passes: number;
+  bill: { payments: number; paymentsFen: number; feesFen: number; unreadableRows: number };
+  kassa: { payments: number; paymentsFen: number };
+  differences: { open: number; resolved: number };
+  completedAt: string | null;
+  lastError: string | null;
+}
+interface Difference {
+  id: string;
+  class: string;
+  status: "open" | "resolved";
+  outTradeNo: string | null;
+  outRefundNo: string | null;
+  billAmountFen: number | null;
+  kassaAmountFen: number | null;
+  action: string;
+  createdAt: string;
+}
+interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const money = (fen: number | null) => (fen === null ? "—" : yuanOf(fen));
+
+/**
+ * Reconciliation (issue 12): the daily reports against WeChat Pay's bills, newest day first;
+ * a day's differences with what Kassa did or what to do; run a day again (finance, admin).
+ * The day, the differences' state and the page live in the URL (?day=&status=&cursor=).
+ */
+export function ReconciliationPage({ operator }: { operator: Operator }) {
+  const { t } = useI18n();
+  const [params, setParams] = useSearchParams();
+  const day = params.get("day");
+  const cursor = params.get("cursor");
+  const [version, setVersion] = useState(0);
+  const { data, error, loading } = useApi<Page<Run>>(
+    `/reconciliation/runs${queryOf({ cursor, limit: 20 })}`,
+    version,
+  );
+  return (
+    <Space direction="vertical" size="middle" className="full-width">
+      <Card title={t("recon.title")}>
+        {error ? <Alert type="error" showIcon message={error.message} /> : null}
+        <Table<Run>
+          rowKey="id"
+          loading={loading}
+          pagination={false}
+          dataSource={data?.data ?? []}
+          locale={{ emptyText: t("recon.empty") }}
+          rowClassName={(run) => (run.day === day ? "ant-table-row-selected" : "")}
+          data-testid="recon-runs"
+          columns={[
+            {
+              title: t("recon.day"),
+              dataIndex: "day",
+              render: (runDay: string) => (
+                <Button type="link" onClick={() => setParams({ day: runDay })} data-testid="recon-day">
+                  {runDay}
+                </Button>
+              ),
+            },
+            {
+              title: t("recon.status"),
+              dataIndex: "status",
+              render: (status: string) => <Tag>{status}</Tag>,
+            },
+            {
+              title: t("recon.bill"),
+              key: "bill",
+              align: "right",
+              render: (_: unknown, run) => `${run.bill.payments} · ${yuanOf(run.bill.paymentsFen)}`,
+            },
+            {
+              title: t("recon.kassa"),
+              key: "kassa",
+              align: "right",
+              render: (_: unknown, run) => `${run.kassa.payments} · ${yuanOf(run.kassa.paymentsFen)}`,
+            },
+            {
+              title: t("recon.fees"),
+              key: "fees",
+              align: "right",
+              render: (_: unknown, run) => yuanOf(run.bill.feesFen),
+            },
+            {
+              title: t("recon.differences"),
+              key: "differences",
+              render: (_: unknown, run) =>
+                run.differences.open > 0 ? (
+                  <Tag color="red">{t("recon.open", { count: run.differences.open })}</Tag>
+                ) : (
+                  <Tag color="green">{t("recon.clean")}</Tag>
+                ),
+            },
+            { title: t("recon.completedAt"), dataIndex: "completedAt", render: timeOf },
+          ]}
+        />
+        <Space className="orders-pager">
+          <Button disabled={!cursor} onClick={() => setParams({})}>
+            {t("orders.first")}
+          </Button>
+          <Button disabled={!data?.nextCursor} onClick={() => setParams({ cursor: data?.nextCursor ?? "" })}>
+            {t("orders.next")}
+          </Button>
+        </Space>
+        {may(operator, "reconcile") ? <RerunForm onDone={() => setVersion((v) => v + 1)} /> : null}
+      </Card>
+      {day ? (
+        <DayReport
+          day={day}
+          status={params.get("status")}
+          onStatus={(status) => setParams(status ? { day, status } : { day })}
+        />
+      ) : null}
+    </Space>
+  );
+}
+
+function DayReport(props: { day: string; status: string | null; onStatus: (status: string | null) => void }) {
+  const { t } = useI18n();
+  const { data, error, loading } = useApi<Run & { differencePage: Page<Difference> }>(
+    `/reconciliation/runs/${encodeURIComponent(props.day)}${queryOf({ status: props.status, limit: 100 })}`,
+  );
+  return (
+    <Card
+      title={t("recon.report", { day: props.day })}
+      extra={
+        <Segmented
+          value={props.status ?? "all"}
+          options={[
+            { value: "all", label: t("common.all") },
+            { value: "open", label: t("recon.openOnly") },
+            { value: "resolved", label: t("recon.resolvedOnly") },
+          ]}
+          onChange={(value) => props.onStatus(value === "all" ? null : String(value))}
+        />
+      }
+    >
+      {error ? <Alert type="error" showIcon message={error.message} /> : null}
+      {data?.lastError ? <Alert type="warning" showIcon message={data.lastError} /> : null}
+      <Table<Difference>
+        rowKey="id"
+        loading={loading}
+        pagination={false}
+        dataSource={data?.differencePage.data ?? []}
+        locale={{ emptyText: t("recon.noDifferences") }}
+        data-testid="recon-differences"
+        columns={[
+          { title: t("recon.class"), dataIndex: "class", render: (name: string) => <Tag>{name}</Tag> },
+          {
+            title: t("recon.status"),
+            dataIndex: "status",
+            render: (status: string) => <Tag color={status === "open" ? "red" : "green"}>{status}</Tag>,
+          },
+          {
+            title: "out_trade_no",
+            dataIndex: "outTradeNo",
+            render: (id: string | null) =>
+              id ? <Link to={`/orders/${encodeURIComponent(id)}`}>{id}</Link> : "—",
+          },
+          { title: t("recon.billAmount"), dataIndex: "billAmountFen", align: "right", render: money },
+          { title: t("recon.kassaAmount"), dataIndex: "kassaAmountFen", align: "right", render: money },
+          { title: t("recon.action"), dataIndex: "action" },
+        ]}
+      />
+    </Card>
+  );
+}
+
+/** Any day the channel's bills are ready for (the server says which when it is not). */
+function RerunForm({ onDone }: { onDone: () => void }) {
+  const { t } = useI18n();
+  const [notice, setNotice] = useState<{ type: "success" | "error"; text: string } | undefined>();
+  async function rerun(values: { day: string }) {
+    try {
+      await api("POST", `/reconciliation/runs/${encodeURIComponent(values.day.trim())}/rerun`);
+      setNotice({ type: "success", text: t("recon.scheduled", { day: values.day.trim() }) });
+      onDone();
+    } catch (error) {
+      if (!(error instanceof ApiError)) return setNotice({ type: "error", text: String(error) });
+      const latest = error.details.latestReadyDay;
+      setNotice({
+        type: "error",
+        text: typeof latest === "string" ? t("recon.notReady", { day: latest }) : error.message,
+      });
+    }
+  }
+  return (
+    <Space direction="vertical" className="full-width recon-rerun">
+      <Form layout="inline" onFinish={rerun}>
+        <Form.Item
+          name="day"
+          label={t("recon.rerunDay")}
+          rules={[{ required: true, pattern: DAY, message: t("recon.dayInvalid") }]}
+        >
+          <Input placeholder="2026-12-01" data-testid="recon-rerun-day" />
+        </Form.Item>
+        <Button htmlType="submit" data-testid="recon-rerun">
+          {t("recon.rerun")}
+        </Button>
+      </Form>
+      {notice ? <Alert type={notice.type} showIcon message={notice.text} data-testid="recon-notice" /> : null}
+    </Space>
+  );
+}
