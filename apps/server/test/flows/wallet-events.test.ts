@@ -67,6 +67,24 @@ async function walletEvents(userId: string) {
   }));
 }
 
+type FeedEvent = { id: string; type: string; orderId: string | null; subject: string; sequence: number };
+
+/** Every event of GET /merchant/v1/events, page after page. */
+async function feedOfApp(): Promise<FeedEvent[]> {
+  const all: FeedEvent[] = [];
+  let after = "";
+  for (;;) {
+    const page = (await merchant("GET", `/events?limit=100${after}`)).body as {
+      data: FeedEvent[];
+      hasMore: boolean;
+      nextCursor: string;
+    };
+    all.push(...page.data);
+    if (!page.hasMore) return all;
+    after = `&after=${page.nextCursor}`;
+  }
+}
+
 /**
  * A top-up paid at the simulator's cashier while 3 copies of its notification (each under its
  * own notification id, so none is dropped as a repeat) race the simulator's own to Kassa.
@@ -212,16 +230,7 @@ describe("wallet.credited", () => {
       },
     });
     // The events feed: its subject is the wallet, its orderId null (no order), order events unchanged.
-    const feed = (await merchant("GET", "/events?limit=100")).body as {
-      data: { id: string; type: string; orderId: string | null; subject: string; sequence: number }[];
-    };
-    let page = feed;
-    const all = [...page.data];
-    while ((page as unknown as { hasMore: boolean }).hasMore) {
-      const cursor = (page as unknown as { nextCursor: string }).nextCursor;
-      page = (await merchant("GET", `/events?limit=100&after=${cursor}`)).body as typeof feed;
-      all.push(...page.data);
-    }
+    const all = await feedOfApp();
     expect(all.find((event) => event.id === events[1]?.id)).toMatchObject({
       type: "wallet.credited",
       orderId: null,
