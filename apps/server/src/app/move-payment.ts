@@ -1,11 +1,11 @@
 import type { Executor } from "../db/executor.ts";
-import { postEntry } from "../db/ledger-repo.ts";
 import { capturedOrderOf, moveOrder, orderKindOf, orderUserId } from "../db/orders-repo.ts";
 import { movePayment } from "../db/payments-repo.ts";
 import type { IdSource } from "../domain/ids.ts";
 import { capturedFact, type LedgerFact, ledgerEntryFor, walletPaidFact } from "../domain/ledger-postings.ts";
 import type { OrderStatus } from "../domain/order.ts";
 import { isExternalChannel, type Payment, type PaymentEvent, type PaymentFacts } from "../domain/payment.ts";
+import { bookEntry } from "./book-entry.ts";
 import { ORDER_KIND_RULES } from "./order-kinds.ts";
 
 /**
@@ -27,8 +27,11 @@ export async function movePaymentAndOrder(
     event: PaymentEvent;
     now: number;
     facts?: PaymentFacts;
-    /** For what a paid move may schedule (a booking paid after its seats were gone is refunded). */
-    ids?: IdSource;
+    /**
+     * For the events and jobs a move writes (`wallet.credited` of a top-up, `booking.confirmed`,
+     * `tip.paid`, the refund of a booking paid after its seats were gone).
+     */
+    ids: IdSource;
   },
 ): Promise<{ orderStatus: OrderStatus } | undefined> {
   const { payment, event, now } = change;
@@ -45,7 +48,7 @@ export async function movePaymentAndOrder(
     throw new Error(`order ${payment.orderId} could not follow payment ${payment.id} on "${event}"`);
   }
   if (event === "paid") {
-    await bookPaid(trx, payment, now);
+    await bookPaid(trx, change.ids, payment, now);
     const kind = await orderKindOf(trx, payment.orderId);
     await ORDER_KIND_RULES[kind].paid(trx, { id: payment.orderId }, { now, ids: change.ids });
   }
@@ -55,14 +58,14 @@ export async function movePaymentAndOrder(
 /**
  * What a paid move books: a channel's capture by the order's kind (a purchase books sales, a
  * top-up credits the wallet with its bonus, a tip its recipient's payable, ledger-postings.ts
- * `capturedFact`), or a wallet payment's spend of the payer's balance (`walletPaidFact`), which the database's CHECK refuses
+ * `capturedFact`; a top-up's `wallet.credited` with it, book-entry.ts), or a wallet payment's spend of the payer's balance (`walletPaidFact`), which the database's CHECK refuses
  * when the balance is short: WALLET_INSUFFICIENT_FUNDS, and the whole move rolls back.
  */
-async function bookPaid(trx: Executor, payment: Payment, now: number): Promise<void> {
+async function bookPaid(trx: Executor, ids: IdSource, payment: Payment, now: number): Promise<void> {
   const order = await capturedOrderOf(trx, payment.orderId);
   const fact: LedgerFact = isExternalChannel(payment.channel)
     ? capturedFact(order, { ...payment, channel: payment.channel })
     : walletPaidFact(order, { ...payment, userId: await orderUserId(trx, payment.orderId) });
   const draft = ledgerEntryFor(fact);
-  await postEntry(trx, { appId: payment.appId, orderId: payment.orderId, now, ...draft });
+  await bookEntry(trx, ids, { appId: payment.appId, orderId: payment.orderId, now, ...draft });
 }

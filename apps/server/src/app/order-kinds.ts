@@ -12,11 +12,7 @@ import { tipOrderClosed, tipOrderPaid } from "./tip/order-rules.ts";
  */
 export interface OrderKindRules {
   /** The order became PAID (its capture is booked already). */
-  paid(
-    trx: Executor,
-    order: { id: string },
-    context: { now: number; ids: IdSource | undefined },
-  ): Promise<void>;
+  paid(trx: Executor, order: { id: string }, context: { now: number; ids: IdSource }): Promise<void>;
   /** The order closed unpaid: give back what it held. */
   closed(trx: Executor, order: Order, now: number): Promise<void>;
 }

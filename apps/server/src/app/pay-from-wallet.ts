@@ -20,7 +20,7 @@ import { loadOrderView, type OrderView } from "./order-view.ts";
  * WALLET_INSUFFICIENT_FUNDS, and everything rolls back, the order still PENDING and payable.
  *
  * Lock order: the order's payment row (the first move), the order row, then the ledger's
- * head and the wallet account (postEntry), the order every paid move takes them in.
+ * head and the wallet account (bookEntry), the order every paid move takes them in.
  */
 export async function payFromWallet(
   deps: AppDeps,
@@ -37,12 +37,19 @@ export async function payFromWallet(
     refuseIfAtChannel(channelPayment, now);
     // CLOSING takes the payment's row lock and stops any new prepay lease (a lease needs
     // PENDING); read again under it, so a prepay that started meanwhile is seen.
-    if (!(await movePaymentAndOrder(trx, { payment: channelPayment, event: "close_requested", now })))
+    if (
+      !(await movePaymentAndOrder(trx, {
+        payment: channelPayment,
+        event: "close_requested",
+        now,
+        ids: deps.ids,
+      }))
+    )
       throw new KassaError("ORDER_NOT_PAYABLE", { status: order.status });
     const closing = await findPaymentOfOrder(trx, order.id);
     if (!closing) throw new Error(`order ${order.id} lost its payment`);
     refuseIfAtChannel(closing, now);
-    await movePaymentAndOrder(trx, { payment: closing, event: "closed_at_channel", now });
+    await movePaymentAndOrder(trx, { payment: closing, event: "closed_at_channel", now, ids: deps.ids });
     const wallet = await spend(deps, trx, closing, now);
     await appendOutboxEvent(trx, {
       id: makeId("event", deps.ids),

@@ -1,6 +1,5 @@
 import { appendOutboxEvent, raiseAlert } from "../db/events-repo.ts";
 import type { Executor } from "../db/executor.ts";
-import { postEntry } from "../db/ledger-repo.ts";
 import { findOrderById } from "../db/orders-repo.ts";
 import { releaseStock } from "../db/products-repo.ts";
 import { claimStockReturn, findRefundById, moveRefund } from "../db/refunds-repo.ts";
@@ -10,6 +9,7 @@ import { ledgerEntryFor } from "../domain/ledger-postings.ts";
 import type { Order } from "../domain/order.ts";
 import { isExternalChannel } from "../domain/payment.ts";
 import type { Refund, RefundEvent, RefundStatus } from "../domain/refund.ts";
+import { bookEntry } from "./book-entry.ts";
 import type { AppDeps } from "./deps.ts";
 import { orderSnapshot } from "./order-snapshot.ts";
 import { viewRefund } from "./refund-view.ts";
@@ -45,11 +45,12 @@ export async function moveRefundAndBook(
   if (!moved) throw new Error(`refund ${change.refund.id} vanished inside its own transaction`);
   const order = await findOrderById(trx, moved.orderId);
   if (!order) throw new Error(`refund ${moved.id} has no order`);
-  if (to === "SUCCESS") await bookSuccess(trx, moved, order, now);
+  if (to === "SUCCESS") await bookSuccess(deps, trx, moved, order, now);
   // A top-up refund that closed gives back what its request took from the wallet.
-  if (to === "CLOSED" && order.kind === "top_up") await releaseTopUpRefund(trx, moved, order.userId, now);
+  if (to === "CLOSED" && order.kind === "top_up")
+    await releaseTopUpRefund(deps, trx, moved, order.userId, now);
   // A tip refund that closed gives back to the recipient's payable what its request took.
-  if (to === "CLOSED" && order.kind === "tip") await releaseTipRefund(trx, moved, now);
+  if (to === "CLOSED" && order.kind === "tip") await releaseTipRefund(deps, trx, moved, now);
   if (to === "ABNORMAL") {
     deps.log.warn({ alert: "refund_abnormal", refundId: moved.id }, "refund alert raised");
     await raiseAlert(trx, {
@@ -75,12 +76,18 @@ const EVENT_OF: Readonly<Record<RefundStatus, EventType | undefined>> = {
   PROCESSING: undefined,
 };
 
-async function bookSuccess(trx: Executor, refund: Refund, order: Order, now: number): Promise<void> {
+async function bookSuccess(
+  deps: AppDeps,
+  trx: Executor,
+  refund: Refund,
+  order: Order,
+  now: number,
+): Promise<void> {
   // A top-up's refund takes what its request held (top-up-refund.ts); a wallet payment's
   // refund returns to the wallet (issue 9 §3); a channel's goes back through it. A tip's
   // takes what its request held from the recipient's payable (tip/tip-refunds.ts).
-  if (order.kind === "top_up") await bookTopUpRefund(trx, refund, now);
-  else if (order.kind === "tip") await bookTipRefund(trx, refund, order, now);
+  if (order.kind === "top_up") await bookTopUpRefund(deps, trx, refund, now);
+  else if (order.kind === "tip") await bookTipRefund(deps, trx, refund, order, now);
   else {
     const draft = ledgerEntryFor(
       isExternalChannel(refund.channel)
@@ -92,7 +99,7 @@ async function bookSuccess(trx: Executor, refund: Refund, order: Order, now: num
           }
         : { rule: "wallet_refund", refundId: refund.id, userId: order.userId, amountFen: refund.amountFen },
     );
-    await postEntry(trx, { appId: refund.appId, orderId: refund.orderId, now, ...draft });
+    await bookEntry(trx, deps.ids, { appId: refund.appId, orderId: refund.orderId, now, ...draft });
   }
   if (refund.returnStock && (await claimStockReturn(trx, refund.paymentId))) {
     // An order closed before it was paid (paid after close) gave its stock back at the close.

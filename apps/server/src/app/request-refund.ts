@@ -100,10 +100,10 @@ export async function recordRefundIntent(
   const id = makeId("refund", deps.ids);
   // A top-up refunds at most its unspent part, its bonus forfeited first (top-up-refund.ts).
   if (order.kind === "top_up")
-    await holdTopUpRefund(trx, { order, payment, refundId: id, amountFen: input.amountFen, now });
+    await holdTopUpRefund(deps, trx, { order, payment, refundId: id, amountFen: input.amountFen, now });
   // A tip refunds at most what its recipient is still owed (tip/tip-refunds.ts).
   if (order.kind === "tip")
-    await holdTipRefund(trx, {
+    await holdTipRefund(deps, trx, {
       orderId: order.id,
       appId: order.appId,
       refundId: id,

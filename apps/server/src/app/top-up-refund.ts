@@ -1,5 +1,5 @@
 import type { Executor } from "../db/executor.ts";
-import { accountBalance, postEntry } from "../db/ledger-repo.ts";
+import { accountBalance } from "../db/ledger-repo.ts";
 import { refundTotalsOf } from "../db/refunds-repo.ts";
 import { heldForRefund } from "../db/wallet-repo.ts";
 import { KassaError } from "../domain/errors.ts";
@@ -8,6 +8,10 @@ import { ledgerEntryFor } from "../domain/ledger-postings.ts";
 import type { Order } from "../domain/order.ts";
 import type { Payment } from "../domain/payment.ts";
 import type { Refund } from "../domain/refund.ts";
+import { bookEntry } from "./book-entry.ts";
+import type { AppDeps } from "./deps.ts";
+
+type Ids = Pick<AppDeps, "ids">;
 
 /**
  * The refund rule of a top-up (issue 9 §3; docs/wallet.md "Refunding a top-up"): only what
@@ -26,6 +30,7 @@ import type { Refund } from "../domain/refund.ts";
  * refund totals row, so two first refunds cannot both think they are first).
  */
 export async function holdTopUpRefund(
+  deps: Ids,
   trx: Executor,
   input: { order: Order; payment: Payment; refundId: string; amountFen: number; now: number },
 ): Promise<void> {
@@ -51,11 +56,11 @@ export async function holdTopUpRefund(
     cashFen: input.amountFen,
     forfeitedBonusFen,
   });
-  await postEntry(trx, { appId: order.appId, orderId: order.id, now: input.now, ...draft });
+  await bookEntry(trx, deps.ids, { appId: order.appId, orderId: order.id, now: input.now, ...draft });
 }
 
 /** A top-up refund's success: what its request held leaves through the channel and promotions. */
-export async function bookTopUpRefund(trx: Executor, refund: Refund, now: number): Promise<void> {
+export async function bookTopUpRefund(deps: Ids, trx: Executor, refund: Refund, now: number): Promise<void> {
   if (refund.channel === "wallet") throw new Error(`top-up refund ${refund.id} of a wallet payment`);
   const held = await heldForRefund(trx, refund.appId, refund.id);
   const draft = ledgerEntryFor({
@@ -65,11 +70,12 @@ export async function bookTopUpRefund(trx: Executor, refund: Refund, now: number
     cashFen: refund.amountFen,
     forfeitedBonusFen: held - refund.amountFen,
   });
-  await postEntry(trx, { appId: refund.appId, orderId: refund.orderId, now, ...draft });
+  await bookEntry(trx, deps.ids, { appId: refund.appId, orderId: refund.orderId, now, ...draft });
 }
 
-/** A top-up refund closed: what its request held goes back to the wallet. */
+/** A top-up refund closed: what its request held goes back to the wallet (`wallet.credited`, book-entry.ts). */
 export async function releaseTopUpRefund(
+  deps: Ids,
   trx: Executor,
   refund: Refund,
   userId: string,
@@ -83,5 +89,5 @@ export async function releaseTopUpRefund(
     userId,
     amountFen: held,
   });
-  await postEntry(trx, { appId: refund.appId, orderId: refund.orderId, now, ...draft });
+  await bookEntry(trx, deps.ids, { appId: refund.appId, orderId: refund.orderId, now, ...draft });
 }

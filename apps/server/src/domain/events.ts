@@ -1,4 +1,5 @@
 import type { BookingStatus, CancelCause } from "./booking/booking.ts";
+import type { LedgerCauseType } from "./ledger.ts";
 import type { OrderKind, OrderStatus } from "./order.ts";
 import type { ChannelName } from "./payment.ts";
 import type { RefundStatus } from "./refund.ts";
@@ -34,6 +35,13 @@ export interface EventPayloads {
   "refund.closed": RefundEventPayload;
   /** Money went back to the payer for an order: `order.refundedFen` is the total given back so far. */
   "order.refunded": { orderId: string; refundId: string; amountFen: number; order: OrderSnapshot };
+  /**
+   * A booking's payment was applied and its seats are the payer's (issue 10; docs/scenarios.md):
+   * `booking.status` is CONFIRMED and `booking.ticketCode` admits them. Written in the paid
+   * move's transaction, just before that move's `order.paid`. A payment that finds its seats
+   * gone (or its slot cancelled) sends `booking.cancelled` instead, never this.
+   */
+  "booking.confirmed": BookingEventPayload;
   /** A booking's ticket was checked in at the door (issue 10; docs/scenarios.md). */
   "booking.checked_in": BookingEventPayload;
   /**
@@ -50,6 +58,34 @@ export interface EventPayloads {
    * show it as text, never as HTML.
    */
   "tip.paid": TipEventPayload;
+  /**
+   * Money went into a payer's wallet (issue 9 §3; docs/wallet.md): one event per ledger entry
+   * that credits the wallet, written in that entry's transaction (app/book-entry.ts), so a
+   * duplicate notification that posts nothing sends nothing. Its object is the wallet
+   * (`wallet:<userId>`), whose events `sequence` numbers.
+   */
+  "wallet.credited": WalletCreditedPayload;
+}
+
+/** What `wallet.credited` carries: the credit, what caused it, and the wallet's balance right after. */
+export interface WalletCreditedPayload {
+  /** Kassa's id of the wallet's holder (`usr_…`); never the openid. */
+  userId: string;
+  /** What this entry added to the wallet, fen > 0. */
+  amountFen: number;
+  /** The wallet's balance right after this credit, fen (what Kassa owes the holder). */
+  balanceFen: number;
+  /**
+   * The ledger entry's cause, unique per app (docs/ledger.md): `payment_captured` (a top-up
+   * paid: its payment id), `refund_succeeded` (a wallet payment refunded: its refund id),
+   * `top_up_refund_released` (a top-up's refund closed: its amount back), `wallet_adjustment`
+   * (an operator's credit: its adjustment id). New causes may appear.
+   */
+  cause: { type: LedgerCauseType; id: string };
+  /** The order the money was for; null for a manual adjustment. */
+  orderId: string | null;
+  /** The ledger entry's description ("wallet top-up paid through wechatpay", ...). */
+  description: string;
 }
 
 /** What tip events carry: the tip as the merchant API shows it, and its order. */
@@ -135,11 +171,15 @@ export const EVENT_TYPE_DESCRIPTIONS: { readonly [T in EventType]: string } = {
   "refund.closed":
     "A refund gave nothing back (closed or refused by the channel); its amount can be refunded again",
   "order.refunded": "Money went back to the payer for an order; `order.refundedFen` is the total so far",
+  "booking.confirmed":
+    "A booking was paid and its seats are the payer's; `booking.status` is CONFIRMED and `booking.ticketCode` admits them",
   "booking.checked_in": "A booking's ticket was checked in at the door; `booking.status` is CHECKED_IN",
   "booking.cancelled":
     "A paid booking was cancelled (`booking.cancelCause`: payer, slot_cancelled or no_seat) and its seats given back; `booking.refundId` is its refund, null when the policy gave nothing",
   "tip.paid":
     "A tip was paid; its amount is owed to `tip.recipientId` (`tip.message` is the payer's plain text: show it as text)",
+  "wallet.credited":
+    "Money went into a payer's wallet (a top-up paid, a wallet payment refunded, an operator's credit); `balanceFen` is the balance after it",
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_DESCRIPTIONS) as EventType[];
@@ -166,7 +206,26 @@ export interface OrderSnapshot {
   userId: string;
 }
 
-/** An event as the outbox stores it; `aggregateId` is the order it is about. */
+/**
+ * What each type's object (its aggregate, whose events `sequence` numbers) is: an order
+ * (`ord_…`), or a payer's wallet (`wallet:usr_…`). The events feed shows it as `subject`, and
+ * its `orderId` is the aggregate for an order's events, the payload's `orderId` otherwise.
+ */
+export const EVENT_SUBJECTS: { readonly [T in EventType]: "order" | "wallet" } = {
+  "order.paid": "order",
+  "order.closed": "order",
+  "refund.succeeded": "order",
+  "refund.abnormal": "order",
+  "refund.closed": "order",
+  "order.refunded": "order",
+  "booking.confirmed": "order",
+  "booking.checked_in": "order",
+  "booking.cancelled": "order",
+  "tip.paid": "order",
+  "wallet.credited": "wallet",
+};
+
+/** An event as the outbox stores it; `aggregateId` is its object (EVENT_SUBJECTS): an order, or a wallet. */
 export interface OutboxEvent<T extends EventType = EventType> {
   id: string;
   /** The app whose merchant is told (webhooks are per app). */

@@ -224,7 +224,7 @@ export const POSTING_RULES: { readonly [R in LedgerRule]: RuleOf<R> } = {
 /** Rules whose amounts carry a sign; every other rule's are whole fen >= 0. */
 const SIGNED_RULES: ReadonlySet<LedgerRule> = new Set(["wallet_adjusted", "channel_fees"]);
 
-/** What postEntry takes from a rule: the cause, a description and the postings. */
+/** What an entry takes from a rule (app/book-entry.ts): the cause, a description and the postings. */
 export interface LedgerEntryDraft {
   cause: LedgerCause;
   description: string;

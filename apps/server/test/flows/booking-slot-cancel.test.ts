@@ -118,6 +118,10 @@ describe("cancelling a slot", () => {
     await kassa.runJobs();
     const late = (await merchant.bookingsOf(slot.id)).find((row) => row.orderId === unpaid.id);
     expect(late).toMatchObject({ status: "CANCELLED", cancelCause: "slot_cancelled" });
+    // Paid after its slot was cancelled: told as cancelled (with its refund), never as confirmed.
+    expect((await eventsOfOrder(kassa, unpaid.id)).filter((type) => type.startsWith("booking."))).toEqual([
+      "booking.cancelled",
+    ]);
     await aMinuteLater(kassa);
     await untilRefundIs(kassa, late?.refundId as string, "SUCCESS");
     expect(refundsAtChannel(kassa, unpaid.id)).toMatchObject([{ amountRefund: 5_000 }]);

@@ -11,9 +11,11 @@ import {
 import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { makeApiKey } from "../merchant-keys.ts";
-import { payAtSimulator } from "../pay-order.ts";
+import { deliver, paymentNotification } from "../notifications.ts";
+import { payAtSimulator, untilPaid } from "../pay-order.ts";
 import { aMinuteLater, eventsOfOrder, refundsAtChannel, untilRefundIs } from "../refunds.ts";
 import { topUpAtSimulator, walletOfOrder } from "../wallet.ts";
+import { addEndpoint, ReceiverPool, verified } from "../webhook-flows.ts";
 
 /**
  * Issue 10, bookings through the simulator over real HTTP: a payer books seats (held with the
@@ -37,7 +39,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await kassa?.close();
 });
+const receivers = new ReceiverPool();
 afterEach(async () => {
+  await receivers.endTest(kassa);
   await expectLedgerHolds(kassa.running.kassa.deps.db);
   await expectSeatsAddUp(kassa);
 });
@@ -112,11 +116,69 @@ describe("a booking", () => {
       404,
     );
     expect(await merchant.bookingsOf(slot.id)).toMatchObject([{ orderId: order.id, status: "CHECKED_IN" }]);
-    expect(await eventsOfOrder(kassa, order.id)).toEqual(["order.paid", "booking.checked_in"]);
+    expect(await eventsOfOrder(kassa, order.id)).toEqual([
+      "booking.confirmed",
+      "order.paid",
+      "booking.checked_in",
+    ]);
     // A checked-in booking is no longer the payer's to cancel.
     expect((await kassa.request("POST", `/v1/bookings/${order.id}/cancel`, { token })).body).toMatchObject({
       code: "BOOKING_NOT_CANCELLABLE",
       details: { status: "CHECKED_IN" },
+    });
+  });
+
+  it("paid is told once as booking.confirmed, whatever copies of its notification race, and reaches its endpoint signed", async () => {
+    const hook = await receivers.start();
+    const endpoint = await addEndpoint(kassa, { url: hook.url, eventTypes: ["booking.confirmed"] });
+    const slot = await merchant.slot(serviceId, { capacity: 3, priceFen: 4_200 });
+    const token = await kassa.login();
+    const order = await booked(kassa, token, slot.id, 1);
+    const params = (await kassa.request("POST", `/v1/orders/${order.id}/pay`, { token })).body as object;
+    // The simulator's own notification and 3 copies (each its own id, none dropped as a repeat) at once.
+    const copies = await Promise.all(
+      [1, 2, 3].map((n) =>
+        paymentNotification(kassa, { outTradeNo: order.id, amountFen: 4_200, id: `copy${n}-${order.id}` }),
+      ),
+    );
+    const [cashier, ...statuses] = await Promise.all([
+      fetch(`${kassa.sandbox.url}/cashier/api/pay`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ ...params, bankType: "CMB_CREDIT" }),
+      }),
+      ...copies.map((copy) => deliver(kassa, copy)),
+    ]);
+    expect(cashier?.status).toBe(200);
+    expect(statuses.every((status) => (status as number) < 300)).toBe(true);
+    await untilPaid(kassa, token, order.id);
+    expect(await eventsOfOrder(kassa, order.id)).toEqual(["booking.confirmed", "order.paid"]);
+    const stored = await kassa.running.kassa.deps.db
+      .selectFrom("outbox_events")
+      .select(["id", "payload", "aggregate_seq"])
+      .where("aggregate_id", "=", order.id)
+      .where("type", "=", "booking.confirmed")
+      .executeTakeFirstOrThrow();
+    const ticketCode = (await bookingOf(token, order.id)).booking.ticketCode;
+    expect(JSON.parse(stored.payload)).toMatchObject({
+      orderId: order.id,
+      booking: {
+        orderId: order.id,
+        slotId: slot.id,
+        seats: 1,
+        status: "CONFIRMED",
+        ticketCode,
+        refundId: null,
+      },
+      order: { id: order.id, kind: "booking", status: "PAID", amountFen: 4_200 },
+    });
+    await kassa.runWebhookJobs();
+    expect(hook.received).toHaveLength(1);
+    expect(verified(endpoint.secret, hook.received[0]!)).toMatchObject({
+      id: stored.id,
+      type: "booking.confirmed",
+      sequence: 1,
+      data: { orderId: order.id, booking: { status: "CONFIRMED", ticketCode } },
     });
   });
 
@@ -243,6 +305,7 @@ describe("a cancellation", () => {
       });
       // Told once, with the refund (or without one, when the policy gives nothing).
       expect((await eventsOfOrder(kassa, order.id)).filter((type) => type.startsWith("booking."))).toEqual([
+        "booking.confirmed",
         "booking.cancelled",
       ]);
       if (refundFen === 0) {

@@ -13,7 +13,7 @@ import { viewBookingForMerchant } from "./views.ts";
 export async function appendBookingEvent(
   deps: Pick<AppDeps, "ids">,
   trx: Executor,
-  type: "booking.checked_in" | "booking.cancelled",
+  type: "booking.confirmed" | "booking.checked_in" | "booking.cancelled",
   orderId: string,
   now: number,
 ): Promise<void> {

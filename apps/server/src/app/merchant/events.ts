@@ -1,16 +1,29 @@
 import { listEventsOfApp } from "../../db/merchant-events-repo.ts";
 import { KassaError } from "../../domain/errors.ts";
+import { EVENT_SUBJECTS, type EventType } from "../../domain/events.ts";
 import type { AppDeps } from "../deps.ts";
 
 /** An outbox event as the feed (and, later, webhooks) deliver it; payloads: domain/events.ts. */
 export interface EventView {
   id: string;
   type: string;
-  orderId: string;
+  /** The order it is about; null for a wallet's event with no order (an operator's adjustment). */
+  orderId: string | null;
+  /** Its object, whose events `sequence` numbers: an order (`ord_…`) or a wallet (`wallet:usr_…`). */
+  subject: string;
   payload: Record<string, unknown>;
   createdAt: string;
-  /** The event's number among its order's events (1, 2, ...), as webhooks carry it. */
+  /** The event's number among its subject's events (1, 2, ...), as webhooks carry it. */
   sequence: number;
+}
+
+/**
+ * An order's events are about the order they name; another object's (a wallet's) may name
+ * one in their payload. Types this code does not know (none yet) are taken as an order's.
+ */
+function orderIdOf(type: string, subject: string, payload: Record<string, unknown>): string | null {
+  if ((EVENT_SUBJECTS[type as EventType] ?? "order") === "order") return subject;
+  return typeof payload.orderId === "string" ? payload.orderId : null;
 }
 
 /** The cursor is the last event's `seq`, base64url-encoded: opaque, and only ever within the key's app. */
@@ -50,14 +63,18 @@ export async function listAppEvents(
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   return {
-    data: page.map((row) => ({
-      id: row.id,
-      type: row.type,
-      orderId: row.aggregate_id,
-      payload: JSON.parse(row.payload) as Record<string, unknown>,
-      createdAt: new Date(row.created_at).toISOString(),
-      sequence: row.aggregate_seq ?? 0,
-    })),
+    data: page.map((row) => {
+      const payload = JSON.parse(row.payload) as Record<string, unknown>;
+      return {
+        id: row.id,
+        type: row.type,
+        orderId: orderIdOf(row.type, row.aggregate_id, payload),
+        subject: row.aggregate_id,
+        payload,
+        createdAt: new Date(row.created_at).toISOString(),
+        sequence: row.aggregate_seq ?? 0,
+      };
+    }),
     hasMore: rows.length > input.limit,
     nextCursor: last ? encodeCursor(last.seq) : (input.after ?? null),
   };

@@ -1,11 +1,11 @@
 import type { Executor } from "../../db/executor.ts";
-import { postEntry } from "../../db/ledger-repo.ts";
 import { insertAdjustment, isUserOfApp, walletAccounts } from "../../db/wallet-repo.ts";
 import { insertTier, listTiers, type StoredWalletTier, updateTier } from "../../db/wallet-tiers-repo.ts";
 import { KassaError } from "../../domain/errors.ts";
 import { makeId } from "../../domain/ids.ts";
 import { ledgerEntryFor } from "../../domain/ledger-postings.ts";
 import { formatYuan, toFen } from "../../domain/money.ts";
+import { bookEntry } from "../book-entry.ts";
 import type { AppDeps } from "../deps.ts";
 
 /**
@@ -128,7 +128,8 @@ export interface AdjustmentView {
 
 /**
  * Credit (+) or debit (−) one payer's wallet by hand, with the reason, in the caller's
- * transaction: the adjustment row and its `wallet_adjusted` entry together. A debit below
+ * transaction: the adjustment row and its `wallet_adjusted` entry together (a credit with its
+ * `wallet.credited` event, book-entry.ts). A debit below
  * zero is refused by the ledger's CHECK (WALLET_INSUFFICIENT_FUNDS) and nothing is kept.
  */
 export async function adjustWallet(
@@ -146,7 +147,7 @@ export async function adjustWallet(
     userId: input.userId,
     amountFen: input.amountFen,
   });
-  await postEntry(trx, { appId: input.appId, orderId: null, now, ...draft });
+  await bookEntry(trx, deps.ids, { appId: input.appId, orderId: null, now, ...draft });
   return {
     id,
     userId: input.userId,

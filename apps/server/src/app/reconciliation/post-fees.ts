@@ -1,9 +1,9 @@
-import { postEntry } from "../../db/ledger-repo.ts";
 import { postedAmountFen } from "../../db/reconciliation-match-repo.ts";
 import { inTransaction } from "../../db/transaction.ts";
 import { feesAccount } from "../../domain/ledger.ts";
 import { ledgerEntryFor } from "../../domain/ledger-postings.ts";
 import type { ExternalChannelName } from "../../domain/payment.ts";
+import { bookEntry } from "../book-entry.ts";
 import type { AppDeps } from "../deps.ts";
 import { type RunContext, recordFound } from "./difference-recorder.ts";
 
@@ -20,7 +20,7 @@ export async function postDayFees(deps: AppDeps, run: RunContext, feesFen: numbe
   if (feesFen !== 0) {
     const draft = ledgerEntryFor({ rule: "channel_fees", channel, day: run.day, amountFen: feesFen });
     await inTransaction(deps.db, (trx) =>
-      postEntry(trx, { appId: run.appId, ...draft, orderId: null, now: deps.clock.now() }),
+      bookEntry(trx, deps.ids, { appId: run.appId, ...draft, orderId: null, now: deps.clock.now() }),
     );
   }
   const posted =

@@ -23,11 +23,10 @@ export async function tipOrderClosed(trx: Executor, order: Order, now: number): 
 export async function tipOrderPaid(
   trx: Executor,
   order: { id: string },
-  context: { now: number; ids: IdSource | undefined },
+  context: { now: number; ids: IdSource },
 ): Promise<void> {
   const tip = await moveAndCount(trx, order.id, "paid", context.now);
   if (!tip) throw new Error(`tip order ${order.id} was paid but its tip could not follow`);
-  if (!context.ids) throw new Error(`tip ${order.id} was paid, and its paid move was given no ids`);
   await appendOutboxEvent(trx, {
     id: makeId("event", context.ids),
     appId: tip.appId,

@@ -1,10 +1,11 @@
 import type { Executor } from "../../db/executor.ts";
-import { accountBalance, postEntry } from "../../db/ledger-repo.ts";
+import { accountBalance } from "../../db/ledger-repo.ts";
 import { insertPayout, listPayoutsOfRecipient, type Payout } from "../../db/tips-repo.ts";
 import { KassaError } from "../../domain/errors.ts";
 import { idPattern, makeId } from "../../domain/ids.ts";
 import { tipPayableAccount } from "../../domain/ledger.ts";
 import { ledgerEntryFor } from "../../domain/ledger-postings.ts";
+import { bookEntry } from "../book-entry.ts";
 import type { AppDeps } from "../deps.ts";
 import { decodeCursor, pageOfRows } from "../page-cursor.ts";
 import { foundRecipient } from "./merchant-recipients.ts";
@@ -47,7 +48,7 @@ export async function recordPayout(
     amountFen: input.amountFen,
   });
   try {
-    await postEntry(trx, { appId: input.appId, orderId: null, now, ...draft });
+    await bookEntry(trx, deps.ids, { appId: input.appId, orderId: null, now, ...draft });
   } catch (error) {
     // Another payout or a refund's hold committed between the read and this posting.
     if (error instanceof KassaError && error.code === "WALLET_INSUFFICIENT_FUNDS")

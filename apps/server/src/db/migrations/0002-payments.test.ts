@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test/database.ts";
 import { movePaymentAndOrder } from "../../app/move-payment.ts";
+import { randomIdSource } from "../../random-ids.ts";
 import { migrateToLatest } from "../migrate.ts";
 import { findOrderById } from "../orders-repo.ts";
 import { findPaymentByOutTradeNo, findPaymentOfOrder } from "../payments-repo.ts";
@@ -141,6 +142,7 @@ describe("migration 0002: payments apart from orders", () => {
         payment,
         event: "paid",
         now: T + 2,
+        ids: randomIdSource,
         facts: { transactionId: "4200000009", bankType: "CMB_DEBIT", paidAt: T + 2 },
       }),
     );

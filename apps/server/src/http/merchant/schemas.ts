@@ -87,14 +87,21 @@ export const EventViewSchema = Type.Object({
   id: Type.String({ description: "`evt_…`: deliveries of one event carry the same id" }),
   type: Type.String({
     description:
-      "`order.paid`, `order.closed`, `order.refunded`, `refund.succeeded`, `refund.abnormal`, `refund.closed`, `booking.checked_in` or `booking.cancelled` (domain/events.ts)",
+      "`order.paid`, `order.closed`, `order.refunded`, `refund.succeeded`, `refund.abnormal`, `refund.closed`, `booking.confirmed`, `booking.checked_in`, `booking.cancelled`, `tip.paid` or `wallet.credited` (domain/events.ts; docs/webhooks.md); new types may appear",
   }),
-  orderId: Type.String(),
+  orderId: Type.Union([Type.String(), Type.Null()], {
+    description:
+      "The order it is about; null only for an event of another object that names no order (`wallet.credited` of an operator's adjustment)",
+  }),
+  subject: Type.String({
+    description:
+      "The object whose events `sequence` numbers: an order's id (`ord_…`), or a payer's wallet (`wallet:usr_…`) for `wallet.credited`",
+  }),
   payload: Type.Object({}, { additionalProperties: true }),
   createdAt: Type.String(),
   sequence: Type.Integer({
     description:
-      "The event's number among its order's events (1, 2, ...), as webhooks carry it: a higher one is newer",
+      "The event's number among its subject's events (1, 2, ...), as webhooks carry it: a higher one is newer",
   }),
 });
 

@@ -1,0 +1,49 @@
+import { appendOutboxEvent } from "../db/events-repo.ts";
+import type { Executor } from "../db/executor.ts";
+import { accountBalance, type NewLedgerEntry, postEntry } from "../db/ledger-repo.ts";
+import { type IdSource, makeId } from "../domain/ids.ts";
+
+const WALLET_PREFIX = "wallet:";
+
+/**
+ * The one way the app books a ledger entry: postEntry, and, when it posted (never on
+ * "already_posted", so a duplicate notification, a retried job or a racing query that finds
+ * the cause booked tells nobody twice), one `wallet.credited` event per wallet the entry
+ * credits, in the same transaction (issue 11: every state change a merchant acts on).
+ *
+ * The event's aggregate is the wallet's account (`wallet:usr_…`). postEntry has just moved
+ * that account's balance in an UPDATE, which holds its row lock until commit on PostgreSQL
+ * (SQLite has one writer), so the wallet's writers take their `sequence` one after the other
+ * (events-repo.ts appendOutboxEvent), and the balance read here is this credit's own.
+ *
+ * Only app/ code books; a test (book-entry.test.ts) keeps postEntry's other callers out.
+ */
+export async function bookEntry(
+  trx: Executor,
+  ids: IdSource,
+  entry: NewLedgerEntry,
+): Promise<"posted" | "already_posted"> {
+  const result = await postEntry(trx, entry);
+  if (result === "already_posted") return result;
+  for (const posting of entry.postings) {
+    // A credit is negative (ledger.ts: debit positive); a wallet's normal side is credit.
+    if (!posting.account.startsWith(WALLET_PREFIX) || posting.amountFen >= 0) continue;
+    const userId = posting.account.slice(WALLET_PREFIX.length);
+    await appendOutboxEvent(trx, {
+      id: makeId("event", ids),
+      appId: entry.appId,
+      type: "wallet.credited",
+      aggregateId: posting.account,
+      payload: {
+        userId,
+        amountFen: -posting.amountFen,
+        balanceFen: await accountBalance(trx, entry.appId, posting.account),
+        cause: { type: entry.cause.type, id: entry.cause.id },
+        orderId: entry.orderId,
+        description: entry.description,
+      },
+      now: entry.now,
+    });
+  }
+  return result;
+}
