@@ -172,6 +172,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
       maxHeldUnitsPerUser: config.maxHeldUnitsPerUser,
       walletTopUp: config.walletTopUp,
       consoleRefunds: config.consoleRefunds,
+      retention: config.retention,
     },
     redisUrl: config.redisUrl,
     trustProxy: config.trustProxy,
