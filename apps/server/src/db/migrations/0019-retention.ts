@@ -6,6 +6,7 @@ import type { Kysely } from "kysely";
  *   the whole table (payer sessions already have sessions_expires, migration 0003);
  * - `users.purged_at`: when an inactive payer's openid was replaced by a tombstone. The row
  *   stays, so orders, refunds, bookings and the wallet's ledger account still name a user.
+ * It builds on 0009 (webhook_attempts) and 0011 (operator_sessions), so it must run after them.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable("users").addColumn("purged_at", "bigint").execute();
