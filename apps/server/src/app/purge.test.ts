@@ -55,13 +55,14 @@ beforeAll(async () => {
   database = await createTestDatabase();
   const db = database.db;
   // Payers: two long inactive (one with a tip), one with a recent order, one with an old
-  // unfinished order, one with money in the wallet, one new.
+  // unfinished order, one with money in the wallet, one with a slot still to come, one new.
   await user("usr_gone", 2000);
   await user("usr_tipper", 2000);
   await user("usr_recent_order", 2000);
   await user("usr_unfinished", 2000);
   await user("usr_wallet", 2000);
   await user("usr_new", 10);
+  await user("usr_booked", 2000);
   await order("ord_gone", "usr_gone", "PAID", 1500);
   await order("ord_recent", "usr_recent_order", "PAID", 10);
   await order("ord_unfinished", "usr_unfinished", "PENDING", 1500);
@@ -93,6 +94,56 @@ beforeAll(async () => {
       message: "thanks, from table 4",
       day: "2022-01-01",
       status: "PAID",
+      created_at: ago(1500),
+      updated_at: ago(1500),
+    })
+    .execute();
+  // Booked years ago for a slot that has not ended yet: they will come to it.
+  await order("ord_booking", "usr_booked", "PAID", 1500, "booking");
+  await db
+    .insertInto("booking_services")
+    .values({
+      id: "bks_1",
+      app_id: APP,
+      name: "Tasting",
+      cancellation_policy: "{}",
+      created_at: ago(1500),
+      updated_at: ago(1500),
+    })
+    .execute();
+  await db
+    .insertInto("booking_slots")
+    .values({
+      id: "bsl_1",
+      app_id: APP,
+      service_id: "bks_1",
+      starts_at: NOW + DAY,
+      ends_at: NOW + DAY + 3_600_000,
+      time_zone: "Asia/Shanghai",
+      capacity: 4,
+      seats_held: 1,
+      price_fen: 100,
+      status: "OPEN",
+      created_at: ago(1500),
+      updated_at: ago(1500),
+      cancelled_at: null,
+    })
+    .execute();
+  await db
+    .insertInto("bookings")
+    .values({
+      order_id: "ord_booking",
+      app_id: APP,
+      slot_id: "bsl_1",
+      user_id: "usr_booked",
+      seats: 1,
+      unit_price_fen: 100,
+      ticket_code: "T-1",
+      status: "CONFIRMED",
+      cancel_cause: null,
+      refund_id: null,
+      checked_in_at: null,
+      cancelled_at: null,
       created_at: ago(1500),
       updated_at: ago(1500),
     })
@@ -332,6 +383,7 @@ describe("purge (issue 13, data retention)", () => {
 
     const users = await db.selectFrom("users").select(["id", "openid", "purged_at"]).orderBy("id").execute();
     expect(users).toEqual([
+      { id: "usr_booked", openid: "o_usr_booked", purged_at: null },
       { id: "usr_gone", openid: `${PURGED_OPENID_PREFIX}usr_gone`, purged_at: NOW },
       { id: "usr_new", openid: "o_usr_new", purged_at: null },
       { id: "usr_recent_order", openid: "o_usr_recent_order", purged_at: null },

@@ -172,7 +172,11 @@ export const RETENTION_TABLES: { readonly [T in RetentionTarget]: RetentionTable
         const ids = purged.map((row) => row.id);
         if (ids.length === 0) return 0;
         // A tip's message is the payer's own words; the tip and its amount stay for the books.
-        await trx.updateTable("tips").set({ message: null }).where("user_id", "in", ids).execute();
+        await trx
+          .updateTable("tips")
+          .set({ message: null })
+          .where("order_id", "in", trx.selectFrom("orders").select("id").where("user_id", "in", ids))
+          .execute();
         return ids.length;
       }),
   },
@@ -236,10 +240,12 @@ function inactiveUser(eb: ExpressionBuilder<Database, "users">, before: number, 
     eb.not(
       eb.exists(
         eb
-          .selectFrom("bookings")
+          // Through the payer's orders (indexed by user): a booking is keyed by its order.
+          .selectFrom("orders")
+          .innerJoin("bookings", "bookings.order_id", "orders.id")
           .innerJoin("booking_slots", "booking_slots.id", "bookings.slot_id")
           .select(sql.lit(1).as("one"))
-          .whereRef("bookings.user_id", "=", user)
+          .whereRef("orders.user_id", "=", user)
           .where((inner) =>
             inner.or([inner("bookings.updated_at", ">", before), inner("booking_slots.ends_at", ">", now)]),
           ),
