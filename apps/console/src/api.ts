@@ -81,6 +81,7 @@ export const MAY = {
   approve: ["finance", "admin"],
   actOnOrders: ["support", "finance", "admin"],
   wallets: ["finance", "admin"],
+  tips: ["finance", "admin"],
   webhooks: ["admin"],
 } as const satisfies Record<string, readonly Operator["role"][]>;
 

@@ -3,12 +3,14 @@ import { Navigate, Route, Routes } from "react-router";
 import { ConsoleLayout } from "./layout.tsx";
 import { AlertsPage } from "./pages/alerts-page.tsx";
 import { AuditPage } from "./pages/audit-page.tsx";
+import { BookingsPage } from "./pages/bookings-page.tsx";
 import { DashboardPage } from "./pages/dashboard-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
 import { OperatorsPage } from "./pages/operators-page.tsx";
 import { OrderDetailPage } from "./pages/order-detail-page.tsx";
 import { OrdersPage } from "./pages/orders-page.tsx";
 import { RefundsPage } from "./pages/refunds-page.tsx";
+import { TipsPage } from "./pages/tips-page.tsx";
 import { WalletPage, WalletsPage } from "./pages/wallets-page.tsx";
 import { WebhooksPage } from "./pages/webhooks-page.tsx";
 import { useSession } from "./session.tsx";
@@ -30,6 +32,8 @@ export function ConsoleRoutes() {
         <Route path="/refunds" element={<RefundsPage operator={operator} />} />
         <Route path="/wallets" element={<WalletsPage />} />
         <Route path="/wallets/:userId" element={<WalletPage />} />
+        <Route path="/bookings" element={<BookingsPage />} />
+        <Route path="/tips" element={<TipsPage />} />
         <Route path="/webhooks" element={<WebhooksPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>

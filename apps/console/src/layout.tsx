@@ -2,6 +2,8 @@ import {
   AlertOutlined,
   ApiOutlined,
   AuditOutlined,
+  CalendarOutlined,
+  GiftOutlined,
   HomeOutlined,
   LogoutOutlined,
   ProfileOutlined,
@@ -31,11 +33,13 @@ export const MENU: readonly MenuEntry[] = [
   { path: "/", label: "menu.home", icon: <HomeOutlined /> },
   { path: "/orders", label: "menu.orders", icon: <ProfileOutlined /> },
   { path: "/refunds", label: "menu.refunds", icon: <RollbackOutlined /> },
+  { path: "/bookings", label: "menu.bookings", icon: <CalendarOutlined /> },
   { path: "/alerts", label: "menu.alerts", icon: <AlertOutlined /> },
   // The same roles as domain/operator-roles.ts gives operators.read and audit.read.
   { path: "/operators", label: "menu.operators", icon: <TeamOutlined />, roles: ["admin"] },
   { path: "/audit", label: "menu.audit", icon: <AuditOutlined />, roles: ["admin", "finance"] },
   { path: "/wallets", label: "menu.wallets", icon: <WalletOutlined />, roles: MAY.wallets },
+  { path: "/tips", label: "menu.tips", icon: <GiftOutlined />, roles: MAY.tips },
   { path: "/webhooks", label: "menu.webhooks", icon: <ApiOutlined />, roles: MAY.webhooks },
 ];
 

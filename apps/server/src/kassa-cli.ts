@@ -94,6 +94,14 @@ async function main(): Promise<number> {
   }
 }
 
+// Piped into a reader that stops early (`| head`, or jq refusing its input), the next write
+// fails with EPIPE: that is the reader's choice, not Kassa's failure, so end quietly the way
+// other command-line tools do instead of dying on an unhandled 'error' event.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 main().then(
   (code) => {
     process.exitCode = code;

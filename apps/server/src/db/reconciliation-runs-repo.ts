@@ -1,7 +1,7 @@
 import type { Selectable } from "kysely";
 import type { DifferenceClass } from "../domain/reconciliation.ts";
 import type { Executor } from "./executor.ts";
-import { type PagePosition, pageAfter } from "./keyset-page.ts";
+import { pageAfter } from "./keyset-page.ts";
 import type { ReconciliationDifferencesTable, ReconciliationRunsTable } from "./schema.ts";
 
 /** A day's run and its differences (migration 0010): written by the job, read by the merchant API. */

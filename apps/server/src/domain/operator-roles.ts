@@ -30,6 +30,10 @@ export const PERMISSIONS = {
   /** Wallets hold the merchant's debt to payers: money, so finance's. */
   "wallets.read": ["finance", "admin"],
   "wallets.adjust": ["finance", "admin"],
+  /** Services, slots and their bookings with check-ins: what support answers payers about. */
+  "bookings.read": ["viewer", "support", "finance", "admin"],
+  /** Tip recipients with what the merchant owes them, their tips and payouts: money, as wallets. */
+  "tips.read": ["finance", "admin"],
   /** Webhook endpoints are the deployment's wiring: admin's (issue 12). */
   "webhooks.read": ["admin"],
   "webhooks.replay": ["admin"],

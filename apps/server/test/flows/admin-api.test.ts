@@ -8,6 +8,7 @@ import { verifyAuditChain } from "../../src/db/audit-repo.ts";
 import { raiseAlert } from "../../src/db/events-repo.ts";
 import type { OperatorRole } from "../../src/domain/operator-roles.ts";
 import { randomIdSource } from "../../src/random-ids.ts";
+import { DEMO_RECIPIENT, DEMO_SERVICE } from "../../src/seed.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { payOrderAtSimulator } from "../pay-order.ts";
 import { addEndpoint } from "../webhook-flows.ts";
@@ -198,6 +199,7 @@ const fixtures = {
   userId: "",
   endpointId: "",
   deliveryId: "",
+  slotId: "",
 };
 
 /**
@@ -279,6 +281,25 @@ const ROUTES: Record<
     path: () => `/admin/v1/webhook-endpoints/${fixtures.endpointId}/deliveries/${fixtures.deliveryId}/replay`,
     allowed: ["admin"],
   },
+  // The demo seed's class, its slots and its tip recipient (src/seed.ts).
+  "GET /admin/v1/booking-services": { path: () => "/admin/v1/booking-services", allowed: EVERY_ROLE },
+  "GET /admin/v1/booking-services/{serviceId}/slots": {
+    path: () => `/admin/v1/booking-services/${DEMO_SERVICE.id}/slots`,
+    allowed: EVERY_ROLE,
+  },
+  "GET /admin/v1/booking-slots/{slotId}/bookings": {
+    path: () => `/admin/v1/booking-slots/${fixtures.slotId}/bookings`,
+    allowed: EVERY_ROLE,
+  },
+  "GET /admin/v1/tip-recipients": { path: () => "/admin/v1/tip-recipients", allowed: ["finance", "admin"] },
+  "GET /admin/v1/tip-recipients/{recipientId}/tips": {
+    path: () => `/admin/v1/tip-recipients/${DEMO_RECIPIENT.id}/tips`,
+    allowed: ["finance", "admin"],
+  },
+  "GET /admin/v1/tip-recipients/{recipientId}/payouts": {
+    path: () => `/admin/v1/tip-recipients/${DEMO_RECIPIENT.id}/payouts`,
+    allowed: ["finance", "admin"],
+  },
 };
 
 describe("every route checks its role on the server (BFLA)", () => {
@@ -298,6 +319,13 @@ describe("every route checks its role on the server (BFLA)", () => {
       .where("endpoint_id", "=", fixtures.endpointId)
       .executeTakeFirstOrThrow();
     fixtures.deliveryId = delivery.id;
+    fixtures.slotId = (
+      await deps.db
+        .selectFrom("booking_slots")
+        .select("id")
+        .where("service_id", "=", DEMO_SERVICE.id)
+        .executeTakeFirstOrThrow()
+    ).id;
     const order = await deps.db
       .selectFrom("orders")
       .select("user_id")
@@ -410,11 +438,13 @@ describe("an operator of another app sees none of this app's objects (BOLA)", ()
     expect((await as(other, "POST", `/admin/v1/alerts/${alertId}/acknowledge`, {})).status).toBe(404);
   });
 
-  it("gets 404 from every route on this app's orders, refunds, approvals, wallets and webhooks, and changes nothing", async () => {
+  it("gets 404 from every route on this app's orders, refunds, approvals, wallets, webhooks, bookings and tips, and changes nothing", async () => {
     const db = kassa.running.kassa.deps.db;
     const refundsBefore = await db.selectFrom("refunds").select("id").execute();
-    const scoped = Object.entries(ROUTES).filter(([route]) => /orders|refund|wallet|webhook/.test(route));
-    expect(scoped.length).toBeGreaterThanOrEqual(15);
+    const scoped = Object.entries(ROUTES).filter(([route]) =>
+      /orders|refund|wallet|webhook|booking|tip-/.test(route),
+    );
+    expect(scoped.length).toBeGreaterThanOrEqual(21);
     for (const [route, row] of scoped) {
       const method = route.split(" ")[0] as string;
       // The viewer's objects: still untouched (a pending order, pending approvals).

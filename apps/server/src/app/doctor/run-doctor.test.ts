@@ -112,7 +112,7 @@ describe("kassa doctor's checks", () => {
   });
 
   it("fails a wrong serial: the certificate names another, and the simulator refuses the signature", async () => {
-    const wrong = "0".repeat(39) + "1";
+    const wrong = `${"0".repeat(39)}1`;
     const checks = await doctor(setupFor({ ...publicKeyMerchant, merchantSerialNo: wrong }));
     expect(checks["merchant-key"]).toMatchObject({ status: "fail" });
     expect(checks["merchant-key"]?.detail).toContain(

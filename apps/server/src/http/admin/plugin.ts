@@ -18,6 +18,7 @@ import type { KassaApp } from "../server.ts";
 import { registerAdminAlertsAcknowledge } from "./alerts.acknowledge.ts";
 import { registerAdminAlertsList } from "./alerts.list.ts";
 import { registerAdminAuditList } from "./audit.list.ts";
+import { registerAdminBookings } from "./bookings.ts";
 import type { AdminContext } from "./context.ts";
 import { registerAdminOperatorsCreate } from "./operators.create.ts";
 import { registerAdminOperatorsList } from "./operators.list.ts";
@@ -31,6 +32,7 @@ import { registerAdminSessionCreate } from "./session.create.ts";
 import { registerAdminSessionDelete } from "./session.delete.ts";
 import { registerAdminSessionGet } from "./session.get.ts";
 import { registerAdminStatsGet } from "./stats.get.ts";
+import { registerAdminTips } from "./tips.ts";
 import { registerAdminWallets } from "./wallets.ts";
 import { registerAdminWebhookReplay, registerAdminWebhooks } from "./webhooks.ts";
 
@@ -84,6 +86,8 @@ export async function adminApi(app: KassaApp, context: AdminContext): Promise<vo
   registerAdminRefundApprovalsDecide(app, context);
   registerAdminWallets(app, context);
   registerAdminWebhooks(app, context);
+  registerAdminBookings(app, context);
+  registerAdminTips(app, context);
   await app.register(async (bodiless) => {
     takesNoBody(bodiless);
     registerAdminOrderActions(bodiless, context);
