@@ -16,7 +16,7 @@ let kassa: KassaUnderTest;
 
 beforeAll(async () => {
   kassa = await KassaUnderTest.start({ KASSA_RETENTION_INACTIVE_USERS_DAYS: "91" });
-});
+}, 60_000); // a whole Kassa and its simulator: slow when the machine is shared
 afterAll(async () => {
   await kassa?.close();
 });
@@ -94,7 +94,7 @@ describe("purge on real payments", () => {
     const job = await db.selectFrom("jobs").select("run_at").where("kind", "=", "data.purge").execute();
     expect(job.map((row) => Number(row.run_at))).toEqual([expect.any(Number)]);
     expect(Number(job[0]?.run_at)).toBeGreaterThan(kassa.sandbox.clock.now());
-  });
+  }, 60_000); // three orders paid through the simulator
 
   it("npm run kassa -- purge --dry-run counts what is due and changes nothing; then purge removes it", async () => {
     const db = kassa.running.kassa.deps.db;
