@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createWechatPayClient } from "@kassa/wechatpay";
 import { sql } from "kysely";
 import { type ComposedKassa, composeKassa } from "../../apps/server/src/compose.ts";
+import { DEFAULT_RETENTION } from "../../apps/server/src/config-retention.ts";
 import { connectDatabase, type DatabaseHandle } from "../../apps/server/src/db/connect.ts";
 import { migrateToLatest } from "../../apps/server/src/db/migrate.ts";
 import { DEFAULT_APP_ID } from "../../apps/server/src/db/migrations/0004-apps.ts";
@@ -94,6 +95,7 @@ export async function startKassaInProcess(options: {
       maxHeldUnitsPerUser: 200,
       walletTopUp: { minFen: 100, maxFen: 500_000 },
       consoleRefunds: { approvalAboveFen: 100_000, supportMaxFen: 20_000 },
+      retention: DEFAULT_RETENTION,
     },
     redisUrl: undefined,
     trustProxy: false,

@@ -6,7 +6,11 @@ import { startBanner } from "./start-banner.ts";
 
 /** `npm start`: Kassa in the foreground, with the URLs a newcomer needs. */
 async function main(): Promise<void> {
-  const running = await startKassa({ env: process.env, cwd: process.cwd() });
+  const running = await startKassa({
+    env: process.env,
+    cwd: process.cwd(),
+    progress: (line) => process.stdout.write(`${line}\n`),
+  });
   const banner = startBanner({
     config: running.config,
     url: running.url,

@@ -2,6 +2,7 @@ import { join, resolve } from "node:path";
 import { readAppsFile } from "./config-apps-file.ts";
 import { isProxyAddress } from "./config-checks.ts";
 import { type Env, EnvReader } from "./config-reader.ts";
+import { type RetentionSettings, readRetention } from "./config-retention.ts";
 import { readWebhookDomains, readWebhookSettings, type WebhookSettings } from "./config-webhooks.ts";
 import { readWechatPay } from "./config-wechatpay.ts";
 import { DEFAULT_APP_ID, DEFAULT_MERCHANT_ID } from "./db/migrations/0004-apps.ts";
@@ -93,6 +94,8 @@ export interface KassaConfig {
   consoleRefunds: ConsoleRefundSettings;
   /** KASSA_SHUTDOWN_TIMEOUT_SECONDS: how long SIGTERM lets in-flight requests and jobs finish. */
   shutdownTimeoutMs: number;
+  /** KASSA_RETENTION_*: how long purge keeps sessions, keys, records and inactive payers' openids. */
+  retention: RetentionSettings;
 }
 
 export interface ConsoleRefundSettings {
@@ -152,6 +155,7 @@ export function loadConfig(env: Env, cwd: string): Readonly<KassaConfig> {
       approvalAboveFen: read.integer("KASSA_REFUND_APPROVAL_ABOVE_FEN", 100_000, 0, 1_000_000_000),
       supportMaxFen: read.integer("KASSA_SUPPORT_REFUND_MAX_FEN", 20_000, 0, 1_000_000_000),
     },
+    retention: readRetention(read),
   };
   if (mode === "production" && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     problems.push(

@@ -1,7 +1,10 @@
 import { runOperatorsCommand } from "./app/admin/operators-command.ts";
 import { runDoctorCommand } from "./app/doctor/doctor-command.ts";
+import { runJobsCommand } from "./app/jobs-command.ts";
 import { runLedgerCommand } from "./app/ledger-command.ts";
 import { runKassaCommand } from "./app/merchant/keys-command.ts";
+import { runMigrateCommand } from "./app/migrate-command.ts";
+import { runPurgeCommand } from "./app/purge-command.ts";
 import { runListenCommand } from "./app/webhooks/listen-command.ts";
 import { runTriggerCommand } from "./app/webhooks/trigger-command.ts";
 import { ConfigError, loadConfig } from "./config.ts";
@@ -16,7 +19,7 @@ import { masterKeyOf } from "./webhooks/master-key.ts";
  * `npm start` uses (the same loadConfig, connectDatabase and migrations). With SQLite it
  * may run while the server does: writers wait for each other (db/sqlite-dialect.ts).
  * `keys ...`, `operators ...`, `ledger check` (app/ledger-command.ts), webhooks' `listen`
- * and `trigger` (app/webhooks/), and `doctor` (app/doctor/).
+ * and `trigger` (app/webhooks/), `doctor` (app/doctor/), `migrate`, `jobs` and `purge`.
  */
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
@@ -44,6 +47,15 @@ async function main(): Promise<number> {
   let database: DatabaseHandle | undefined;
   try {
     database = connectDatabase({ url: config.databaseUrl });
+    // migrate is the one command that shows (or applies, naming each) the migrations itself.
+    if (argv[0] === "migrate") {
+      const handle = database;
+      return await runMigrateCommand(argv, {
+        database: handle,
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: (line) => process.stderr.write(`${line}\n`),
+      }).finally(() => handle.close());
+    }
     await migrateToLatest(database);
   } catch (error) {
     await database?.close().catch(() => undefined);
@@ -73,6 +85,8 @@ async function main(): Promise<number> {
       });
     }
     if (argv[0] === "ledger") return await runLedgerCommand(argv, io);
+    if (argv[0] === "jobs") return await runJobsCommand(argv, io);
+    if (argv[0] === "purge") return await runPurgeCommand(argv, { ...io, retention: config.retention });
     if (argv[0] === "operators") return await runOperatorsCommand(argv, { ...io, dialect: database.dialect });
     return await runKassaCommand(argv, io);
   } finally {

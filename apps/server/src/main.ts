@@ -16,6 +16,7 @@ import type { KassaApp } from "./http/server.ts";
 import { withinDeadline } from "./jobs/worker.ts";
 import { listening } from "./port-in-use.ts";
 import { seedDemoBookings, seedDemoCatalog, seedDemoRecipients, seedDemoTiers } from "./seed.ts";
+import { startProgress } from "./start-banner.ts";
 import { masterKeyOf } from "./webhooks/master-key.ts";
 
 export interface RunningKassa {
@@ -54,6 +55,11 @@ export interface StartOptions {
   sandbox?: RunningSandbox;
   /** False in tests that drive the job worker themselves, step by step. */
   startWorker?: boolean;
+  /**
+   * One line per step of the start (cli.ts prints them), so a first start, which migrates,
+   * makes the simulator's keys and seeds the demo, is not seconds of silence (issue 13).
+   */
+  progress?: (line: string) => void;
 }
 
 /**
@@ -65,7 +71,9 @@ export async function startKassa(options: StartOptions): Promise<RunningKassa> {
   let database: DatabaseHandle | undefined;
   try {
     database = connectDatabase({ url: config.databaseUrl });
-    await migrateToLatest(database);
+    options.progress?.(startProgress.migrating(config.databaseUrl));
+    const applied = await migrateToLatest(database);
+    options.progress?.(startProgress.migrated(applied.length));
   } catch (error) {
     await database?.close().catch(() => undefined);
     // A database that is down, missing or unwritable is the operator's to fix: say so plainly.
@@ -73,8 +81,10 @@ export async function startKassa(options: StartOptions): Promise<RunningKassa> {
   }
   const running = await runKassa({ ...options, config, database });
   // Here, not in runKassa: a password hash costs a second of CPU, and tests start many instances.
-  if (config.mode === "demo")
+  if (config.mode === "demo") {
+    options.progress?.(startProgress.operator);
     running.demoOperator = await ensureDemoOperator(running.kassa.deps, config.dataDir);
+  }
   return running;
 }
 
@@ -106,6 +116,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
   if (config.mode === "demo") {
     // Loaded only in demo mode: a production process never loads the simulator.
     const { startDemoSandbox, useDemoSandbox } = await import("./channels/demo-sandbox.ts");
+    options.progress?.(startProgress.simulator);
     const demo = options.sandbox
       ? await useDemoSandbox(options.sandbox)
       : await listening(
@@ -133,6 +144,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
     ];
     // One clock for Kassa, its signatures and the simulator, so virtual time stays coherent.
     clock = { now: () => demo.sandbox.clock.now() };
+    options.progress?.(startProgress.seeding);
     await seedDemoCatalog(database.db, clock.now());
     await seedDemoTiers(database.db, clock.now());
     await seedDemoBookings(database.db, clock.now());
@@ -172,6 +184,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
       maxHeldUnitsPerUser: config.maxHeldUnitsPerUser,
       walletTopUp: config.walletTopUp,
       consoleRefunds: config.consoleRefunds,
+      retention: config.retention,
     },
     redisUrl: config.redisUrl,
     trustProxy: config.trustProxy,
@@ -186,6 +199,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
     },
     ...(sandbox ? { extraRoutes: demoRoutes(sandbox) } : {}),
   });
+  options.progress?.(startProgress.listening(config.host, config.port));
   listeningUrl = (
     await listening({ host: config.host, port: config.port, what: "Kassa", variable: "PORT" }, () =>
       kassa.app.listen({ host: config.host, port: config.port }),

@@ -1,4 +1,5 @@
 import type { ConsoleRefundSettings } from "../config.ts";
+import type { RetentionSettings } from "../config-retention.ts";
 import type { DialectName } from "../db/connect.ts";
 import type { Executor } from "../db/executor.ts";
 import type { Clock } from "../domain/clock.ts";
@@ -42,6 +43,8 @@ export interface AppSettings {
   confirmWaitMs: number;
   /** Refunds made in the console (issue 12): support's limit, and the maker-checker threshold. */
   consoleRefunds: ConsoleRefundSettings;
+  /** How long the daily data.purge job keeps what it removes (config-retention.ts). */
+  retention: RetentionSettings;
 }
 
 /** The structured logger the use cases write to (pino in production). */

@@ -35,6 +35,8 @@ export interface JobPayloads {
    * that stops halfway resumes where it stopped), or paid after its seats were gone.
    */
   "booking.refund": { orderId: string };
+  /** Apply the data retention (app/purge.ts), daily; reschedules itself. */
+  "data.purge": Record<string, never>;
 }
 
 export type JobKind = keyof JobPayloads;
@@ -53,6 +55,7 @@ const DEDUPE_KEYS: { readonly [K in JobKind]: (payload: JobPayloads[K]) => strin
   "webhook.deliver": ({ deliveryId }) => `webhook:${deliveryId}`,
   "refund.query": ({ refundId }) => `refund_query:${refundId}`,
   "booking.refund": ({ orderId }) => `booking_refund:${orderId}`,
+  "data.purge": () => "data.purge",
 };
 
 export const JOB_KINDS = Object.keys(DEDUPE_KEYS) as JobKind[];
@@ -73,6 +76,7 @@ const QUEUES: { readonly [K in JobKind]: JobQueue } = {
   "webhook.deliver": "webhooks",
   "refund.query": "default",
   "booking.refund": "default",
+  "data.purge": "default",
 };
 
 /** The row's dedupe key and queue, for the few writers that schedule through jobs-repo directly. */

@@ -32,6 +32,15 @@ export async function migrateTo(
   return outcome(await (await migratorFor(database)).migrateTo(name));
 }
 
+/** Every migration of this version, in order, with when it was applied (undefined: pending). */
+export async function migrationStatus(
+  database: Pick<DatabaseHandle, "db" | "dialect">,
+  migrations: Record<string, Migration> = MIGRATIONS,
+): Promise<{ name: string; appliedAt: Date | undefined }[]> {
+  const infos = await (await migratorFor(database, migrations)).getMigrations();
+  return infos.map((info) => ({ name: info.name, appliedAt: info.executedAt }));
+}
+
 async function migratorFor(
   database: Pick<DatabaseHandle, "db" | "dialect">,
   migrations: Record<string, Migration> = MIGRATIONS,

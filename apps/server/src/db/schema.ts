@@ -82,6 +82,8 @@ export interface UsersTable {
   /** Only ever on the server: never returned by the API, never logged in full. */
   openid: string;
   created_at: number;
+  /** Set when purge replaced the openid with a tombstone (migration 0019); NULL otherwise. */
+  purged_at: number | null;
 }
 
 export interface SessionsTable {

@@ -3,6 +3,7 @@ import type { AppDeps } from "../app/deps.ts";
 import { JOB_KINDS, type JobKind, type JobPayloads, type JobQueue, scheduleJobOf } from "../app/jobs.ts";
 import { claimDueJobs, completeJob, type JobRow, releaseLeases, rescheduleJob } from "../db/jobs-repo.ts";
 import { bookingRefundJob } from "./booking-refund.job.ts";
+import { dataPurgeJob } from "./data-purge.job.ts";
 import type { JobHandler, JobHandlers } from "./job-handler.ts";
 import { orderCloseAgainJob } from "./order-close-again.job.ts";
 import { orderExpireJob } from "./order-expire.job.ts";
@@ -23,6 +24,7 @@ export const JOB_HANDLERS: JobHandlers = {
   "webhook.deliver": webhookDeliverJob,
   "refund.query": refundQueryJob,
   "booking.refund": bookingRefundJob,
+  "data.purge": dataPurgeJob,
 };
 
 /**
@@ -31,11 +33,13 @@ export const JOB_HANDLERS: JobHandlers = {
  * scheduled time.
  */
 export const RECURRING_JOBS: readonly {
-  kind: "session.sweep" | "reconciliation.schedule";
+  kind: "session.sweep" | "reconciliation.schedule" | "data.purge";
   firstRunInMs: number;
 }[] = [
   { kind: "session.sweep", firstRunInMs: 60_000 },
   { kind: "reconciliation.schedule", firstRunInMs: 60_000 },
+  // Not at start: a first start after an upgrade should serve before it purges.
+  { kind: "data.purge", firstRunInMs: 10 * 60_000 },
 ];
 
 export interface WorkerOptions {

@@ -16,7 +16,8 @@ const T = 1_764_000_000_000;
 
 beforeAll(async () => {
   database = await createTestDatabase({ upTo: "0001-init" });
-  const { "0009-webhooks": _webhooks, ...before } = MIGRATIONS;
+  // 0019 indexes webhook_attempts, so it waits for this one here too.
+  const { "0009-webhooks": _webhooks, "0019-retention": _retention, ...before } = MIGRATIONS;
   await migrateToLatest(database, before);
   const db = database.db;
   for (const [id, aggregate] of [
@@ -34,6 +35,7 @@ beforeAll(async () => {
   const applied = await migrateToLatest(database);
   expect(applied.map((result) => [result.migrationName, result.status])).toEqual([
     ["0009-webhooks", "Success"],
+    ["0019-retention", "Success"],
   ]);
 });
 afterAll(async () => {
