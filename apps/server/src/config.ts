@@ -2,9 +2,11 @@ import { join, resolve } from "node:path";
 import { readAppsFile } from "./config-apps-file.ts";
 import { isProxyAddress } from "./config-checks.ts";
 import { type Env, EnvReader } from "./config-reader.ts";
+import { readRiskSettings, readWecomRobotUrl } from "./config-risk.ts";
 import { readWebhookDomains, readWebhookSettings, type WebhookSettings } from "./config-webhooks.ts";
 import { readWechatPay } from "./config-wechatpay.ts";
 import { DEFAULT_APP_ID, DEFAULT_MERCHANT_ID } from "./db/migrations/0004-apps.ts";
+import type { RiskSettings } from "./domain/risk.ts";
 
 /**
  * Kassa's configuration: one schema, parsed once at start, frozen, passed down (design.md
@@ -93,6 +95,10 @@ export interface KassaConfig {
   consoleRefunds: ConsoleRefundSettings;
   /** KASSA_SHUTDOWN_TIMEOUT_SECONDS: how long SIGTERM lets in-flight requests and jobs finish. */
   shutdownTimeoutMs: number;
+  /** Risk rules' thresholds, windows and throttles (domain/risk.ts, docs/risk.md). */
+  risk: RiskSettings;
+  /** KASSA_WECOM_ROBOT_URL: new alerts are posted to this WeCom group robot too. */
+  wecomRobotUrl: string | undefined;
 }
 
 export interface ConsoleRefundSettings {
@@ -152,6 +158,8 @@ export function loadConfig(env: Env, cwd: string): Readonly<KassaConfig> {
       approvalAboveFen: read.integer("KASSA_REFUND_APPROVAL_ABOVE_FEN", 100_000, 0, 1_000_000_000),
       supportMaxFen: read.integer("KASSA_SUPPORT_REFUND_MAX_FEN", 20_000, 0, 1_000_000_000),
     },
+    risk: readRiskSettings(read),
+    wecomRobotUrl: readWecomRobotUrl(read, mode),
   };
   if (mode === "production" && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     problems.push(

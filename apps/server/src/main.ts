@@ -172,6 +172,8 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
       maxHeldUnitsPerUser: config.maxHeldUnitsPerUser,
       walletTopUp: config.walletTopUp,
       consoleRefunds: config.consoleRefunds,
+      alerting: { wecomRobotUrl: config.wecomRobotUrl },
+      risk: config.risk,
     },
     redisUrl: config.redisUrl,
     trustProxy: config.trustProxy,

@@ -1,10 +1,11 @@
 import type { ChannelPayment } from "../channels/payment-channel.ts";
-import { appendOutboxEvent, raiseAlert, recordNotification } from "../db/events-repo.ts";
+import { appendOutboxEvent, recordNotification } from "../db/events-repo.ts";
 import type { Executor } from "../db/executor.ts";
 import { findPaymentByOutTradeNo } from "../db/payments-repo.ts";
 import { inTransaction } from "../db/transaction.ts";
 import { makeId } from "../domain/ids.ts";
 import { type Payment, transitionPayment } from "../domain/payment.ts";
+import { raiseAlert } from "./alerting/raise-alert.ts";
 import type { AppDeps } from "./deps.ts";
 import { movePaymentAndOrder } from "./move-payment.ts";
 import { orderSnapshot } from "./order-snapshot.ts";
@@ -132,8 +133,7 @@ async function alert(
   subjectId: string,
   detail: Record<string, unknown>,
 ) {
-  deps.log.warn({ alert: kind, subjectId }, "payment alert raised");
-  await raiseAlert(db, { id: makeId("alert", deps.ids), kind, subjectId, detail, now: deps.clock.now() });
+  await raiseAlert(deps, db, { kind, subjectId, detail });
 }
 
 /** What an alert keeps of a payment: no openid (PIPL: the minimum). */

@@ -35,6 +35,8 @@ export interface JobPayloads {
    * that stops halfway resumes where it stopped), or paid after its seats were gone.
    */
   "booking.refund": { orderId: string };
+  /** Tell people about a new alert outside Kassa: the WeCom group robot (app/alerting/wecom-robot.ts). */
+  "alert.notify": { alertId: string };
 }
 
 export type JobKind = keyof JobPayloads;
@@ -53,6 +55,7 @@ const DEDUPE_KEYS: { readonly [K in JobKind]: (payload: JobPayloads[K]) => strin
   "webhook.deliver": ({ deliveryId }) => `webhook:${deliveryId}`,
   "refund.query": ({ refundId }) => `refund_query:${refundId}`,
   "booking.refund": ({ orderId }) => `booking_refund:${orderId}`,
+  "alert.notify": ({ alertId }) => `alert_notify:${alertId}`,
 };
 
 export const JOB_KINDS = Object.keys(DEDUPE_KEYS) as JobKind[];
@@ -73,6 +76,8 @@ const QUEUES: { readonly [K in JobKind]: JobQueue } = {
   "webhook.deliver": "webhooks",
   "refund.query": "default",
   "booking.refund": "default",
+  // An HTTP call to a third party that may be slow: beside the webhooks, never in front of query-back.
+  "alert.notify": "webhooks",
 };
 
 /** The row's dedupe key and queue, for the few writers that schedule through jobs-repo directly. */

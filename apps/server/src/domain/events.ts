@@ -1,3 +1,4 @@
+import type { AlertStatus } from "./alert.ts";
 import type { BookingStatus, CancelCause } from "./booking/booking.ts";
 import type { OrderKind, OrderStatus } from "./order.ts";
 import type { ChannelName } from "./payment.ts";
@@ -50,6 +51,23 @@ export interface EventPayloads {
    * show it as text, never as HTML.
    */
   "tip.paid": TipEventPayload;
+  /**
+   * Something in this app needs an operator (issue 13 "Alerts"; docs/risk.md): written once
+   * when the alert is raised, in the transaction that raised it; repeats of a live alert are
+   * counted on it, not sent again. Alerts of no app (an operator locked out) are not sent.
+   */
+  "alert.raised": { alert: AlertSnapshot };
+}
+
+/** An alert as the admin API shows it (GET /admin/v1/alerts's item), as it was raised. */
+export interface AlertSnapshot {
+  id: string;
+  kind: string;
+  subjectId: string;
+  appId: string;
+  status: AlertStatus;
+  detail: Record<string, unknown>;
+  createdAt: string;
 }
 
 /** What tip events carry: the tip as the merchant API shows it, and its order. */
@@ -140,6 +158,8 @@ export const EVENT_TYPE_DESCRIPTIONS: { readonly [T in EventType]: string } = {
     "A paid booking was cancelled (`booking.cancelCause`: payer, slot_cancelled or no_seat) and its seats given back; `booking.refundId` is its refund, null when the policy gave nothing",
   "tip.paid":
     "A tip was paid; its amount is owed to `tip.recipientId` (`tip.message` is the payer's plain text: show it as text)",
+  "alert.raised":
+    "Something needs an operator (`alert.kind`: an amount mismatch, a risk rule that fired, a reconciliation difference ...); sent once per alert, repeats are counted on it",
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_DESCRIPTIONS) as EventType[];

@@ -4,7 +4,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOperator } from "../../src/app/admin/create-operator.ts";
 import { totpOf } from "../../src/app/admin/operator-login.ts";
-import { raiseAlert } from "../../src/db/events-repo.ts";
+import { raiseAlert } from "../../src/app/alerting/raise-alert.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { makeApiKey } from "../merchant-keys.ts";
 import { payOrderAtSimulator } from "../pay-order.ts";
@@ -67,12 +67,10 @@ beforeAll(async () => {
     body: { items: [{ productId: "prd_hostile", quantity: 1 }] },
   });
   hostileOrderId = (hostile.body as { id: string }).id;
-  await raiseAlert(deps.db, {
-    id: "alr_consoletest",
+  await raiseAlert(deps, deps.db, {
     kind: "amount_mismatch",
     subjectId: paid.id,
     detail: { expectedFen: 2400, notifiedFen: 1 },
-    now: deps.clock.now(),
     appId: "app_default",
   });
 
