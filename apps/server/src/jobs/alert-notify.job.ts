@@ -2,7 +2,7 @@ import { postToWecomRobot, wecomMessageOf } from "../app/alerting/wecom-robot.ts
 import { findAlert } from "../db/admin-repo.ts";
 import type { JobHandler } from "./job-handler.ts";
 
-/** Attempts before giving up on a message (the worker's backoff spreads them over about two hours). */
+/** Attempts before giving up on a message (the worker's backoff spreads them over about an hour). */
 const MAX_ATTEMPTS = 12;
 
 /**
