@@ -37,7 +37,8 @@ export async function applyPayment(
 ): Promise<ApplyOutcome> {
   const payment = await findPaymentByOutTradeNo(deps.db, reported.outTradeNo);
   if (!payment) {
-    await alert(deps, deps.db, "payment_for_unknown_order", reported.outTradeNo, {
+    // No order, so no app Kassa can trust: the notification's own appid may be forged.
+    await alert(deps, deps.db, "payment_for_unknown_order", reported.outTradeNo, undefined, {
       source,
       payment: summary(reported),
     });
@@ -45,7 +46,7 @@ export async function applyPayment(
   }
   const mismatch = mismatchOf(deps, reported, payment, source);
   if (mismatch) {
-    await alert(deps, deps.db, mismatch, payment.orderId, {
+    await alert(deps, deps.db, mismatch, payment.orderId, payment.appId, {
       source,
       expectedFen: payment.amountFen,
       payment: summary(reported),
@@ -85,7 +86,10 @@ export async function applyPayment(
       if (current.status === "CLOSED") {
         // Money moved after we had closed and released the stock: the payment stands (the
         // channel is the truth), and an operator decides between fulfilling and refunding.
-        await alert(deps, trx, "paid_after_close", current.orderId, { source, payment: summary(reported) });
+        await alert(deps, trx, "paid_after_close", current.orderId, current.appId, {
+          source,
+          payment: summary(reported),
+        });
       }
       await appendOutboxEvent(trx, {
         id: makeId("event", deps.ids),
@@ -131,9 +135,10 @@ async function alert(
   db: Executor,
   kind: string,
   subjectId: string,
+  appId: string | undefined,
   detail: Record<string, unknown>,
 ) {
-  await raiseAlert(deps, db, { kind, subjectId, detail });
+  await raiseAlert(deps, db, { kind, subjectId, appId, detail });
 }
 
 /** What an alert keeps of a payment: no openid (PIPL: the minimum). */
