@@ -33,7 +33,7 @@ export async function recordRiskSignal(
     } catch (error) {
       deps.log.warn(
         { risk: rule.id, error: error instanceof Error ? error.message : String(error) },
-        "risk rule not evaluated: the limiter is unavailable",
+        "risk rule not evaluated (the limiter or the database failed); the request goes on",
       );
     }
   }
