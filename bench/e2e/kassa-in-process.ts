@@ -9,6 +9,7 @@ import { connectDatabase, type DatabaseHandle } from "../../apps/server/src/db/c
 import { migrateToLatest } from "../../apps/server/src/db/migrate.ts";
 import { DEFAULT_APP_ID } from "../../apps/server/src/db/migrations/0004-apps.ts";
 import { systemClock } from "../../apps/server/src/domain/clock.ts";
+import { DEFAULT_RISK_SETTINGS } from "../../apps/server/src/domain/risk.ts";
 import { createLogger } from "../../apps/server/src/http/logging.ts";
 
 export interface KassaInProcess {
@@ -96,6 +97,8 @@ export async function startKassaInProcess(options: {
       walletTopUp: { minFen: 100, maxFen: 500_000 },
       consoleRefunds: { approvalAboveFen: 100_000, supportMaxFen: 20_000 },
       retention: DEFAULT_RETENTION,
+      alerting: { wecomRobotUrl: undefined },
+      risk: DEFAULT_RISK_SETTINGS,
     },
     redisUrl: undefined,
     trustProxy: false,

@@ -3,9 +3,11 @@ import { readAppsFile } from "./config-apps-file.ts";
 import { isProxyAddress } from "./config-checks.ts";
 import { type Env, EnvReader } from "./config-reader.ts";
 import { type RetentionSettings, readRetention } from "./config-retention.ts";
+import { readRiskSettings, readWecomRobotUrl } from "./config-risk.ts";
 import { readWebhookDomains, readWebhookSettings, type WebhookSettings } from "./config-webhooks.ts";
 import { readWechatPay } from "./config-wechatpay.ts";
 import { DEFAULT_APP_ID, DEFAULT_MERCHANT_ID } from "./db/migrations/0004-apps.ts";
+import type { RiskSettings } from "./domain/risk.ts";
 
 /**
  * Kassa's configuration: one schema, parsed once at start, frozen, passed down (design.md
@@ -96,6 +98,10 @@ export interface KassaConfig {
   shutdownTimeoutMs: number;
   /** KASSA_RETENTION_*: how long purge keeps sessions, keys, records and inactive payers' openids. */
   retention: RetentionSettings;
+  /** Risk rules' thresholds, windows and throttles (domain/risk.ts, docs/risk.md). */
+  risk: RiskSettings;
+  /** KASSA_WECOM_ROBOT_URL: new alerts are posted to this WeCom group robot too. */
+  wecomRobotUrl: string | undefined;
 }
 
 export interface ConsoleRefundSettings {
@@ -156,6 +162,8 @@ export function loadConfig(env: Env, cwd: string): Readonly<KassaConfig> {
       supportMaxFen: read.integer("KASSA_SUPPORT_REFUND_MAX_FEN", 20_000, 0, 1_000_000_000),
     },
     retention: readRetention(read),
+    risk: readRiskSettings(read),
+    wecomRobotUrl: readWecomRobotUrl(read, mode),
   };
   if (mode === "production" && !/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     problems.push(

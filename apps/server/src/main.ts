@@ -185,6 +185,8 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
       walletTopUp: config.walletTopUp,
       consoleRefunds: config.consoleRefunds,
       retention: config.retention,
+      alerting: { wecomRobotUrl: config.wecomRobotUrl },
+      risk: config.risk,
     },
     redisUrl: config.redisUrl,
     trustProxy: config.trustProxy,

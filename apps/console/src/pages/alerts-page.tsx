@@ -13,23 +13,44 @@ interface AlertView {
   appId: string | null;
   detail: Record<string, unknown>;
   createdAt: string;
+  status: "open" | "acknowledged" | "resolved";
+  repeatCount: number;
+  lastSeenAt: string;
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
   note: string | null;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  resolutionNote: string | null;
 }
+
+type Filter = "open" | "acknowledged" | "resolved" | "all";
+const STATUS_COLOR = { open: "red", acknowledged: "orange", resolved: "green" } as const;
 
 const MAY_ACKNOWLEDGE: readonly Operator["role"][] = ["support", "finance", "admin"];
 
-/** What needs an operator: open alerts first (?open=true in the URL), acknowledged with a note. */
+/**
+ * What needs an operator (docs/risk.md "Alerts"): open alerts first; ?status=acknowledged or
+ * resolved shows those, ?open=false all of them. Acknowledge (with an optional note), then
+ * resolve with a note saying what was done.
+ */
 export function AlertsPage({ operator }: { operator: Operator }) {
   const { t } = useI18n();
   const [params, setParams] = useSearchParams();
-  const open = params.get("open") !== "false";
+  const status = params.get("status");
+  const filter: Filter =
+    params.get("open") === "false"
+      ? "all"
+      : status === "acknowledged" || status === "resolved"
+        ? status
+        : "open";
   const [version, setVersion] = useState(0);
   const { data, error, loading } = useApi<{ data: AlertView[]; nextCursor: string | null }>(
-    `/alerts${queryOf({ open: open ? "true" : undefined, cursor: params.get("cursor"), limit: 20 })}`,
+    `/alerts${queryOf({ status: filter === "all" ? undefined : filter, cursor: params.get("cursor"), limit: 20 })}`,
     version,
   );
+  const mayAct = MAY_ACKNOWLEDGE.includes(operator.role);
+  const refresh = () => setVersion((v) => v + 1);
   const pageWith = (cursor: string | null) => {
     const next = new URLSearchParams(params);
     if (cursor) next.set("cursor", cursor);
@@ -40,14 +61,18 @@ export function AlertsPage({ operator }: { operator: Operator }) {
     <Card
       title={t("alerts.title")}
       extra={
-        <Segmented
-          value={open ? "open" : "all"}
+        <Segmented<Filter>
+          value={filter}
           data-testid="alerts-filter"
           options={[
             { value: "open", label: t("alerts.open") },
+            { value: "acknowledged", label: t("alerts.filterAcknowledged") },
+            { value: "resolved", label: t("alerts.filterResolved") },
             { value: "all", label: t("alerts.all") },
           ]}
-          onChange={(value) => setParams(value === "open" ? {} : { open: "false" })}
+          onChange={(value) =>
+            setParams(value === "open" ? {} : value === "all" ? { open: "false" } : { status: value })
+          }
         />
       }
     >
@@ -64,7 +89,16 @@ export function AlertsPage({ operator }: { operator: Operator }) {
           {
             title: t("alerts.kind"),
             dataIndex: "kind",
-            render: (kind: string) => <Tag color="red">{kind}</Tag>,
+            render: (kind: string, alert) => (
+              <Space size={4} wrap>
+                <Tag color="red">{kind}</Tag>
+                {alert.repeatCount > 1 ? (
+                  <Typography.Text type="secondary" data-testid="alert-repeats">
+                    {t("alerts.repeats", { count: String(alert.repeatCount), at: timeOf(alert.lastSeenAt) })}
+                  </Typography.Text>
+                ) : null}
+              </Space>
+            ),
           },
           { title: t("alerts.subject"), dataIndex: "subjectId" },
           {
@@ -77,22 +111,44 @@ export function AlertsPage({ operator }: { operator: Operator }) {
           {
             title: t("alerts.state"),
             key: "state",
-            render: (_: unknown, alert) =>
-              alert.acknowledgedAt ? (
-                <div data-testid="alert-acknowledged">
-                  <div>
-                    {t("alerts.acknowledged", {
-                      by: alert.acknowledgedBy ?? "",
-                      at: timeOf(alert.acknowledgedAt),
-                    })}
+            render: (_: unknown, alert) => (
+              <Space direction="vertical" size={4} data-testid={`alert-state-${alert.status}`}>
+                <Tag color={STATUS_COLOR[alert.status]} data-testid="alert-status">
+                  {t(`alerts.status.${alert.status}`)}
+                </Tag>
+                {alert.acknowledgedAt ? (
+                  <div data-testid="alert-acknowledged">
+                    <div>
+                      {t("alerts.acknowledged", {
+                        by: alert.acknowledgedBy ?? "",
+                        at: timeOf(alert.acknowledgedAt),
+                      })}
+                    </div>
+                    {alert.note ? (
+                      <Typography.Text data-testid="alert-note">{alert.note}</Typography.Text>
+                    ) : null}
                   </div>
-                  {alert.note ? (
-                    <Typography.Text data-testid="alert-note">{alert.note}</Typography.Text>
-                  ) : null}
-                </div>
-              ) : MAY_ACKNOWLEDGE.includes(operator.role) ? (
-                <AcknowledgeButton alertId={alert.id} onDone={() => setVersion((v) => v + 1)} />
-              ) : null,
+                ) : null}
+                {alert.resolvedAt ? (
+                  <div data-testid="alert-resolved">
+                    <div>
+                      {t("alerts.resolved", { by: alert.resolvedBy ?? "", at: timeOf(alert.resolvedAt) })}
+                    </div>
+                    <Typography.Text data-testid="alert-resolution-note">
+                      {alert.resolutionNote}
+                    </Typography.Text>
+                  </div>
+                ) : null}
+                {mayAct && alert.status !== "resolved" ? (
+                  <Space size={4}>
+                    {alert.status === "open" ? (
+                      <NoteButton alertId={alert.id} action="acknowledge" onDone={refresh} />
+                    ) : null}
+                    <NoteButton alertId={alert.id} action="resolve" onDone={refresh} />
+                  </Space>
+                ) : null}
+              </Space>
+            ),
           },
         ]}
       />
@@ -108,15 +164,26 @@ export function AlertsPage({ operator }: { operator: Operator }) {
   );
 }
 
-/** A popover, not a modal: the note is one line, and the table stays in view. */
-function AcknowledgeButton({ alertId, onDone }: { alertId: string; onDone: () => void }) {
+/**
+ * A popover, not a modal: the note is one line, and the table stays in view. Acknowledging
+ * takes an optional note; resolving needs one (what was done), as the server does.
+ */
+function NoteButton({
+  alertId,
+  action,
+  onDone,
+}: {
+  alertId: string;
+  action: "acknowledge" | "resolve";
+  onDone: () => void;
+}) {
   const { t } = useI18n();
   const [visible, setVisible] = useState(false);
   const [error, setError] = useState<string | undefined>();
-  async function acknowledge(values: { note?: string }) {
+  async function save(values: { note?: string }) {
     try {
       const note = values.note?.trim();
-      await api("POST", `/alerts/${encodeURIComponent(alertId)}/acknowledge`, note ? { note } : {});
+      await api("POST", `/alerts/${encodeURIComponent(alertId)}/${action}`, note ? { note } : {});
       setVisible(false);
       onDone();
     } catch (caught) {
@@ -128,24 +195,32 @@ function AcknowledgeButton({ alertId, onDone }: { alertId: string; onDone: () =>
       open={visible}
       onOpenChange={setVisible}
       trigger="click"
-      title={t("alerts.acknowledge")}
+      title={t(`alerts.${action}`)}
       content={
-        <Form layout="vertical" onFinish={acknowledge} className="acknowledge-form">
+        <Form layout="vertical" onFinish={save} className="acknowledge-form">
           {error ? <Alert type="error" message={error} /> : null}
-          <Form.Item name="note" label={t("alerts.note")}>
+          <Form.Item
+            name="note"
+            label={t("alerts.note")}
+            rules={
+              action === "resolve"
+                ? [{ required: true, whitespace: true, message: t("alerts.noteRequired") }]
+                : []
+            }
+          >
             <Input.TextArea
               maxLength={1000}
               placeholder={t("alerts.notePlaceholder")}
-              data-testid="alert-note-input"
+              data-testid={action === "acknowledge" ? "alert-note-input" : "alert-resolution-input"}
             />
           </Form.Item>
-          <Button type="primary" htmlType="submit" data-testid="alert-acknowledge-save">
-            {t("alerts.save")}
+          <Button type="primary" htmlType="submit" data-testid={`alert-${action}-save`}>
+            {t(action === "acknowledge" ? "alerts.save" : "alerts.saveResolve")}
           </Button>
         </Form>
       }
     >
-      <Button data-testid="alert-acknowledge">{t("alerts.acknowledge")}</Button>
+      <Button data-testid={`alert-${action}`}>{t(`alerts.${action}`)}</Button>
     </Popover>
   );
 }

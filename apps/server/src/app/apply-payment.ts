@@ -1,10 +1,11 @@
 import type { ChannelPayment } from "../channels/payment-channel.ts";
-import { appendOutboxEvent, raiseAlert, recordNotification } from "../db/events-repo.ts";
+import { appendOutboxEvent, recordNotification } from "../db/events-repo.ts";
 import type { Executor } from "../db/executor.ts";
 import { findPaymentByOutTradeNo } from "../db/payments-repo.ts";
 import { inTransaction } from "../db/transaction.ts";
 import { makeId } from "../domain/ids.ts";
 import { type Payment, transitionPayment } from "../domain/payment.ts";
+import { raiseAlert } from "./alerting/raise-alert.ts";
 import type { AppDeps } from "./deps.ts";
 import { movePaymentAndOrder } from "./move-payment.ts";
 import { orderSnapshot } from "./order-snapshot.ts";
@@ -36,7 +37,8 @@ export async function applyPayment(
 ): Promise<ApplyOutcome> {
   const payment = await findPaymentByOutTradeNo(deps.db, reported.outTradeNo);
   if (!payment) {
-    await alert(deps, deps.db, "payment_for_unknown_order", reported.outTradeNo, {
+    // No order, so no app Kassa can trust: the notification's own appid may be forged.
+    await alert(deps, deps.db, "payment_for_unknown_order", reported.outTradeNo, undefined, {
       source,
       payment: summary(reported),
     });
@@ -44,7 +46,7 @@ export async function applyPayment(
   }
   const mismatch = mismatchOf(deps, reported, payment, source);
   if (mismatch) {
-    await alert(deps, deps.db, mismatch, payment.orderId, {
+    await alert(deps, deps.db, mismatch, payment.orderId, payment.appId, {
       source,
       expectedFen: payment.amountFen,
       payment: summary(reported),
@@ -84,7 +86,10 @@ export async function applyPayment(
       if (current.status === "CLOSED") {
         // Money moved after we had closed and released the stock: the payment stands (the
         // channel is the truth), and an operator decides between fulfilling and refunding.
-        await alert(deps, trx, "paid_after_close", current.orderId, { source, payment: summary(reported) });
+        await alert(deps, trx, "paid_after_close", current.orderId, current.appId, {
+          source,
+          payment: summary(reported),
+        });
       }
       await appendOutboxEvent(trx, {
         id: makeId("event", deps.ids),
@@ -130,10 +135,10 @@ async function alert(
   db: Executor,
   kind: string,
   subjectId: string,
+  appId: string | undefined,
   detail: Record<string, unknown>,
 ) {
-  deps.log.warn({ alert: kind, subjectId }, "payment alert raised");
-  await raiseAlert(db, { id: makeId("alert", deps.ids), kind, subjectId, detail, now: deps.clock.now() });
+  await raiseAlert(deps, db, { kind, subjectId, appId, detail });
 }
 
 /** What an alert keeps of a payment: no openid (PIPL: the minimum). */

@@ -1,10 +1,10 @@
 import type { ChannelRefund } from "../channels/payment-channel.ts";
-import { raiseAlert, recordNotification } from "../db/events-repo.ts";
+import { recordNotification } from "../db/events-repo.ts";
 import { findPaymentByOutTradeNo } from "../db/payments-repo.ts";
 import { findRefundById, findRefundByOutRefundNo, noteChannelAnswer } from "../db/refunds-repo.ts";
 import { inTransaction } from "../db/transaction.ts";
-import { makeId } from "../domain/ids.ts";
 import { type Refund, refundEventOf } from "../domain/refund.ts";
+import { raiseAlert } from "./alerting/raise-alert.ts";
 import type { AppDeps } from "./deps.ts";
 import { moveRefundAndBook } from "./refund-moves.ts";
 
@@ -76,14 +76,11 @@ export async function applyRefundState(
     if (!current) return "already_applied";
     if (current.settledOffline && event === "channel_succeeded") {
       // Paid back offline by the merchant and now by WeChat Pay too: the payer has it twice.
-      deps.log.warn({ alert: "refund_paid_twice", refundId: current.id }, "refund alert raised");
-      await raiseAlert(trx, {
-        id: makeId("alert", deps.ids),
+      await raiseAlert(deps, trx, {
         kind: "refund_paid_twice",
         subjectId: current.orderId,
         appId: current.appId,
         detail: { refundId: current.id, outRefundNo: current.outRefundNo, amountFen: current.amountFen },
-        now: deps.clock.now(),
       });
     }
     const moved = await moveRefundAndBook(deps, trx, {
@@ -108,9 +105,7 @@ async function mismatched(
     (source.appId !== refund.appId ||
       (source.merchantId !== undefined && source.merchantId !== deps.apps.get(refund.appId).wechatMchid));
   if (payment?.id === refund.paymentId && reported.amountFen === refund.amountFen && !wrongApp) return false;
-  deps.log.warn({ alert: "refund_mismatch", refundId: refund.id }, "refund alert raised");
-  await raiseAlert(deps.db, {
-    id: makeId("alert", deps.ids),
+  await raiseAlert(deps, deps.db, {
     kind: "refund_mismatch",
     subjectId: refund.orderId,
     appId: refund.appId,
@@ -120,7 +115,6 @@ async function mismatched(
       expectedFen: refund.amountFen,
       reported: { outTradeNo: reported.outTradeNo, amountFen: reported.amountFen, status: reported.status },
     },
-    now: deps.clock.now(),
   });
   return true;
 }

@@ -4,6 +4,7 @@ import type { DialectName } from "../db/connect.ts";
 import type { Executor } from "../db/executor.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { IdSource } from "../domain/ids.ts";
+import type { RiskSettings } from "../domain/risk.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
 import type { AppRegistry } from "./app-registry.ts";
 import type { KeyMode } from "./merchant/api-keys.ts";
@@ -45,6 +46,15 @@ export interface AppSettings {
   consoleRefunds: ConsoleRefundSettings;
   /** How long the daily data.purge job keeps what it removes (config-retention.ts). */
   retention: RetentionSettings;
+  /** Where new alerts go besides the log, the console and `alert.raised` (app/alerting/). */
+  alerting: AlertingSettings;
+  /** Each risk rule's threshold, window and throttle (domain/risk.ts, docs/risk.md). */
+  risk: RiskSettings;
+}
+
+export interface AlertingSettings {
+  /** KASSA_WECOM_ROBOT_URL: a WeCom group robot's webhook; it holds the robot's key, so never logged. */
+  wecomRobotUrl: string | undefined;
 }
 
 /** The structured logger the use cases write to (pino in production). */

@@ -37,6 +37,8 @@ export interface JobPayloads {
   "booking.refund": { orderId: string };
   /** Apply the data retention (app/purge.ts), daily; reschedules itself. */
   "data.purge": Record<string, never>;
+  /** Tell people about a new alert outside Kassa: the WeCom group robot (app/alerting/wecom-robot.ts). */
+  "alert.notify": { alertId: string };
 }
 
 export type JobKind = keyof JobPayloads;
@@ -56,6 +58,7 @@ const DEDUPE_KEYS: { readonly [K in JobKind]: (payload: JobPayloads[K]) => strin
   "refund.query": ({ refundId }) => `refund_query:${refundId}`,
   "booking.refund": ({ orderId }) => `booking_refund:${orderId}`,
   "data.purge": () => "data.purge",
+  "alert.notify": ({ alertId }) => `alert_notify:${alertId}`,
 };
 
 export const JOB_KINDS = Object.keys(DEDUPE_KEYS) as JobKind[];
@@ -77,6 +80,8 @@ const QUEUES: { readonly [K in JobKind]: JobQueue } = {
   "refund.query": "default",
   "booking.refund": "default",
   "data.purge": "default",
+  // An HTTP call to a third party that may be slow: beside the webhooks, never in front of query-back.
+  "alert.notify": "webhooks",
 };
 
 /** The row's dedupe key and queue, for the few writers that schedule through jobs-repo directly. */

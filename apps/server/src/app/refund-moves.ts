@@ -1,4 +1,4 @@
-import { appendOutboxEvent, raiseAlert } from "../db/events-repo.ts";
+import { appendOutboxEvent } from "../db/events-repo.ts";
 import type { Executor } from "../db/executor.ts";
 import { findOrderById } from "../db/orders-repo.ts";
 import { releaseStock } from "../db/products-repo.ts";
@@ -9,6 +9,7 @@ import { ledgerEntryFor } from "../domain/ledger-postings.ts";
 import type { Order } from "../domain/order.ts";
 import { isExternalChannel } from "../domain/payment.ts";
 import type { Refund, RefundEvent, RefundStatus } from "../domain/refund.ts";
+import { raiseAlert } from "./alerting/raise-alert.ts";
 import { bookEntry } from "./book-entry.ts";
 import type { AppDeps } from "./deps.ts";
 import { orderSnapshot } from "./order-snapshot.ts";
@@ -52,14 +53,11 @@ export async function moveRefundAndBook(
   // A tip refund that closed gives back to the recipient's payable what its request took.
   if (to === "CLOSED" && order.kind === "tip") await releaseTipRefund(deps, trx, moved, now);
   if (to === "ABNORMAL") {
-    deps.log.warn({ alert: "refund_abnormal", refundId: moved.id }, "refund alert raised");
-    await raiseAlert(trx, {
-      id: makeId("alert", deps.ids),
+    await raiseAlert(deps, trx, {
       kind: "refund_abnormal",
       subjectId: moved.orderId,
       appId: moved.appId,
       detail: { refundId: moved.id, outRefundNo: moved.outRefundNo, amountFen: moved.amountFen },
-      now,
     });
   }
   const type = EVENT_OF[to];

@@ -1,3 +1,5 @@
+import type { Selectable } from "kysely";
+import type { AlertStatus } from "../domain/alert.ts";
 import type { Executor } from "./executor.ts";
 import type { AlertsTable } from "./schema.ts";
 
@@ -8,7 +10,7 @@ export async function appOfOrder(db: Executor, orderId: string): Promise<string 
   return row?.app_id;
 }
 
-export type AlertRow = { [K in keyof AlertsTable]: AlertsTable[K] };
+export type AlertRow = Selectable<AlertsTable>;
 
 /**
  * Alerts newest first, a page at a time, only of the apps given (undefined: every app, and
@@ -19,14 +21,17 @@ export async function listAlerts(
   query: {
     appIds: readonly string[] | undefined;
     open: boolean | undefined;
+    status: AlertStatus | undefined;
     before: { createdAt: number; id: string } | undefined;
     limit: number;
   },
 ): Promise<AlertRow[]> {
   let select = db.selectFrom("alerts").selectAll();
   if (query.appIds !== undefined) select = select.where("app_id", "in", [...query.appIds, "-"]);
-  if (query.open === true) select = select.where("acknowledged_at", "is", null);
-  if (query.open === false) select = select.where("acknowledged_at", "is not", null);
+  // `open` is the filter of the API before alerts had states: open, or any other.
+  if (query.open === true) select = select.where("status", "=", "open");
+  if (query.open === false) select = select.where("status", "<>", "open");
+  if (query.status !== undefined) select = select.where("status", "=", query.status);
   const { before } = query;
   if (before)
     select = select.where((eb) =>
@@ -40,19 +45,4 @@ export async function listAlerts(
 
 export async function findAlert(db: Executor, alertId: string): Promise<AlertRow | undefined> {
   return db.selectFrom("alerts").selectAll().where("id", "=", alertId).executeTakeFirst();
-}
-
-/** Acknowledge once: false when it was acknowledged already (the first acknowledgement stays). */
-export async function acknowledgeAlert(
-  db: Executor,
-  change: { alertId: string; operatorId: string; note: string | null; now: number },
-): Promise<boolean> {
-  const row = await db
-    .updateTable("alerts")
-    .set({ acknowledged_at: change.now, acknowledged_by: change.operatorId, note: change.note })
-    .where("id", "=", change.alertId)
-    .where("acknowledged_at", "is", null)
-    .returning("id")
-    .executeTakeFirst();
-  return row !== undefined;
 }

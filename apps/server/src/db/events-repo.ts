@@ -66,29 +66,3 @@ export async function appendOutboxEvent<T extends EventType>(
     .execute();
   await fanOutEvent(db, { id: event.id, appId: event.appId, type: event.type, now: event.now });
 }
-
-/** Something an operator must look at (an amount mismatch, a payment after close). */
-export async function raiseAlert(
-  db: Executor,
-  alert: {
-    id: string;
-    kind: string;
-    subjectId: string;
-    detail: Record<string, unknown>;
-    now: number;
-    /** The app it is about, so operators scoped to apps see it; none for a deployment's own. */
-    appId?: string;
-  },
-): Promise<void> {
-  await db
-    .insertInto("alerts")
-    .values({
-      id: alert.id,
-      kind: alert.kind,
-      subject_id: alert.subjectId,
-      detail: JSON.stringify(alert.detail),
-      created_at: alert.now,
-      app_id: alert.appId ?? null,
-    })
-    .execute();
-}

@@ -1,4 +1,5 @@
 import type { Generated } from "kysely";
+import type { AlertStatus } from "../domain/alert.ts";
 import type { BookingStatus, CancelCause } from "../domain/booking/booking.ts";
 import type { SlotStatus } from "../domain/booking/slot.ts";
 import type { AccountType, LedgerCauseType, NormalSide } from "../domain/ledger.ts";
@@ -257,6 +258,16 @@ export interface AlertsTable {
   /** The operator who acknowledged it. */
   acknowledged_by: string | null;
   note: string | null;
+  /** Migration 0018: open, acknowledged, resolved (domain/alert.ts). */
+  status: Generated<AlertStatus>;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  resolution_note: string | null;
+  /** Raised again while live: how many times in all, and the last time. */
+  repeat_count: Generated<number>;
+  last_seen_at: number | null;
+  /** (kind, subject, app) while not resolved, unique: one live alert per key. */
+  live_key: string | null;
 }
 
 /** A merchant API key of an app (migration 0005): only the secret's SHA-256 is stored. */

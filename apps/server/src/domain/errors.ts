@@ -79,6 +79,10 @@ export const ERROR_CODES = {
   ADMIN_FORBIDDEN: "Your role may not do this (`details.needs` says which permission it takes); ask an admin",
   OPERATOR_LOGIN_TAKEN: "An operator with this login exists already; choose another login",
   ALERT_NOT_FOUND: "No alert with this id is visible to you",
+  ALERT_RESOLVED:
+    "This alert was resolved already (`details.resolvedBy`, `details.resolvedAt`); nothing changed. The same problem coming back raises a new alert",
+  RISK_THROTTLED:
+    "Too many failed or cancelled payments lately (`details.rule` says which rule); paying is paused: try again after the time in Retry-After",
   ADMIN_REFUND_ABOVE_ROLE_LIMIT:
     "Your role may refund at most `details.limitFen` fen at once; nothing was refunded: ask a finance operator",
   REFUND_APPROVAL_NOT_FOUND: "No refund approval with this id is visible to you",

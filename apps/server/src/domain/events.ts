@@ -1,3 +1,4 @@
+import type { AlertStatus } from "./alert.ts";
 import type { BookingStatus, CancelCause } from "./booking/booking.ts";
 import type { LedgerCauseType } from "./ledger.ts";
 import type { OrderKind, OrderStatus } from "./order.ts";
@@ -65,6 +66,23 @@ export interface EventPayloads {
    * (`wallet:<userId>`), whose events `sequence` numbers.
    */
   "wallet.credited": WalletCreditedPayload;
+  /**
+   * Something in this app needs an operator (issue 13 "Alerts"; docs/risk.md): written once
+   * when the alert is raised, in the transaction that raised it; repeats of a live alert are
+   * counted on it, not sent again. Alerts of no app (an operator locked out) are not sent.
+   */
+  "alert.raised": { alert: AlertSnapshot };
+}
+
+/** An alert as the admin API shows it (GET /admin/v1/alerts's item), as it was raised. */
+export interface AlertSnapshot {
+  id: string;
+  kind: string;
+  subjectId: string;
+  appId: string;
+  status: AlertStatus;
+  detail: Record<string, unknown>;
+  createdAt: string;
 }
 
 /** What `wallet.credited` carries: the credit, what caused it, and the wallet's balance right after. */
@@ -180,6 +198,8 @@ export const EVENT_TYPE_DESCRIPTIONS: { readonly [T in EventType]: string } = {
     "A tip was paid; its amount is owed to `tip.recipientId` (`tip.message` is the payer's plain text: show it as text)",
   "wallet.credited":
     "Money went into a payer's wallet (a top-up paid, a wallet payment refunded, an operator's credit); `balanceFen` is the balance after it",
+  "alert.raised":
+    "Something needs an operator (`alert.kind`: an amount mismatch, a risk rule that fired, a reconciliation difference ...); sent once per alert, repeats are counted on it",
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_TYPE_DESCRIPTIONS) as EventType[];
@@ -211,7 +231,7 @@ export interface OrderSnapshot {
  * (`ord_…`), or a payer's wallet (`wallet:usr_…`). The events feed shows it as `subject`, and
  * its `orderId` is the aggregate for an order's events, the payload's `orderId` otherwise.
  */
-export const EVENT_SUBJECTS: { readonly [T in EventType]: "order" | "wallet" } = {
+export const EVENT_SUBJECTS: { readonly [T in EventType]: "order" | "wallet" | "alert" } = {
   "order.paid": "order",
   "order.closed": "order",
   "refund.succeeded": "order",
@@ -223,9 +243,10 @@ export const EVENT_SUBJECTS: { readonly [T in EventType]: "order" | "wallet" } =
   "booking.cancelled": "order",
   "tip.paid": "order",
   "wallet.credited": "wallet",
+  "alert.raised": "alert",
 };
 
-/** An event as the outbox stores it; `aggregateId` is its object (EVENT_SUBJECTS): an order, or a wallet. */
+/** An event as the outbox stores it; `aggregateId` is its object (EVENT_SUBJECTS): an order, a wallet or an alert. */
 export interface OutboxEvent<T extends EventType = EventType> {
   id: string;
   /** The app whose merchant is told (webhooks are per app). */

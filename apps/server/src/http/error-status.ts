@@ -78,6 +78,7 @@ export function statusOf(code: ErrorCode): number {
     case "BOOKING_NOT_ADMITTED":
     case "BOOKING_ALREADY_CHECKED_IN":
     case "REFUND_APPROVAL_DECIDED":
+    case "ALERT_RESOLVED":
     case "ORDER_NOT_CLOSABLE":
     case "TIP_RECIPIENT_INACTIVE":
     case "TIP_DAILY_CAP_REACHED":
@@ -95,6 +96,7 @@ export function statusOf(code: ErrorCode): number {
     case "IDEMPOTENCY_KEY_REUSED":
       return 422;
     case "RATE_LIMITED":
+    case "RISK_THROTTLED":
     case "ADMIN_LOGIN_LOCKED":
       return 429;
     case "CHANNEL_REJECTED":

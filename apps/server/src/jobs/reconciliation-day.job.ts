@@ -1,6 +1,5 @@
+import { raiseAlert } from "../app/alerting/raise-alert.ts";
 import { reconcileDay } from "../app/reconciliation/reconcile-day.ts";
-import { raiseAlert } from "../db/events-repo.ts";
-import { makeId } from "../domain/ids.ts";
 import { billsReadyAt } from "../domain/reconciliation.ts";
 import type { JobHandler } from "./job-handler.ts";
 
@@ -21,12 +20,11 @@ export const reconciliationDayJob: JobHandler<"reconciliation.day"> = async (dep
   if (outcome.kind === "completed") return { kind: "done" };
   const now = deps.clock.now();
   if (now >= (billsReadyAt(payload.day) ?? now) + STATEMENT_GIVE_UP_MS) {
-    await raiseAlert(deps.db, {
-      id: makeId("alert", deps.ids),
+    await raiseAlert(deps, deps.db, {
       kind: "reconciliation_statement_missing",
       subjectId: `${payload.appId}:${payload.channel}:${payload.day}`,
+      appId: payload.appId,
       detail: payload,
-      now,
     });
     deps.log.warn(payload, "the channel never published the day's statement; reconciliation gave up");
     return { kind: "done" };

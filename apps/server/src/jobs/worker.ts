@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { AppDeps } from "../app/deps.ts";
 import { JOB_KINDS, type JobKind, type JobPayloads, type JobQueue, scheduleJobOf } from "../app/jobs.ts";
 import { claimDueJobs, completeJob, type JobRow, releaseLeases, rescheduleJob } from "../db/jobs-repo.ts";
+import { alertNotifyJob } from "./alert-notify.job.ts";
 import { bookingRefundJob } from "./booking-refund.job.ts";
 import { dataPurgeJob } from "./data-purge.job.ts";
 import type { JobHandler, JobHandlers } from "./job-handler.ts";
@@ -25,6 +26,7 @@ export const JOB_HANDLERS: JobHandlers = {
   "refund.query": refundQueryJob,
   "booking.refund": bookingRefundJob,
   "data.purge": dataPurgeJob,
+  "alert.notify": alertNotifyJob,
 };
 
 /**

@@ -28,6 +28,25 @@ describe.each(limiters)("%s rate limiter", (_name, limiter) => {
     expect(decisions[3]?.resetInMs).toBeGreaterThan(0);
   });
 
+  it("says how many hits the window has had", async () => {
+    const counts = [];
+    for (let i = 0; i < 3; i += 1) counts.push((await limiter.hit("count:1", 10, 60_000)).count);
+    expect(counts).toEqual([1, 2, 3]);
+  });
+
+  it("holds a key for a while, and lets it go (a risk rule's throttle)", async () => {
+    expect(await limiter.heldFor("hold:1")).toBe(0);
+    await limiter.hold("hold:1", 60_000);
+    const held = await limiter.heldFor("hold:1");
+    expect(held).toBeGreaterThan(50_000);
+    expect(held).toBeLessThanOrEqual(60_000);
+    expect(await limiter.heldFor("hold:2")).toBe(0);
+    await limiter.hold("hold:short", 30);
+    clock += 60_000;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(await limiter.heldFor("hold:short")).toBe(0);
+  });
+
   it("counts each key apart", async () => {
     expect((await limiter.hit("ip:2", 1, 60_000)).allowed).toBe(true);
     expect((await limiter.hit("ip:3", 1, 60_000)).allowed).toBe(true);
@@ -81,6 +100,6 @@ describe("memory rate limiter", () => {
     await limiter.hit("new", 1, 1_000);
     expect(limiter.size).toBe(DEFAULT_MAX_KEYS);
     const again = await limiter.hit(`old:${DEFAULT_MAX_KEYS - 1}`, 1, 1_000);
-    expect(again).toEqual({ allowed: true, resetInMs: 1_000 }); // an ended window counts from zero
+    expect(again).toEqual({ allowed: true, count: 1, resetInMs: 1_000 }); // an ended window counts from zero
   });
 });

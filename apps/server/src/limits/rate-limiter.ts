@@ -7,11 +7,17 @@ import { LRUCache } from "lru-cache";
 export interface RateLimiter {
   /** Count one hit on `key`; says whether it is within `limit` per `windowMs`. */
   hit(key: string, limit: number, windowMs: number): Promise<RateDecision>;
+  /** Hold `key` for `ms` from now (a risk rule's throttle); holding it again restarts the time. */
+  hold(key: string, ms: number): Promise<void>;
+  /** Milliseconds `key` is still held for; 0 when it is not. */
+  heldFor(key: string): Promise<number>;
   close(): Promise<void>;
 }
 
 export interface RateDecision {
   allowed: boolean;
+  /** Hits in this window so far, this one included. */
+  count: number;
   /** Milliseconds until the window resets (for Retry-After). */
   resetInMs: number;
 }
@@ -42,6 +48,8 @@ export class MemoryRateLimiter implements RateLimiter {
   // one), and a stale entry costs a slot until evicted either way. lru-cache's ttlAutopurge
   // would set one timer per key, which is what a spray must not cost.
   readonly #windows: LRUCache<string, Window>;
+  /** Held keys and when each is let go; bounded like the windows (an evicted hold lets go early). */
+  readonly #holds: LRUCache<string, number>;
 
   constructor(
     private readonly now: () => number,
@@ -49,6 +57,7 @@ export class MemoryRateLimiter implements RateLimiter {
   ) {
     this.maxKeys = options.maxKeys ?? 100_000;
     this.#windows = new LRUCache({ max: this.maxKeys });
+    this.#holds = new LRUCache({ max: this.maxKeys });
   }
 
   async hit(key: string, limit: number, windowMs: number): Promise<RateDecision> {
@@ -59,7 +68,16 @@ export class MemoryRateLimiter implements RateLimiter {
       this.#windows.set(key, window); // evicts the least recently used key when full
     }
     window.count += 1;
-    return { allowed: window.count <= limit, resetInMs: window.resetAt - now };
+    return { allowed: window.count <= limit, count: window.count, resetInMs: window.resetAt - now };
+  }
+
+  async hold(key: string, ms: number): Promise<void> {
+    this.#holds.set(key, this.now() + ms);
+  }
+
+  async heldFor(key: string): Promise<number> {
+    const until = this.#holds.get(key);
+    return until === undefined ? 0 : Math.max(0, until - this.now());
   }
 
   /** How many windows are held (at most `maxKeys`). */
@@ -69,5 +87,6 @@ export class MemoryRateLimiter implements RateLimiter {
 
   async close(): Promise<void> {
     this.#windows.clear();
+    this.#holds.clear();
   }
 }

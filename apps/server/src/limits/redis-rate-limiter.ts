@@ -22,7 +22,16 @@ export class RedisRateLimiter implements RateLimiter {
       number,
       number,
     ];
-    return { allowed: count <= limit, resetInMs: ttl > 0 ? ttl : windowMs };
+    return { allowed: count <= limit, count, resetInMs: ttl > 0 ? ttl : windowMs };
+  }
+
+  async hold(key: string, ms: number): Promise<void> {
+    await this.#redis.set(`${this.prefix}hold:${key}`, "1", "PX", Math.max(1, Math.round(ms)));
+  }
+
+  async heldFor(key: string): Promise<number> {
+    const ttl = await this.#redis.pttl(`${this.prefix}hold:${key}`);
+    return Math.max(ttl, 0);
   }
 
   async close(): Promise<void> {

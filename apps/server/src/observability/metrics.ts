@@ -109,7 +109,7 @@ export function createMetrics(db: Executor, clock: Clock): KassaMetrics {
       const row = await db
         .selectFrom("alerts")
         .select((eb) => eb.fn.countAll<number>().as("count"))
-        .where("acknowledged_at", "is", null)
+        .where("status", "=", "open")
         .executeTakeFirst();
       this.set(Number(row?.count ?? 0));
     },

@@ -4,7 +4,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOperator } from "../../src/app/admin/create-operator.ts";
 import { totpOf } from "../../src/app/admin/operator-login.ts";
-import { raiseAlert } from "../../src/db/events-repo.ts";
+import { raiseAlert } from "../../src/app/alerting/raise-alert.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { makeApiKey } from "../merchant-keys.ts";
 import { payOrderAtSimulator } from "../pay-order.ts";
@@ -67,12 +67,10 @@ beforeAll(async () => {
     body: { items: [{ productId: "prd_hostile", quantity: 1 }] },
   });
   hostileOrderId = (hostile.body as { id: string }).id;
-  await raiseAlert(deps.db, {
-    id: "alr_consoletest",
+  await raiseAlert(deps, deps.db, {
     kind: "amount_mismatch",
     subjectId: paid.id,
     detail: { expectedFen: 2400, notifiedFen: 1 },
-    now: deps.clock.now(),
     appId: "app_default",
   });
 
@@ -215,11 +213,21 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       await page.getByText("全部", { exact: true }).click();
       await expect.poll(() => page.url()).toContain("open=false");
       await expect.poll(() => page.getByTestId("alert-note").textContent()).toBe("refunded by phone");
+      // Then resolved, with a note saying how; it leaves the acknowledged ones for the resolved.
+      await page.getByTestId("alert-resolve").click();
+      await page.getByTestId("alert-resolution-input").fill("customer confirmed the refund");
+      await page.getByTestId("alert-resolve-save").click();
+      await expect
+        .poll(() => page.getByTestId("alert-resolution-note").textContent())
+        .toBe("customer confirmed the refund");
+      expect(await page.getByTestId("alert-resolve").count()).toBe(0);
+      await settledShot(page, "alerts-resolved");
 
       await page.getByTestId("menu-audit").click();
       await expect
         .poll(() => page.getByTestId("audit-action").allTextContents())
         .toContain("alert.acknowledge");
+      expect(await page.getByTestId("audit-action").allTextContents()).toContain("alert.resolve");
       await settledShot(page, "audit");
       await tab.assertClean();
       await tab.close();
@@ -245,6 +253,7 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       expect(await viewer.page.getByTestId("menu-operators").count()).toBe(0);
       expect(await viewer.page.getByTestId("menu-audit").count()).toBe(0);
       expect(await viewer.page.getByTestId("alert-acknowledge").count()).toBe(0);
+      expect(await viewer.page.getByTestId("alert-resolve").count()).toBe(0);
       const refused = await viewer.page.evaluate(
         "fetch('/admin/v1/operators').then((answer) => answer.json()).then((body) => body.code)",
       );

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOperator } from "../../src/app/admin/create-operator.ts";
 import { totpOf } from "../../src/app/admin/operator-login.ts";
 import { runOperatorsCommand } from "../../src/app/admin/operators-command.ts";
+import { raiseAlert } from "../../src/app/alerting/raise-alert.ts";
 import { verifyAuditChain } from "../../src/db/audit-repo.ts";
-import { raiseAlert } from "../../src/db/events-repo.ts";
 import { openRun } from "../../src/db/reconciliation-runs-repo.ts";
 import type { OperatorRole } from "../../src/domain/operator-roles.ts";
 import { latestReadyDay } from "../../src/domain/reconciliation.ts";
@@ -28,6 +28,8 @@ const PASSWORD = "Correct-horse-battery-9";
 const sessions: Record<string, { cookie: string; csrf: string }> = {};
 let orderId: string;
 let alertId: string;
+/** One alert per role for the resolve row: a resolved alert answers ALERT_RESOLVED to the next role. */
+const toResolve: Record<string, string> = {};
 
 async function login(loginName: string, password = PASSWORD, totp?: string) {
   return kassa.request("POST", "/admin/v1/session", {
@@ -94,15 +96,21 @@ beforeAll(async () => {
       })
     ).body as { id: string }
   ).id;
-  alertId = "alr_admintest";
-  await raiseAlert(deps.db, {
-    id: alertId,
+  ({ alertId } = await raiseAlert(deps, deps.db, {
     kind: "amount_mismatch",
     subjectId: orderId,
     detail: { expectedFen: 1200 },
-    now: deps.clock.now(),
     appId: "app_default",
-  });
+  }));
+  for (const role of ["viewer", "support", "finance", "admin"])
+    toResolve[role] = (
+      await raiseAlert(deps, deps.db, {
+        kind: "amount_mismatch",
+        subjectId: `${orderId}:${role}`,
+        detail: {},
+        appId: "app_default",
+      })
+    ).alertId;
 }, 60_000);
 afterAll(async () => {
   for (const stop of afterAllStops) await stop();
@@ -224,6 +232,11 @@ const ROUTES: Record<
   "POST /admin/v1/alerts/{alertId}/acknowledge": {
     path: () => `/admin/v1/alerts/${alertId}/acknowledge`,
     body: () => ({ note: "checked" }),
+    allowed: ["support", "finance", "admin"],
+  },
+  "POST /admin/v1/alerts/{alertId}/resolve": {
+    path: (role) => `/admin/v1/alerts/${toResolve[role]}/resolve`,
+    body: () => ({ note: "refunded the difference" }),
     allowed: ["support", "finance", "admin"],
   },
   "GET /admin/v1/operators": { path: () => "/admin/v1/operators", allowed: ["admin"] },

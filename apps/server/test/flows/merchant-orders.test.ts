@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { raiseAlert } from "../../src/db/events-repo.ts";
+import { raiseAlert } from "../../src/app/alerting/raise-alert.ts";
 import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { makeApiKey } from "../merchant-keys.ts";
@@ -102,9 +102,8 @@ describe("the merchant API's orders and events", () => {
     ]);
     expect(order.timeline[1]?.detail).toEqual({ reason: "close:cancel", outcome: "not_found" });
     expect(order.timeline[2]?.detail).toEqual({ reason: "cancel" });
-    const db = kassa.running.kassa.deps.db;
-    const now = kassa.running.kassa.deps.clock.now();
-    await raiseAlert(db, { id: "alr_test1", kind: "paid_after_close", subjectId: id, detail: {}, now });
+    const { deps } = kassa.running.kassa;
+    await raiseAlert(deps, deps.db, { kind: "paid_after_close", subjectId: id, detail: {} });
     const alerted = (await get(`/merchant/v1/orders/${id}`)).body as Detail;
     expect(alerted.timeline.at(-1)).toMatchObject({
       type: "alert.raised",

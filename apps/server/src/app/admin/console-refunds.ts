@@ -14,6 +14,7 @@ import type { AppDeps } from "../deps.ts";
 import { idempotentWrite, type MerchantWrite, type WriteAnswer } from "../merchant/idempotent-write.ts";
 import { type RefundView, viewRefund } from "../refund-view.ts";
 import { assertRefundable, recordRefundIntent, submitRecordedRefund } from "../request-refund.ts";
+import { recordRiskSignal } from "../risk/risk-monitor.ts";
 import { type Actor, audit } from "./audit.ts";
 
 export interface ApprovalView {
@@ -124,6 +125,10 @@ export async function requestConsoleRefund(
     },
   );
   const body = answer.body as ConsoleRefundAnswer;
+  // An operator asked for a refund (made now, or waiting for approval): the risk rule counts
+  // it after the request committed; a replay of the same request is not a second one.
+  if (!answer.replayed)
+    await recordRiskSignal(deps, "refund_requested", { appId: input.appId, operator: actor.operator.id });
   if (answer.replayed || body.outcome === "approval") return answer;
   return { ...answer, body: { ...body, refund: await submitRecordedRefund(deps, body.refund.id) } };
 }

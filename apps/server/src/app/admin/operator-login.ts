@@ -1,5 +1,4 @@
 import { TOTP } from "otpauth";
-import { raiseAlert } from "../../db/events-repo.ts";
 import type { Operator } from "../../db/operators-repo.ts";
 import {
   clearFailedLogins,
@@ -9,7 +8,7 @@ import {
 } from "../../db/operators-repo.ts";
 import { inTransaction } from "../../db/transaction.ts";
 import { KassaError } from "../../domain/errors.ts";
-import { makeId } from "../../domain/ids.ts";
+import { raiseAlert } from "../alerting/raise-alert.ts";
 import type { AppDeps } from "../deps.ts";
 import { audit } from "./audit.ts";
 import { openOperatorSession } from "./operator-session.ts";
@@ -62,12 +61,10 @@ export async function loginOperator(
       lockMs: LOCKOUT_MS,
     });
     if (locked)
-      await raiseAlert(deps.db, {
-        id: makeId("alert", deps.ids),
+      await raiseAlert(deps, deps.db, {
         kind: "operator_locked_out",
         subjectId: row.id,
         detail: { login: row.login, address: input.address, failures: MAX_FAILED_LOGINS },
-        now,
       });
     throw new KassaError("ADMIN_LOGIN_FAILED");
   }

@@ -1,4 +1,3 @@
-import { raiseAlert } from "../../db/events-repo.ts";
 import {
   type NewDifference,
   recordDifference,
@@ -7,6 +6,7 @@ import {
 import { inTransaction } from "../../db/transaction.ts";
 import { makeId } from "../../domain/ids.ts";
 import type { DifferenceClass } from "../../domain/reconciliation.ts";
+import { raiseAlert } from "../alerting/raise-alert.ts";
 import type { AppDeps } from "../deps.ts";
 
 export interface RunContext {
@@ -53,13 +53,11 @@ export async function recordFound(deps: AppDeps, run: RunContext, found: FoundDi
       now,
     });
     if (found.status !== "open" || !(created || reopened)) return;
-    const alertId = makeId("alert", deps.ids);
-    await raiseAlert(trx, {
-      id: alertId,
+    const { alertId } = await raiseAlert(deps, trx, {
       kind: `reconciliation_${found.class}`,
       subjectId: found.outRefundNo ?? found.outTradeNo ?? run.runId,
+      appId: run.appId,
       detail: { appId: run.appId, channel: run.channel, day: run.day, runId: run.runId, differenceId: id },
-      now,
     });
     await setDifferenceAlert(trx, id, alertId);
   });

@@ -1,4 +1,3 @@
-import { raiseAlert } from "../../db/events-repo.ts";
 import { inTransaction } from "../../db/transaction.ts";
 import { deliveryToSend, insertAttempt, settleDelivery } from "../../db/webhook-deliveries-repo.ts";
 import {
@@ -10,6 +9,7 @@ import { makeId } from "../../domain/ids.ts";
 import { ENDPOINT_DISABLE_AFTER_MS, meaningOf, nextAttemptDelay } from "../../domain/webhooks.ts";
 import { type SendResult, sendWebhook } from "../../webhooks/sender.ts";
 import { webhookHeaders } from "../../webhooks/signing.ts";
+import { raiseAlert } from "../alerting/raise-alert.ts";
 import type { AppDeps } from "../deps.ts";
 import { webhookMessage } from "./message.ts";
 import { signingSecrets } from "./secrets.ts";
@@ -148,12 +148,11 @@ async function record(
       meaning === "gone" ? "gone" : now - failingSince >= ENDPOINT_DISABLE_AFTER_MS ? "failing" : undefined;
     if (reason && (await disableEndpointBecause(trx, { endpointId: endpoint.id, reason, now }))) {
       deps.log.warn({ endpointId: endpoint.id, appId: endpoint.app_id, reason }, "webhook endpoint disabled");
-      await raiseAlert(trx, {
-        id: makeId("alert", deps.ids),
+      await raiseAlert(deps, trx, {
         kind: "webhook_endpoint_disabled",
         subjectId: endpoint.id,
+        appId: endpoint.app_id,
         detail: { appId: endpoint.app_id, reason, failingSince, lastError: error },
-        now,
       });
     }
   });

@@ -16,6 +16,7 @@ import * as bookings from "./0014-bookings.ts";
 import * as refundApprovals from "./0015-refund-approvals.ts";
 import * as ledgerSeals from "./0016-ledger-seals.ts";
 import * as tips from "./0017-tips.ts";
+import * as riskAlerts from "./0018-risk-alerts.ts";
 import * as retention from "./0019-retention.ts";
 
 /** Every migration, in order. Names sort as they run; never rename or edit a shipped one. */
@@ -37,5 +38,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0015-refund-approvals": refundApprovals,
   "0016-ledger-seals": ledgerSeals,
   "0017-tips": tips,
+  "0018-risk-alerts": riskAlerts,
   "0019-retention": retention,
 };

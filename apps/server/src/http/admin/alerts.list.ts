@@ -1,6 +1,7 @@
 import { Type } from "typebox";
 import { decodeCursor, pageOfRows } from "../../app/page-cursor.ts";
 import { listAlerts } from "../../db/admin-repo.ts";
+import { ALERT_STATUSES, type AlertStatus } from "../../domain/alert.ts";
 import { idPattern } from "../../domain/ids.ts";
 import { limitAsNumber, PageCursor, PageLimit } from "../merchant/schemas.ts";
 import { ANY_REQUEST, errorResponses } from "../mini-program/route-errors.ts";
@@ -17,9 +18,19 @@ export const AlertSchema = Type.Object({
   appId: Type.Union([Type.String(), Type.Null()]),
   detail: Type.Record(Type.String(), Type.Unknown()),
   createdAt: Type.String(),
+  status: Type.String({
+    enum: [...ALERT_STATUSES],
+    description: "open, acknowledged (an operator is on it), resolved (dealt with: resolutionNote says how)",
+  }),
+  /** Raised again while live: counted here, not as new alerts. */
+  repeatCount: Type.Integer({ minimum: 1, description: "How many times it was raised while live" }),
+  lastSeenAt: Type.String({ description: "When it was last raised" }),
   acknowledgedAt: Type.Union([Type.String(), Type.Null()]),
   acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
-  note: Type.Union([Type.String(), Type.Null()]),
+  note: Type.Union([Type.String(), Type.Null()], { description: "The acknowledgement's note" }),
+  resolvedAt: Type.Union([Type.String(), Type.Null()]),
+  resolvedBy: Type.Union([Type.String(), Type.Null()]),
+  resolutionNote: Type.Union([Type.String(), Type.Null()]),
 });
 
 const AlertsQuery = Type.Object(
@@ -28,8 +39,11 @@ const AlertsQuery = Type.Object(
     cursor: PageCursor,
     open: Type.Optional(
       Type.Union([Type.Literal("true"), Type.Literal("false")], {
-        description: "Only open (or only acknowledged) alerts",
+        description: "Only open alerts (or only those no longer open)",
       }),
+    ),
+    status: Type.Optional(
+      Type.String({ enum: [...ALERT_STATUSES], description: "Only alerts in this state" }),
     ),
   },
   { additionalProperties: false },
@@ -65,6 +79,8 @@ export function registerAdminAlertsList(app: KassaApp, context: AdminContext): v
       const rows = await listAlerts(context.deps.db, {
         appIds: request.operator.appIds,
         open: request.query.open === undefined ? undefined : request.query.open === "true",
+        // The schema's enum let only these through.
+        status: request.query.status as AlertStatus | undefined,
         before,
         limit: limit + 1,
       });
@@ -89,8 +105,14 @@ export function viewAlert(row: Awaited<ReturnType<typeof listAlerts>>[number]) {
     appId: row.app_id,
     detail: JSON.parse(row.detail) as Record<string, unknown>,
     createdAt: new Date(row.created_at).toISOString(),
+    status: row.status,
+    repeatCount: row.repeat_count,
+    lastSeenAt: new Date(row.last_seen_at ?? row.created_at).toISOString(),
     acknowledgedAt: time(row.acknowledged_at),
     acknowledgedBy: row.acknowledged_by,
     note: row.note,
+    resolvedAt: time(row.resolved_at),
+    resolvedBy: row.resolved_by,
+    resolutionNote: row.resolution_note,
   };
 }

@@ -17,6 +17,7 @@ import { takesNoBody } from "../mini-program/no-body.ts";
 import type { KassaApp } from "../server.ts";
 import { registerAdminAlertsAcknowledge } from "./alerts.acknowledge.ts";
 import { registerAdminAlertsList } from "./alerts.list.ts";
+import { registerAdminAlertsResolve } from "./alerts.resolve.ts";
 import { registerAdminAuditList } from "./audit.list.ts";
 import { registerAdminBookings } from "./bookings.ts";
 import type { AdminContext } from "./context.ts";
@@ -78,6 +79,7 @@ export async function adminApi(app: KassaApp, context: AdminContext): Promise<vo
   registerAdminOrdersGet(app, context);
   registerAdminAlertsList(app, context);
   registerAdminAlertsAcknowledge(app, context);
+  registerAdminAlertsResolve(app, context);
   registerAdminOperatorsList(app, context);
   registerAdminOperatorsCreate(app, context);
   registerAdminAuditList(app, context);

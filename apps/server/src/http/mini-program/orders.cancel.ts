@@ -1,4 +1,5 @@
 import { cancelOrder } from "../../app/cancel-order.ts";
+import { recordRiskSignal } from "../../app/risk/risk-monitor.ts";
 import type { KassaApp } from "../server.ts";
 import type { MiniProgramContext } from "./context.ts";
 import { CLOSED_ORDER_EXAMPLE } from "./examples.ts";
@@ -25,6 +26,16 @@ export function registerOrdersCancel(app: KassaApp, context: MiniProgramContext)
         },
       },
     },
-    async (request) => cancelOrder(context.deps, { userId: request.userId, orderId: request.params.id }),
+    async (request) => {
+      const order = await cancelOrder(context.deps, { userId: request.userId, orderId: request.params.id });
+      // A payer who gives up on a payment: what the pay-failure rules count (domain/risk.ts).
+      if (order.status !== "PAID")
+        await recordRiskSignal(context.deps, "pay_failed", {
+          appId: request.appId,
+          user: request.userId,
+          address: request.ip,
+        });
+      return order;
+    },
   );
 }

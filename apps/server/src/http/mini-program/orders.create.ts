@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import { createOrder } from "../../app/create-order.ts";
+import { recordRiskSignal } from "../../app/risk/risk-monitor.ts";
 import { ERROR_CODES, KassaError } from "../../domain/errors.ts";
 import { MAX_QUANTITY_PER_PRODUCT } from "../../domain/pricing.ts";
 import type { KassaApp } from "../server.ts";
@@ -107,6 +108,7 @@ export function registerOrdersCreate(app: KassaApp, context: MiniProgramContext)
         idempotencyKey: request.headers["idempotency-key"],
       });
       if (result.replayed) reply.header("idempotent-replayed", "true");
+      else await recordRiskSignal(context.deps, "order_created", { appId: request.appId });
       return reply.status(201).send(result.order);
     },
   );

@@ -2,6 +2,7 @@ import { payFromWallet } from "../../app/pay-from-wallet.ts";
 import type { KassaApp } from "../server.ts";
 import type { MiniProgramContext } from "./context.ts";
 import { PAID_ORDER_EXAMPLE } from "./examples.ts";
+import { refuseIfThrottled } from "./risk-guard.ts";
 import { ANY_REQUEST, BODY_REFUSED, errorResponses, JSON_BODY, SESSION } from "./route-errors.ts";
 import { documented, OrderIdParams, OrderViewSchema } from "./schemas.ts";
 
@@ -35,6 +36,7 @@ export function registerOrdersPayFromWallet(app: KassaApp, context: MiniProgramC
               "ORDER_ALREADY_AT_CHANNEL",
               "WALLET_PAYMENT_NOT_ALLOWED",
               "WALLET_INSUFFICIENT_FUNDS",
+              "RISK_THROTTLED",
             ],
             {
               ...BODY_REFUSED,
@@ -44,6 +46,9 @@ export function registerOrdersPayFromWallet(app: KassaApp, context: MiniProgramC
         },
       },
     },
-    async (request) => payFromWallet(context.deps, { userId: request.userId, orderId: request.params.id }),
+    async (request, reply) => {
+      await refuseIfThrottled(context, request, reply);
+      return payFromWallet(context.deps, { userId: request.userId, orderId: request.params.id });
+    },
   );
 }

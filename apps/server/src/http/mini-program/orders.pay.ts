@@ -1,9 +1,12 @@
 import { Type } from "typebox";
 import { payOrder } from "../../app/pay-order.ts";
+import { recordRiskSignal } from "../../app/risk/risk-monitor.ts";
 import type { PaymentPayload, RequestPaymentParams } from "../../channels/payment-payload.ts";
+import { KassaError } from "../../domain/errors.ts";
 import type { KassaApp } from "../server.ts";
 import type { MiniProgramContext } from "./context.ts";
 import { REQUEST_PAYMENT_EXAMPLE } from "./examples.ts";
+import { refuseIfThrottled } from "./risk-guard.ts";
 import { ANY_REQUEST, BODY_REFUSED, errorResponses, JSON_BODY, SESSION } from "./route-errors.ts";
 import { documented, OrderIdParams } from "./schemas.ts";
 
@@ -42,14 +45,30 @@ export function registerOrdersPay(app: KassaApp, context: MiniProgramContext): v
               "CHANNEL_UNAVAILABLE",
               "CHANNEL_OUTCOME_UNKNOWN",
               "CHANNEL_REJECTED",
+              "RISK_THROTTLED",
             ],
             BODY_REFUSED,
           ),
         },
       },
     },
-    async (request) =>
-      requestPaymentOf(await payOrder(context.deps, { userId: request.userId, orderId: request.params.id })),
+    async (request, reply) => {
+      await refuseIfThrottled(context, request, reply);
+      try {
+        return requestPaymentOf(
+          await payOrder(context.deps, { userId: request.userId, orderId: request.params.id }),
+        );
+      } catch (error) {
+        // The channel refused to take the payment: a failed attempt for the risk rules.
+        if (error instanceof KassaError && error.code === "CHANNEL_REJECTED")
+          await recordRiskSignal(context.deps, "pay_failed", {
+            appId: request.appId,
+            user: request.userId,
+            address: request.ip,
+          });
+        throw error;
+      }
+    },
   );
 }
 
