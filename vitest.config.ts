@@ -22,6 +22,9 @@ export default defineConfig({
     // A focused test would silently hide the rest of the suite on CI.
     allowOnly: false,
     testTimeout: 20_000,
+    // A flow file's beforeAll starts Kassa and its simulator (two instances, for some): with
+    // three workers on two cores that passed 10 s, vitest's default, on a loaded machine.
+    hookTimeout: 60_000,
     // Vitest's default is one worker per core less one: a single worker on CI's two cores. The
     // flow tests spend most of their time waiting on HTTP, the simulator and the database, so
     // three share two cores well (all files: about 385 s with 3 workers).

@@ -80,7 +80,9 @@ describe("migration 0017: tips", () => {
     await sql`delete from tip_daily_totals`.execute(database.db);
     await sql`delete from tip_recipients`.execute(database.db);
     await migrateTo(database, "0016-ledger-seals");
-    expect((await migrateToLatest(database)).map((result) => result.migrationName)).toEqual(["0017-tips"]);
+    // Going down to 0016 also undoes the later-numbered migrations that ran, so 0017 is among
+    // those applied again, not alone.
+    expect((await migrateToLatest(database)).map((result) => result.migrationName)).toContain("0017-tips");
     expect(await migrateToLatest(database)).toEqual([]);
   });
 });
