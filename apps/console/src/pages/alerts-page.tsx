@@ -4,6 +4,7 @@ import { useSearchParams } from "react-router";
 import { ApiError, api, type Operator, queryOf } from "../api.ts";
 import { timeOf } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
+import { Pager } from "../pager.tsx";
 import { useApi } from "../use-api.ts";
 
 interface AlertView {
@@ -152,14 +153,11 @@ export function AlertsPage({ operator }: { operator: Operator }) {
           },
         ]}
       />
-      <Space className="orders-pager">
-        <Button disabled={!params.get("cursor")} onClick={() => pageWith(null)}>
-          {t("orders.first")}
-        </Button>
-        <Button disabled={!data?.nextCursor} onClick={() => pageWith(data?.nextCursor ?? null)}>
-          {t("orders.next")}
-        </Button>
-      </Space>
+      <Pager
+        cursor={params.get("cursor")}
+        next={data?.nextCursor}
+        onPage={(next) => pageWith(next ?? null)}
+      />
     </Card>
   );
 }

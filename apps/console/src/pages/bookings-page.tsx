@@ -3,6 +3,7 @@ import { Link, useSearchParams } from "react-router";
 import { queryOf } from "../api.ts";
 import { timeOf, yuanOf } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
+import { type Page, Pager } from "../pager.tsx";
 import { useApi } from "../use-api.ts";
 
 interface Service {
@@ -28,10 +29,6 @@ interface Booking {
   checkedInAt: string | null;
   cancelledAt: string | null;
   createdAt: string;
-}
-interface Page<T> {
-  data: T[];
-  nextCursor: string | null;
 }
 
 /**
@@ -131,14 +128,7 @@ function SlotsTable(props: {
           },
         ]}
       />
-      <Space className="orders-pager">
-        <Button disabled={!props.cursor} onClick={() => props.onPage(null)}>
-          {t("orders.first")}
-        </Button>
-        <Button disabled={!data?.nextCursor} onClick={() => props.onPage(data?.nextCursor ?? null)}>
-          {t("orders.next")}
-        </Button>
-      </Space>
+      <Pager cursor={props.cursor} next={data?.nextCursor} onPage={(next) => props.onPage(next ?? null)} />
     </>
   );
 }

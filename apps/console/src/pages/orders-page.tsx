@@ -5,6 +5,7 @@ import { queryOf } from "../api.ts";
 import { MERCHANT_TIME_ZONE, timeOf, yuanOf } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 import { dayAfterIso, dayStartIso, type OrderSummary } from "../orders-api.ts";
+import { Pager } from "../pager.tsx";
 import { StatusTag } from "../status-tag.tsx";
 import { useApi } from "../use-api.ts";
 
@@ -137,18 +138,11 @@ export function OrdersPage() {
           { title: t("orders.paidAt"), dataIndex: "paidAt", render: timeOf },
         ]}
       />
-      <Space className="orders-pager">
-        <Button disabled={!params.get("cursor")} onClick={() => pageWith(null)} data-testid="first-page">
-          {t("orders.first")}
-        </Button>
-        <Button
-          disabled={!data?.nextCursor}
-          onClick={() => pageWith(data?.nextCursor ?? null)}
-          data-testid="next-page"
-        >
-          {t("orders.next")}
-        </Button>
-      </Space>
+      <Pager
+        cursor={params.get("cursor")}
+        next={data?.nextCursor}
+        onPage={(next) => pageWith(next ?? null)}
+      />
     </Card>
   );
 }

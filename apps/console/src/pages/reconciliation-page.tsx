@@ -4,6 +4,7 @@ import { Link, useSearchParams } from "react-router";
 import { ApiError, api, may, type Operator, queryOf } from "../api.ts";
 import { timeOf, yuanOf } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
+import { type Page, Pager } from "../pager.tsx";
 import { useApi } from "../use-api.ts";
 
 interface Run {
@@ -27,10 +28,6 @@ interface Difference {
   kassaAmountFen: number | null;
   action: string;
   createdAt: string;
-}
-interface Page<T> {
-  data: T[];
-  nextCursor: string | null;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -109,14 +106,11 @@ export function ReconciliationPage({ operator }: { operator: Operator }) {
             { title: t("recon.completedAt"), dataIndex: "completedAt", render: timeOf },
           ]}
         />
-        <Space className="orders-pager">
-          <Button disabled={!cursor} onClick={() => setParams({})}>
-            {t("orders.first")}
-          </Button>
-          <Button disabled={!data?.nextCursor} onClick={() => setParams({ cursor: data?.nextCursor ?? "" })}>
-            {t("orders.next")}
-          </Button>
-        </Space>
+        <Pager
+          cursor={cursor}
+          next={data?.nextCursor}
+          onPage={(next) => setParams(next ? { cursor: next } : {})}
+        />
         {may(operator, "reconcile") ? <RerunForm onDone={() => setVersion((v) => v + 1)} /> : null}
       </Card>
       {day ? (

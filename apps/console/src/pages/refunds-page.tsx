@@ -4,6 +4,7 @@ import { Link, useSearchParams } from "react-router";
 import { ApiError, api, may, type Operator, queryOf } from "../api.ts";
 import { timeOf, yuanOf } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
+import { Pager } from "../pager.tsx";
 import { RefundStatusTag } from "../refund-status-tag.tsx";
 import type { ApprovalView, RefundView } from "../refunds-api.ts";
 import { useApi } from "../use-api.ts";
@@ -66,28 +67,6 @@ export function RefundsPage({ operator }: { operator: Operator }) {
         />
       )}
     </Card>
-  );
-}
-
-function Pager({
-  cursor,
-  next,
-  onPage,
-}: {
-  cursor: string | null;
-  next: string | null | undefined;
-  onPage: (cursor?: string) => void;
-}) {
-  const { t } = useI18n();
-  return (
-    <Space className="orders-pager">
-      <Button disabled={!cursor} onClick={() => onPage(undefined)}>
-        {t("orders.first")}
-      </Button>
-      <Button disabled={!next} onClick={() => onPage(next ?? undefined)} data-testid="next-page">
-        {t("orders.next")}
-      </Button>
-    </Space>
   );
 }
 

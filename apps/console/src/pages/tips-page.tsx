@@ -3,6 +3,7 @@ import { Link, useSearchParams } from "react-router";
 import { queryOf } from "../api.ts";
 import { timeOf, yuanOf } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
+import { type Page, Pager } from "../pager.tsx";
 import { useApi } from "../use-api.ts";
 
 interface Recipient {
@@ -28,10 +29,6 @@ interface Payout {
   amountFen: number;
   reference: string | null;
   createdAt: string;
-}
-interface Page<T> {
-  data: T[];
-  nextCursor: string | null;
 }
 
 /**
@@ -93,14 +90,11 @@ export function TipsPage() {
             { title: t("tips.owed"), dataIndex: "balanceFen", align: "right", render: yuanOf },
           ]}
         />
-        <Space className="orders-pager">
-          <Button disabled={!cursor} onClick={() => setParams({})}>
-            {t("orders.first")}
-          </Button>
-          <Button disabled={!data?.nextCursor} onClick={() => setParams({ cursor: data?.nextCursor ?? "" })}>
-            {t("orders.next")}
-          </Button>
-        </Space>
+        <Pager
+          cursor={cursor}
+          next={data?.nextCursor}
+          onPage={(next) => setParams(next ? { cursor: next } : {})}
+        />
       </Card>
       {recipientId ? <RecipientDetail recipientId={recipientId} name={chosen?.name ?? recipientId} /> : null}
     </Space>

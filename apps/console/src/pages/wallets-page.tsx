@@ -4,6 +4,7 @@ import { Link, useParams, useSearchParams } from "react-router";
 import { ApiError, api, newIdempotencyKey, queryOf } from "../api.ts";
 import { fenOf, timeOf, yuanOf } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
+import { Pager } from "../pager.tsx";
 import { useApi } from "../use-api.ts";
 
 interface Balance {
@@ -64,17 +65,11 @@ export function WalletsPage() {
           { title: t("wallets.createdAt"), dataIndex: "createdAt", render: timeOf },
         ]}
       />
-      <Space className="orders-pager">
-        <Button disabled={!cursor} onClick={() => setParams(userId ? { userId } : {})}>
-          {t("orders.first")}
-        </Button>
-        <Button
-          disabled={!data?.nextCursor}
-          onClick={() => setParams({ ...(userId ? { userId } : {}), cursor: data?.nextCursor ?? "" })}
-        >
-          {t("orders.next")}
-        </Button>
-      </Space>
+      <Pager
+        cursor={cursor}
+        next={data?.nextCursor}
+        onPage={(next) => setParams({ ...(userId ? { userId } : {}), ...(next ? { cursor: next } : {}) })}
+      />
     </Card>
   );
 }
@@ -120,14 +115,11 @@ export function WalletPage() {
             { title: t("orders.amount"), dataIndex: "amountFen", align: "right", render: yuanOf },
           ]}
         />
-        <Space className="orders-pager">
-          <Button disabled={!cursor} onClick={() => setParams({})}>
-            {t("orders.first")}
-          </Button>
-          <Button disabled={!data?.nextCursor} onClick={() => setParams({ cursor: data?.nextCursor ?? "" })}>
-            {t("orders.next")}
-          </Button>
-        </Space>
+        <Pager
+          cursor={cursor}
+          next={data?.nextCursor}
+          onPage={(next) => setParams(next ? { cursor: next } : {})}
+        />
       </Card>
       <AdjustForm userId={userId} onDone={() => setVersion((v) => v + 1)} />
     </Space>

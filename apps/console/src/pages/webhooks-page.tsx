@@ -4,6 +4,7 @@ import { useSearchParams } from "react-router";
 import { ApiError, api, queryOf } from "../api.ts";
 import { timeOf } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
+import { Pager } from "../pager.tsx";
 import { useApi } from "../use-api.ts";
 
 interface Endpoint {
@@ -203,17 +204,7 @@ function Deliveries({
           },
         ]}
       />
-      <Space className="orders-pager">
-        <Button disabled={!cursor} onClick={() => onChange({ cursor: undefined })}>
-          {t("orders.first")}
-        </Button>
-        <Button
-          disabled={!data?.nextCursor}
-          onClick={() => onChange({ cursor: data?.nextCursor ?? undefined })}
-        >
-          {t("orders.next")}
-        </Button>
-      </Space>
+      <Pager cursor={cursor} next={data?.nextCursor} onPage={(next) => onChange({ cursor: next })} />
     </Card>
   );
 }

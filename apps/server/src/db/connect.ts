@@ -1,8 +1,9 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, PostgresDialect } from "kysely";
+import { Kysely } from "kysely";
 import pg from "pg";
+import { OwnSchemaPostgresDialect } from "./own-schema-introspector.ts";
 import type { Database } from "./schema.ts";
 import { AsyncWaitingSqliteDialect } from "./sqlite-dialect.ts";
 
@@ -92,6 +93,6 @@ function connectPostgres(options: ConnectOptions): DatabaseHandle {
   // the pool, which would end the process unheard. pg has already dropped that client and the
   // next query connects afresh; meanwhile queries fail, and /readyz says so.
   pool.on("error", () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) });
   return { db, dialect: "postgres", close: () => db.destroy() };
 }
