@@ -101,6 +101,9 @@ export async function claimPrepayLease(
     .where("id", "=", paymentId)
     .where("status", "=", "PENDING")
     .where((eb) => eb.or([eb("prepay_lease_until", "is", null), eb("prepay_lease_until", "<=", now)]))
+    // A call that read the payment before another's prepay was saved (which ends the lease)
+    // must not prepay again: only a payment without a prepay still usable may be leased.
+    .where((eb) => eb.or([eb("prepay_id", "is", null), eb("prepay_expires_at", "<=", now)]))
     .executeTakeFirst();
   return result.numUpdatedRows === 1n;
 }

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_MERCHANT } from "../../src/channels/demo-sandbox.ts";
+import { claimPrepayLease, findPaymentOfOrder } from "../../src/db/payments-repo.ts";
 import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 
@@ -117,6 +118,21 @@ describe("orders over HTTP, against the simulator", () => {
       .where("id", "=", "prd_mooncake")
       .executeTakeFirstOrThrow();
     expect(after.stock).toBe(0);
+  });
+
+  it("leases no second prepay once one is saved: a call that read the payment before it was, prepays nothing", async () => {
+    const order = (await kassa.request("POST", "/v1/orders", { token: alice, body: tea() }))
+      .body as OrderBody;
+    const first = await kassa.request("POST", `/v1/orders/${order.id}/pay`, { token: alice });
+    expect(first.status).toBe(200);
+    // The saved prepay ended the first call's lease; a racing call that had read the payment
+    // without a prepay reaches for the lease only now. It must not get it.
+    const deps = kassa.running.kassa.deps;
+    const payment = await findPaymentOfOrder(deps.db, order.id);
+    expect(await claimPrepayLease(deps.db, payment?.id ?? "", deps.clock.now(), 60_000)).toBe(false);
+    const again = await kassa.request("POST", `/v1/orders/${order.id}/pay`, { token: alice });
+    expect((again.body as { package: string }).package).toBe((first.body as { package: string }).package);
+    expect(kassa.sandbox.admin.getOrder(DEMO_MERCHANT.mchid, order.id).prepays).toHaveLength(1);
   });
 
   it("makes one prepay at the channel when pay is called 6 times at once", async () => {
