@@ -49,7 +49,9 @@ async function raiseIn(
     now,
     appId,
   });
-  const fields = { alert: alert.kind, alertId: result.alertId, subjectId: alert.subjectId, appId };
+  // The log names the alert, not its subject: a subject may be personal (a client address,
+  // risk rules'), and the console shows it to operators from the alert's id.
+  const fields = { alert: alert.kind, alertId: result.alertId, appId };
   if (!result.raised) {
     deps.log.info({ ...fields, repeats: result.repeatCount }, "alert raised again; counted on the live one");
     return { alertId: result.alertId, raised: false };
