@@ -2,8 +2,7 @@ import { appendOutboxEvent } from "../db/events-repo.ts";
 import type { Executor } from "../db/executor.ts";
 import { accountBalance, type NewLedgerEntry, postEntry } from "../db/ledger-repo.ts";
 import { type IdSource, makeId } from "../domain/ids.ts";
-
-const WALLET_PREFIX = "wallet:";
+import { walletOwner } from "../domain/ledger.ts";
 
 /**
  * The one way the app books a ledger entry: postEntry, and, when it posted (never on
@@ -27,8 +26,8 @@ export async function bookEntry(
   if (result === "already_posted") return result;
   for (const posting of entry.postings) {
     // A credit is negative (ledger.ts: debit positive); a wallet's normal side is credit.
-    if (!posting.account.startsWith(WALLET_PREFIX) || posting.amountFen >= 0) continue;
-    const userId = posting.account.slice(WALLET_PREFIX.length);
+    const userId = walletOwner(posting.account);
+    if (userId === undefined || posting.amountFen >= 0) continue;
     await appendOutboxEvent(trx, {
       id: makeId("event", ids),
       appId: entry.appId,

@@ -1,4 +1,4 @@
-import { walletAccount } from "../domain/ledger.ts";
+import { walletAccount, walletOwner } from "../domain/ledger.ts";
 import type { Executor } from "./executor.ts";
 
 /**
@@ -70,7 +70,7 @@ export async function walletAccounts(
   if (query.afterUserId !== undefined) rows = rows.where("code", ">", walletAccount(query.afterUserId));
   const found = await rows.orderBy("code").limit(query.limit).execute();
   return found.map((row) => ({
-    userId: row.code.slice("wallet:".length),
+    userId: walletOwner(row.code) as string,
     balanceFen: Number(row.balance_fen),
     createdAt: row.created_at,
   }));

@@ -53,6 +53,10 @@ export function movesAtPosting(spec: AccountSpec): boolean {
 export const clearingAccount = (channel: ExternalChannelName): AccountCode => `${channel}:clearing`;
 export const feesAccount = (channel: ExternalChannelName): AccountCode => `${channel}:fees`;
 export const walletAccount = (userId: string): AccountCode => `wallet:${userId}`;
+/** The payer whose wallet this account is (walletAccount's inverse); undefined for any other account. */
+export function walletOwner(code: string): string | undefined {
+  return accountSpec(code) === WALLET ? code.slice("wallet:".length) : undefined;
+}
 /** What the merchant owes a tip recipient (issue 10, "Tipping"): one account per recipient. */
 export const tipPayableAccount = (recipientId: string): AccountCode => `tips:${recipientId}`;
 
