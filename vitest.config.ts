@@ -27,7 +27,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Vitest's default is one worker per core less one: a single worker on CI's two cores. The
     // flow tests spend most of their time waiting on HTTP, the simulator and the database, so
-    // three share two cores well (all files: about 385 s with 3 workers).
+    // three share two cores well (2026-12-02, a clean clone's .ci/run: 21m50s in all, where one
+    // worker had taken 20.5 min with 40 fewer files).
     maxWorkers: 3,
   },
 });
