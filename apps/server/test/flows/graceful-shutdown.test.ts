@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -11,7 +11,8 @@ import { addEndpoint, cancelOrder, ReceiverPool } from "../webhook-flows.ts";
 /**
  * SIGTERM and SIGINT (issue 13): Kassa stops taking requests, answers those in flight, gives
  * back the leases of jobs that outlast KASSA_SHUTDOWN_TIMEOUT_SECONDS, closes the database and
- * exits 0. The signal goes to the real `npm start` program (cli.ts under tsx, as npm runs it).
+ * exits 0. The signal goes to the real `npm start` program (cli.ts under tsx, as npm runs it),
+ * and to the compiled build production runs (`npm run build`, then `node apps/server/dist/cli.js`).
  */
 const root = resolve(fileURLToPath(import.meta.url), "../../../../..");
 const dataDirs: string[] = [];
@@ -21,26 +22,27 @@ afterAll(() => {
 
 /**
  * cli.ts in a child process, on free ports, once its banner says where it listens: under tsx
- * as npm runs it, or `npm start` itself.
+ * as npm runs it, `npm start` itself, or the compiled build. Its own data directory and no
+ * DATABASE_URL: a fresh SQLite file, whichever database the suite runs on.
  */
 async function startCli(
   env: Record<string, string> = {},
-  how: "tsx" | "npm start" = "tsx",
+  how: "tsx" | "npm start" | "compiled" = "tsx",
+  dataDir = mkdtempSync(join(tmpdir(), "kassa-shutdown-")),
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const dataDir = mkdtempSync(join(tmpdir(), "kassa-shutdown-"));
   dataDirs.push(dataDir);
   const settings = { PORT: "0", KASSA_SIMULATOR_PORT: "0", LOG_LEVEL: "warn", ...env };
+  const program = {
+    tsx: [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "apps/server/src/cli.ts")],
+    compiled: ["--enable-source-maps", join(root, "apps/server/dist/cli.js")],
+  };
   const child =
-    how === "tsx"
-      ? spawn(
-          process.execPath,
-          [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "apps/server/src/cli.ts")],
-          {
-            cwd: dataDir,
-            env: { PATH: process.env.PATH ?? "", ...settings },
-            stdio: ["ignore", "pipe", "pipe"],
-          },
-        )
+    how !== "npm start"
+      ? spawn(process.execPath, program[how], {
+          cwd: dataDir,
+          env: { PATH: process.env.PATH ?? "", ...settings },
+          stdio: ["ignore", "pipe", "pipe"],
+        })
       : spawn("npm", ["start"], {
           cwd: root,
           env: {
@@ -164,6 +166,34 @@ describe("npm start", () => {
     );
     expect(refused).toBe(true);
   }, 90_000);
+});
+
+describe("the compiled build", () => {
+  it("serves the API, the console and the demo from apps/server/dist, runs the kassa CLI, and stops on SIGTERM", async () => {
+    // What `npm run build` runs after the console's build (esbuild: a quarter of a second).
+    execFileSync(process.execPath, [join(root, "apps/server/scripts/build.mjs")], { stdio: "pipe" });
+    const dataDir = mkdtempSync(join(tmpdir(), "kassa-compiled-"));
+    const { child, url, output } = await startCli({}, "compiled", dataDir);
+    const exited = exitOf(child);
+    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: "ok" });
+    // Files read at run time are found from dist/ as from src/ (server-root.ts).
+    const consolePage = await fetch(`${url}/console/`);
+    expect(consolePage.status).toBe(200);
+    expect(await consolePage.text()).toContain('<div id="root">');
+    const demoPage = await fetch(`${url}/demo`);
+    expect(demoPage.status).toBe(200);
+    expect(await demoPage.text()).toContain("demo.js");
+    // The compiled `kassa` CLI, on the same database as the server.
+    const status = execFileSync(
+      process.execPath,
+      [join(root, "apps/server/dist/kassa-cli.js"), "migrate", "--status", "--json"],
+      { cwd: dataDir, env: { PATH: process.env.PATH ?? "" }, encoding: "utf8" },
+    );
+    expect(JSON.parse(status)).toMatchObject({ pending: 0 });
+    child.kill("SIGTERM");
+    expect(await exited).toEqual({ code: 0, signal: null });
+    expect(output()).toContain("Kassa stopped.");
+  }, 60_000);
 });
 
 describe("job leases at shutdown", () => {

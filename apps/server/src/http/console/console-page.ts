@@ -4,11 +4,12 @@ import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyReply } from "fastify";
 import { KassaError } from "../../domain/errors.ts";
+import { serverFile } from "../../server-root.ts";
 import { hiddenFromDocs } from "../api-docs.ts";
 import type { KassaApp } from "../server.ts";
 
 /** apps/console's build (vite build; `npm install` runs it, see apps/console/scripts). */
-export const CONSOLE_DIST = fileURLToPath(new URL("../../../../console/dist/", import.meta.url));
+export const CONSOLE_DIST = fileURLToPath(serverFile("../console/dist/"));
 /** What apps/console/vite.config.ts writes where the per-request nonce goes. */
 const NONCE_PLACEHOLDER = "KASSA_CSP_NONCE";
 

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { RunningSandbox } from "@kassa/sandbox";
 import { DEMO_MERCHANT } from "../../channels/demo-sandbox.ts";
+import { serverFile } from "../../server-root.ts";
 import { DOCS_CSP, hiddenFromDocs } from "../api-docs.ts";
 import type { KassaApp } from "../server.ts";
 
@@ -20,7 +21,7 @@ const ASSETS = {
  */
 export async function demoPage(app: KassaApp, sandbox: RunningSandbox): Promise<void> {
   for (const [path, asset] of Object.entries(ASSETS)) {
-    const body = await readFile(new URL(asset.file, import.meta.url), "utf8");
+    const body = await readFile(serverFile(`src/http/demo/${asset.file}`), "utf8");
     // The docs page's strict policy, not helmet's default, whose style-src allows
     // 'unsafe-inline': the page sets no inline style or script, and its browser test fails
     // on a console error (a refused one shows as such).
