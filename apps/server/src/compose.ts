@@ -7,6 +7,7 @@ import type { WebhookDeps } from "./app/webhooks/webhook-deps.ts";
 import { wechatPayChannel } from "./channels/wechatpay-channel.ts";
 import { wechatLoginChannel } from "./channels/wechatpay-login.ts";
 import type { TrustProxy } from "./config.ts";
+import type { TlsSettings } from "./config-tls.ts";
 import type { DatabaseHandle } from "./db/connect.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
 import { buildApp } from "./http/app.ts";
@@ -41,6 +42,8 @@ export interface ComposeInput {
   settings: AppSettings;
   redisUrl: string | undefined;
   trustProxy: TrustProxy;
+  /** Built-in HTTPS (config.tls); plain HTTP when unset. */
+  tls?: TlsSettings | undefined;
   limits: RateLimits;
   /** The merchant API's budgets (DEFAULT_MERCHANT_LIMITS when left out). */
   merchantLimits?: MerchantLimits;
@@ -109,6 +112,7 @@ export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> 
     ...(input.merchantLimits ? { merchantLimits: input.merchantLimits } : {}),
     logger: input.logger,
     trustProxy: input.trustProxy,
+    tls: input.tls,
     ...(input.extraRoutes ? { extra: input.extraRoutes } : {}),
   });
   const worker = new JobWorker(deps, {

@@ -4,6 +4,7 @@ import { isProxyAddress } from "./config-checks.ts";
 import { type Env, EnvReader } from "./config-reader.ts";
 import { type RetentionSettings, readRetention } from "./config-retention.ts";
 import { readRiskSettings, readWecomRobotUrl } from "./config-risk.ts";
+import { readTls, type TlsSettings } from "./config-tls.ts";
 import { readWebhookDomains, readWebhookSettings, type WebhookSettings } from "./config-webhooks.ts";
 import { readWechatPay } from "./config-wechatpay.ts";
 import { DEFAULT_APP_ID, DEFAULT_MERCHANT_ID } from "./db/migrations/0004-apps.ts";
@@ -64,6 +65,8 @@ export interface KassaConfig {
   port: number;
   /** Demo mode: where the built-in WeChat Pay simulator listens (on HOST). */
   simulatorPort: number;
+  /** KASSA_TLS_CERT_FILE and KASSA_TLS_KEY_FILE: HTTPS on HOST:PORT, for a Kassa with no proxy in front. */
+  tls: TlsSettings | undefined;
   dataDir: string;
   databaseUrl: string;
   redisUrl: string | undefined;
@@ -130,6 +133,7 @@ export function loadConfig(env: Env, cwd: string): Readonly<KassaConfig> {
     host: env.HOST ?? "127.0.0.1",
     port: read.integer("PORT", 8700, 0, 65535),
     simulatorPort: read.integer("KASSA_SIMULATOR_PORT", 8780, 0, 65535),
+    tls: readTls(read),
     dataDir,
     databaseUrl: env.DATABASE_URL ?? join(dataDir, "kassa.sqlite"),
     redisUrl: env.REDIS_URL || undefined,

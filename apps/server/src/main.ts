@@ -190,6 +190,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
     },
     redisUrl: config.redisUrl,
     trustProxy: config.trustProxy,
+    tls: config.tls,
     limits: config.rateLimits,
     merchantLimits: config.merchantRateLimits,
     worker: { pollMs: options.workerPollMs ?? 1_000 },

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { AppDeps } from "../app/deps.ts";
 import type { TrustProxy } from "../config.ts";
+import type { TlsSettings } from "../config-tls.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
 import { adminApi } from "./admin/plugin.ts";
 import { registerApiDocs } from "./api-docs.ts";
@@ -20,6 +21,8 @@ export interface AppHttpOptions {
   limits: RateLimits;
   logger: FastifyBaseLogger;
   trustProxy: TrustProxy;
+  /** Built-in HTTPS; plain HTTP when unset. */
+  tls?: TlsSettings | undefined;
   /** The merchant API's rate limits; DEFAULT_MERCHANT_LIMITS unless a test or the config sets them. */
   merchantLimits?: MerchantLimits;
   /** Shorter deadlines in tests; the defaults otherwise (http/timeouts.ts). */
@@ -36,6 +39,7 @@ export function buildApp(options: AppHttpOptions): Promise<KassaApp> {
     logger: options.logger,
     bodyLimit: 16 * 1024,
     trustProxy: options.trustProxy,
+    tls: options.tls,
     ...(options.timeouts ? { timeouts: options.timeouts } : {}),
     register: async (app) => {
       // Here, above every boundary's scope, so each request of every route is counted once.

@@ -11,6 +11,7 @@ import Fastify, {
 } from "fastify";
 import helmetHeaders from "helmet";
 import type { TrustProxy } from "../config.ts";
+import type { TlsSettings } from "../config-tls.ts";
 import { KassaError } from "../domain/errors.ts";
 import { answerClientError } from "./client-error.ts";
 import { sendError } from "./error-envelope.ts";
@@ -24,6 +25,8 @@ export interface HttpOptions {
   register: (app: KassaApp) => Promise<void> | void;
   /** Whose X-Forwarded-For to believe; nobody by default. */
   trustProxy?: TrustProxy;
+  /** Built-in HTTPS (KASSA_TLS_CERT_FILE, KASSA_TLS_KEY_FILE); plain HTTP when unset. */
+  tls?: TlsSettings | undefined;
   /** Header, body and idle deadlines; DEFAULT_HTTP_TIMEOUTS unless a test shortens them. */
   timeouts?: Partial<HttpTimeouts>;
 }
@@ -68,6 +71,11 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = (() => {
 
 export async function buildHttpServer(options: HttpOptions): Promise<KassaApp> {
   const app = Fastify({
+    // node:https's server is node:http's with a TLS handshake in front: every route, hook and
+    // timeout is the same, so KassaApp keeps the http server's type either way.
+    ...(options.tls
+      ? ({ https: { cert: options.tls.certificatePem, key: options.tls.privateKeyPem } } as object)
+      : {}),
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit,
     trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
