@@ -41,6 +41,8 @@ export async function bindApp(
         wechat_appid: null,
         created_at: binding.now,
       })
+      // Instances started together (compose.yaml's three) may each find no row: one inserts it.
+      .onConflict((conflict) => conflict.column("id").doNothing())
       .execute();
   }
   await db
