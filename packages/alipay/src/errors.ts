@@ -22,6 +22,7 @@ export const ALIPAY_ERROR_CODES = {
   // Notifications (A.4).
   NOTIFY_SIGNATURE_INVALID: "The notification does not match its sign",
   NOTIFY_SHAPE_INVALID: "The notification is not shaped as Alipay documents it",
+  NOTIFY_APP_MISMATCH: "The notification is for another app_id or seller_id than this client's",
   // Answers from Alipay (A.3 gateway codes, A.5 sub_codes).
   API_ERROR: "Alipay answered with an error",
   // Transport.
