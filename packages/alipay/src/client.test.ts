@@ -236,7 +236,8 @@ describe("the client against a local gateway, key mode", () => {
     const stranger = createAlipayClient({
       appId: APP_ID,
       gatewayUrl: gateway.url,
-      appPrivateKey: makeKeyPair().privateKey,
+      // Alipay's own key stands in for a wrong app key: the gateway checks under the app public key.
+      appPrivateKey: pki.alipay.privateKey,
       keys: { mode: "key", alipayPublicKey: pki.alipay.publicKey },
     });
     const error = (await rejection(stranger.trade.query({ out_trade_no: "ord_1" }))) as AlipayApiError;

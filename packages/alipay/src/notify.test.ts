@@ -20,7 +20,7 @@ beforeAll(() => {
   stranger = makeKeyPair();
   sdk = new AlipaySdk({
     appId: "2021000000000001",
-    privateKey: makeKeyPair().privateKeyBase64,
+    privateKey: stranger.privateKeyBase64,
     keyType: "PKCS8",
     alipayPublicKey: alipay.publicKeyBase64,
   });

@@ -15,7 +15,7 @@ beforeAll(() => {
   other = makeKeyPair();
   sdk = new AlipaySdk({
     appId: "2021000000000001",
-    privateKey: makeKeyPair().privateKeyBase64,
+    privateKey: other.privateKeyBase64,
     keyType: "PKCS8",
     alipayPublicKey: alipay.publicKeyBase64,
   });
