@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 /**
  * `npm run test:postgres` sets DATABASE_URL to run the suite again on PostgreSQL. Files that
  * never open Kassa's database gain nothing from a second pass, so that pass leaves them out:
- * the WeChat Pay client and the simulator (packages/*: the simulator keeps its own store, never
+ * the WeChat Pay and Alipay clients and the simulator (packages/*: the simulator keeps its own store, never
  * DATABASE_URL), the pure domain rules (apps/server/src/domain), and the browser tests, which
  * drive pages whose admin and merchant API the flow tests already run on PostgreSQL.
  */
