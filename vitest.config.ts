@@ -17,6 +17,7 @@ export default defineConfig({
       "packages/*/test/**/*.test.ts",
       "apps/*/src/**/*.test.ts",
       "apps/*/test/**/*.test.ts",
+      "examples/*/test/**/*.test.ts",
     ],
     exclude: ["**/node_modules/**", ...(onPostgres ? sameOnEveryDatabase : [])],
     // A focused test would silently hide the rest of the suite on CI.

@@ -114,7 +114,10 @@ export type PaymentState = "paying" | "paid" | "cancelled" | "failed" | "closed"
 
 export interface PaymentOutcome {
   state: Exclude<PaymentState, "paying">;
-  order: Order;
+  /** Kassa's answer; null only when Kassa could not be asked (then `state` is unknown). */
+  order: Order | null;
   /** What wx.requestPayment said (a hint, never the outcome). */
   hint: string;
+  /** Why Kassa could not be asked, when it could not. */
+  error?: unknown;
 }

@@ -157,11 +157,17 @@ export function checkAgain(orderId: string): Promise<PaymentOutcome> {
 
 async function settle(orderId: string, hint: PaymentHint): Promise<PaymentOutcome> {
   const deadline = Date.now() + kassaConfig.payWaitMs;
-  let order = await confirm(orderId);
-  // A fail is settled by one confirm (Kassa asked WeChat Pay); an ok is worth waiting for.
-  while (hint.ok && isUnsettled(order) && Date.now() + CONFIRM_PAUSE_MS < deadline) {
-    await pause(CONFIRM_PAUSE_MS);
+  let order: Order;
+  try {
     order = await confirm(orderId);
+    // A fail is settled by one confirm (Kassa asked WeChat Pay); an ok is worth waiting for.
+    while (hint.ok && isUnsettled(order) && Date.now() + CONFIRM_PAUSE_MS < deadline) {
+      await pause(CONFIRM_PAUSE_MS);
+      order = await confirm(orderId);
+    }
+  } catch (error) {
+    // The money may have moved while Kassa could not be asked: not paid, not failed, unknown.
+    return { state: "unknown", order: null, hint: hint.errMsg, error };
   }
   return { state: stateOf(order, hint), order, hint: hint.errMsg };
 }
