@@ -17,3 +17,10 @@ export function errorText(error: unknown): string {
     return error.requestId ? `${error.message} (${error.code}, ${error.requestId})` : error.message;
   return error instanceof Error ? error.message : String(error);
 }
+
+/** An ISO 8601 instant as the phone's local date and time, YYYY-MM-DD HH:mm. */
+export function localTime(iso: string): string {
+  const at = new Date(iso);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}:${two(at.getMinutes())}`;
+}
