@@ -8,7 +8,13 @@ import { defineConfig } from "vitest/config";
  * drive pages whose admin and merchant API the flow tests already run on PostgreSQL.
  */
 const onPostgres = /^postgres(ql)?:/.test(process.env.DATABASE_URL ?? "");
-const sameOnEveryDatabase = ["packages/**", "apps/server/src/domain/**", "apps/server/test/browser/**"];
+const sameOnEveryDatabase = [
+  "packages/**",
+  "apps/server/src/domain/**",
+  "apps/server/test/browser/**",
+  // The example mini program's pages call the mini program API the flow tests already run on PostgreSQL.
+  "examples/**",
+];
 
 export default defineConfig({
   test: {
