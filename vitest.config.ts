@@ -8,7 +8,13 @@ import { defineConfig } from "vitest/config";
  * drive pages whose admin and merchant API the flow tests already run on PostgreSQL.
  */
 const onPostgres = /^postgres(ql)?:/.test(process.env.DATABASE_URL ?? "");
-const sameOnEveryDatabase = ["packages/**", "apps/server/src/domain/**", "apps/server/test/browser/**"];
+const sameOnEveryDatabase = [
+  "packages/**",
+  "apps/server/src/domain/**",
+  "apps/server/test/browser/**",
+  // The example mini program's pages call the mini program API the flow tests already run on PostgreSQL.
+  "examples/**",
+];
 
 export default defineConfig({
   test: {
@@ -17,6 +23,7 @@ export default defineConfig({
       "packages/*/test/**/*.test.ts",
       "apps/*/src/**/*.test.ts",
       "apps/*/test/**/*.test.ts",
+      "examples/*/test/**/*.test.ts",
     ],
     exclude: ["**/node_modules/**", ...(onPostgres ? sameOnEveryDatabase : [])],
     // A focused test would silently hide the rest of the suite on CI.
