@@ -3,11 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_MERCHANT } from "../../src/channels/demo-sandbox.ts";
 import { createTestDatabase, type TestDatabase } from "../database.ts";
 import {
+  buildKassaProgram,
   expectConverged,
   freePort,
   KassaProcess,
   payAtCashier,
   removeDir,
+  removeProgram,
   stockOf,
   tempDir,
   until,
@@ -25,9 +27,11 @@ import {
  */
 
 let sandbox: RunningSandbox;
+let program: string;
 const dirs: string[] = [];
 
 beforeAll(async () => {
+  program = await buildKassaProgram();
   const dir = tempDir();
   dirs.push(dir);
   sandbox = await startSandbox({
@@ -42,6 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sandbox?.close();
+  if (program) removeProgram(program);
   for (const dir of dirs) removeDir(dir);
 });
 
@@ -57,7 +62,7 @@ async function world(): Promise<{
   return {
     database,
     start: (crashAt) =>
-      KassaProcess.start({ database, sandbox, port, dataDir, ...(crashAt ? { crashAt } : {}) }),
+      KassaProcess.start({ program, database, sandbox, port, dataDir, ...(crashAt ? { crashAt } : {}) }),
   };
 }
 
