@@ -167,7 +167,11 @@ export class KassaProcess {
   }
 
   /** The request the crash point kills: it never gets an answer. */
-  async requestThatDies(method: string, path: string, options: { token?: string; body?: unknown } = {}) {
+  async requestThatDies(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) {
     await expect(this.request(method, path, options)).rejects.toThrow();
     await this.expectKilled();
   }
@@ -234,6 +238,8 @@ export function removeDir(dir: string): void {
 }
 
 const FINAL_ORDER = new Set(["PAID", "CLOSED"]);
+/** WeChat Pay's trade states of a charged payment: paid, or paid and (partly) refunded since. */
+const paidThere = (state: string | undefined) => state === "SUCCESS" || state === "REFUND";
 
 /**
  * What must hold once Kassa has converged after a crash, against the simulator's own record
@@ -263,7 +269,7 @@ export async function expectConverged(
   );
   for (const order of orders) {
     const own = payments.filter((payment) => payment.order_id === order.id);
-    const paidAtChannel = own.filter((payment) => atChannel.get(payment.out_trade_no)?.state === "SUCCESS");
+    const paidAtChannel = own.filter((payment) => paidThere(atChannel.get(payment.out_trade_no)?.state));
     expect(
       paidAtChannel.length,
       `order ${order.id} charged ${paidAtChannel.length} times`,
@@ -274,7 +280,7 @@ export async function expectConverged(
   }
   for (const payment of payments) {
     const channel = atChannel.get(payment.out_trade_no);
-    if (channel?.state === "SUCCESS") expect(payment.status, payment.out_trade_no).toBe("PAID");
+    if (paidThere(channel?.state)) expect(payment.status, payment.out_trade_no).toBe("PAID");
     else
       expect(payment.status, `${payment.out_trade_no} is ${channel?.state ?? "unknown"} at the channel`).toBe(
         "CLOSED",
