@@ -249,7 +249,9 @@ const paidThere = (state: string | undefined) => state === "SUCCESS" || state ==
  *   two), and every payment's status matches the simulator's state of its out_trade_no;
  * - every refund matches the simulator's (one per out_refund_no), refunded ≤ paid;
  * - the ledger holds (check-ledger.ts), and every cause is posted once;
- * - stock: what was sold (PAID orders' lines) left the shelf exactly once, nothing else did.
+ * - stock: what was sold (PAID orders' lines) left the shelf exactly once, nothing else did;
+ * - seats: a paid booking holds its seats (CONFIRMED), a closed one holds none, and every
+ *   slot holds exactly its holding bookings' seats (never more than its capacity).
  */
 export async function expectConverged(
   database: TestDatabase,
@@ -326,7 +328,32 @@ export async function expectConverged(
       .reduce((sum, l) => sum + l.quantity, 0);
     expect(product.stock, `stock of ${product.id}`).toBe((stockBefore.get(product.id) ?? 0) - units);
   }
+  const bookings = await db
+    .selectFrom("bookings")
+    .innerJoin("orders", "orders.id", "bookings.order_id")
+    .select([
+      "bookings.order_id",
+      "bookings.slot_id",
+      "bookings.seats",
+      "bookings.status",
+      "orders.status as order_status",
+    ])
+    .execute();
+  for (const booking of bookings)
+    expect(booking.status, `booking of ${booking.order_id}, order ${booking.order_status}`).toBe(
+      booking.order_status === "PAID" ? "CONFIRMED" : "RELEASED",
+    );
+  const slots = await db.selectFrom("booking_slots").select(["id", "seats_held", "capacity"]).execute();
+  for (const slot of slots) {
+    const seats = bookings
+      .filter((booking) => booking.slot_id === slot.id && HOLDING.has(booking.status))
+      .reduce((sum, booking) => sum + booking.seats, 0);
+    expect(slot.seats_held, `seats of ${slot.id}`).toBe(seats);
+    expect(slot.seats_held).toBeLessThanOrEqual(slot.capacity);
+  }
 }
+
+const HOLDING = new Set(["HELD", "CONFIRMED", "CHECKED_IN"]);
 
 export async function stockOf(database: TestDatabase): Promise<Map<string, number>> {
   const rows = await database.db.selectFrom("products").select(["id", "stock"]).execute();

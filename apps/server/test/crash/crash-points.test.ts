@@ -93,6 +93,20 @@ async function payAnOrder(kassa: KassaProcess, token: string): Promise<string> {
   return id;
 }
 
+/** A booking of one seat in the demo's first slot, prepaid; its order's id. */
+async function prepaidBooking(kassa: KassaProcess, token: string, database: TestDatabase): Promise<string> {
+  const slot = await database.db
+    .selectFrom("booking_slots")
+    .select("id")
+    .orderBy("starts_at")
+    .executeTakeFirstOrThrow();
+  const booked = await kassa.request("POST", "/v1/bookings", { token, body: { slotId: slot.id, seats: 2 } });
+  expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+  const id = (booked.body as { id: string }).id;
+  expect((await kassa.request("POST", `/v1/orders/${id}/pay`, { token })).status).toBe(200);
+  return id;
+}
+
 async function untilPaid(kassa: KassaProcess, token: string, id: string): Promise<void> {
   await until(`order ${id} is PAID`, async () => (await orderStatus(kassa, token, id)) === "PAID");
 }
@@ -139,14 +153,17 @@ describe("crash points: SIGKILL between a channel call and its commit, then rest
     }
   });
 
-  it("notify.before-commit: the notification's transaction dies uncommitted; the channel's resend (or query-back) pays it once", async () => {
+  it("notify.before-commit: the notification's transaction dies uncommitted, a booking is paid while Kassa is down; resends (or query-back) pay each once", async () => {
     const { database, start } = await world();
     try {
       const first = await start("notify.before-commit");
       const token = await first.login(sandbox);
       const stock = await stockOf(database);
+      const booking = await prepaidBooking(first, token, database);
       const id = await payAnOrder(first, token);
       await first.expectKilled();
+      // The payer pays the booking while Kassa is down: its notification finds no one.
+      await sandbox.admin.payOrder(DEMO_MERCHANT.mchid, booking);
       // Rolled back with the process: nothing of the notification is stored.
       expect(await database.db.selectFrom("channel_notifications").selectAll().execute()).toEqual([]);
       expect(
@@ -164,6 +181,7 @@ describe("crash points: SIGKILL between a channel call and its commit, then rest
         // WeChat Pay resends an unanswered notification (15 s, 15 s, 30 s...); query-back runs at 60 s.
         await later(61_000);
         await untilPaid(again, token, id);
+        await untilPaid(again, token, booking);
       } finally {
         await again.stop();
       }
@@ -258,7 +276,7 @@ describe("crash points: SIGKILL between a channel call and its commit, then rest
     }
   });
 
-  it("expire.closed: the expired order closed at WeChat Pay, Kassa died before closing it here; the retry closes it and releases the stock once", async () => {
+  it("expire.closed: an expired order (a purchase, a booking) closed at WeChat Pay, Kassa died before closing it here; the retry closes them and releases stock and seats once", async () => {
     const { database, start } = await world();
     try {
       const first = await start("expire.closed");
@@ -267,25 +285,31 @@ describe("crash points: SIGKILL between a channel call and its commit, then rest
       const created = await first.request("POST", "/v1/orders", { token, body: { items: TEA } });
       const id = (created.body as { id: string }).id;
       expect((await first.request("POST", `/v1/orders/${id}/pay`, { token })).status).toBe(200);
+      const booking = await prepaidBooking(first, token, database);
       // Past time_expire (5 minutes): the expiry job closes the order at the channel, and dies.
       await later(5 * 60_000 + 1_000);
       await first.expectKilled();
-      expect(sandbox.admin.getOrder(DEMO_MERCHANT.mchid, id).state).toBe("CLOSED");
-      expect(
-        (
-          await database.db
-            .selectFrom("orders")
-            .select("status")
-            .where("id", "=", id)
-            .executeTakeFirstOrThrow()
-        ).status,
-      ).not.toBe("CLOSED");
+      // One of the two was closed at the channel and not here; neither is CLOSED here.
+      const atChannel = [id, booking].map(
+        (order) => sandbox.admin.getOrder(DEMO_MERCHANT.mchid, order).state,
+      );
+      expect(atChannel).toContain("CLOSED");
+      const here = await database.db
+        .selectFrom("orders")
+        .select("status")
+        .where("id", "in", [id, booking])
+        .execute();
+      expect(here.map((order) => order.status)).not.toContain("CLOSED");
 
       const again = await start();
       try {
         // The dead job's lease (60 s) lapses; the expiry runs again and finishes the close.
         await later(61_000);
-        await until("the order is CLOSED", async () => (await orderStatus(again, token, id)) === "CLOSED");
+        for (const order of [id, booking])
+          await until(
+            `order ${order} is CLOSED`,
+            async () => (await orderStatus(again, token, order)) === "CLOSED",
+          );
       } finally {
         await again.stop();
       }
