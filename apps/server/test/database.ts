@@ -17,6 +17,8 @@ type MigrationName = keyof typeof MIGRATIONS;
 export interface TestDatabase extends DatabaseHandle {
   /** DATABASE_URL's form of it: the SQLite path, or the PostgreSQL server (its schema is Kassa's own). */
   url: string;
+  /** PostgreSQL: the schema of its own (a Kassa in another process connects to it by name). */
+  schema?: string;
   /** Another connection (pool) to the same database: a second Kassa instance. */
   connectAgain(): DatabaseHandle;
 }
@@ -37,6 +39,7 @@ export async function createTestDatabase(options: { upTo?: MigrationName } = {})
     return {
       ...handle,
       url,
+      schema,
       connectAgain: () => connectDatabase({ url, schema, poolSize: 8 }),
       close: async () => {
         await handle.close();

@@ -1,4 +1,5 @@
 import type { ChannelPayment } from "../channels/payment-channel.ts";
+import { crashPoint } from "../crash-point.ts";
 import { appendOutboxEvent, recordNotification } from "../db/events-repo.ts";
 import type { Executor } from "../db/executor.ts";
 import { findPaymentByOutTradeNo } from "../db/payments-repo.ts";
@@ -106,6 +107,7 @@ export async function applyPayment(
         },
         now,
       });
+      crashPoint("notify.before-commit");
       return "applied";
     }
     throw new Error(`payment ${payment.id} kept changing while applying it`);

@@ -1,4 +1,5 @@
 import { ChannelError } from "../channels/payment-channel.ts";
+import { crashPoint } from "../crash-point.ts";
 import { appendOutboxEvent } from "../db/events-repo.ts";
 import { findOrderById } from "../db/orders-repo.ts";
 import { findPaymentOfOrder } from "../db/payments-repo.ts";
@@ -57,6 +58,7 @@ export async function closeOrder(
     if (!(error instanceof ChannelError)) throw error;
     closeProblem = error.message;
   }
+  if (reason === "expire") crashPoint("expire.closed");
   try {
     const truth = await syncPaymentWithChannel(deps, payment, `close:${reason}`);
     if (truth.state === "closed" || truth.state === "not_found") await finishClose(deps, payment, reason);

@@ -1,4 +1,5 @@
 import { ChannelError, type PaymentPayload, type Prepared } from "../channels/payment-channel.ts";
+import { crashPoint } from "../crash-point.ts";
 import { findOrderById, findOrderForUser } from "../db/orders-repo.ts";
 import { claimPrepayLease, releasePrepayLease, savePrepay } from "../db/payments-repo.ts";
 import { inTransaction } from "../db/transaction.ts";
@@ -73,6 +74,7 @@ async function prepay(deps: AppDeps, order: Order, payment: Payment): Promise<Pa
       await scheduleOrderQuery(deps, order.id, 5_000);
     throw channelFailure(error);
   }
+  crashPoint("prepay.answered");
   const now = deps.clock.now();
   const saved = await inTransaction(deps.db, async (trx) => {
     const stored = await savePrepay(trx, {

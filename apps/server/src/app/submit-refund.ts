@@ -1,4 +1,5 @@
 import { ChannelError } from "../channels/payment-channel.ts";
+import { crashPoint } from "../crash-point.ts";
 import { findPaymentById } from "../db/payments-repo.ts";
 import { findRefundById, noteChannelAnswer } from "../db/refunds-repo.ts";
 import { inTransaction } from "../db/transaction.ts";
@@ -37,6 +38,7 @@ export async function submitRefund(deps: AppDeps, refund: Refund): Promise<Refun
       ...(refund.reason === null ? {} : { reason: refund.reason }),
       notifyUrl: deps.apps.get(refund.appId).notifyUrl(payment.channel),
     });
+    crashPoint("refund.answered");
     await applyRefundState(deps, answer, { kind: "answer" });
   } catch (error) {
     if (!(error instanceof ChannelError)) throw error;

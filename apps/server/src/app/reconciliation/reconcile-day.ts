@@ -1,3 +1,4 @@
+import { crashPoint } from "../../crash-point.ts";
 import { billTotals, clearStaging, kassaPaymentTotals } from "../../db/reconciliation-match-repo.ts";
 import {
   beginPass,
@@ -68,6 +69,7 @@ export async function reconcileDay(
       });
     }
     await matchBillPayments(deps, context);
+    crashPoint("reconcile.mid-day");
     await matchPaidNotInBill(deps, context, window);
     await matchFees(deps, context);
     const bill = await billTotals(deps.db, { runId: run.id, appId: input.appId });

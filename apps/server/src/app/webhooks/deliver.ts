@@ -1,3 +1,4 @@
+import { crashPoint } from "../../crash-point.ts";
 import { inTransaction } from "../../db/transaction.ts";
 import { deliveryToSend, insertAttempt, settleDelivery } from "../../db/webhook-deliveries-repo.ts";
 import {
@@ -58,6 +59,7 @@ export async function attemptDelivery(deps: AppDeps, deliveryId: string): Promis
     const startedAt = deps.clock.now();
     const started = performance.now();
     const result = await send(deps, found, startedAt);
+    if (result.kind === "answered") crashPoint("webhook.delivered");
     return await record(deps, found, {
       result,
       startedAt,

@@ -1,0 +1,361 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { RunningSandbox } from "@kassa/sandbox";
+import { expect } from "vitest";
+import { runKassaCommand } from "../../src/app/merchant/keys-command.ts";
+import { DEMO_MERCHANT } from "../../src/channels/demo-sandbox.ts";
+import type { CrashPointName } from "../../src/crash-point.ts";
+import { randomIdSource } from "../../src/random-ids.ts";
+import { expectLedgerHolds } from "../check-ledger.ts";
+import type { TestDatabase } from "../database.ts";
+import type { Answer } from "../kassa-harness.ts";
+
+const root = resolve(fileURLToPath(import.meta.url), "../../../../..");
+
+/**
+ * kassa-process.ts and all of Kassa's source bundled into one file (esbuild, tsx's own),
+ * dependencies left to node_modules. Node starts it in ~1.5 s where tsx, compiling each of
+ * Kassa's files on the fly, takes ~4.5 s: with two starts per crash point, the difference is
+ * the file's time budget. The code is the same; only when it is compiled differs. Returns
+ * the program's path; `removeProgram` deletes it.
+ */
+export async function buildKassaProgram(): Promise<string> {
+  const { build } = await import("esbuild");
+  // Under node_modules, so the bundle's imports of dependencies resolve as the source's do.
+  const outfile = join(root, "node_modules/.cache/kassa-crash", `kassa-process-${process.pid}.mjs`);
+  await build({
+    entryPoints: [join(root, "apps/server/test/crash/kassa-process.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    outfile,
+    logLevel: "warning",
+    plugins: [
+      {
+        name: "dependencies-external",
+        setup(build) {
+          // Bare imports stay imports, except the workspace's own packages, which are TypeScript.
+          build.onResolve({ filter: /^[^./]/ }, (args) =>
+            args.path.startsWith("@kassa/") ? undefined : { external: true },
+          );
+          // Each file keeps its own import.meta.url: the demo and console pages read their
+          // assets relative to their source file.
+          build.onLoad({ filter: /\.ts$/ }, async (args) => ({
+            contents: (await readFile(args.path, "utf8")).replaceAll(
+              "import.meta.url",
+              JSON.stringify(pathToFileURL(args.path).href),
+            ),
+            loader: "ts",
+          }));
+        },
+      },
+    ],
+  });
+  return outfile;
+}
+
+export function removeProgram(program: string): void {
+  rmSync(program, { force: true });
+}
+
+/** A free loopback port: Kassa keeps it across its restart, so notify URLs already given still reach it. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const address = server.address();
+  await new Promise((done) => server.close(done));
+  if (!address || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+/**
+ * One Kassa process (kassa-process.ts) on the test's database and simulator. `crashAt` arms a
+ * crash point (src/crash-point.ts); `exited` says how the process ended.
+ */
+export class KassaProcess {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly url: string,
+    readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
+    private readonly output: () => string,
+  ) {}
+
+  static async start(input: {
+    program: string;
+    database: TestDatabase;
+    sandbox: RunningSandbox;
+    port: number;
+    dataDir: string;
+    crashAt?: `${CrashPointName}${"" | `:${number}`}`;
+  }): Promise<KassaProcess> {
+    const child = spawn(process.execPath, [input.program], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? "",
+        PORT: String(input.port),
+        KASSA_DATA_DIR: input.dataDir,
+        LOG_LEVEL: "warn",
+        KASSA_MAX_OPEN_ORDERS_PER_USER: "1000",
+        // Orders live 5 (virtual) minutes: longer than a prepay lease (60 s), short for expiry.
+        KASSA_ORDER_TTL_MINUTES: "5",
+        CRASH_SIMULATOR_URL: input.sandbox.url,
+        CRASH_SIMULATOR_DIR: input.sandbox.dataDir,
+        CRASH_DATABASE_URL: input.database.url,
+        ...(input.database.schema ? { CRASH_DATABASE_SCHEMA: input.database.schema } : {}),
+        ...(input.crashAt ? { KASSA_CRASH_AT: input.crashAt } : {}),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+    });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+      child.once("exit", (code, signal) => done({ code, signal })),
+    );
+    const url = await new Promise<string>((found, failed) => {
+      const timer = setInterval(() => {
+        const match = /listening (http:\/\/\S+)/.exec(output);
+        if (match?.[1]) {
+          clearInterval(timer);
+          found(match[1]);
+        }
+      }, 20);
+      void exited.then(({ code, signal }) => {
+        clearInterval(timer);
+        failed(new Error(`Kassa exited (${code ?? signal}) before listening:\n${output}`));
+      });
+    });
+    return new KassaProcess(child, url, exited, () => output);
+  }
+
+  get logs(): string {
+    return this.output();
+  }
+
+  async request(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
+    const response = await fetch(`${this.url}${path}`, {
+      method,
+      headers: {
+        ...(options.body !== undefined ? { "content-type": "application/json" } : {}),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body, headers: response.headers };
+  }
+
+  /** The request the crash point kills: it never gets an answer. */
+  async requestThatDies(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) {
+    await expect(this.request(method, path, options)).rejects.toThrow();
+    await this.expectKilled();
+  }
+
+  async expectKilled(): Promise<void> {
+    expect(await this.exited, this.output()).toEqual({ code: null, signal: "SIGKILL" });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill("SIGTERM");
+    await this.exited;
+  }
+
+  async login(sandbox: RunningSandbox): Promise<string> {
+    const code = await sandbox.admin.mintLoginCode({ appid: DEMO_MERCHANT.appid });
+    const answer = await this.request("POST", "/v1/session", { body: { code: code.code } });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+    return (answer.body as { token: string }).token;
+  }
+}
+
+/** A merchant API key made as `npm run kassa -- keys create` makes one, on the test's database. */
+export async function makeApiKey(database: TestDatabase, now: () => number): Promise<string> {
+  const out: string[] = [];
+  const code = await runKassaCommand(["keys", "create", "--app", "app_default", "--scopes", "read,write"], {
+    db: database.db,
+    mode: "test",
+    now,
+    ids: randomIdSource,
+    out: (line) => out.push(line),
+    err: (line) => out.push(line),
+  });
+  const secret = out.map((line) => line.trim()).find((line) => line.startsWith("sk_"));
+  if (code !== 0 || !secret) throw new Error(`keys create failed: ${out.join("\n")}`);
+  return secret;
+}
+
+/** Pay at the simulator's cashier with the paySign Kassa handed out, as a payer does. */
+export async function payAtCashier(sandbox: RunningSandbox, params: object): Promise<void> {
+  const paid = await fetch(`${sandbox.url}/cashier/api/pay`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ...params, bankType: "CMB_CREDIT" }),
+  });
+  expect(paid.status).toBe(200);
+}
+
+/** Poll until `check` holds (Kassa's jobs and the simulator's notifications are their own processes). */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 8_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`never: ${what}`);
+    await new Promise((wait) => setTimeout(wait, 25));
+  }
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "kassa-crash-"));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const FINAL_ORDER = new Set(["PAID", "CLOSED"]);
+/** WeChat Pay's trade states of a charged payment: paid, or paid and (partly) refunded since. */
+const paidThere = (state: string | undefined) => state === "SUCCESS" || state === "REFUND";
+
+/**
+ * What must hold once Kassa has converged after a crash, against the simulator's own record
+ * (quality-bar.md: 0 lost payments, 0 double charges or refunds; issue 16's list):
+ * - every order is final (PAID or CLOSED), none stuck PENDING or CLOSING;
+ * - a Kassa order is PAID exactly when the simulator has one paid transaction for it (never
+ *   two), and every payment's status matches the simulator's state of its out_trade_no;
+ * - every refund matches the simulator's (one per out_refund_no), refunded ≤ paid;
+ * - the ledger holds (check-ledger.ts), and every cause is posted once;
+ * - stock: what was sold (PAID orders' lines) left the shelf exactly once, nothing else did;
+ * - seats: a paid booking holds its seats (CONFIRMED), a closed one holds none, and every
+ *   slot holds exactly its holding bookings' seats (never more than its capacity).
+ */
+export async function expectConverged(
+  database: TestDatabase,
+  sandbox: RunningSandbox,
+  stockBefore: Map<string, number>,
+): Promise<void> {
+  const db = database.db;
+  const orders = await db.selectFrom("orders").select(["id", "status"]).execute();
+  for (const order of orders)
+    expect(FINAL_ORDER.has(order.status), `order ${order.id} is ${order.status}`).toBe(true);
+  const payments = await db
+    .selectFrom("payments")
+    .select(["id", "order_id", "status", "out_trade_no", "amount_fen"])
+    .execute();
+  const atChannel = new Map(
+    sandbox.admin.listOrders({ mchid: DEMO_MERCHANT.mchid }).map((order) => [order.outTradeNo, order]),
+  );
+  for (const order of orders) {
+    const own = payments.filter((payment) => payment.order_id === order.id);
+    const paidAtChannel = own.filter((payment) => paidThere(atChannel.get(payment.out_trade_no)?.state));
+    expect(
+      paidAtChannel.length,
+      `order ${order.id} charged ${paidAtChannel.length} times`,
+    ).toBeLessThanOrEqual(1);
+    expect(order.status === "PAID", `order ${order.id}: ${order.status} here`).toBe(
+      paidAtChannel.length === 1,
+    );
+  }
+  for (const payment of payments) {
+    const channel = atChannel.get(payment.out_trade_no);
+    if (paidThere(channel?.state)) expect(payment.status, payment.out_trade_no).toBe("PAID");
+    else
+      expect(payment.status, `${payment.out_trade_no} is ${channel?.state ?? "unknown"} at the channel`).toBe(
+        "CLOSED",
+      );
+  }
+  const refunds = await db
+    .selectFrom("refunds")
+    .select(["id", "payment_id", "status", "out_refund_no", "amount_fen"])
+    .execute();
+  for (const payment of payments) {
+    const channelRefunds = sandbox.admin.listRefunds({
+      mchid: DEMO_MERCHANT.mchid,
+      outTradeNo: payment.out_trade_no,
+    });
+    const own = refunds.filter((refund) => refund.payment_id === payment.id);
+    expect(channelRefunds.length, `refunds of ${payment.out_trade_no}`).toBe(own.length);
+    for (const refund of own) {
+      const twin = channelRefunds.filter((r) => r.outRefundNo === refund.out_refund_no);
+      expect(twin.length, refund.out_refund_no).toBe(1);
+      expect(refund.status, refund.out_refund_no).toBe(twin[0]?.status);
+    }
+    const refunded = own.filter((r) => r.status === "SUCCESS").reduce((sum, r) => sum + r.amount_fen, 0);
+    expect(refunded).toBeLessThanOrEqual(payment.amount_fen);
+  }
+  const postings = await db
+    .selectFrom("ledger_entries")
+    .select(["cause_type", "cause_id"])
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .groupBy(["cause_type", "cause_id"])
+    .execute();
+  for (const cause of postings) expect(Number(cause.n), `${cause.cause_type} ${cause.cause_id}`).toBe(1);
+  await expectLedgerHolds(db);
+  const sold = await db
+    .selectFrom("order_lines")
+    .innerJoin("orders", "orders.id", "order_lines.order_id")
+    .where("orders.status", "=", "PAID")
+    .select(["order_lines.product_id", "order_lines.quantity"])
+    .execute();
+  const stock = await db.selectFrom("products").select(["id", "stock"]).execute();
+  for (const product of stock) {
+    const units = sold
+      .filter((line) => line.product_id === product.id)
+      .reduce((sum, l) => sum + l.quantity, 0);
+    expect(product.stock, `stock of ${product.id}`).toBe((stockBefore.get(product.id) ?? 0) - units);
+  }
+  const bookings = await db
+    .selectFrom("bookings")
+    .innerJoin("orders", "orders.id", "bookings.order_id")
+    .select([
+      "bookings.order_id",
+      "bookings.slot_id",
+      "bookings.seats",
+      "bookings.status",
+      "orders.status as order_status",
+    ])
+    .execute();
+  for (const booking of bookings)
+    expect(booking.status, `booking of ${booking.order_id}, order ${booking.order_status}`).toBe(
+      booking.order_status === "PAID" ? "CONFIRMED" : "RELEASED",
+    );
+  const slots = await db.selectFrom("booking_slots").select(["id", "seats_held", "capacity"]).execute();
+  for (const slot of slots) {
+    const seats = bookings
+      .filter((booking) => booking.slot_id === slot.id && HOLDING.has(booking.status))
+      .reduce((sum, booking) => sum + booking.seats, 0);
+    expect(slot.seats_held, `seats of ${slot.id}`).toBe(seats);
+    expect(slot.seats_held).toBeLessThanOrEqual(slot.capacity);
+  }
+}
+
+const HOLDING = new Set(["HELD", "CONFIRMED", "CHECKED_IN"]);
+
+export async function stockOf(database: TestDatabase): Promise<Map<string, number>> {
+  const rows = await database.db.selectFrom("products").select(["id", "stock"]).execute();
+  return new Map(rows.map((row) => [row.id, row.stock]));
+}
