@@ -13,7 +13,7 @@ import type { CrashPointName } from "../../src/crash-point.ts";
 import { randomIdSource } from "../../src/random-ids.ts";
 import { expectLedgerHolds } from "../check-ledger.ts";
 import type { TestDatabase } from "../database.ts";
-import type { Answer } from "../kassa-harness.ts";
+import { type Answer, requestJson } from "../kassa-harness.ts";
 
 const root = resolve(fileURLToPath(import.meta.url), "../../../../..");
 
@@ -147,23 +147,7 @@ export class KassaProcess {
     path: string,
     options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
   ): Promise<Answer> {
-    const response = await fetch(`${this.url}${path}`, {
-      method,
-      headers: {
-        ...(options.body !== undefined ? { "content-type": "application/json" } : {}),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...options.headers,
-      },
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-    });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: response.status, body, headers: response.headers };
+    return requestJson(this.url, method, path, options);
   }
 
   /** The request the crash point kills: it never gets an answer. */
