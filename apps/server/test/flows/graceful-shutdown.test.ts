@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { addEndpoint, cancelOrder, ReceiverPool } from "../webhook-flows.ts";
@@ -11,7 +11,7 @@ import { addEndpoint, cancelOrder, ReceiverPool } from "../webhook-flows.ts";
 /**
  * SIGTERM and SIGINT (issue 13): Kassa stops taking requests, answers those in flight, gives
  * back the leases of jobs that outlast KASSA_SHUTDOWN_TIMEOUT_SECONDS, closes the database and
- * exits 0. The signal goes to the real `npm start` program (cli.ts under tsx, as npm runs it),
+ * exits 0. The signal goes to the real `npm start` program (cli.ts in node with tsx's loader, as npm runs it),
  * and to the compiled build production runs (`npm run build`, then `node apps/server/dist/cli.js`).
  */
 const root = resolve(fileURLToPath(import.meta.url), "../../../../..");
@@ -21,8 +21,8 @@ afterAll(() => {
 });
 
 /**
- * cli.ts in a child process, on free ports, once its banner says where it listens: under tsx
- * as npm runs it, `npm start` itself, or the compiled build. Its own data directory and no
+ * cli.ts in a child process, on free ports, once its banner says where it listens: in node
+ * with tsx's loader as npm runs it, `npm start` itself, or the compiled build. Its own data directory and no
  * DATABASE_URL: a fresh SQLite file, whichever database the suite runs on.
  */
 async function startCli(
@@ -33,7 +33,12 @@ async function startCli(
   dataDirs.push(dataDir);
   const settings = { PORT: "0", KASSA_SIMULATOR_PORT: "0", LOG_LEVEL: "warn", ...env };
   const program = {
-    tsx: [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "apps/server/src/cli.ts")],
+    // `node --import tsx`, as `npm start` runs it (by path: the child's cwd is its data directory).
+    tsx: [
+      "--import",
+      pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href,
+      join(root, "apps/server/src/cli.ts"),
+    ],
     compiled: ["--enable-source-maps", join(root, "apps/server/dist/cli.js")],
   };
   const child =
@@ -153,13 +158,13 @@ describe("graceful shutdown", () => {
 });
 
 describe("npm start", () => {
-  it("stops when npm gets SIGTERM: npm, then tsx, pass it on to Kassa, which stops gracefully", async () => {
+  it("stops when npm gets SIGTERM: npm passes it on to Kassa, which stops gracefully", async () => {
     const { child, url, output } = await startCli({}, "npm start");
     const exited = exitOf(child);
     child.kill("SIGTERM"); // to npm only, as a process manager that knows npm's pid does
     expect(await exited).toEqual({ code: 0, signal: null });
     expect(output()).toContain("Kassa stopped.");
-    // Nothing is left listening: without `exec` in the script, sh -c kept tsx and Kassa running.
+    // Nothing is left listening: without `exec` in the script, sh -c kept Kassa running.
     const refused = await fetch(`${url}/healthz`).then(
       () => false,
       () => true,
