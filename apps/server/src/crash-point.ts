@@ -22,7 +22,7 @@ export const CRASH_POINTS = [
   "webhook.delivered",
   /** An expired order closed at the channel, not closed here yet (close-order.ts). */
   "expire.closed",
-  /** A day's reconciliation between staging the bill and matching it (reconcile-day.ts). */
+  /** A day's reconciliation with the bill's payments matched, the rest and the fees not yet (reconcile-day.ts). */
   "reconcile.mid-day",
 ] as const;
 
