@@ -18,6 +18,7 @@ import { LedgerSealer } from "./jobs/ledger-sealer.ts";
 import { JobWorker } from "./jobs/worker.ts";
 import { MemoryRateLimiter, type RateLimiter } from "./limits/rate-limiter.ts";
 import { RedisRateLimiter } from "./limits/redis-rate-limiter.ts";
+import { type ChannelCallObserver, meteredChannel, meteredLogin } from "./observability/metered-channel.ts";
 import { createMetrics, type KassaMetrics } from "./observability/metrics.ts";
 import { randomIdSource } from "./random-ids.ts";
 
@@ -88,13 +89,15 @@ export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> 
   const limiter: RateLimiter = input.redisUrl
     ? new RedisRateLimiter(input.redisUrl)
     : new MemoryRateLimiter(() => input.clock.now());
+  // Before the apps: each app's channels report their calls to it.
+  const metrics = createMetrics(input.database.db, input.clock);
   const deps: AppDeps = {
     db: input.database.db,
     dialect: input.database.dialect,
     clock: input.clock,
     ids: randomIdSource,
     apps: new AppRegistry(
-      input.apps.map((app) => registeredApp(app, input.clock)),
+      input.apps.map((app) => registeredApp(app, input.clock, metrics.observeChannelCall)),
       input.defaultAppId,
     ),
     settings: input.settings,
@@ -103,7 +106,6 @@ export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> 
     flights: new SingleFlight(),
     webhooks: { ...input.webhooks, wallClock: systemClock, inFlight: new Map() },
   };
-  const metrics = createMetrics(deps.db, input.clock);
   const app = await buildApp({
     deps,
     ops: { metrics, metricsToken: input.metricsToken, mode: input.mode ?? "production" },
@@ -133,14 +135,17 @@ export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> 
   return { deps, app, worker, webhookWorker, sealer, limiter, metrics };
 }
 
-/** Each app's channels, over its own client; notify URLs carry the app (a path segment, §5.1). */
-function registeredApp(app: ConfiguredApp, clock: Clock): RegisteredApp {
+/**
+ * Each app's channels, over its own client and metered; notify URLs carry the app (a path
+ * segment, §5.1).
+ */
+function registeredApp(app: ConfiguredApp, clock: Clock, observe: ChannelCallObserver): RegisteredApp {
   return {
     id: app.id,
     wechatAppid: app.wechatAppid,
     wechatMchid: app.wechatMchid,
     notifyUrl: (channel) => `${app.publicBaseUrl()}/notify/${channel}/${app.id}`,
-    channels: { wechatpay: wechatPayChannel(app.wechatpay, { clock }) },
-    logins: { wechatpay: wechatLoginChannel(app.wechatpay) },
+    channels: { wechatpay: meteredChannel(wechatPayChannel(app.wechatpay, { clock }), observe) },
+    logins: { wechatpay: meteredLogin(wechatLoginChannel(app.wechatpay), observe) },
   };
 }

@@ -1,14 +1,16 @@
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Executor } from "../db/executor.ts";
 import { unsealedBacklog } from "../db/ledger-seal.ts";
 import type { Clock } from "../domain/clock.ts";
+import type { ChannelCallObserver } from "./metered-channel.ts";
 
 /**
  * Kassa's Prometheus metrics (issue 13, /metrics). One registry per running Kassa, never
  * prom-client's global one: tests run several instances in one process.
  *
  * Two kinds: what happens in this process (HTTP requests, as a latency histogram by route
- * template and status; Node's own process metrics), and what the database holds right now,
+ * template and status; calls to the channels, by endpoint and outcome, and the codes they
+ * answered with when a call went wrong; Node's own process metrics), and what the database holds right now,
  * counted at scrape time: work in flight (payments waiting or closing, refunds processing or
  * abnormal, jobs due and running and how late the oldest is, webhook deliveries pending or
  * failed, ledger entries awaiting their seal, open alerts). Only in-flight rows are counted, never a whole history, so a scrape
@@ -17,6 +19,8 @@ import type { Clock } from "../domain/clock.ts";
 export interface KassaMetrics {
   registry: Registry;
   observeRequest(request: { method: string; route: string; status: number; seconds: number }): void;
+  /** Each call to a channel (metered-channel.ts wraps every app's channels with it). */
+  observeChannelCall: ChannelCallObserver;
 }
 
 const IN_FLIGHT = {
@@ -33,6 +37,23 @@ export function createMetrics(db: Executor, clock: Clock): KassaMetrics {
     help: "HTTP requests by method, route template and status, with their latency",
     labelNames: ["method", "route", "status"] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+
+  const channelCalls = new Histogram({
+    name: "kassa_channel_call_duration_seconds",
+    help: "Calls to a payment channel by channel, endpoint and outcome (ok, unavailable, outcome_unknown, rejected, refused, error), with their latency",
+    labelNames: ["channel", "endpoint", "outcome"] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  // What a channel answered when a call did not end well, by its own code: a bounded set
+  // (WeChat's documented error codes, the notification checks), so it can be a label. Ids and
+  // messages never are.
+  const channelErrorCodes = new Counter({
+    name: "kassa_channel_error_codes_total",
+    help: "Channel calls that did not end ok, by the code the channel gave (SYSTEM_ERROR, ORDER_CLOSED, a refused notification's failed check)",
+    labelNames: ["channel", "endpoint", "code"] as const,
     registers: [registry],
   });
 
@@ -119,6 +140,10 @@ export function createMetrics(db: Executor, clock: Clock): KassaMetrics {
     registry,
     observeRequest: ({ method, route, status, seconds }) =>
       requests.observe({ method, route, status: String(status) }, seconds),
+    observeChannelCall: ({ channel, endpoint, outcome, code, seconds }) => {
+      channelCalls.observe({ channel, endpoint, outcome }, seconds);
+      if (code !== undefined) channelErrorCodes.inc({ channel, endpoint, code });
+    },
   };
 }
 

@@ -85,4 +85,45 @@ describe("/healthz, /readyz and /metrics", () => {
     expect(text).toMatch(/^kassa_jobs\{queue="default",state="(due|scheduled|running)"\} \d+$/m);
     expect(text).toMatch(/^kassa_process_resident_memory_bytes \d+/m);
   });
+
+  it("counts each channel call by endpoint and outcome, and the codes the channel answered with", async () => {
+    const calls = (text: string, endpoint: string, outcome: string) =>
+      sample(
+        text,
+        "kassa_channel_call_duration_seconds_count",
+        `channel="wechatpay",endpoint="${endpoint}",outcome="${outcome}"`,
+      ) ?? 0;
+    const before = String((await scrape()).body);
+    const token = await kassa.login();
+    await payOrder(kassa, token);
+    kassa.sandbox.admin.addFault({ endpoint: "jsapi.prepay", fault: "system_error", times: 20 });
+    const order = await kassa.request("POST", "/v1/orders", {
+      token,
+      body: { items: [{ productId: "prd_oolong_tea", quantity: 1 }] },
+    });
+    // The client retries SYSTEM_ERROR within the call, then gives up: one call, its outcome unknown (§5.8).
+    const failed = await kassa.request("POST", `/v1/orders/${(order.body as { id: string }).id}/pay`, {
+      token,
+    });
+    expect(failed).toMatchObject({ status: 504, body: { code: "CHANNEL_OUTCOME_UNKNOWN" } });
+    const refusedLogin = await kassa.request("POST", "/v1/session", {
+      body: { code: "no-such-code-issued" },
+    });
+    expect(refusedLogin.status).toBe(401);
+
+    const after = String((await scrape()).body);
+    const grew = (endpoint: string, outcome: string) =>
+      calls(after, endpoint, outcome) - calls(before, endpoint, outcome);
+    expect(grew("login", "ok")).toBe(1);
+    expect(grew("login", "rejected")).toBe(1);
+    expect(grew("prepay", "ok")).toBe(1);
+    expect(grew("notification", "ok")).toBeGreaterThanOrEqual(1);
+    expect(grew("prepay", "outcome_unknown")).toBe(1);
+    expect(after).toMatch(
+      /^kassa_channel_error_codes_total\{channel="wechatpay",endpoint="prepay",code="SYSTEM_ERROR"\} 1$/m,
+    );
+    expect(after).toMatch(
+      /^kassa_channel_error_codes_total\{channel="wechatpay",endpoint="login",code="[^"]+"\} 1$/m,
+    );
+  });
 });
