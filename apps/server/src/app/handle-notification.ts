@@ -5,9 +5,16 @@ import { applyRefundState, type RefundApplyOutcome } from "./apply-refund-state.
 import type { AppDeps } from "./deps.ts";
 import type { RefusalCounter } from "./refusal-counter.ts";
 
-export type NotificationAnswer =
-  | { accepted: true; outcome: ApplyOutcome | RefundApplyOutcome | "ignored" }
-  | { accepted: false; reason: string };
+/**
+ * What became of one notification: `accepted` is the answer to the channel; `subject` and
+ * `outcome` are what /metrics counts (`refused`: it failed verification, the reason is in
+ * the log and in kassa_channel_error_codes_total).
+ */
+export interface NotificationAnswer {
+  accepted: boolean;
+  subject: "payment" | "refund" | "other" | "unverified";
+  outcome: ApplyOutcome | RefundApplyOutcome | "ignored" | "refused";
+}
 
 /**
  * Step 5 of product.md: verify and decrypt (the channel adapter, over the raw bytes), check,
@@ -35,7 +42,7 @@ export async function handleNotification(
     // Probes are WeChat Pay checking that we verify (§3.5): expected, so no alarm noise.
     if (line && error.probe) deps.log.info({ ...line, probe: true }, `signature probe refused${since}`);
     else if (line) deps.log.warn({ ...line }, `notification refused${since}`);
-    return { accepted: false, reason: error.reason };
+    return { accepted: false, subject: "unverified", outcome: "refused" };
   }
   // REFUND.SUCCESS / CLOSED / ABNORMAL (§4.4): refunds Kassa made move; others are logged.
   if ("refund" in event) {
@@ -51,12 +58,11 @@ export async function handleNotification(
     if (outcome === "unknown_refund")
       deps.log.info(fields, "notification not acted on: a refund Kassa did not make");
     else deps.log.info(fields, "refund notification handled");
-    if (outcome === "mismatch_refused") return { accepted: false, reason: "refund does not match Kassa's" };
-    return { accepted: true, outcome };
+    return { accepted: outcome !== "mismatch_refused", subject: "refund", outcome };
   }
   if (event.kind !== "payment_succeeded") {
     deps.log.info({ notificationId: event.notificationId, ...notNeeded(event) }, "notification not acted on");
-    return { accepted: true, outcome: "ignored" };
+    return { accepted: true, subject: "other", outcome: "ignored" };
   }
   const outcome = await applyPayment(deps, event.payment, {
     kind: "notification",
@@ -65,8 +71,8 @@ export async function handleNotification(
     eventType: event.eventType,
   });
   deps.log.info({ notificationId: event.notificationId, outcome }, "payment notification handled");
-  if (outcome === "mismatch_refused") return { accepted: false, reason: "payment does not match the order" };
-  return { accepted: true, outcome };
+  // A refused amount stays refused; each delivery is on the alert record.
+  return { accepted: outcome !== "mismatch_refused", subject: "payment", outcome };
 }
 
 /**

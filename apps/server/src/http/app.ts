@@ -69,7 +69,9 @@ export function buildApp(options: AppHttpOptions): Promise<KassaApp> {
           loginPerIpPerMinute: options.limits.loginPerIpPerMinute,
         }),
       );
-      await app.register(async (scope) => wechatPayNotifications(scope, options.deps));
+      await app.register(async (scope) =>
+        wechatPayNotifications(scope, options.deps, options.ops.metrics.observeNotification),
+      );
       await app.register(async (scope) => consolePage(scope));
       await app.register(async (scope) => opsRoutes(scope, { deps: options.deps, ...options.ops }));
       if (options.extra) await app.register(async (scope) => options.extra?.(scope));

@@ -21,6 +21,8 @@ export interface KassaMetrics {
   observeRequest(request: { method: string; route: string; status: number; seconds: number }): void;
   /** Each call to a channel (metered-channel.ts wraps every app's channels with it). */
   observeChannelCall: ChannelCallObserver;
+  /** Each notification a channel sent, by what it was about and what became of it. */
+  observeNotification(notification: { subject: string; outcome: string }): void;
 }
 
 const IN_FLIGHT = {
@@ -54,6 +56,13 @@ export function createMetrics(db: Executor, clock: Clock): KassaMetrics {
     name: "kassa_channel_error_codes_total",
     help: "Channel calls that did not end ok, by the code the channel gave (SYSTEM_ERROR, ORDER_CLOSED, a refused notification's failed check)",
     labelNames: ["channel", "endpoint", "code"] as const,
+    registers: [registry],
+  });
+
+  const notifications = new Counter({
+    name: "kassa_notifications_total",
+    help: "Channel notifications by subject (payment, refund, other, unverified) and outcome (applied, duplicate_notification, mismatch_refused, refused, ...)",
+    labelNames: ["subject", "outcome"] as const,
     registers: [registry],
   });
 
@@ -144,6 +153,7 @@ export function createMetrics(db: Executor, clock: Clock): KassaMetrics {
       channelCalls.observe({ channel, endpoint, outcome }, seconds);
       if (code !== undefined) channelErrorCodes.inc({ channel, endpoint, code });
     },
+    observeNotification: ({ subject, outcome }) => notifications.inc({ subject, outcome }),
   };
 }
 

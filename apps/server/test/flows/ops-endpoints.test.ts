@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KassaUnderTest } from "../kassa-harness.ts";
+import { deliver, paymentNotification } from "../notifications.ts";
 import { payOrder } from "../webhook-flows.ts";
 
 /**
@@ -86,7 +87,7 @@ describe("/healthz, /readyz and /metrics", () => {
     expect(text).toMatch(/^kassa_process_resident_memory_bytes \d+/m);
   });
 
-  it("counts each channel call by endpoint and outcome, and the codes the channel answered with", async () => {
+  it("counts each channel call and notification by outcome, and the codes the channel answered with", async () => {
     const calls = (text: string, endpoint: string, outcome: string) =>
       sample(
         text,
@@ -110,6 +111,12 @@ describe("/healthz, /readyz and /metrics", () => {
       body: { code: "no-such-code-issued" },
     });
     expect(refusedLogin.status).toBe(401);
+    const forged = await paymentNotification(kassa, {
+      outTradeNo: "ord_00000000000000000000000000",
+      amountFen: 1200,
+      forged: true,
+    });
+    expect(await deliver(kassa, forged)).toBe(401);
 
     const after = String((await scrape()).body);
     const grew = (endpoint: string, outcome: string) =>
@@ -119,6 +126,13 @@ describe("/healthz, /readyz and /metrics", () => {
     expect(grew("prepay", "ok")).toBe(1);
     expect(grew("notification", "ok")).toBeGreaterThanOrEqual(1);
     expect(grew("prepay", "outcome_unknown")).toBe(1);
+    expect(grew("notification", "refused")).toBe(1);
+    const notifications = (text: string, labels: string) =>
+      sample(text, "kassa_notifications_total", labels) ?? 0;
+    const applied = 'subject="payment",outcome="applied"';
+    expect(notifications(after, applied) - notifications(before, applied)).toBe(1);
+    const refusedNotification = 'subject="unverified",outcome="refused"';
+    expect(notifications(after, refusedNotification) - notifications(before, refusedNotification)).toBe(1);
     expect(after).toMatch(
       /^kassa_channel_error_codes_total\{channel="wechatpay",endpoint="prepay",code="SYSTEM_ERROR"\} 1$/m,
     );

@@ -12,7 +12,11 @@ import type { KassaApp } from "../server.ts";
  * body as a Buffer: parsing and re-serialising JSON would break verification. The answer is
  * 204, or 4xx/5xx with the FAIL body (§4.5), well inside WeChat's 5 seconds.
  */
-export async function wechatPayNotifications(app: KassaApp, deps: AppDeps): Promise<void> {
+export async function wechatPayNotifications(
+  app: KassaApp,
+  deps: AppDeps,
+  observe: (notification: { subject: string; outcome: string }) => void,
+): Promise<void> {
   // One count for this process: forged notifications log a first line and then a summary a minute.
   const refusals = new RefusalCounter(deps.clock);
   app.removeAllContentTypeParsers();
@@ -27,16 +31,19 @@ export async function wechatPayNotifications(app: KassaApp, deps: AppDeps): Prom
     if (!target) {
       const line = refusals.count("UNKNOWN_APP");
       if (line) deps.log.warn({ ...line }, "notification for an app this server does not serve refused");
+      observe({ subject: "unverified", outcome: "unknown_app" });
       return reply.status(404).send(NOTIFICATION_FAIL_BODY);
     }
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     try {
       const answer = await handleNotification(deps, target, request.headers, rawBody, refusals);
+      observe(answer);
       if (answer.accepted) return reply.status(204).send();
       return reply.status(401).send(NOTIFICATION_FAIL_BODY);
     } catch (error) {
       // Our own failure (database down): WeChat Pay delivers again (§4.6); nothing was applied.
       request.log.error({ err: error }, "notification could not be processed");
+      observe({ subject: "unverified", outcome: "error" });
       return reply.status(500).send(NOTIFICATION_FAIL_BODY);
     }
   };
