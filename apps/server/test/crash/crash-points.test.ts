@@ -111,7 +111,13 @@ async function untilPaid(kassa: KassaProcess, token: string, id: string): Promis
   await until(`order ${id} is PAID`, async () => (await orderStatus(kassa, token, id)) === "PAID");
 }
 
-describe("crash points: SIGKILL between a channel call and its commit, then restart on the same database", () => {
+// Each test starts Kassa twice as a child process (each start loads the sources through
+// tsx) and waits for a dead job's lease to lapse: 17 s alone on a busy two-core machine, over
+// the suite's 20 s default once CI's other workers run beside it. The deadline is the
+// harness's own `until`, not this.
+describe("crash points: SIGKILL between a channel call and its commit, then restart on the same database", {
+  timeout: 90_000,
+}, () => {
   it("prepay.answered: the prepay made at WeChat Pay but not saved; the payer's retry pays once", async () => {
     const { database, start } = await world();
     try {
