@@ -2,7 +2,13 @@ import { AlipaySdk } from "alipay-sdk";
 import { beforeAll, describe, expect, it } from "vitest";
 import { certificateSn, rootCertificateSn } from "./cert-sn.ts";
 import { verifyRequestSignature } from "./gateway.ts";
-import { beijingTimestamp, requestSigningString, signRequest, verifyRsa2 } from "./sign.ts";
+import {
+  beijingTimestamp,
+  epochOfBeijingTimestamp,
+  requestSigningString,
+  signRequest,
+  verifyRsa2,
+} from "./sign.ts";
 import { makeKeyPair, makePki, type TestKeyPair, type TestPki } from "./testing/test-pki.ts";
 
 let app: TestKeyPair;
@@ -49,6 +55,12 @@ describe("request signing string (reference A.3)", () => {
   it("writes timestamps in Beijing time whatever the process's time zone", () => {
     expect(beijingTimestamp(Date.UTC(2026, 11, 31, 16, 0, 5))).toBe("2027-01-01 00:00:05");
     expect(beijingTimestamp(Date.UTC(2026, 5, 1, 3, 4, 5))).toBe("2026-06-01 11:04:05");
+  });
+
+  it("reads a Beijing timestamp back to the instant, and refuses what is not one", () => {
+    expect(epochOfBeijingTimestamp("2027-01-01 00:00:05")).toBe(Date.UTC(2026, 11, 31, 16, 0, 5));
+    for (const bad of [undefined, "", "2026-02-30 10:00:00", "2026-06-01T11:04:05", "2026-06-01 11:04"])
+      expect(epochOfBeijingTimestamp(bad)).toBeUndefined();
   });
 });
 

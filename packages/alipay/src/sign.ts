@@ -90,3 +90,23 @@ export function beijingTimestamp(epochMs: number): string {
   const iso = new Date(epochMs + 8 * 3_600_000).toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
 }
+
+/**
+ * The epoch ms of a `yyyy-MM-dd HH:mm:ss` Beijing time (A.4 `gmt_payment`, A.5 `send_pay_date`),
+ * or undefined when the text is not one: the inverse of {@link beijingTimestamp}.
+ */
+export function epochOfBeijingTimestamp(text: string | undefined): number | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(text ?? "");
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const epoch = Date.UTC(year, month - 1, day, hour - 8, minute, second);
+  // Date.UTC rolls 2026-02-30 over into March: such a text is not a time Alipay wrote.
+  return beijingTimestamp(epoch) === text ? epoch : undefined;
+}

@@ -15,8 +15,9 @@ export interface RegisteredApp {
   wechatMchid: string;
   /** Per app and channel: a path segment, since WeChat forbids a query string (§5.1). */
   notifyUrl(channel: ExternalChannelName): string;
-  channels: Readonly<Record<ExternalChannelName, PaymentChannel>>;
-  logins: Readonly<Record<ExternalChannelName, LoginChannel>>;
+  /** The channels this app's merchant has accounts with: WeChat Pay, Alipay or both (issue 14). */
+  channels: Readonly<Partial<Record<ExternalChannelName, PaymentChannel>>>;
+  logins: Readonly<Partial<Record<ExternalChannelName, LoginChannel>>>;
 }
 
 /**
@@ -65,7 +66,9 @@ export class AppRegistry {
 
   /** Channels are looked up by (app, channel): each app's merchant has its own accounts. */
   paymentChannel(appId: string, channel: ExternalChannelName): PaymentChannel {
-    return this.get(appId).channels[channel];
+    const found = this.get(appId).channels[channel];
+    if (!found) throw new Error(`app ${appId} has ${channel} payments but no ${channel} account configured`);
+    return found;
   }
 
   /**
@@ -79,6 +82,8 @@ export class AppRegistry {
   }
 
   loginChannel(appId: string, channel: ExternalChannelName): LoginChannel {
-    return this.get(appId).logins[channel];
+    const found = this.get(appId).logins[channel];
+    if (!found) throw new Error(`app ${appId} has no ${channel} login configured`);
+    return found;
   }
 }

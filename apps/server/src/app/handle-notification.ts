@@ -1,4 +1,5 @@
 import { type ChannelEvent, ChannelNotificationRejected } from "../channels/payment-channel.ts";
+import type { ExternalChannelName } from "../domain/payment.ts";
 import type { RegisteredApp } from "./app-registry.ts";
 import { type ApplyOutcome, applyPayment } from "./apply-payment.ts";
 import { applyRefundState, type RefundApplyOutcome } from "./apply-refund-state.ts";
@@ -26,15 +27,16 @@ export interface NotificationAnswer {
  */
 export async function handleNotification(
   deps: AppDeps,
-  /** The app whose notify URL was called: its merchant's keys verify the notification. */
+  /** The app and channel whose notify URL was called: that merchant account's keys verify it. */
   app: RegisteredApp,
+  channel: ExternalChannelName,
   headers: Readonly<Record<string, string | string[] | undefined>>,
   rawBody: Buffer,
   refusals: RefusalCounter,
 ): Promise<NotificationAnswer> {
   let event: ChannelEvent;
   try {
-    event = await app.channels.wechatpay.parseNotification(headers, rawBody);
+    event = await deps.apps.paymentChannel(app.id, channel).parseNotification(headers, rawBody);
   } catch (error) {
     if (!(error instanceof ChannelNotificationRejected)) throw error;
     const line = refusals.count(error.reason);

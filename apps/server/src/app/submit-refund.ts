@@ -56,7 +56,10 @@ async function refuseUnlessKnown(deps: AppDeps, refund: Refund, lastError: strin
   const payment = await findPaymentById(deps.db, refund.paymentId);
   if (!payment) return;
   try {
-    const known = await deps.apps.channelOf(payment).queryRefund(refund.outRefundNo);
+    const known = await deps.apps.channelOf(payment).queryRefund({
+      outTradeNo: payment.outTradeNo,
+      outRefundNo: refund.outRefundNo,
+    });
     if (known.state === "found") {
       await applyRefundState(deps, known.refund, { kind: "query" });
       return;

@@ -19,12 +19,12 @@ export function refundContract(kit: () => ContractKit): void {
         status: "processing",
       });
       expect((await channel.refund(refund)).refundId).toBe(accepted.refundId);
-      expect(await channel.queryRefund(refund.outRefundNo)).toMatchObject({
+      expect(await channel.queryRefund(refund)).toMatchObject({
         state: "found",
         refund: { refundId: accepted.refundId, status: "processing" },
       });
       await subject.settleRefund(refund.outRefundNo, "succeeded");
-      const settled = await channel.queryRefund(refund.outRefundNo);
+      const settled = await channel.queryRefund(refund);
       if (settled.state !== "found") throw new Error("the refund is gone");
       expect(settled.refund).toMatchObject({
         refundId: accepted.refundId,
@@ -50,12 +50,12 @@ export function refundContract(kit: () => ContractKit): void {
       const { channel, paidPayment, newPrepay, refundOf, failureOf } = kit();
       const tooMuch = refundOf(await paidPayment(), AMOUNT + 1);
       expect((await failureOf(channel.refund(tooMuch))).kind).toBe("rejected");
-      expect(await channel.queryRefund(tooMuch.outRefundNo)).toEqual({ state: "not_found" });
+      expect(await channel.queryRefund(tooMuch)).toEqual({ state: "not_found" });
       const unpaid = newPrepay();
       await channel.prepay(unpaid);
       const ofUnpaid = refundOf(unpaid);
       expect((await failureOf(channel.refund(ofUnpaid))).kind).toBe("rejected");
-      expect(await channel.queryRefund(ofUnpaid.outRefundNo)).toEqual({ state: "not_found" });
+      expect(await channel.queryRefund(ofUnpaid)).toEqual({ state: "not_found" });
     });
 
     it("a refund whose answer was lost is outcome_unknown, and asking again with its out_refund_no is the one refund", async () => {
@@ -63,15 +63,21 @@ export function refundContract(kit: () => ContractKit): void {
       const refund = refundOf(await paidPayment());
       await subject.failNext("refund", "answer_lost");
       expect((await failureOf(channel.refund(refund))).kind).toBe("outcome_unknown");
-      const found = await channel.queryRefund(refund.outRefundNo);
+      const found = await channel.queryRefund(refund);
       if (found.state !== "found") throw new Error("the refund whose answer was lost was not made");
       expect((await channel.refund(refund)).refundId).toBe(found.refund.refundId);
     });
 
-    it("refund query says not_found for an out_refund_no the channel never saw", async () => {
-      const { channel } = kit();
+    it("refund query says not_found for an out_refund_no the channel never saw, of a paid payment or of none", async () => {
+      const { channel, paidPayment } = kit();
       const never = `never${randomBytes(6).toString("hex")}`;
-      expect(await channel.queryRefund(never)).toEqual({ state: "not_found" });
+      const paid = await paidPayment();
+      expect(await channel.queryRefund({ outTradeNo: paid.outTradeNo, outRefundNo: never })).toEqual({
+        state: "not_found",
+      });
+      expect(await channel.queryRefund({ outTradeNo: never, outRefundNo: never })).toEqual({
+        state: "not_found",
+      });
     });
   });
 }

@@ -14,6 +14,7 @@ import type {
   Prepared,
   PrepayInput,
   RefundInput,
+  RefundRef,
 } from "./payment-channel.ts";
 
 /** One payment's life at the fake: unpaid until paid, closed or past its expiry. */
@@ -140,7 +141,7 @@ export class FakeChannel implements PaymentChannel {
     });
   }
 
-  queryRefund(outRefundNo: string) {
+  queryRefund({ outRefundNo }: RefundRef) {
     return this.#run("queryRefund", () => this.#refunds.find(outRefundNo));
   }
 

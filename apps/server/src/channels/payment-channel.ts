@@ -31,7 +31,8 @@ export interface PaymentChannel {
   close(outTradeNo: string): Promise<void>;
   /** Refund part or all of a paid payment; the same out_refund_no again is the same refund. */
   refund(input: RefundInput): Promise<ChannelRefund>;
-  queryRefund(outRefundNo: string): Promise<ChannelRefundState>;
+  /** Alipay finds a refund by its trade and out_request_no together (A.5); WeChat by out_refund_no alone. */
+  queryRefund(refund: RefundRef): Promise<ChannelRefundState>;
   /** Verify a notification over its raw bytes; refuses with ChannelNotificationRejected. */
   parseNotification(headers: NotificationHeaders, rawBody: Buffer): Promise<ChannelEvent>;
   /** The channel's statement of one day, for reconciliation. */
@@ -81,6 +82,12 @@ export interface ChannelPayment {
   bankType: string | undefined;
   /** Epoch ms. */
   paidAt: number;
+}
+
+/** One refund of one payment, named by our own keys. */
+export interface RefundRef {
+  outTradeNo: string;
+  outRefundNo: string;
 }
 
 export interface RefundInput {

@@ -76,7 +76,7 @@ export function wechatPayChannel(client: WechatPayClient, options: { clock: Cloc
       }
     },
 
-    async queryRefund(outRefundNo) {
+    async queryRefund({ outRefundNo }) {
       try {
         return { state: "found", refund: refundOf(await client.refunds.queryByOutRefundNo(outRefundNo)) };
       } catch (error) {

@@ -21,7 +21,10 @@ export const refundQueryJob: JobHandler<"refund.query"> = async (deps, { refundI
   if (refund?.status !== "PROCESSING") return { kind: "done" };
   const payment = await findPaymentById(deps.db, refund.paymentId);
   if (!payment) return { kind: "done" };
-  const truth = await deps.apps.channelOf(payment).queryRefund(refund.outRefundNo);
+  const truth = await deps.apps.channelOf(payment).queryRefund({
+    outTradeNo: payment.outTradeNo,
+    outRefundNo: refund.outRefundNo,
+  });
   if (truth.state === "found") await applyRefundState(deps, truth.refund, { kind: "query" });
   const after =
     truth.state === "found" ? await findRefundById(deps.db, refundId) : await submitRefund(deps, refund);

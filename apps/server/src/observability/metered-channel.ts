@@ -34,7 +34,7 @@ export function meteredChannel(channel: PaymentChannel, observe: ChannelCallObse
     query: timed("query", (outTradeNo) => channel.query(outTradeNo)),
     close: timed("close", (outTradeNo) => channel.close(outTradeNo)),
     refund: timed("refund", (input) => channel.refund(input)),
-    queryRefund: timed("query_refund", (outRefundNo) => channel.queryRefund(outRefundNo)),
+    queryRefund: timed("query_refund", (refund) => channel.queryRefund(refund)),
     parseNotification: timed("notification", (headers, rawBody) =>
       channel.parseNotification(headers, rawBody),
     ),

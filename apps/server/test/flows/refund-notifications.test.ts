@@ -61,7 +61,7 @@ describe("refund notifications from the channel", () => {
       const { deps } = kassa.running.kassa;
       const outRefundNo = `rfd${order.id.slice(4, 20)}`;
       // The merchant refunds on WeChat Pay's side, with Kassa's notify URL (§5.4 notify_url).
-      await deps.apps.default.channels.wechatpay.refund({
+      await deps.apps.paymentChannel(deps.apps.default.id, "wechatpay").refund({
         outTradeNo: order.id,
         outRefundNo,
         amountFen: toFen(order.amountFen),

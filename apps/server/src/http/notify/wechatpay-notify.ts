@@ -36,7 +36,7 @@ export async function wechatPayNotifications(
     }
     const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     try {
-      const answer = await handleNotification(deps, target, request.headers, rawBody, refusals);
+      const answer = await handleNotification(deps, target, "wechatpay", request.headers, rawBody, refusals);
       observe(answer);
       if (answer.accepted) return reply.status(204).send();
       return reply.status(401).send(NOTIFICATION_FAIL_BODY);
