@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { ChannelNotificationRejected } from "./channel-error.ts";
-import { AMOUNT, beijingDay, type ContractKit } from "./contract-kit.ts";
+import { AMOUNT, beijingDay, type ChannelTraits, type ContractKit } from "./contract-kit.ts";
 import { allEntries } from "./statement.ts";
 
 /** Notifications and statements: what the channel tells us without being asked, and by the day. */
-export function eventContract(kit: () => ContractKit): void {
+export function eventContract(kit: () => ContractKit, traits: ChannelTraits): void {
   describe("notifications", () => {
     it("a payment parses into payment_succeeded carrying the payment as a query reports it", async () => {
       const { channel, paidPayment, notified } = kit();
@@ -18,19 +18,25 @@ export function eventContract(kit: () => ContractKit): void {
       expect(event.payment).toEqual(queried.payment);
     });
 
-    it("refund outcomes parse into refund_succeeded, refund_closed and refund_abnormal", async () => {
-      const { channel, subject, paidPayment, refundOf, notified } = kit();
-      for (const outcome of ["succeeded", "closed", "abnormal"] as const) {
-        const refund = refundOf(await paidPayment());
-        await channel.refund(refund);
-        await subject.settleRefund(refund.outRefundNo, outcome);
-        const { event } = await notified((e) => "refund" in e && e.refund.outRefundNo === refund.outRefundNo);
-        expect(event).toMatchObject({
-          kind: `refund_${outcome}`,
-          refund: { outTradeNo: refund.outTradeNo, amountFen: refund.amountFen, status: outcome },
-        });
-      }
-    });
+    // A channel that answers a refund at once (Alipay, A.5) has no outcome left to notify.
+    it.skipIf(traits.refunds === "answered_at_once")(
+      "refund outcomes parse into refund_succeeded, refund_closed and refund_abnormal",
+      async () => {
+        const { channel, subject, paidPayment, refundOf, notified } = kit();
+        for (const outcome of ["succeeded", "closed", "abnormal"] as const) {
+          const refund = refundOf(await paidPayment());
+          await channel.refund(refund);
+          await subject.settleRefund(refund.outRefundNo, outcome);
+          const { event } = await notified(
+            (e) => "refund" in e && e.refund.outRefundNo === refund.outRefundNo,
+          );
+          expect(event).toMatchObject({
+            kind: `refund_${outcome}`,
+            refund: { outTradeNo: refund.outTradeNo, amountFen: refund.amountFen, status: outcome },
+          });
+        }
+      },
+    );
 
     it("a notification changed on the way is refused with ChannelNotificationRejected", async () => {
       const { channel, paidPayment, notified } = kit();

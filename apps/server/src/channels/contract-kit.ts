@@ -42,6 +42,15 @@ export interface PaymentChannelSubject {
   close(): Promise<void>;
 }
 
+/**
+ * Where channels differ and both ways keep the port's promises. WeChat Pay answers a refund
+ * PROCESSING and settles it later, notifying the outcome (§5.4, §4.4); Alipay answers it
+ * done or refused, and notifies no outcome (A.5, A.4).
+ */
+export interface ChannelTraits {
+  refunds: "settled_later" | "answered_at_once";
+}
+
 export const AMOUNT = toFen(300);
 
 /** What the contract's tests share: the subject, a payer, and ways to make what they need. */

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe } from "vitest";
 import { eventContract } from "./contract-events.ts";
-import { type ContractKit, makeKit, type PaymentChannelSubject } from "./contract-kit.ts";
+import { type ChannelTraits, type ContractKit, makeKit, type PaymentChannelSubject } from "./contract-kit.ts";
 import { paymentContract } from "./contract-payments.ts";
 import { refundContract } from "./contract-refunds.ts";
 
-export type { PaymentChannelSubject, ReceivedNotification } from "./contract-kit.ts";
+export type { ChannelTraits, PaymentChannelSubject, ReceivedNotification } from "./contract-kit.ts";
 
 /**
  * The PaymentChannel port's promises (design.md convention 11), registered for one subject:
@@ -14,6 +14,7 @@ export type { PaymentChannelSubject, ReceivedNotification } from "./contract-kit
 export function paymentChannelContract(
   subjectName: string,
   start: () => Promise<PaymentChannelSubject>,
+  traits: ChannelTraits = { refunds: "settled_later" },
 ): void {
   describe(`PaymentChannel contract: ${subjectName}`, () => {
     let kit: ContractKit | undefined;
@@ -26,7 +27,7 @@ export function paymentChannelContract(
       return kit;
     };
     paymentContract(current);
-    refundContract(current);
-    eventContract(current);
+    refundContract(current, traits);
+    eventContract(current, traits);
   });
 }
