@@ -152,11 +152,10 @@ async function reconcilePhase(dir: string): Promise<Omit<Result, "peakRssMb">> {
   } as unknown as PaymentChannel;
   const app: RegisteredApp = {
     id: "app_default",
-    wechatAppid: APPID,
-    wechatMchid: MCHID,
+    accounts: { wechatpay: { appId: APPID, merchantId: MCHID } },
     notifyUrl: () => "https://bench.invalid/notify",
     channels: { wechatpay: channel },
-    logins: {} as RegisteredApp["logins"],
+    logins: {},
   };
   const deps = {
     db: database.db,

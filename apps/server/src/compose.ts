@@ -142,8 +142,7 @@ export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> 
 function registeredApp(app: ConfiguredApp, clock: Clock, observe: ChannelCallObserver): RegisteredApp {
   return {
     id: app.id,
-    wechatAppid: app.wechatAppid,
-    wechatMchid: app.wechatMchid,
+    accounts: { wechatpay: { appId: app.wechatAppid, merchantId: app.wechatMchid } },
     notifyUrl: (channel) => `${app.publicBaseUrl()}/notify/${channel}/${app.id}`,
     channels: { wechatpay: meteredChannel(wechatPayChannel(app.wechatpay, { clock }), observe) },
     logins: { wechatpay: meteredLogin(wechatLoginChannel(app.wechatpay), observe) },

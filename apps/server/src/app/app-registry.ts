@@ -8,11 +8,18 @@ import { type ExternalChannelName, isExternalChannel, type Payment } from "../do
  * bound to, where the channel notifies it, and its channels. Credentials belong to the app's
  * merchant and stay inside the channel adapters.
  */
+/**
+ * Who a channel knows an app as: WeChat's appid and the merchant's mchid (§4.3), Alipay's
+ * app_id and the collecting seller_id (A.4 checks c, d). A payment must name both.
+ */
+export interface ChannelAccount {
+  appId: string;
+  merchantId: string;
+}
+
 export interface RegisteredApp {
   id: string;
-  /** The mini program's WeChat appid and its merchant's mchid: a payment must name both (§4.3). */
-  wechatAppid: string;
-  wechatMchid: string;
+  accounts: Readonly<Partial<Record<ExternalChannelName, ChannelAccount>>>;
   /** Per app and channel: a path segment, since WeChat forbids a query string (§5.1). */
   notifyUrl(channel: ExternalChannelName): string;
   /** The channels this app's merchant has accounts with: WeChat Pay, Alipay or both (issue 14). */
@@ -79,6 +86,13 @@ export class AppRegistry {
     if (!isExternalChannel(payment.channel))
       throw new Error(`payment ${payment.id} is paid from the wallet: it has no channel to call`);
     return this.paymentChannel(payment.appId, payment.channel);
+  }
+
+  /** The account a payment of this app through this channel is made under. */
+  account(appId: string, channel: ExternalChannelName): ChannelAccount {
+    const found = this.get(appId).accounts[channel];
+    if (!found) throw new Error(`app ${appId} has ${channel} payments but no ${channel} account configured`);
+    return found;
   }
 
   loginChannel(appId: string, channel: ExternalChannelName): LoginChannel {

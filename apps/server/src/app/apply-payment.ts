@@ -5,7 +5,7 @@ import type { Executor } from "../db/executor.ts";
 import { findPaymentByOutTradeNo } from "../db/payments-repo.ts";
 import { inTransaction } from "../db/transaction.ts";
 import { makeId } from "../domain/ids.ts";
-import { type Payment, transitionPayment } from "../domain/payment.ts";
+import { isExternalChannel, type Payment, transitionPayment } from "../domain/payment.ts";
 import { raiseAlert } from "./alerting/raise-alert.ts";
 import type { AppDeps } from "./deps.ts";
 import { movePaymentAndOrder } from "./move-payment.ts";
@@ -124,8 +124,9 @@ function mismatchOf(
   stored: Payment,
   source: PaymentSource,
 ): string | undefined {
-  const app = deps.apps.get(stored.appId);
-  if (reported.appId !== app.wechatAppid || reported.merchantId !== app.wechatMchid)
+  if (!isExternalChannel(stored.channel)) return "payment_merchant_mismatch"; // a wallet payment is never reported
+  const account = deps.apps.account(stored.appId, stored.channel);
+  if (reported.appId !== account.appId || reported.merchantId !== account.merchantId)
     return "payment_merchant_mismatch";
   if (source.kind === "notification" && source.appId !== stored.appId) return "payment_merchant_mismatch";
   if (reported.amountFen !== stored.amountFen) return "payment_amount_mismatch";

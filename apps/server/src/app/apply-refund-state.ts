@@ -3,6 +3,7 @@ import { recordNotification } from "../db/events-repo.ts";
 import { findPaymentByOutTradeNo } from "../db/payments-repo.ts";
 import { findRefundById, findRefundByOutRefundNo, noteChannelAnswer } from "../db/refunds-repo.ts";
 import { inTransaction } from "../db/transaction.ts";
+import { isExternalChannel } from "../domain/payment.ts";
 import { type Refund, refundEventOf } from "../domain/refund.ts";
 import { raiseAlert } from "./alerting/raise-alert.ts";
 import type { AppDeps } from "./deps.ts";
@@ -103,7 +104,9 @@ async function mismatched(
   const wrongApp =
     source.kind === "notification" &&
     (source.appId !== refund.appId ||
-      (source.merchantId !== undefined && source.merchantId !== deps.apps.get(refund.appId).wechatMchid));
+      (source.merchantId !== undefined &&
+        (!isExternalChannel(refund.channel) ||
+          source.merchantId !== deps.apps.account(refund.appId, refund.channel).merchantId)));
   if (payment?.id === refund.paymentId && reported.amountFen === refund.amountFen && !wrongApp) return false;
   await raiseAlert(deps, deps.db, {
     kind: "refund_mismatch",

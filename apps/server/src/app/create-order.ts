@@ -46,7 +46,7 @@ async function create(deps: AppDeps, trx: Executor, input: CreateOrderInput): Pr
   // Locks in one order for every transaction that takes several: the user's row, then the
   // stock rows by product id. Two orders of [A, B] and [B, A] then queue instead of
   // deadlocking (issue 7: 71 of 80 mixed concurrent orders failed on PostgreSQL).
-  await lockUserForUpdate(trx, input.userId);
+  const payer = await lockUserForUpdate(trx, input.userId);
   const catalog = await loadProducts(
     trx,
     input.appId,
@@ -78,7 +78,7 @@ async function create(deps: AppDeps, trx: Executor, input: CreateOrderInput): Pr
     expiresAt,
     createdAt: now,
   };
-  const payment = firstPaymentOf(deps, order);
+  const payment = firstPaymentOf(deps, order, payer.channel);
   await insertOrder(trx, order);
   await insertPayment(trx, payment);
   await scheduleOrderClose({ ...deps, db: trx }, id, expiresAt);

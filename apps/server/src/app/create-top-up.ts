@@ -31,7 +31,7 @@ export async function createTopUp(
   };
   const { replayed, value } = await payerIdempotentWrite(deps, write, async (trx) => {
     // The caps of every order (user-caps.ts): an unpaid top-up is an open order too.
-    await lockUserForUpdate(trx, input.userId);
+    const payer = await lockUserForUpdate(trx, input.userId);
     await enforceUserCaps(deps, trx, input.userId, 0);
     const tier =
       "tierId" in input.request ? await findTier(trx, input.appId, input.request.tierId) : undefined;
@@ -52,7 +52,7 @@ export async function createTopUp(
       expiresAt: orderExpiry(deps, now),
       createdAt: now,
     };
-    const payment = firstPaymentOf(deps, order);
+    const payment = firstPaymentOf(deps, order, payer.channel);
     await insertOrder(trx, order);
     await insertPayment(trx, payment);
     await scheduleOrderClose({ ...deps, db: trx }, order.id, order.expiresAt);

@@ -4,6 +4,7 @@ import { insertSession, revokeOlderSessions } from "../db/sessions-repo.ts";
 import { findOrCreateUser } from "../db/users-repo.ts";
 import { KassaError } from "../domain/errors.ts";
 import { makeId } from "../domain/ids.ts";
+import type { ExternalChannelName } from "../domain/payment.ts";
 import type { AppDeps } from "./deps.ts";
 import { hashSessionToken, newSessionToken } from "./session-tokens.ts";
 
@@ -17,20 +18,26 @@ import { hashSessionToken, newSessionToken } from "./session-tokens.ts";
 export const MAX_LIVE_SESSIONS_PER_USER = 5;
 
 /**
- * Step 1 of product.md: the mini program's login code (wx.login) is exchanged at the login
- * channel on the server (code2Session, §7.2); the channel's user id stays here, and the mini
- * program gets Kassa's own session token.
+ * Step 1 of product.md: the mini program's login code (wx.login, or Alipay's my.getAuthCode)
+ * is exchanged at the login channel on the server (code2Session §7.2, oauth.token A.6); the
+ * channel's user id stays here, and the mini program gets Kassa's own session token. The
+ * channel logged in through is the one the user's orders are paid with.
  */
 export async function login(
   deps: AppDeps,
-  input: { code: string; appId?: string },
+  input: { code: string; appId?: string; channel?: ExternalChannelName },
 ): Promise<{ token: string; expiresAt: number }> {
   // The session is for the app named; its orders, catalog and payments follow from it.
   const app = deps.apps.named(input.appId);
   const { code } = input;
+  // Mini programs built before Alipay name no channel: they are WeChat's.
+  const channel = input.channel ?? "wechatpay";
+  const loginChannel = app.logins[channel];
+  const account = app.accounts[channel];
+  if (!loginChannel || !account) throw new KassaError("APP_CHANNEL_NOT_CONFIGURED", { app: app.id, channel });
   let identified: LoginOutcome;
   try {
-    identified = await deps.apps.loginChannel(app.id, "wechatpay").exchangeCode(code);
+    identified = await loginChannel.exchangeCode(code);
   } catch (error) {
     if (error instanceof ChannelError) throw new KassaError("CHANNEL_UNAVAILABLE");
     throw error;
@@ -39,7 +46,8 @@ export async function login(
   const now = deps.clock.now();
   const user = await findOrCreateUser(deps.db, {
     appId: app.id,
-    appid: app.wechatAppid,
+    channel,
+    appid: account.appId,
     // The users table still names the column openid: renaming it is a migration (issue 8 §3).
     openid: identified.channelUserId,
     newId: makeId("user", deps.ids),

@@ -4,7 +4,7 @@ import type { BookingStatus, CancelCause } from "../domain/booking/booking.ts";
 import type { SlotStatus } from "../domain/booking/slot.ts";
 import type { AccountType, LedgerCauseType, NormalSide } from "../domain/ledger.ts";
 import type { OrderKind, OrderStatus } from "../domain/order.ts";
-import type { ChannelName, PaymentStatus } from "../domain/payment.ts";
+import type { ChannelName, ExternalChannelName, PaymentStatus } from "../domain/payment.ts";
 import type { RefundStatus } from "../domain/refund.ts";
 import type { RefundApprovalStatus } from "../domain/refund-approval.ts";
 import type { TipStatus } from "../domain/tip/tip.ts";
@@ -78,7 +78,9 @@ export interface AppsTable {
 export interface UsersTable {
   id: string;
   app_id: string;
-  /** The WeChat appid the openid belongs to (an openid is per appid). */
+  /** The channel the user logs in and pays through (migration 0020). */
+  channel: Generated<ExternalChannelName>;
+  /** The channel's app id the openid belongs to (an openid is per app): WeChat's appid, Alipay's app_id. */
   appid: string;
   /** Only ever on the server: never returned by the API, never logged in full. */
   openid: string;

@@ -1,15 +1,27 @@
+import type { ExternalChannelName } from "../domain/payment.ts";
 import type { Executor } from "./executor.ts";
 
-/** One user per (appid, openid); the first login creates it, later logins find it. */
+/**
+ * One user per (appid, openid): the channel's app id and the id it gives the user there.
+ * The first login creates it, later logins find it.
+ */
 export async function findOrCreateUser(
   db: Executor,
-  input: { appId: string; appid: string; openid: string; newId: string; now: number },
+  input: {
+    appId: string;
+    channel: ExternalChannelName;
+    appid: string;
+    openid: string;
+    newId: string;
+    now: number;
+  },
 ): Promise<{ id: string }> {
   await db
     .insertInto("users")
     .values({
       id: input.newId,
       app_id: input.appId,
+      channel: input.channel,
       appid: input.appid,
       openid: input.openid,
       created_at: input.now,
@@ -40,10 +52,19 @@ export async function findUserOpenid(db: Executor, userId: string): Promise<stri
  * granted, so orders committed while it waited would not be counted (seen in
  * flows/order-limits.test.ts when the two were merged).
  */
-export async function lockUserForUpdate(db: Executor, userId: string): Promise<void> {
-  await db
+export async function lockUserForUpdate(db: Executor, userId: string): Promise<Payer> {
+  const row = await db
     .updateTable("users")
     .set((eb) => ({ id: eb.ref("id") }))
     .where("id", "=", userId)
-    .execute();
+    // The channel never changes, so the snapshot's value is the value.
+    .returning("channel")
+    .executeTakeFirst();
+  if (!row) throw new Error(`user ${userId} has a session but no row`);
+  return { channel: row.channel };
+}
+
+/** What an order needs of its payer: the channel they logged in through pays for it (migration 0020). */
+export interface Payer {
+  channel: ExternalChannelName;
 }

@@ -16,11 +16,13 @@ export const ERROR_CODES = {
   AUTH_SESSION_REQUIRED: "Send the session token from POST /v1/session as `Authorization: Bearer <token>`",
   AUTH_SESSION_INVALID: "The session token is unknown or expired; log in again with a new wx.login code",
   AUTH_LOGIN_CODE_INVALID:
-    "WeChat refused the wx.login code (expired, used, or from another app); call wx.login again",
+    "The channel refused the login code (expired, used, or from another app); call wx.login (in Alipay, my.getAuthCode) again",
   IDEMPOTENCY_KEY_INVALID: "Idempotency-Key must be 1-255 printable ASCII characters",
   IDEMPOTENCY_KEY_REUSED: "This Idempotency-Key was used with a different request body; use a new key",
   IDEMPOTENCY_KEY_IN_PROGRESS:
     "A request with this Idempotency-Key is still being processed; retry in a moment",
+  APP_CHANNEL_NOT_CONFIGURED:
+    "This app takes no payments through the channel named: log in with `channel` set to one the operator configured for the app (KASSA_APPS_FILE gives each app its wechat and alipay accounts)",
   APP_NOT_FOUND:
     "No app with this id is served here; use an app id from the operator's KASSA_APPS_FILE, or leave `app` out for the default app",
   PRODUCT_NOT_FOUND: "A product in the order does not exist or is no longer sold",

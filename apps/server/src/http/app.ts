@@ -10,7 +10,7 @@ import { DEFAULT_MERCHANT_LIMITS, type MerchantLimits } from "./merchant/context
 import { merchantApi } from "./merchant/plugin.ts";
 import type { RateLimits } from "./mini-program/context.ts";
 import { miniProgramApi } from "./mini-program/plugin.ts";
-import { wechatPayNotifications } from "./notify/wechatpay-notify.ts";
+import { channelNotifications } from "./notify/channel-notifications.ts";
 import { type OpsContext, opsRoutes } from "./ops/plugin.ts";
 import { buildHttpServer, type KassaApp } from "./server.ts";
 import type { HttpTimeouts } from "./timeouts.ts";
@@ -70,7 +70,7 @@ export function buildApp(options: AppHttpOptions): Promise<KassaApp> {
         }),
       );
       await app.register(async (scope) =>
-        wechatPayNotifications(scope, options.deps, options.ops.metrics.observeNotification),
+        channelNotifications(scope, options.deps, options.ops.metrics.observeNotification),
       );
       await app.register(async (scope) => consolePage(scope));
       await app.register(async (scope) => opsRoutes(scope, { deps: options.deps, ...options.ops }));

@@ -94,6 +94,7 @@ export function statusOf(code: ErrorCode): number {
     case "REQUEST_HEADERS_TOO_LARGE":
       return 431;
     case "IDEMPOTENCY_KEY_REUSED":
+    case "APP_CHANNEL_NOT_CONFIGURED":
       return 422;
     case "RATE_LIMITED":
     case "RISK_THROTTLED":

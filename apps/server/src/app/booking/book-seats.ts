@@ -46,7 +46,7 @@ async function book(
   input: { appId: string; userId: string; slotId: string; seats: number },
 ): Promise<BookedOrder> {
   // Locks in the one order (create-order.ts): the user's row, then the slot's.
-  await lockUserForUpdate(trx, input.userId);
+  const payer = await lockUserForUpdate(trx, input.userId);
   await enforceUserCaps(deps, trx, input.userId, input.seats);
   const slot = await findSlot(trx, input.appId, input.slotId);
   if (!slot) throw new KassaError("BOOKING_SLOT_NOT_FOUND");
@@ -87,7 +87,7 @@ async function book(
     cancelledAt: null,
     createdAt: now,
   };
-  const payment = firstPaymentOf(deps, order);
+  const payment = firstPaymentOf(deps, order, payer.channel);
   await insertOrder(trx, order);
   await insertPayment(trx, payment);
   await insertBooking(trx, booking);

@@ -58,7 +58,12 @@ export async function reconcileDay(
   };
   try {
     await clearStaging(deps.db, run.id);
-    const staged = await stageStatement(deps, context, statement.entries, app.wechatAppid);
+    const staged = await stageStatement(
+      deps,
+      context,
+      statement.entries,
+      deps.apps.account(app.id, input.channel).appId,
+    );
     if (staged.totals && staged.totals.rows !== staged.tradeRowsRead) {
       await recordFound(deps, context, {
         class: "unreadable_row",

@@ -70,7 +70,7 @@ async function tip(
   },
 ): Promise<TippedOrder> {
   // Locks in the one order (create-order.ts): the user's row, then the payer's daily total.
-  await lockUserForUpdate(trx, input.userId);
+  const payer = await lockUserForUpdate(trx, input.userId);
   const recipient = await findRecipient(trx, input.appId, input.recipientId);
   if (!recipient) throw new KassaError("TIP_RECIPIENT_NOT_FOUND");
   if (!recipient.active) throw new KassaError("TIP_RECIPIENT_INACTIVE");
@@ -106,7 +106,7 @@ async function tip(
     status: "PENDING",
     createdAt: now,
   };
-  const payment = firstPaymentOf(deps, order);
+  const payment = firstPaymentOf(deps, order, payer.channel);
   await insertOrder(trx, order);
   await insertPayment(trx, payment);
   await insertTip(trx, tipRow);

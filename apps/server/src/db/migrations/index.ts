@@ -18,6 +18,7 @@ import * as ledgerSeals from "./0016-ledger-seals.ts";
 import * as tips from "./0017-tips.ts";
 import * as riskAlerts from "./0018-risk-alerts.ts";
 import * as retention from "./0019-retention.ts";
+import * as userChannels from "./0020-user-channels.ts";
 
 /** Every migration, in order. Names sort as they run; never rename or edit a shipped one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0017-tips": tips,
   "0018-risk-alerts": riskAlerts,
   "0019-retention": retention,
+  "0020-user-channels": userChannels,
 };

@@ -76,3 +76,6 @@ export const REQUEST_PAYMENT_EXAMPLE = {
   paySign:
     "FIuYdFfLjJPqjpNd3C0wf74mDqZ9o72mXvUxydwiHY5j1XlvZq319MagmyzFz5/Iv9ZYYWlv6oq3uMPxKcJF335mRA09fkOotqd22RPydQdmZGz9htLDecmDKZ09msdOSJmuTBQ5uIyhl503n6EsB6nZWGxkZnEfMdSdXVWhbYQkGYYN+AlTto2toYQdm6aq8HrzK1df+vDgyuULTo3YevegxMwK7XP62rbmO5MNpdkY6irzVltjvraNm6HSH8Xss1kubc+Y2MU8qBNEc5Kl1LObuXebfTevgiojYfyPc322lAipjCj5hTaZoVsUDC2zxmYFON4f2Z4yqdVPN9hNSg==",
 };
+
+/** my.tradePay's one parameter (reference A.2): the trade_no of alipay.trade.create. */
+export const TRADE_PAY_EXAMPLE = { tradeNO: "2026120322001481940500000001" };

@@ -5,7 +5,7 @@ import type { PaymentPayload, RequestPaymentParams } from "../../channels/paymen
 import { KassaError } from "../../domain/errors.ts";
 import type { KassaApp } from "../server.ts";
 import type { MiniProgramContext } from "./context.ts";
-import { REQUEST_PAYMENT_EXAMPLE } from "./examples.ts";
+import { REQUEST_PAYMENT_EXAMPLE, TRADE_PAY_EXAMPLE } from "./examples.ts";
 import { refuseIfThrottled } from "./risk-guard.ts";
 import { ANY_REQUEST, BODY_REFUSED, errorResponses, JSON_BODY, SESSION } from "./route-errors.ts";
 import { documented, OrderIdParams } from "./schemas.ts";
@@ -20,21 +20,36 @@ export const RequestPaymentSchema = Type.Object({
   paySign: Type.String(),
 });
 
+/** Exactly what Alipay's `my.tradePay` takes (reference A.2): the trade_no, as `tradeNO`. */
+export const TradePaySchema = Type.Object(
+  {
+    tradeNO: Type.String({
+      description: "Pass it as my.tradePay({ tradeNO }); its resultCode is only a hint, poll the order",
+    }),
+  },
+  { additionalProperties: false },
+);
+
 /** POST /v1/orders/:id/pay: prepay, or reuse the valid prepay (product.md step 3). */
 export function registerOrdersPay(app: KassaApp, context: MiniProgramContext): void {
   app.post(
     "/v1/orders/:id/pay",
     {
       schema: {
-        summary: "Get the wx.requestPayment parameters for an order",
+        summary: "Get the parameters of the mini program's pay call for an order",
         description:
-          "Prepays at WeChat Pay, or reuses the still-valid prepay: calling it again is safe. Pass all but `appId` to wx.requestPayment. Takes no body.",
+          "Prepays at the channel the payer logged in with, or reuses the still-valid prepay: calling it again is safe. A WeChat payer gets the wx.requestPayment parameters (pass all but `appId`); an Alipay payer gets `{ tradeNO }` for my.tradePay. Takes no body.",
         tags: ["orders"],
         params: OrderIdParams,
         response: {
-          200: documented(RequestPaymentSchema, "The wx.requestPayment parameters", {
-            "wx.requestPayment parameters": REQUEST_PAYMENT_EXAMPLE,
-          }),
+          200: documented(
+            Type.Union([RequestPaymentSchema, TradePaySchema]),
+            "The wx.requestPayment parameters, or my.tradePay's",
+            {
+              "wx.requestPayment parameters": REQUEST_PAYMENT_EXAMPLE,
+              "my.tradePay parameters": TRADE_PAY_EXAMPLE,
+            },
+          ),
           ...errorResponses(
             [
               ...ANY_REQUEST,
@@ -55,7 +70,7 @@ export function registerOrdersPay(app: KassaApp, context: MiniProgramContext): v
     async (request, reply) => {
       await refuseIfThrottled(context, request, reply);
       try {
-        return requestPaymentOf(
+        return payCallOf(
           await payOrder(context.deps, { userId: request.userId, orderId: request.params.id }),
         );
       } catch (error) {
@@ -73,15 +88,15 @@ export function registerOrdersPay(app: KassaApp, context: MiniProgramContext): v
 }
 
 /**
- * The answer stays exactly the wx.requestPayment object (docs/api.md). Only WeChat Pay can
- * be behind this endpoint today; another channel's payload reaching it is a bug, until the
- * API says which channel it answers for (issue 14).
+ * The answer is exactly the object the mini program passes to its platform's pay call
+ * (docs/api.md): wx.requestPayment's for WeChat Pay, unchanged since before Alipay, and
+ * my.tradePay's for Alipay.
  */
-function requestPaymentOf(payload: PaymentPayload): RequestPaymentParams {
+function payCallOf(payload: PaymentPayload): RequestPaymentParams | { tradeNO: string } {
   switch (payload.channel) {
     case "wechatpay":
       return payload.requestPayment;
     case "alipay":
-      throw new Error(`POST /v1/orders/:id/pay cannot answer a ${payload.channel} payload yet`);
+      return { tradeNO: payload.tradeNO };
   }
 }

@@ -14,8 +14,16 @@ export const SessionCreateBody = Type.Object(
       minLength: 1,
       maxLength: 128,
       pattern: "^[0-9A-Za-z_-]+$",
-      description: "The code wx.login() gave the mini program; it works once, for 5 minutes",
+      description:
+        "The code wx.login() gave a WeChat mini program, or my.getAuthCode() an Alipay one; it works once, for a few minutes",
     }),
+    channel: Type.Optional(
+      Type.Union([Type.Literal("wechatpay"), Type.Literal("alipay")], {
+        default: "wechatpay",
+        description:
+          "Where the mini program runs, and so which channel its orders are paid with: `wechatpay` (a wx.login code, the default) or `alipay` (a my.getAuthCode code)",
+      }),
+    ),
     app: Type.Optional(
       Type.String({
         pattern: APP_ID_PATTERN,
@@ -39,7 +47,7 @@ export function registerSessionCreate(app: KassaApp, context: MiniProgramContext
       schema: {
         summary: "Log in with a wx.login code",
         description:
-          "Kassa exchanges the code with WeChat (code2Session) on the server; the openid and session_key never leave Kassa. A user keeps at most 5 live sessions: a sixth login revokes the oldest.",
+          "Kassa exchanges the code on the server, with WeChat (code2Session) or Alipay (alipay.system.oauth.token); the user's openid and the channel's session keys never leave Kassa. A user keeps at most 5 live sessions: a sixth login revokes the oldest.",
         tags: ["session"],
         security: [],
         body: SessionCreateBody,
@@ -48,7 +56,14 @@ export function registerSessionCreate(app: KassaApp, context: MiniProgramContext
             "logged in": SESSION_CREATE_EXAMPLE.response,
           }),
           ...errorResponses(
-            [...ANY_REQUEST, ...JSON_BODY, "APP_NOT_FOUND", "AUTH_LOGIN_CODE_INVALID", "CHANNEL_UNAVAILABLE"],
+            [
+              ...ANY_REQUEST,
+              ...JSON_BODY,
+              "APP_NOT_FOUND",
+              "APP_CHANNEL_NOT_CONFIGURED",
+              "AUTH_LOGIN_CODE_INVALID",
+              "CHANNEL_UNAVAILABLE",
+            ],
             {
               REQUEST_INVALID: {
                 issues: [{ field: "body/code", issue: 'must match pattern "^[0-9A-Za-z_-]+$"' }],
@@ -69,6 +84,7 @@ export function registerSessionCreate(app: KassaApp, context: MiniProgramContext
       const session = await login(context.deps, {
         code: request.body.code,
         ...(request.body.app !== undefined ? { appId: request.body.app } : {}),
+        ...(request.body.channel !== undefined ? { channel: request.body.channel } : {}),
       });
       return reply
         .status(201)
