@@ -1,9 +1,12 @@
+import type { AlipayClient } from "@kassa/alipay";
 import type { WechatPayClient } from "@kassa/wechatpay";
 import type { Logger } from "pino";
 import { AppRegistry, type RegisteredApp } from "./app/app-registry.ts";
 import type { AppDeps, AppSettings } from "./app/deps.ts";
 import { SingleFlight } from "./app/single-flight.ts";
 import type { WebhookDeps } from "./app/webhooks/webhook-deps.ts";
+import { alipayChannel } from "./channels/alipay-channel.ts";
+import { alipayLoginChannel } from "./channels/alipay-login.ts";
 import { wechatPayChannel } from "./channels/wechatpay-channel.ts";
 import { wechatLoginChannel } from "./channels/wechatpay-login.ts";
 import type { TrustProxy } from "./config.ts";
@@ -29,6 +32,8 @@ export interface ConfiguredApp {
   wechatMchid: string;
   /** A client made for this app's appid and its merchant's credentials. */
   wechatpay: WechatPayClient;
+  /** The app's Alipay account, when it takes Alipay too (issue 14): its client and collecting seller_id. */
+  alipay?: { client: AlipayClient; sellerId: string } | undefined;
   /** Where the channels reach Kassa (read per prepay: the port is known only after listen). */
   publicBaseUrl: () => string;
 }
@@ -140,11 +145,28 @@ export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> 
  * segment, §5.1).
  */
 function registeredApp(app: ConfiguredApp, clock: Clock, observe: ChannelCallObserver): RegisteredApp {
+  const alipay = app.alipay;
   return {
     id: app.id,
-    accounts: { wechatpay: { appId: app.wechatAppid, merchantId: app.wechatMchid } },
+    accounts: {
+      wechatpay: { appId: app.wechatAppid, merchantId: app.wechatMchid },
+      ...(alipay ? { alipay: { appId: alipay.client.appId, merchantId: alipay.sellerId } } : {}),
+    },
     notifyUrl: (channel) => `${app.publicBaseUrl()}/notify/${channel}/${app.id}`,
-    channels: { wechatpay: meteredChannel(wechatPayChannel(app.wechatpay, { clock }), observe) },
-    logins: { wechatpay: meteredLogin(wechatLoginChannel(app.wechatpay), observe) },
+    channels: {
+      wechatpay: meteredChannel(wechatPayChannel(app.wechatpay, { clock }), observe),
+      ...(alipay
+        ? {
+            alipay: meteredChannel(
+              alipayChannel(alipay.client, { clock, sellerId: alipay.sellerId }),
+              observe,
+            ),
+          }
+        : {}),
+    },
+    logins: {
+      wechatpay: meteredLogin(wechatLoginChannel(app.wechatpay), observe),
+      ...(alipay ? { alipay: meteredLogin(alipayLoginChannel(alipay.client), observe) } : {}),
+    },
   };
 }

@@ -21,6 +21,8 @@ export interface OrderView {
   lines: { productId: string; name: string; quantity: number; unitPriceFen: number }[];
   createdAt: string;
   expiresAt: string;
+  /** What pays it: the payer's channel, or the wallet; absent only on an order with no payment. */
+  channel?: Payment["channel"];
   paidAt: string | null;
   transactionId: string | null;
   /** What refunds gave back so far (docs/refunds.md); the status stays PAID, partly or wholly refunded. */
@@ -43,6 +45,7 @@ export function viewOrder(order: Order, payment: Payment | undefined, refundedFe
     lines: order.lines.map((line) => ({ ...line })),
     createdAt: new Date(order.createdAt).toISOString(),
     expiresAt: new Date(order.expiresAt).toISOString(),
+    ...(payment ? { channel: payment.channel } : {}),
     paidAt: payment?.paidAt == null ? null : new Date(payment.paidAt).toISOString(),
     transactionId: payment?.transactionId ?? null,
     refundedFen,

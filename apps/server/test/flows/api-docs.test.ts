@@ -12,7 +12,7 @@ import {
 import { CatalogResponse } from "../../src/http/mini-program/catalog.list.ts";
 import { OrdersCreateBody } from "../../src/http/mini-program/orders.create.ts";
 import { OrderPageSchema } from "../../src/http/mini-program/orders.list.ts";
-import { RequestPaymentSchema } from "../../src/http/mini-program/orders.pay.ts";
+import { PayCallSchema } from "../../src/http/mini-program/orders.pay.ts";
 import { ANY_REQUEST, SESSION } from "../../src/http/mini-program/route-errors.ts";
 import { OrderViewSchema } from "../../src/http/mini-program/schemas.ts";
 import { SessionCreateBody, SessionCreateResponse } from "../../src/http/mini-program/session.create.ts";
@@ -99,7 +99,7 @@ const SUCCESS: Record<string, [status: string, schema: TSchema]> = {
   "post /v1/orders": ["201", OrderViewSchema],
   "get /v1/orders": ["200", OrderPageSchema],
   "get /v1/orders/{id}": ["200", OrderViewSchema],
-  "post /v1/orders/{id}/pay": ["200", RequestPaymentSchema],
+  "post /v1/orders/{id}/pay": ["200", PayCallSchema],
   "post /v1/orders/{id}/confirm": ["200", OrderViewSchema],
   "post /v1/orders/{id}/cancel": ["200", OrderViewSchema],
   "post /v1/orders/{id}/pay-from-wallet": ["200", OrderViewSchema],

@@ -48,6 +48,7 @@ export const PENDING_ORDER_EXAMPLE = {
   lines: [{ productId: "prd_jasmine_tea", name: "茉莉花茶 Jasmine tea", quantity: 2, unitPriceFen: 1200 }],
   createdAt: "2026-12-01T20:25:39.986Z",
   expiresAt: "2026-12-01T20:55:39.000Z",
+  channel: "wechatpay",
   paidAt: null,
   transactionId: null,
   refundedFen: 0,

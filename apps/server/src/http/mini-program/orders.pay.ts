@@ -30,6 +30,9 @@ export const TradePaySchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** What the pay call answers: the object the mini program's own pay call takes, as is. */
+export const PayCallSchema = Type.Union([RequestPaymentSchema, TradePaySchema]);
+
 /** POST /v1/orders/:id/pay: prepay, or reuse the valid prepay (product.md step 3). */
 export function registerOrdersPay(app: KassaApp, context: MiniProgramContext): void {
   app.post(
@@ -42,14 +45,10 @@ export function registerOrdersPay(app: KassaApp, context: MiniProgramContext): v
         tags: ["orders"],
         params: OrderIdParams,
         response: {
-          200: documented(
-            Type.Union([RequestPaymentSchema, TradePaySchema]),
-            "The wx.requestPayment parameters, or my.tradePay's",
-            {
-              "wx.requestPayment parameters": REQUEST_PAYMENT_EXAMPLE,
-              "my.tradePay parameters": TRADE_PAY_EXAMPLE,
-            },
-          ),
+          200: documented(PayCallSchema, "The wx.requestPayment parameters, or my.tradePay's", {
+            "wx.requestPayment parameters": REQUEST_PAYMENT_EXAMPLE,
+            "my.tradePay parameters": TRADE_PAY_EXAMPLE,
+          }),
           ...errorResponses(
             [
               ...ANY_REQUEST,

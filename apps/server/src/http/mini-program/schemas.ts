@@ -46,12 +46,18 @@ export const OrderViewSchema = Type.Object({
   ),
   createdAt: Type.String({ description: "ISO 8601, UTC" }),
   expiresAt: Type.String({ description: "An unpaid order closes then and gives its stock back" }),
+  channel: Type.Optional(
+    Type.Union([Type.Literal("wechatpay"), Type.Literal("alipay"), Type.Literal("wallet")], {
+      description:
+        "What pays the order: `wechatpay` or `alipay` (the channel the payer logged in with), or `wallet` once paid from the wallet. Absent only in idempotent replays of answers stored before Kassa named it.",
+    }),
+  ),
   paidAt: Type.Union([Type.String(), Type.Null()], {
-    description: "When WeChat Pay took the money, or the wallet paid",
+    description: "When the channel took the money, or the wallet paid",
   }),
   transactionId: Type.Union([Type.String(), Type.Null()], {
     description:
-      "WeChat Pay's transaction_id, as on the payer's receipt; for an order paid from the wallet, Kassa's id of that wallet payment (`pay_…`)",
+      "The channel's id of the payment, as on the payer's receipt (WeChat Pay's transaction_id, Alipay's trade_no); for an order paid from the wallet, Kassa's id of that wallet payment (`pay_…`)",
   }),
   refundedFen: Type.Integer({
     description:

@@ -43,6 +43,7 @@ export const PENDING_TOP_UP_EXAMPLE = {
   lines: [],
   createdAt: "2026-12-01T20:25:39.986Z",
   expiresAt: "2026-12-01T20:55:39.000Z",
+  channel: "wechatpay",
   paidAt: null,
   transactionId: null,
   refundedFen: 0,
