@@ -41,15 +41,18 @@ async function main(): Promise<number> {
     });
   const config = loadConfig(process.env, process.cwd());
   // trigger talks to the running Kassa over HTTP, as a payer does: it needs no database.
-  if (argv[0] === "trigger")
+  if (argv[0] === "trigger") {
+    // Loaded here only: the production CLI never loads the simulator.
+    const { DEMO_MERCHANT } = await import("./channels/demo-sandbox.ts");
     return runTriggerCommand(argv, {
       mode: config.mode,
-      // Loaded here only: the production CLI never loads the simulator.
-      appid: (await import("./channels/demo-sandbox.ts")).DEMO_MERCHANT.appid,
+      appid: DEMO_MERCHANT.appid,
+      mchid: DEMO_MERCHANT.mchid,
       kassaUrl: `http://127.0.0.1:${config.port}`,
       simulatorUrl: `http://127.0.0.1:${config.simulatorPort}`,
       ...print,
     });
+  }
   let database: DatabaseHandle | undefined;
   try {
     database = connectDatabase({ url: config.databaseUrl });
