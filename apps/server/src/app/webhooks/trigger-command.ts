@@ -135,6 +135,10 @@ export async function runTriggerCommand(argv: readonly string[], io: TriggerIo):
     io.err(`${type ? `trigger: no way to make ${type} happen\n` : ""}${TRIGGER_USAGE}`);
     return 2;
   }
+  if (io.mode !== "demo") {
+    io.err("trigger works in demo mode only: in production, events come from real payers");
+    return 1;
+  }
   const trigger = TRIGGERS[type as EventType];
   const key = parsed.values.key;
   if (trigger.needsKey && !key) {
@@ -142,10 +146,6 @@ export async function runTriggerCommand(argv: readonly string[], io: TriggerIo):
       `trigger ${type} calls the merchant API: give a key of write scope with --key (npm run kassa -- keys create --app app_default --scopes read,write)`,
     );
     return 2;
-  }
-  if (io.mode !== "demo") {
-    io.err("trigger works in demo mode only: in production, events come from real payers");
-    return 1;
   }
   const kassa = parsed.values.kassa ?? io.kassaUrl;
   const simulator = parsed.values.simulator ?? io.simulatorUrl;
