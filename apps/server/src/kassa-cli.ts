@@ -11,6 +11,7 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { connectDatabase, type DatabaseHandle } from "./db/connect.ts";
 import { DatabaseUnavailableError, databaseUnavailable } from "./db/connection-problem.ts";
 import { migrateToLatest } from "./db/migrate.ts";
+import { commandOf } from "./kassa-commands.ts";
 import { randomIdSource } from "./random-ids.ts";
 import { masterKeyOf } from "./webhooks/master-key.ts";
 
@@ -23,27 +24,35 @@ import { masterKeyOf } from "./webhooks/master-key.ts";
  */
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
+  const print = {
+    out: (line: string) => process.stdout.write(`${line}\n`),
+    err: (line: string) => process.stderr.write(`${line}\n`),
+  };
+  // Before any configuration or database: a mistyped command changes nothing.
+  const command = commandOf(argv, print);
+  if (typeof command === "number") return command;
   // Before loadConfig and the migration: the doctor reports a configuration it cannot run
   // (exit 2) and never changes the database.
   if (argv[0] === "doctor")
     return runDoctorCommand(argv, {
       env: process.env,
       cwd: process.cwd(),
-      out: (line) => process.stdout.write(`${line}\n`),
-      err: (line) => process.stderr.write(`${line}\n`),
+      ...print,
     });
   const config = loadConfig(process.env, process.cwd());
   // trigger talks to the running Kassa over HTTP, as a payer does: it needs no database.
-  if (argv[0] === "trigger")
+  if (argv[0] === "trigger") {
+    // Loaded here only: the production CLI never loads the simulator.
+    const { DEMO_MERCHANT } = await import("./channels/demo-sandbox.ts");
     return runTriggerCommand(argv, {
       mode: config.mode,
-      // Loaded here only: the production CLI never loads the simulator.
-      appid: (await import("./channels/demo-sandbox.ts")).DEMO_MERCHANT.appid,
+      appid: DEMO_MERCHANT.appid,
+      mchid: DEMO_MERCHANT.mchid,
       kassaUrl: `http://127.0.0.1:${config.port}`,
       simulatorUrl: `http://127.0.0.1:${config.simulatorPort}`,
-      out: (line) => process.stdout.write(`${line}\n`),
-      err: (line) => process.stderr.write(`${line}\n`),
+      ...print,
     });
+  }
   let database: DatabaseHandle | undefined;
   try {
     database = connectDatabase({ url: config.databaseUrl });
@@ -52,8 +61,7 @@ async function main(): Promise<number> {
       const handle = database;
       return await runMigrateCommand(argv, {
         database: handle,
-        out: (line) => process.stdout.write(`${line}\n`),
-        err: (line) => process.stderr.write(`${line}\n`),
+        ...print,
       }).finally(() => handle.close());
     }
     await migrateToLatest(database);
@@ -67,8 +75,7 @@ async function main(): Promise<number> {
       mode: config.mode === "production" ? ("live" as const) : ("test" as const),
       now: () => Date.now(),
       ids: randomIdSource,
-      out: (line: string) => process.stdout.write(`${line}\n`),
-      err: (line: string) => process.stderr.write(`${line}\n`),
+      ...print,
     };
     if (argv[0] === "listen") {
       const stop = new AbortController();
@@ -88,7 +95,8 @@ async function main(): Promise<number> {
     if (argv[0] === "jobs") return await runJobsCommand(argv, io);
     if (argv[0] === "purge") return await runPurgeCommand(argv, { ...io, retention: config.retention });
     if (argv[0] === "operators") return await runOperatorsCommand(argv, { ...io, dialect: database.dialect });
-    return await runKassaCommand(argv, io);
+    if (argv[0] === "keys") return await runKassaCommand(argv, io);
+    throw new Error(`kassa-commands.ts lists ${command}, which kassa-cli.ts does not run`);
   } finally {
     await database.close();
   }

@@ -52,6 +52,7 @@ export async function insertOrRepeatAlert(
  * Move an alert by its table (domain/alert.ts), compare-and-set on the status read: false
  * when the move is not legal from the status it has now (a second acknowledge, anything after
  * resolve), or another operator moved it first. Resolving frees its key for a new alert.
+ * `by` is the operator's id, or `kassa:<what>` when Kassa found it dealt with itself.
  */
 export async function moveAlert(
   db: Executor,
@@ -59,7 +60,7 @@ export async function moveAlert(
     alertId: string;
     from: AlertStatus;
     event: AlertEvent;
-    operatorId: string;
+    by: string;
     note: string | null;
     now: number;
   },
@@ -68,10 +69,10 @@ export async function moveAlert(
   if (!move.ok) return false;
   const set =
     change.event === "acknowledge"
-      ? { acknowledged_at: change.now, acknowledged_by: change.operatorId, note: change.note }
+      ? { acknowledged_at: change.now, acknowledged_by: change.by, note: change.note }
       : {
           resolved_at: change.now,
-          resolved_by: change.operatorId,
+          resolved_by: change.by,
           resolution_note: change.note,
           live_key: null,
         };

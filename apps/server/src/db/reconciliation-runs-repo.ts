@@ -191,20 +191,42 @@ export async function setDifferenceAlert(db: Executor, differenceId: string, ale
     .execute();
 }
 
-/** Open differences an earlier pass found and this one did not: the day is right now. */
-export async function resolveUnseen(db: Executor, runId: string, pass: number, now: number): Promise<number> {
-  const result = await db
+const RESOLVED_UNSEEN = "not found again when the day was reconciled again";
+
+/**
+ * Open differences an earlier pass found and this one did not: the day is right now. Answers
+ * them, with the alert each raised, so the caller resolves those alerts too.
+ */
+export async function resolveUnseen(
+  db: Executor,
+  runId: string,
+  pass: number,
+  now: number,
+): Promise<{ id: string; alertId: string | null }[]> {
+  const rows = await db
     .updateTable("reconciliation_differences")
     .set({
       status: "resolved",
-      action: "not found again when the day was reconciled again",
+      action: RESOLVED_UNSEEN,
       resolved_at: now,
     })
     .where("run_id", "=", runId)
     .where("status", "=", "open")
     .where("pass", "<", pass)
+    .returning(["id", "alert_id"])
+    .execute();
+  return rows.map((row) => ({ id: row.id, alertId: row.alert_id }));
+}
+
+/** Whether an open difference (of any run) still stands behind the alert. */
+export async function alertStillOpen(db: Executor, alertId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("reconciliation_differences")
+    .select("id")
+    .where("alert_id", "=", alertId)
+    .where("status", "=", "open")
     .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return row !== undefined;
 }
 
 /** An app's runs, newest day first, paged by (day, id). */

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -13,6 +13,7 @@ import type { CrashPointName } from "../../src/crash-point.ts";
 import { randomIdSource } from "../../src/random-ids.ts";
 import { expectLedgerHolds } from "../check-ledger.ts";
 import type { TestDatabase } from "../database.ts";
+import { type ChildExit, startKassaProcess } from "../kassa-child-process.ts";
 import { type Answer, requestJson } from "../kassa-harness.ts";
 
 const root = resolve(fileURLToPath(import.meta.url), "../../../../..");
@@ -82,7 +83,7 @@ export class KassaProcess {
   private constructor(
     readonly child: ChildProcess,
     readonly url: string,
-    readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
+    readonly exited: Promise<ChildExit>,
     private readonly output: () => string,
   ) {}
 
@@ -94,7 +95,9 @@ export class KassaProcess {
     dataDir: string;
     crashAt?: `${CrashPointName}${"" | `:${number}`}`;
   }): Promise<KassaProcess> {
-    const child = spawn(process.execPath, [input.program], {
+    const { child, url, exited, output } = await startKassaProcess({
+      command: process.execPath,
+      args: [input.program],
       cwd: root,
       env: {
         PATH: process.env.PATH ?? "",
@@ -110,32 +113,8 @@ export class KassaProcess {
         ...(input.database.schema ? { CRASH_DATABASE_SCHEMA: input.database.schema } : {}),
         ...(input.crashAt ? { KASSA_CRASH_AT: input.crashAt } : {}),
       },
-      stdio: ["ignore", "pipe", "pipe"],
     });
-    let output = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-    });
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-    });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-      child.once("exit", (code, signal) => done({ code, signal })),
-    );
-    const url = await new Promise<string>((found, failed) => {
-      const timer = setInterval(() => {
-        const match = /listening (http:\/\/\S+)/.exec(output);
-        if (match?.[1]) {
-          clearInterval(timer);
-          found(match[1]);
-        }
-      }, 20);
-      void exited.then(({ code, signal }) => {
-        clearInterval(timer);
-        failed(new Error(`Kassa exited (${code ?? signal}) before listening:\n${output}`));
-      });
-    });
-    return new KassaProcess(child, url, exited, () => output);
+    return new KassaProcess(child, url, exited, output);
   }
 
   get logs(): string {

@@ -15,7 +15,7 @@ import { runKassa } from "../../src/main.ts";
  *
  * Environment: CRASH_SIMULATOR_URL, CRASH_SIMULATOR_DIR (the simulator's data directory),
  * CRASH_DATABASE_URL and CRASH_DATABASE_SCHEMA (PostgreSQL: the test database's schema),
- * plus Kassa's own (PORT, KASSA_DATA_DIR, KASSA_CRASH_AT...). Prints "listening <url>".
+ * plus Kassa's own (PORT, KASSA_DATA_DIR, KASSA_CRASH_AT...). Prints the start banner's API line, "API: <url>/v1" (kassa-child-process.ts waits for it).
  */
 const env = process.env;
 const simulatorUrl = required("CRASH_SIMULATOR_URL");
@@ -67,7 +67,7 @@ const running = await runKassa({
   workerPollMs: 20,
   logDestination: process.stderr,
 });
-process.stdout.write(`listening ${running.url}\n`);
+process.stdout.write(`API: ${running.url}/v1\n`);
 process.on("SIGTERM", () => {
   running.close().then(
     () => process.exit(0),

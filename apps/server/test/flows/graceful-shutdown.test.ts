@@ -1,10 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { type KassaChildProcess, startKassaProcess } from "../kassa-child-process.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { addEndpoint, cancelOrder, ReceiverPool } from "../webhook-flows.ts";
 
@@ -29,7 +30,7 @@ async function startCli(
   env: Record<string, string> = {},
   how: "tsx" | "npm start" | "compiled" = "tsx",
   dataDir = mkdtempSync(join(tmpdir(), "kassa-shutdown-")),
-): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+): Promise<KassaChildProcess> {
   dataDirs.push(dataDir);
   const settings = { PORT: "0", KASSA_SIMULATOR_PORT: "0", LOG_LEVEL: "warn", ...env };
   const program = {
@@ -41,54 +42,29 @@ async function startCli(
     ],
     compiled: ["--enable-source-maps", join(root, "apps/server/dist/cli.js")],
   };
-  const child =
-    how !== "npm start"
-      ? spawn(process.execPath, program[how], {
-          cwd: dataDir,
-          env: { PATH: process.env.PATH ?? "", ...settings },
-          stdio: ["ignore", "pipe", "pipe"],
-        })
-      : spawn("npm", ["start"], {
-          cwd: root,
-          env: {
-            PATH: process.env.PATH ?? "",
-            HOME: process.env.HOME ?? dataDir,
-            KASSA_DATA_DIR: dataDir,
-            ...settings,
-          },
-          stdio: ["ignore", "pipe", "pipe"],
-        });
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString("utf8");
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    output += chunk.toString("utf8");
-  });
-  const url = await new Promise<string>((found, failed) => {
-    const timer = setInterval(() => {
-      const match = /API: +(http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(output);
-      if (match?.[1]) {
-        clearInterval(timer);
-        found(match[1]);
-      }
-    }, 50);
-    child.once("exit", (code) => {
-      clearInterval(timer);
-      failed(new Error(`cli.ts exited ${code} before listening:\n${output}`));
-    });
-  });
-  return { child, url, output: () => output };
-}
-
-function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: string | null }> {
-  return new Promise((done) => child.once("exit", (code, signal) => done({ code, signal })));
+  return how !== "npm start"
+    ? startKassaProcess({
+        command: process.execPath,
+        args: program[how],
+        cwd: dataDir,
+        env: { PATH: process.env.PATH ?? "", ...settings },
+      })
+    : startKassaProcess({
+        command: "npm",
+        args: ["start"],
+        cwd: root,
+        env: {
+          PATH: process.env.PATH ?? "",
+          HOME: process.env.HOME ?? dataDir,
+          KASSA_DATA_DIR: dataDir,
+          ...settings,
+        },
+      });
 }
 
 describe("graceful shutdown", () => {
   it("answers a request still being sent when SIGTERM arrives, refuses new connections, and exits 0", async () => {
-    const { child, url, output } = await startCli();
-    const exited = exitOf(child);
+    const { child, url, output, exited } = await startCli();
     const { port } = new URL(url);
     const body = JSON.stringify({ code: "not-a-real-login-code" });
     const socket = connect({ host: "127.0.0.1", port: Number(port) });
@@ -138,8 +114,7 @@ describe("graceful shutdown", () => {
   }, 60_000);
 
   it("cuts a request still unanswered at the deadline, and still exits 0", async () => {
-    const { child, url } = await startCli({ KASSA_SHUTDOWN_TIMEOUT_SECONDS: "1" });
-    const exited = exitOf(child);
+    const { child, url, exited } = await startCli({ KASSA_SHUTDOWN_TIMEOUT_SECONDS: "1" });
     const socket = connect({ host: "127.0.0.1", port: Number(new URL(url).port) });
     await new Promise((ready) => socket.once("connect", ready));
     socket.on("error", () => undefined);
@@ -159,8 +134,7 @@ describe("graceful shutdown", () => {
 
 describe("npm start", () => {
   it("stops when npm gets SIGTERM: npm passes it on to Kassa, which stops gracefully", async () => {
-    const { child, url, output } = await startCli({}, "npm start");
-    const exited = exitOf(child);
+    const { child, url, output, exited } = await startCli({}, "npm start");
     child.kill("SIGTERM"); // to npm only, as a process manager that knows npm's pid does
     expect(await exited).toEqual({ code: 0, signal: null });
     expect(output()).toContain("Kassa stopped.");
@@ -178,8 +152,7 @@ describe("the compiled build", () => {
     // What `npm run build` runs after the console's build (esbuild: a quarter of a second).
     execFileSync(process.execPath, [join(root, "apps/server/scripts/build.mjs")], { stdio: "pipe" });
     const dataDir = mkdtempSync(join(tmpdir(), "kassa-compiled-"));
-    const { child, url, output } = await startCli({}, "compiled", dataDir);
-    const exited = exitOf(child);
+    const { child, url, output, exited } = await startCli({}, "compiled", dataDir);
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: "ok" });
     // Files read at run time are found from dist/ as from src/ (server-root.ts).
     const consolePage = await fetch(`${url}/console/`);

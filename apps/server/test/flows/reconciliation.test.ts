@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { scheduleJobOf } from "../../src/app/jobs.ts";
 import { DEMO_MERCHANT } from "../../src/channels/demo-sandbox.ts";
+import { moveAlert } from "../../src/db/alerts-repo.ts";
 import { findRun, listDifferences, type RunRow } from "../../src/db/reconciliation-runs-repo.ts";
 import { beijingDayOf } from "../../src/domain/reconciliation.ts";
 import { expectLedgerHolds } from "../check-ledger.ts";
@@ -92,6 +93,9 @@ async function reconciliationAlerts(): Promise<number> {
     .execute();
   return rows.length;
 }
+
+const alertOf = (id: string) =>
+  deps().db.selectFrom("alerts").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
 
 async function capturesOf(paymentId: string): Promise<number> {
   const rows = await deps()
@@ -213,6 +217,56 @@ describe("daily reconciliation through the simulator (issue 11)", () => {
         kassa_amount_fen: order.amountFen,
       }),
     ]);
+  });
+
+  it("a difference a re-run no longer finds is resolved, and so is its alert, saying the re-run matched", async () => {
+    const order = await paidOrder();
+    admin().addFault({ fault: "bill_amount_changed", outTradeNo: order.id, deltaFen: 100 });
+    const first = await reconcile();
+    const [difference] = first.differences;
+    expect(difference).toMatchObject({ class: "amount_differs", status: "open" });
+    const alertId = difference!.alert_id!;
+    expect(await alertOf(alertId)).toMatchObject({ kind: "reconciliation_amount_differs", status: "open" });
+    // An operator is on it; WeChat Pay then corrects the bill.
+    expect(
+      await moveAlert(deps().db, {
+        alertId,
+        from: "open",
+        event: "acknowledge",
+        by: "opr_on_it",
+        note: "asking WeChat Pay",
+        now: kassa.sandbox.clock.now(),
+      }),
+    ).toBe(true);
+    admin().clearFaults();
+    const again = await reconcile();
+    expect(again.differences).toEqual([
+      expect.objectContaining({
+        id: difference!.id,
+        status: "resolved",
+        action: "not found again when the day was reconciled again",
+        alert_id: alertId,
+      }),
+    ]);
+    expect(again.run).toMatchObject({ differences_open: 0, differences_resolved: 1 });
+    const resolved = await alertOf(alertId);
+    expect(resolved).toMatchObject({
+      status: "resolved",
+      resolved_by: "kassa:reconciliation",
+      acknowledged_by: "opr_on_it",
+      live_key: null,
+    });
+    expect(resolved.resolution_note).toBe(
+      `the day ${today()} was reconciled again (pass ${again.run.pass}) and matched: the difference is gone`,
+    );
+    // The difference coming back is a new alert, not the resolved one reopened.
+    admin().addFault({ fault: "bill_amount_changed", outTradeNo: order.id, deltaFen: 100 });
+    const third = await reconcile();
+    expect(third.differences).toEqual([expect.objectContaining({ id: difference!.id, status: "open" })]);
+    const newAlertId = third.differences[0]!.alert_id!;
+    expect(newAlertId).not.toBe(alertId);
+    expect(await alertOf(newAlertId)).toMatchObject({ status: "open" });
+    expect(await alertOf(alertId)).toMatchObject({ status: "resolved" });
   });
 
   it("a payment the bill shows as REVOKED while Kassa holds it paid is status_differs", async () => {

@@ -55,7 +55,7 @@ describe("raiseAlert", () => {
       alertId: first.alertId,
       from: "open",
       event: "acknowledge",
-      operatorId: "opr_1",
+      by: "opr_1",
       note: null,
       now: T,
     });
@@ -90,7 +90,7 @@ describe("raiseAlert", () => {
         alertId: first.alertId,
         from: "open",
         event: "resolve",
-        operatorId: "opr_1",
+        by: "opr_1",
         note: "paid back by bank transfer",
         now: T,
       }),

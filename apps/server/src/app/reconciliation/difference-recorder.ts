@@ -1,12 +1,15 @@
 import {
+  alertStillOpen,
   type NewDifference,
   recordDifference,
+  resolveUnseen,
   setDifferenceAlert,
 } from "../../db/reconciliation-runs-repo.ts";
 import { inTransaction } from "../../db/transaction.ts";
 import { makeId } from "../../domain/ids.ts";
 import type { DifferenceClass } from "../../domain/reconciliation.ts";
 import { raiseAlert } from "../alerting/raise-alert.ts";
+import { resolveAlertAsKassa } from "../alerting/resolve-alert.ts";
 import type { AppDeps } from "../deps.ts";
 
 export interface RunContext {
@@ -67,4 +70,26 @@ export async function recordFound(deps: AppDeps, run: RunContext, found: FoundDi
       "reconciliation difference",
     );
   }
+}
+
+/**
+ * After a pass: the open differences earlier passes found and this one did not are resolved
+ * (the day matches now), and so is the alert each raised, in the same transaction, unless an
+ * open difference still stands behind it (one alert can count several: the same kind and
+ * subject). A difference that comes back later raises a new alert (recordFound).
+ */
+export async function resolveUnseenDifferences(deps: AppDeps, run: RunContext): Promise<number> {
+  return inTransaction(deps.db, async (trx) => {
+    const resolved = await resolveUnseen(trx, run.runId, run.pass, deps.clock.now());
+    const alertIds = new Set(resolved.flatMap((difference) => difference.alertId ?? []));
+    for (const alertId of alertIds) {
+      if (await alertStillOpen(trx, alertId)) continue;
+      await resolveAlertAsKassa(deps, trx, {
+        alertId,
+        by: "kassa:reconciliation",
+        note: `the day ${run.day} was reconciled again (pass ${run.pass}) and matched: the difference is gone`,
+      });
+    }
+    return resolved.length;
+  });
 }

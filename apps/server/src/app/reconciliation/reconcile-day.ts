@@ -1,18 +1,12 @@
 import { crashPoint } from "../../crash-point.ts";
 import { billTotals, clearStaging, kassaPaymentTotals } from "../../db/reconciliation-match-repo.ts";
-import {
-  beginPass,
-  completeRun,
-  markWaiting,
-  openRun,
-  resolveUnseen,
-} from "../../db/reconciliation-runs-repo.ts";
+import { beginPass, completeRun, markWaiting, openRun } from "../../db/reconciliation-runs-repo.ts";
 import { KassaError } from "../../domain/errors.ts";
 import { makeId } from "../../domain/ids.ts";
 import type { ExternalChannelName } from "../../domain/payment.ts";
 import { beijingDayWindow } from "../../domain/reconciliation.ts";
 import type { AppDeps } from "../deps.ts";
-import { type RunContext, recordFound } from "./difference-recorder.ts";
+import { type RunContext, recordFound, resolveUnseenDifferences } from "./difference-recorder.ts";
 import { matchBillPayments, matchFees, matchPaidNotInBill } from "./match-payments.ts";
 import { postDayFees } from "./post-fees.ts";
 import { stageStatement } from "./stage-statement.ts";
@@ -84,8 +78,8 @@ export async function reconcileDay(
       ...window,
     });
     const feesPostedFen = await postDayFees(deps, context, bill.feesFen);
+    await resolveUnseenDifferences(deps, context);
     const now = deps.clock.now();
-    await resolveUnseen(deps.db, run.id, pass, now);
     await completeRun(
       deps.db,
       run.id,

@@ -1,42 +1,126 @@
 import { parseArgs } from "node:util";
+import { EVENT_TYPES, type EventType } from "../../domain/events.ts";
+import {
+  bookAndPay,
+  cancelBooking,
+  cancelOrder,
+  checkIn,
+  logIn,
+  orderOne,
+  type Payer,
+  pay,
+  refundAs,
+  tipAndPay,
+  topUpAndPay,
+} from "./trigger-flows.ts";
 
+interface Trigger {
+  /** What it does, for the usage. */
+  how: string;
+  /** It calls the merchant API, so it needs --key. */
+  needsKey?: true;
+  /** Makes the event happen; answers what it made, for the line printed. */
+  run: (payer: Payer) => Promise<string>;
+}
+
+const refundTrigger = (outcome: "SUCCESS" | "CLOSED" | "ABNORMAL", how: string): Trigger => ({
+  how,
+  needsKey: true,
+  run: async (payer) => {
+    const { orderId, refundId } = await refundAs(payer, outcome);
+    return `order ${orderId}, refund ${refundId}`;
+  },
+});
+
+/**
+ * One way to make each event of the registry (domain/events.ts) happen: typed over EventType,
+ * so an event added there does not compile until it has one here.
+ */
+const TRIGGERS: { readonly [T in EventType]: Trigger } = {
+  "order.paid": {
+    how: "orders one unit of the first product in stock and pays it at the simulator's cashier",
+    run: async (payer) => {
+      const orderId = await orderOne(payer);
+      await pay(payer, orderId);
+      return `order ${orderId}`;
+    },
+  },
+  "order.closed": {
+    how: "orders one unit and cancels it",
+    run: async (payer) => {
+      const orderId = await orderOne(payer);
+      await cancelOrder(payer, orderId);
+      return `order ${orderId}`;
+    },
+  },
+  "refund.succeeded": refundTrigger("SUCCESS", "pays an order, refunds it in full; WeChat Pay refunds it"),
+  "order.refunded": refundTrigger("SUCCESS", "as refund.succeeded (a refund's money back is both)"),
+  "refund.closed": refundTrigger("CLOSED", "pays an order, refunds it; WeChat Pay closes the refund"),
+  "refund.abnormal": refundTrigger(
+    "ABNORMAL",
+    "pays an order, refunds it; WeChat Pay cannot deliver the money (ABNORMAL)",
+  ),
+  "alert.raised": refundTrigger("ABNORMAL", "as refund.abnormal, which raises the alert refund_abnormal"),
+  "booking.confirmed": {
+    how: "books one seat of the first open slot and pays it",
+    run: async (payer) => `booking ${await bookAndPay(payer)}`,
+  },
+  "booking.cancelled": {
+    how: "books and pays a seat, then cancels the booking as the payer",
+    run: async (payer) => {
+      const orderId = await bookAndPay(payer);
+      await cancelBooking(payer, orderId);
+      return `booking ${orderId}`;
+    },
+  },
+  "booking.checked_in": {
+    how: "books and pays a seat, then checks its ticket in as the merchant",
+    needsKey: true,
+    run: async (payer) => {
+      const orderId = await bookAndPay(payer);
+      await checkIn(payer, orderId);
+      return `booking ${orderId}`;
+    },
+  },
+  "tip.paid": {
+    how: "tips the first recipient the smallest amount it takes and pays it",
+    run: async (payer) => `tip ${await tipAndPay(payer)}`,
+  },
+  "wallet.credited": {
+    how: "tops the payer's wallet up with the first tier and pays it",
+    run: async (payer) => `top-up ${await topUpAndPay(payer)}`,
+  },
+};
+
+const width = Math.max(...EVENT_TYPES.map((type) => type.length));
 export const TRIGGER_USAGE = `Usage:
-  npm run kassa -- trigger order.paid|order.closed [--kassa <url>] [--simulator <url>]
+  npm run kassa -- trigger <event> [--key <sk_test_…>] [--kassa <url>] [--simulator <url>]
 
-Demo mode only: makes the event happen for real, as a payer would, through the running Kassa
-(npm start, http://127.0.0.1:8700 by default) and its simulator (http://127.0.0.1:8780):
-logs in, orders one unit of the first product in stock, then pays it at the simulator's
-cashier (order.paid) or cancels it (order.closed).`;
+Demo mode only: makes the event happen for real, as a payer (and the merchant) would, through
+the running Kassa (npm start, http://127.0.0.1:8700 by default) and its simulator
+(http://127.0.0.1:8780), as a new payer each time. Events:
+${EVENT_TYPES.map((type) => `  ${type.padEnd(width)}  ${TRIGGERS[type].how}${TRIGGERS[type].needsKey ? " (--key)" : ""}`).join("\n")}
 
-/** What each type takes once the order exists. */
-const TRIGGERS = {
-  "order.paid": payAtCashier,
-  "order.closed": cancel,
-} as const;
-type Triggerable = keyof typeof TRIGGERS;
+(--key): calls the merchant API, with a key of write scope:
+  npm run kassa -- keys create --app app_default --scopes read,write`;
 
 export interface TriggerIo {
   mode: "demo" | "production";
   /** The demo app's WeChat appid, whose login codes the simulator mints. */
   appid: string;
+  /** The demo merchant's mchid, whose refunds' outcomes the simulator's admin API sets. */
+  mchid: string;
   kassaUrl: string;
   simulatorUrl: string;
   out: (line: string) => void;
   err: (line: string) => void;
 }
 
-interface Flow {
-  kassa: string;
-  simulator: string;
-  token: string;
-  orderId: string;
-}
-
 /**
  * `npm run kassa -- trigger EVENT` (issue 11): one real event for `listen` (or any endpoint)
- * to receive, made through the public APIs a mini program uses, so it travels the same path
- * as a payer's: nothing is written behind Kassa's back. Exit code: 0 done, 1 refused or
- * failed (with the reason), 2 usage.
+ * to receive, made through the public APIs, so it travels the same path as a payer's. Every
+ * event type has its trigger (TRIGGERS). Exit code: 0 done, 1 refused or failed (with the
+ * reason), 2 usage.
  */
 export async function runTriggerCommand(argv: readonly string[], io: TriggerIo): Promise<number> {
   let parsed: ReturnType<typeof parse>;
@@ -47,7 +131,7 @@ export async function runTriggerCommand(argv: readonly string[], io: TriggerIo):
     return 2;
   }
   const [type, ...rest] = parsed.positionals;
-  if (!type || rest.length > 0 || !(type in TRIGGERS)) {
+  if (!type || rest.length > 0 || !Object.hasOwn(TRIGGERS, type)) {
     io.err(`${type ? `trigger: no way to make ${type} happen\n` : ""}${TRIGGER_USAGE}`);
     return 2;
   }
@@ -55,13 +139,20 @@ export async function runTriggerCommand(argv: readonly string[], io: TriggerIo):
     io.err("trigger works in demo mode only: in production, events come from real payers");
     return 1;
   }
+  const trigger = TRIGGERS[type as EventType];
+  const key = parsed.values.key;
+  if (trigger.needsKey && !key) {
+    io.err(
+      `trigger ${type} calls the merchant API: give a key of write scope with --key (npm run kassa -- keys create --app app_default --scopes read,write)`,
+    );
+    return 2;
+  }
   const kassa = parsed.values.kassa ?? io.kassaUrl;
   const simulator = parsed.values.simulator ?? io.simulatorUrl;
   try {
-    const token = await logIn(kassa, simulator, io.appid);
-    const orderId = await orderOne(kassa, token);
-    await TRIGGERS[type as Triggerable]({ kassa, simulator, token, orderId });
-    io.out(`Triggered ${type}: order ${orderId}. Kassa sends the event to the app's endpoints now.`);
+    const payer = await logIn({ kassa, simulator, mchid: io.mchid, appid: io.appid, key });
+    const made = await trigger.run(payer);
+    io.out(`Triggered ${type}: ${made}. Kassa sends the event to the app's endpoints now.`);
     return 0;
   } catch (error) {
     io.err(`trigger ${type} failed: ${(error as Error).message} (is npm start running at ${kassa}?)`);
@@ -74,46 +165,6 @@ function parse(args: string[]) {
     args,
     allowPositionals: true,
     strict: true,
-    options: { kassa: { type: "string" }, simulator: { type: "string" } },
+    options: { kassa: { type: "string" }, simulator: { type: "string" }, key: { type: "string" } },
   });
-}
-
-/** A GET, or a POST with `body` (`null`: a POST that takes none, as /pay and /cancel). */
-async function call(url: string, body?: unknown, token?: string): Promise<Record<string, unknown>> {
-  const response = await fetch(url, {
-    method: body === undefined ? "GET" : "POST",
-    headers: {
-      ...(body === undefined || body === null ? {} : { "content-type": "application/json" }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body === undefined || body === null ? {} : { body: JSON.stringify(body) }),
-  });
-  const answer = (await response.json()) as Record<string, unknown>;
-  if (!response.ok)
-    throw new Error(
-      `${url} answered ${response.status} ${String(answer.code ?? "")} ${String(answer.message ?? "")}`,
-    );
-  return answer;
-}
-
-async function logIn(kassa: string, simulator: string, appid: string): Promise<string> {
-  const { code } = await call(`${simulator}/admin/login-codes`, { appid });
-  return String((await call(`${kassa}/v1/session`, { code })).token);
-}
-
-async function orderOne(kassa: string, token: string): Promise<string> {
-  const { items } = (await call(`${kassa}/v1/catalog`)) as { items: { id: string; inStock: boolean }[] };
-  const product = items.find((item) => item.inStock);
-  if (!product) throw new Error("no product in the catalog has stock left");
-  const order = await call(`${kassa}/v1/orders`, { items: [{ productId: product.id, quantity: 1 }] }, token);
-  return String(order.id);
-}
-
-async function payAtCashier(flow: Flow): Promise<void> {
-  const params = await call(`${flow.kassa}/v1/orders/${flow.orderId}/pay`, null, flow.token);
-  await call(`${flow.simulator}/cashier/api/pay`, { ...params, bankType: "CMB_CREDIT" });
-}
-
-async function cancel(flow: Flow): Promise<void> {
-  await call(`${flow.kassa}/v1/orders/${flow.orderId}/cancel`, null, flow.token);
 }

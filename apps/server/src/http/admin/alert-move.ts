@@ -30,7 +30,7 @@ export async function moveAlertAsOperator(
       alertId: current.id,
       from: current.status,
       event: change.event,
-      operatorId: request.operator.id,
+      by: request.operator.id,
       note: change.note,
       now: deps.clock.now(),
     });

@@ -29,7 +29,10 @@ export const AlertSchema = Type.Object({
   acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
   note: Type.Union([Type.String(), Type.Null()], { description: "The acknowledgement's note" }),
   resolvedAt: Type.Union([Type.String(), Type.Null()]),
-  resolvedBy: Type.Union([Type.String(), Type.Null()]),
+  resolvedBy: Type.Union([Type.String(), Type.Null()], {
+    description:
+      "The operator's id; `kassa:reconciliation` when a re-run of the day found the difference behind it gone",
+  }),
   resolutionNote: Type.Union([Type.String(), Type.Null()]),
 });
 
