@@ -150,6 +150,17 @@ describe("ALIPAY_*: the environment's app takes Alipay too", () => {
     expect(problemsOf({ ...production, ...keyMode, ALIPAY_APPID: "2021004123456789" })).toEqual([
       expect.stringMatching(/^ALIPAY_APPID is not a variable Kassa reads \(it reads ALIPAY_APP_ID, /),
     ]);
+    const { ALIPAY_APP_PRIVATE_KEY_FILE: _file, ...inline } = keyMode;
+    const problems = problemsOf({
+      ...production,
+      ...inline,
+      ALIPAY_APP_PRIVATE_KEY: pki.app.privateKeyBase64,
+    });
+    expect(problems).toEqual([
+      "ALIPAY_APP_PRIVATE_KEY is not read: Kassa takes Alipay's keys and certificates only from files; write it to a file and set ALIPAY_APP_PRIVATE_KEY_FILE to its path",
+      "ALIPAY_APP_PRIVATE_KEY_FILE is required",
+    ]);
+    expect(problems.join("\n")).not.toContain(pki.app.privateKeyBase64.slice(40, 80));
   });
 
   it("refuses a plain-http gateway (reference A.3) and one with a query", () => {

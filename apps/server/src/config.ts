@@ -97,7 +97,7 @@ export interface KassaConfig {
   logLevel: string;
   /**
    * Production only (demo mode takes its one app from the simulator): the app of the
-   * WECHATPAY_* variables, or every app of KASSA_APPS_FILE.
+   * WECHATPAY_* (and, when it takes Alipay, ALIPAY_*) variables, or every app of KASSA_APPS_FILE.
    */
   apps: readonly AppConfig[];
   /** The app that logins and notifications naming no app are for. */
@@ -225,7 +225,11 @@ function readApps(
   if (!appsFile) {
     // A misspelt variable would leave the app without Alipay, silently: refuse it instead.
     for (const name of alipayNames.filter((name) => !ALIPAY_VARIABLES.includes(name)))
-      read.problem(`${name} is not a variable Kassa reads (it reads ${ALIPAY_VARIABLES.join(", ")})`);
+      read.problem(
+        ALIPAY_VARIABLES.includes(`${name}_FILE`)
+          ? `${name} is not read: Kassa takes Alipay's keys and certificates only from files; write it to a file and set ${name}_FILE to its path`
+          : `${name} is not a variable Kassa reads (it reads ${ALIPAY_VARIABLES.join(", ")})`,
+      );
     const wechatpay = readWechatPay(read);
     const alipay = readAlipay(read);
     const app = {
