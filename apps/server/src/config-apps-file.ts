@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { AppConfig } from "./config.ts";
+import { readAlipay } from "./config-alipay.ts";
 import { EnvReader } from "./config-reader.ts";
 import { checkWebhookDomains } from "./config-webhooks.ts";
 import { readWechatPay } from "./config-wechatpay.ts";
@@ -16,8 +17,12 @@ import { APP_ID_PATTERN } from "./domain/ids.ts";
  *     "defaultApp": "app_shop",
  *     "merchants": { "mch_shop": { "wechatpay": { "mchid": "...", "merchantSerialNo": "...",
  *       "merchantPrivateKeyFile": "...", "apiV3KeyFile": "...", "publicKeyId": "...", "publicKeyFile": "..." } } },
- *     "apps": { "app_shop": { "merchant": "mch_shop", "wechat": { "appid": "wx...", "appSecretFile": "..." } } }
+ *     "apps": { "app_shop": { "merchant": "mch_shop", "wechat": { "appid": "wx...", "appSecretFile": "..." },
+ *       "alipay": { "appId": "...", "sellerId": "2088...", "appPrivateKeyFile": "...", "alipayPublicKeyFile": "..." } } }
  *   }
+ *
+ * An app's Alipay account is the app's own, not its merchant's: in Alipay the keys belong to
+ * the app id (reference A.3).
  *
  * Each entry is read by the same checks as the environment's WECHATPAY_* variables: the
  * entry's fields are given those names, and every problem is told back in the file's own
@@ -39,6 +44,17 @@ const APP_FIELDS: Readonly<Record<string, string>> = {
   appSecretFile: "WECHATPAY_APP_SECRET_FILE",
   loginBaseUrl: "WECHAT_LOGIN_BASE_URL",
 };
+/** An app's `alipay` entry, read by config-alipay.ts under the ALIPAY_* names. */
+const ALIPAY_FIELDS: Readonly<Record<string, string>> = {
+  appId: "ALIPAY_APP_ID",
+  sellerId: "ALIPAY_SELLER_ID",
+  appPrivateKeyFile: "ALIPAY_APP_PRIVATE_KEY_FILE",
+  alipayPublicKeyFile: "ALIPAY_PUBLIC_KEY_FILE",
+  appCertFile: "ALIPAY_APP_CERT_FILE",
+  alipayPublicCertFile: "ALIPAY_PUBLIC_CERT_FILE",
+  alipayRootCertFile: "ALIPAY_ROOT_CERT_FILE",
+  gatewayUrl: "ALIPAY_GATEWAY_URL",
+};
 /** Fields holding a path, resolved from the apps file's folder. */
 const PATH_FIELDS = new Set([
   "merchantPrivateKeyFile",
@@ -46,6 +62,11 @@ const PATH_FIELDS = new Set([
   "apiV3KeyFile",
   "publicKeyFile",
   "appSecretFile",
+  "appPrivateKeyFile",
+  "alipayPublicKeyFile",
+  "appCertFile",
+  "alipayPublicCertFile",
+  "alipayRootCertFile",
 ]);
 /** What a secret written inline would be called, and the field that takes its path instead. */
 const INLINE_SECRETS: Readonly<Record<string, string>> = {
@@ -54,6 +75,11 @@ const INLINE_SECRETS: Readonly<Record<string, string>> = {
   apiV3Key: "apiV3KeyFile",
   publicKey: "publicKeyFile",
   appSecret: "appSecretFile",
+};
+/** The same, in an app's `alipay` entry. */
+const ALIPAY_INLINE_SECRETS: Readonly<Record<string, string>> = {
+  appPrivateKey: "appPrivateKeyFile",
+  privateKey: "appPrivateKeyFile",
 };
 
 const APP_ID = new RegExp(APP_ID_PATTERN);
@@ -90,8 +116,9 @@ export function readAppsFile(
   for (const appId of appIds) {
     const at = `apps.${appId}`;
     if (!APP_ID.test(appId)) file.problem(at, "is not an app id: write app_ and 1-28 of a-z, 0-9, _");
-    const app = file.object(apps[appId], at, ["merchant", "wechat", "name", "webhookDomains"]);
+    const app = file.object(apps[appId], at, ["merchant", "wechat", "alipay", "name", "webhookDomains"]);
     if (!app) continue;
+    const alipay = app.alipay === undefined ? undefined : readAppAlipay(file, app.alipay, at, folder);
     const merchantId = typeof app.merchant === "string" ? app.merchant : "";
     const merchant = merchants[merchantId];
     if (!merchantId || merchant === undefined) {
@@ -133,6 +160,7 @@ export function readAppsFile(
       id: appId,
       merchantId,
       wechatpay,
+      ...(alipay ? { alipay } : {}),
       webhookDomains: file.domains(app.webhookDomains, at),
     });
   }
@@ -143,6 +171,16 @@ export function readAppsFile(
     if (other && app.wechatpay.appid)
       file.problem(`apps.${app.id}.wechat.appid`, `is the same mini program as apps.${other}; list it once`);
     seen.set(app.wechatpay.appid, app.id);
+  }
+  // An Alipay app id is one mini program too, whose notifications name it (A.4 check d).
+  const seenAlipay = new Map<string, string>();
+  for (const app of configured) {
+    const appId = app.alipay?.appId;
+    if (!appId) continue;
+    const other = seenAlipay.get(appId);
+    if (other)
+      file.problem(`apps.${app.id}.alipay.appId`, `is the same Alipay app as apps.${other}; list it once`);
+    else seenAlipay.set(appId, app.id);
   }
   let defaultAppId = appIds[0] ?? "";
   if (top?.defaultApp !== undefined) {
@@ -155,6 +193,37 @@ export function readAppsFile(
     );
   }
   return { apps: configured, defaultAppId };
+}
+
+/**
+ * An app's `alipay` entry through readAlipay, its problems told at the entry's fields. An
+ * entry that is there says the app takes Alipay, so an empty one is a problem, not "no Alipay".
+ */
+function readAppAlipay(
+  file: FileProblems,
+  value: unknown,
+  at: string,
+  folder: string,
+): AppConfig["alipay"] | undefined {
+  const prefix = `${at}.alipay`;
+  const fields = file.fields(value, prefix, ALIPAY_FIELDS, ALIPAY_INLINE_SECRETS);
+  if (!fields) return undefined;
+  const env: Record<string, string> = {};
+  const labels = new Map<string, string>();
+  for (const [field, envName] of Object.entries(ALIPAY_FIELDS)) {
+    labels.set(envName, `${prefix}.${field}`);
+    const given = fields[field];
+    if (given !== undefined) env[envName] = PATH_FIELDS.has(field) ? resolve(folder, given) : given;
+  }
+  const own: string[] = [];
+  const alipay = readAlipay(new EnvReader(env, own, { filesOnly: true }));
+  for (const problem of own) file.push(problem.replace(/\bALIPAY_[A-Z0-9_]+\b/g, (n) => labels.get(n) ?? n));
+  if (!alipay && own.length === 0)
+    file.problem(
+      prefix,
+      `is empty: give ${Object.keys(ALIPAY_FIELDS).slice(0, 4).join(", ")} (or the three certificate files), or leave alipay out for an app without Alipay`,
+    );
+  return alipay;
 }
 
 /** Problems of the file, each told with its place in the file. */
@@ -178,6 +247,7 @@ class FileProblems {
     value: unknown,
     at: string,
     keys: readonly string[] | undefined,
+    inline: Readonly<Record<string, string>> = INLINE_SECRETS,
   ): Record<string, unknown> | undefined {
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
       this.problem(at || "the file", "must be a JSON object");
@@ -185,7 +255,7 @@ class FileProblems {
     }
     const entry = value as Record<string, unknown>;
     for (const key of keys ? Object.keys(entry).filter((key) => !keys.includes(key)) : []) {
-      this.unknownKey(`${at ? `${at}.` : ""}${key}`, key, keys ?? []);
+      this.unknownKey(`${at ? `${at}.` : ""}${key}`, key, keys ?? [], inline);
     }
     return entry;
   }
@@ -206,8 +276,9 @@ class FileProblems {
     value: unknown,
     at: string,
     table: Readonly<Record<string, string>>,
+    inline: Readonly<Record<string, string>> = INLINE_SECRETS,
   ): Record<string, string> | undefined {
-    const entry = this.object(value, at, Object.keys(table));
+    const entry = this.object(value, at, Object.keys(table), inline);
     if (!entry) return undefined;
     const strings: Record<string, string> = {};
     for (const [key, field] of Object.entries(entry)) {
@@ -218,8 +289,13 @@ class FileProblems {
     return strings;
   }
 
-  private unknownKey(at: string, key: string, known: readonly string[]): void {
-    const path = INLINE_SECRETS[key];
+  private unknownKey(
+    at: string,
+    key: string,
+    known: readonly string[],
+    inline: Readonly<Record<string, string>>,
+  ): void {
+    const path = inline[key];
     if (path) {
       this.problem(
         at,

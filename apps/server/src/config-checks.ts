@@ -33,6 +33,9 @@ export const DOCUMENTED_IDENTIFIERS: Readonly<Record<string, readonly string[]>>
     "PUB_KEY_ID_0000000000000024101100397200000006",
     "PUB_KEY_ID_0000000000000000000000000000000001",
   ],
+  // Alipay's open-platform samples, docs/alipay-client.md's, and docs/configuration.md's.
+  ALIPAY_APP_ID: ["2014072300007148", "2021000000000001", "2021000000000002", "2021000000000003"],
+  ALIPAY_SELLER_ID: ["2088102146225135", "2088000000000001"],
 };
 
 /** The PEM label of a file's first block, e.g. "PRIVATE KEY" or "CERTIFICATE". */

@@ -1,4 +1,5 @@
 import { join, resolve } from "node:path";
+import { ALIPAY_VARIABLES, readAlipay } from "./config-alipay.ts";
 import { readAppsFile } from "./config-apps-file.ts";
 import { isProxyAddress } from "./config-checks.ts";
 import { type Env, EnvReader } from "./config-reader.ts";
@@ -43,12 +44,33 @@ export interface WechatPayCredentials {
   loginBaseUrl?: string;
 }
 
+/**
+ * One app's Alipay account (issue 14). In Alipay the keys belong to the app id, not to a
+ * merchant, so they are the app's (reference A.3, "Public-key mode vs certificate mode").
+ */
+export interface AlipayCredentials {
+  /** The mini program's APPID, 16 digits (A.3 `app_id`). */
+  appId: string;
+  /** The collecting account's PID (2088...): every notification must name it (A.4 check c). */
+  sellerId: string;
+  /** The app private key as its file holds it: PEM, or the bare Base64 PKCS#8 of Alipay's key tool. */
+  appPrivateKeyPem: string;
+  /** The app's 接口加签方式: the Alipay public key, or the three certificates (A.3). */
+  keys:
+    | { mode: "key"; alipayPublicKeyPem: string }
+    | { mode: "certificate"; appCertPem: string; alipayPublicCertPem: string; alipayRootCertPem: string };
+  /** Defaults to Alipay's production gateway (A.3); the sandbox's, or a simulator's. */
+  gatewayUrl?: string;
+}
+
 /** One mini program and its merchant's credentials (issue 8 §1). */
 export interface AppConfig {
   /** Kassa's id for the app: in notify URLs, and what a mini program names at login. */
   id: string;
   merchantId: string;
   wechatpay: WechatPayCredentials;
+  /** The app's Alipay account, when it takes Alipay too (config-alipay.ts). */
+  alipay?: AlipayCredentials;
   /** Production: the hosts this app's webhook endpoints may be on (config-webhooks.ts). */
   webhookDomains: readonly string[];
 }
@@ -75,7 +97,7 @@ export interface KassaConfig {
   logLevel: string;
   /**
    * Production only (demo mode takes its one app from the simulator): the app of the
-   * WECHATPAY_* variables, or every app of KASSA_APPS_FILE.
+   * WECHATPAY_* (and, when it takes Alipay, ALIPAY_*) variables, or every app of KASSA_APPS_FILE.
    */
   apps: readonly AppConfig[];
   /** The app that logins and notifications naming no app are for. */
@@ -199,15 +221,33 @@ function readApps(
       );
     return { apps: [], defaultAppId: DEFAULT_APP_ID };
   }
+  const alipayNames = Object.keys(env).filter((name) => /^ALIPAY_/.test(name) && env[name]?.trim());
   if (!appsFile) {
-    const app = { id: DEFAULT_APP_ID, merchantId: DEFAULT_MERCHANT_ID, wechatpay: readWechatPay(read) };
+    // A misspelt variable would leave the app without Alipay, silently: refuse it instead.
+    for (const name of alipayNames.filter((name) => !ALIPAY_VARIABLES.includes(name)))
+      read.problem(
+        ALIPAY_VARIABLES.includes(`${name}_FILE`)
+          ? `${name} is not read: Kassa takes Alipay's keys and certificates only from files; write it to a file and set ${name}_FILE to its path`
+          : `${name} is not a variable Kassa reads (it reads ${ALIPAY_VARIABLES.join(", ")})`,
+      );
+    const wechatpay = readWechatPay(read);
+    const alipay = readAlipay(read);
+    const app = {
+      id: DEFAULT_APP_ID,
+      merchantId: DEFAULT_MERCHANT_ID,
+      wechatpay,
+      ...(alipay ? { alipay } : {}),
+    };
     return { apps: [{ ...app, webhookDomains: readWebhookDomains(read) }], defaultAppId: DEFAULT_APP_ID };
   }
   if (read.optional("KASSA_WEBHOOK_DOMAINS"))
     read.problem(
       "KASSA_WEBHOOK_DOMAINS is set with KASSA_APPS_FILE: give each app's webhook domains in the file (webhookDomains), and unset the variable",
     );
-  const both = Object.keys(env).filter((name) => /^WECHATPAY_/.test(name) && env[name]?.trim());
+  const both = [
+    ...Object.keys(env).filter((name) => /^WECHATPAY_/.test(name) && env[name]?.trim()),
+    ...alipayNames,
+  ];
   if (both.length > 0)
     read.problem(
       `KASSA_APPS_FILE is set, and so is ${both.join(", ")}: give the apps in one place, the file (unset the variables)`,
