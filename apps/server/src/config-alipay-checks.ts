@@ -88,7 +88,7 @@ export function checkCertificate(
     return `holds a private key, not a certificate: give ${file} (开放平台 → 应用 → 开发设置 → 接口加签方式 → 证书)`;
   let key: KeyObject;
   try {
-    certificateSn(text); // exactly one readable certificate, whose SN goes with every request (A.3)
+    certificateSn(text); // a readable first certificate, whose SN goes with every request (A.3)
     key = role === "alipay" ? loadAlipayPublicKey(text) : new X509Certificate(text).publicKey;
   } catch (error) {
     return `is not usable as ${file}: ${rsaProblem(error) ?? detailOf(error)}`;
@@ -101,6 +101,10 @@ export function checkCertificate(
     return "is not the certificate of the app private key: give the appCertPublicKey_<appid>.crt Alipay issued for that key (Alipay would refuse every request's signature)";
   if (role === "alipay" && ownKey)
     return "is the app's own certificate (appCertPublicKey_<appid>.crt), not Alipay's public certificate (alipayCertPublicKey_RSA2.crt)";
+  // The first certificate is the one read (certificateSn): a root's would verify nothing Alipay signs.
+  const first = new X509Certificate(text);
+  if (first.issuer === first.subject)
+    return `begins with a self-signed root certificate: give ${file}, whose first certificate is ${role === "app" ? "the app's" : "Alipay's"} own (the root bundle is alipayRootCert.crt)`;
   return undefined;
 }
 

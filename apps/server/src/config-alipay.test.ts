@@ -234,7 +234,7 @@ describe("ALIPAY_*: keys and certificates are loaded at start (reference A.3)", 
       "ALIPAY_PUBLIC_CERT_FILE is the app's own certificate (appCertPublicKey_<appid>.crt), not Alipay's public certificate (alipayCertPublicKey_RSA2.crt)",
     ]);
     expect(withFile("ALIPAY_PUBLIC_CERT_FILE", pki.rootBundlePem, cert)).toEqual([
-      "ALIPAY_PUBLIC_CERT_FILE is not usable as alipayCertPublicKey_RSA2.crt: expected one PEM certificate, found 3",
+      "ALIPAY_PUBLIC_CERT_FILE begins with a self-signed root certificate: give alipayCertPublicKey_RSA2.crt, whose first certificate is Alipay's own (the root bundle is alipayRootCert.crt)",
     ]);
     expect(withFile("ALIPAY_ROOT_CERT_FILE", pki.app.privateKeyPem, cert)[0]).toMatch(
       /^ALIPAY_ROOT_CERT_FILE holds a private key, not a certificate: give alipayRootCert\.crt/,

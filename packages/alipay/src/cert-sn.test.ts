@@ -53,8 +53,9 @@ describe("certificate SNs (reference A.3, certificate mode)", () => {
     expect(rootSn.split("_")).toHaveLength(2);
   });
 
-  it("refuses a bundle where one certificate is expected, and garbage", () => {
-    expect(() => certificateSn(pki.rootBundlePem)).toThrow(/expected one PEM certificate, found 3/);
+  it("reads a certificate followed by its chain as its first certificate, as alipay-sdk does; refuses garbage", () => {
+    expect(certificateSn(pki.alipayCertPem + pki.rootBundlePem)).toBe(certificateSn(pki.alipayCertPem));
+    expect(() => certificateSn("no certificate")).toThrow(/holds no PEM certificate/);
     expect(() => certificateSn("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----")).toThrow(
       /CONFIG_INVALID|not a readable/,
     );

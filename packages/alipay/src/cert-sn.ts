@@ -15,13 +15,16 @@ import { AlipayError } from "./errors.ts";
  * they are, unescaped, as alipay-sdk does (a value such as "iTrusChina Co.,Ltd." keeps its comma).
  */
 
-/** `app_cert_sn` or `alipay_cert_sn`: the SN of one certificate (PEM). */
+/**
+ * `app_cert_sn` or `alipay_cert_sn`: the SN of a certificate file's first certificate (PEM).
+ * A certificate file may carry its issuing chain after it, and alipay-sdk reads the first
+ * one only (`Certificate.fromPEM`, antcertutil.ts), so Kassa does too; Node's
+ * `X509Certificate` also reads the first, so the key and the SN come from one certificate.
+ */
 export function certificateSn(certificatePem: string | Buffer): string {
-  const pems = splitPems(certificatePem.toString());
-  if (pems.length !== 1) {
-    throw new AlipayError("CONFIG_INVALID", `expected one PEM certificate, found ${pems.length}`);
-  }
-  return snOf(parseCertificate(pems[0]!));
+  const [first] = splitPems(certificatePem.toString());
+  if (first === undefined) throw new AlipayError("CONFIG_INVALID", "the file holds no PEM certificate");
+  return snOf(parseCertificate(first));
 }
 
 /** `alipay_root_cert_sn`: the SNs of the RSA-signed certificates of the root bundle, joined by `_`. */
