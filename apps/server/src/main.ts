@@ -1,6 +1,7 @@
 import type { RunningSandbox } from "@kassa/sandbox";
 import type { Logger } from "pino";
 import { ensureDemoOperator } from "./app/admin/demo-operator.ts";
+import { alipayClientFor } from "./channels/alipay-client-for.ts";
 import { wechatPayClientFor } from "./channels/wechatpay-client-for.ts";
 import { type ComposedKassa, type ConfiguredApp, composeKassa } from "./compose.ts";
 import { type AppConfig, type KassaConfig, loadConfig } from "./config.ts";
@@ -163,6 +164,9 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
       wechatMchid: app.wechatpay.mchid,
       // The simulator has no backup domain to fail over to.
       wechatpay: wechatPayClientFor(app.wechatpay, clock, sandbox ? { backupBaseUrl: null } : {}),
+      alipay: app.alipay
+        ? { client: alipayClientFor(app.alipay, clock), sellerId: app.alipay.sellerId }
+        : undefined,
       publicBaseUrl,
     });
   }

@@ -21,7 +21,16 @@ export const REDACTED_PATHS = [
   "*.appSecret",
   "*.apiV3Key",
   "*.privateKey",
+  "*.merchantPrivateKeyPem",
+  "*.appPrivateKeyPem",
   "*.paySign",
+  // Alipay (A.6, A.4): an oauth token, a buyer's ids and a notification's signature.
+  "*.access_token",
+  "*.refresh_token",
+  "*.open_id",
+  "*.buyer_id",
+  "*.buyer_open_id",
+  "*.sign",
 ];
 
 import { type Logger, pino } from "pino";
