@@ -1,7 +1,8 @@
 import { billApi, oauthApi } from "./api/bill-and-login.ts";
 import { tradeApi } from "./api/trade.ts";
-import { type AlipayClientOptions, resolveOptions } from "./client-options.ts";
-import { AlipayError } from "./errors.ts";
+import { type AlipayTradeBill, readTradeBill } from "./bill.ts";
+import { type AlipayClientOptions, type ResolvedOptions, resolveOptions } from "./client-options.ts";
+import { AlipayError, AlipayNetworkError } from "./errors.ts";
 import { type AlipayNotification, type NotificationFields, verifyNotification } from "./notify.ts";
 import { callGateway } from "./transport.ts";
 
@@ -22,7 +23,20 @@ export function createAlipayClient(options: AlipayClientOptions) {
       alipayCertSn: resolved.alipayCertSn,
     },
     trade: tradeApi(call),
-    bill: billApi(call),
+    bill: {
+      ...billApi(call),
+      /**
+       * A day's (`yyyy-MM-dd`) or month's (`yyyy-MM`) trade bill, read (A.5): the download URL
+       * is asked for and fetched at once, since it works for 30 s only.
+       */
+      async tradeBill(billDate: string): Promise<AlipayTradeBill> {
+        const { bill_download_url } = await billApi(call).downloadUrl({
+          bill_type: "trade",
+          bill_date: billDate,
+        });
+        return readTradeBill(await fetchBill(resolved, bill_download_url));
+      },
+    },
     oauth: oauthApi(call),
     notifications: {
       /**
@@ -58,3 +72,25 @@ export type AlipayClient = ReturnType<typeof createAlipayClient>;
 
 /** A.4 "Reply": exactly these 7 characters, HTTP 200, once a notification is handled. */
 export const NOTIFY_SUCCESS_REPLY = "success";
+
+/** The bill file behind a download URL: a plain GET, within the client's timeout. */
+async function fetchBill(options: ResolvedOptions, url: string): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await options.fetch(url, { signal: AbortSignal.timeout(options.timeoutMs) });
+  } catch (error) {
+    throw new AlipayNetworkError("NETWORK_ERROR", `the bill download from ${new URL(url).host} failed`, {
+      retryable: true,
+      cause: error,
+    });
+  }
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (response.status !== 200) {
+    throw new AlipayNetworkError(
+      "NETWORK_ERROR",
+      `the bill download answered HTTP ${response.status}; its URL lives 30 s: ask for a new one (A.5)`,
+      { retryable: true, diagnostics: { status: response.status } },
+    );
+  }
+  return bytes;
+}

@@ -17,6 +17,7 @@ export type {
   TradeRefundRequest,
   TradeRefundResult,
 } from "./api/trade.ts";
+export * from "./bill.ts";
 export * from "./cert-sn.ts";
 export * from "./client.ts";
 export * from "./client-options.ts";

@@ -2,6 +2,7 @@ import { type AlipayClient, AlipayError, beijingTimestamp } from "@kassa/alipay"
 import type { Clock } from "../domain/clock.ts";
 import { alipayCodeOf, toChannelError } from "./alipay-errors.ts";
 import { type AlipayAccount, alipayRefundId, eventOf, refundOf, stateOf } from "./alipay-mapping.ts";
+import { alipayStatement } from "./alipay-statement.ts";
 import { ChannelError, ChannelNotificationRejected } from "./channel-error.ts";
 import type { ChannelOrderState, ChannelRefund, PaymentChannel } from "./payment-channel.ts";
 
@@ -139,15 +140,7 @@ export function alipayChannel(
       return eventOf(notification, account, clock.now());
     },
 
-    async statement() {
-      // Reading Alipay's bill (A.5 bill.downloadurl.query, a zip of GBK CSVs) is not built yet
-      // (issue 14): say so, as a refusal an operator can read, rather than an empty day.
-      throw new ChannelError(
-        "rejected",
-        "Kassa does not read Alipay bills yet (issue 14): reconcile this Alipay app's day by hand",
-        { channelCode: "STATEMENT_NOT_SUPPORTED" },
-      );
-    },
+    statement: (day) => alipayStatement(client, day, clock.now()),
   };
 }
 

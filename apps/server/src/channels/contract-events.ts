@@ -84,7 +84,8 @@ export function eventContract(kit: () => ContractKit, traits: ChannelTraits): vo
           appId: subject.appId,
           outRefundNo: refund.outRefundNo,
           amountFen: 100,
-          status: "processing",
+          // As the refund's answer said: unsettled at WeChat, done at Alipay (ChannelTraits).
+          status: traits.refunds === "settled_later" ? "processing" : "succeeded",
         }),
       );
       // 0.60% of 3.00 yuan is 0.018 yuan, booked as 2 fen (half up).
