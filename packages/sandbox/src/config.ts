@@ -266,7 +266,10 @@ function isMerchantSeed(value: unknown): value is MerchantSeed {
 export function parseAlipayApps(value: unknown, where: string): AlipayAppSeed[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
-    throw new SandboxError("CONFIG_INVALID", `${where} must be a list of {appId, sellerId, notifyUrl, keyMode}`);
+    throw new SandboxError(
+      "CONFIG_INVALID",
+      `${where} must be a list of {appId, sellerId, notifyUrl, keyMode}`,
+    );
   }
   const seen = new Set<string>();
   return value.map((entry, index) => {
@@ -287,12 +290,16 @@ export function parseAlipayAppSeed(value: unknown, where: string): AlipayAppSeed
     if (!allowed.includes(key)) throw fail(key, `is not a known setting; allowed: ${allowed.join(", ")}`);
   }
   if (typeof raw.appId !== "string" || !/^[0-9]{16}$/.test(raw.appId)) {
-    throw fail("appId", "must be Alipay's 16-digit app id, e.g. \"2021000000000001\"");
+    throw fail("appId", 'must be Alipay\'s 16-digit app id, e.g. "2021000000000001"');
   }
   if (typeof raw.sellerId !== "string" || !/^2088[0-9]{12}$/.test(raw.sellerId)) {
-    throw fail("sellerId", "must be 16 digits starting 2088, e.g. \"2088101122334455\"");
+    throw fail("sellerId", 'must be 16 digits starting 2088, e.g. "2088101122334455"');
   }
-  if (typeof raw.notifyUrl !== "string" || !/^https?:\/\//.test(raw.notifyUrl) || !URL.canParse(raw.notifyUrl)) {
+  if (
+    typeof raw.notifyUrl !== "string" ||
+    !/^https?:\/\//.test(raw.notifyUrl) ||
+    !URL.canParse(raw.notifyUrl)
+  ) {
     throw fail("notifyUrl", "must be an http:// or https:// URL");
   }
   if (raw.keyMode !== "key" && raw.keyMode !== "cert") throw fail("keyMode", 'must be "key" or "cert"');

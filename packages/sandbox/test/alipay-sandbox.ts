@@ -98,7 +98,10 @@ export async function rawGatewayCall(
       : { app_cert_sn: credentials.appCertSn, alipay_root_cert_sn: credentials.alipayRootCertSn! }),
   };
   params.sign = await signRequest(params, createPrivateKey(credentials.appPrivateKeyPem), "inline");
-  const response = await fetch(sandbox.alipayGatewayUrl, { method: "POST", body: new URLSearchParams(params) });
+  const response = await fetch(sandbox.alipayGatewayUrl, {
+    method: "POST",
+    body: new URLSearchParams(params),
+  });
   const text = await response.text();
   return { text, json: JSON.parse(text) as Record<string, Record<string, unknown>> };
 }

@@ -114,7 +114,12 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   },
   // The Alipay gateway (alipay/admin.ts).
   { method: "GET", url: "/alipay/apps", handle: ({ admin }) => ({ data: admin.listAlipayApps() }) },
-  { method: "POST", url: "/alipay/apps", status: 201, handle: ({ admin, body }) => admin.createAlipayApp(body) },
+  {
+    method: "POST",
+    url: "/alipay/apps",
+    status: 201,
+    handle: ({ admin, body }) => admin.createAlipayApp(body),
+  },
   {
     method: "GET",
     url: "/alipay/apps/:app_id/credentials",

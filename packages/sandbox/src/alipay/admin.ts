@@ -149,7 +149,8 @@ export function createAlipayAdmin(ctx: SandboxContext): AlipayAdmin {
         .trades.values()
         .filter(
           (trade) =>
-            (!filter.appId || trade.appId === filter.appId) && (!filter.status || trade.status === filter.status),
+            (!filter.appId || trade.appId === filter.appId) &&
+            (!filter.status || trade.status === filter.status),
         )
         .sort((a, b) => a.createdAt - b.createdAt)
         .map(tradeView);

@@ -20,7 +20,12 @@ export class AlipayGatewayError extends Error {
   /** Answered under `error_response` rather than `<method>_response` (A.3). */
   readonly errorResponse: boolean;
 
-  constructor(gatewayCode: GatewayCode, subCode: string, subMsg: string, options: { errorResponse?: boolean } = {}) {
+  constructor(
+    gatewayCode: GatewayCode,
+    subCode: string,
+    subMsg: string,
+    options: { errorResponse?: boolean } = {},
+  ) {
     super(`${gatewayCode} ${subCode}: ${subMsg}`);
     this.name = "AlipayGatewayError";
     this.gatewayCode = gatewayCode;

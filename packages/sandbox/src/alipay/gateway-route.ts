@@ -67,22 +67,46 @@ async function handle(
   const gatewayError = (code: "40001" | "40002", subCode: string, subMsg: string) =>
     new AlipayGatewayError(code, subCode, subMsg, { errorResponse: true });
   if (!params.app_id) throw gatewayError("40001", "isv.missing-app-id", "缺少AppID参数 (app_id is missing)");
-  if (!app) throw gatewayError("40002", "isv.invalid-app-id", `无效的AppID参数 (no app ${params.app_id} in this sandbox)`);
+  if (!app)
+    throw gatewayError(
+      "40002",
+      "isv.invalid-app-id",
+      `无效的AppID参数 (no app ${params.app_id} in this sandbox)`,
+    );
   if (!method) throw gatewayError("40001", "isv.missing-method", "缺少方法名参数 (method is missing)");
   const entry = GATEWAY_METHODS[method];
-  if (!entry) throw gatewayError("40002", "isv.invalid-method", `不存在的方法名 (this gateway has no method ${method})`);
+  if (!entry)
+    throw gatewayError(
+      "40002",
+      "isv.invalid-method",
+      `不存在的方法名 (this gateway has no method ${method})`,
+    );
   if (!params.sign) throw gatewayError("40001", "isv.missing-signature", "缺少签名参数 (sign is missing)");
-  if (!params.sign_type) throw gatewayError("40001", "isv.missing-signature-type", "缺少签名类型参数 (sign_type is missing)");
+  if (!params.sign_type)
+    throw gatewayError("40001", "isv.missing-signature-type", "缺少签名类型参数 (sign_type is missing)");
   if (params.sign_type !== "RSA2") {
-    throw gatewayError("40002", "isv.invalid-signature-type", `无效的签名类型参数 (sign_type ${params.sign_type}; this gateway speaks RSA2)`);
+    throw gatewayError(
+      "40002",
+      "isv.invalid-signature-type",
+      `无效的签名类型参数 (sign_type ${params.sign_type}; this gateway speaks RSA2)`,
+    );
   }
   if (params.charset && params.charset.toLowerCase() !== "utf-8") {
-    throw gatewayError("40002", "isv.invalid-charset", `字符集不合法 (charset ${params.charset}; send utf-8)`);
+    throw gatewayError(
+      "40002",
+      "isv.invalid-charset",
+      `字符集不合法 (charset ${params.charset}; send utf-8)`,
+    );
   }
   // A.3: the timestamp's tolerance is [unconfirmed], so only its shape is checked.
-  if (!params.timestamp) throw gatewayError("40001", "isv.missing-timestamp", "缺少时间戳参数 (timestamp is missing)");
+  if (!params.timestamp)
+    throw gatewayError("40001", "isv.missing-timestamp", "缺少时间戳参数 (timestamp is missing)");
   if (!TIMESTAMP.test(params.timestamp)) {
-    throw gatewayError("40002", "isv.invalid-timestamp", "非法的时间戳参数 (timestamp must be yyyy-MM-dd HH:mm:ss, Beijing time)");
+    throw gatewayError(
+      "40002",
+      "isv.invalid-timestamp",
+      "非法的时间戳参数 (timestamp must be yyyy-MM-dd HH:mm:ss, Beijing time)",
+    );
   }
   if (!verifyRequestSignature(params, ctx.keys.publicKey(app.appKey.publicKeyPem))) {
     // A.3: the gateway puts its own string to sign in sub_msg.
@@ -97,10 +121,15 @@ async function handle(
   if (!entry.topLevel) {
     try {
       const parsed = JSON.parse(params.biz_content ?? "") as unknown;
-      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+        throw new Error("not an object");
       biz = parsed as Record<string, unknown>;
     } catch {
-      throw new AlipayGatewayError("40002", "isv.invalid-parameter", "biz_content must be a JSON object (A.3) [unconfirmed sub_code]");
+      throw new AlipayGatewayError(
+        "40002",
+        "isv.invalid-parameter",
+        "biz_content must be a JSON object (A.3) [unconfirmed sub_code]",
+      );
     }
   }
   try {
@@ -143,7 +172,11 @@ async function beforeEffect(
       return unavailable();
     case "system_error":
       // A.1: ACQ.SYSTEM_ERROR, "retry with identical parameters, then query".
-      return new AlipayGatewayError("40004", "ACQ.SYSTEM_ERROR", "系统错误 (retry with the same parameters, then query)");
+      return new AlipayGatewayError(
+        "40004",
+        "ACQ.SYSTEM_ERROR",
+        "系统错误 (retry with the same parameters, then query)",
+      );
     case "delay":
       await sleep(fault.delayMs);
       return undefined;
@@ -157,7 +190,11 @@ async function beforeEffect(
 
 /** A.3: 20000, service unavailable: retry. */
 function unavailable(): AlipayGatewayError {
-  return new AlipayGatewayError("20000", "isp.unknow-error", "服务暂不可用 (service unavailable: retry later)");
+  return new AlipayGatewayError(
+    "20000",
+    "isp.unknow-error",
+    "服务暂不可用 (service unavailable: retry later)",
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { AlipayApiError, type AlipayClient, requestSigningString, verifyNotification } from "@kassa/alipay";
+import { AlipayApiError, type AlipayClient, createAlipayClient, requestSigningString } from "@kassa/alipay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CERT_APP,
@@ -79,13 +79,20 @@ for (const seed of [KEY_APP, CERT_APP]) {
       // A.4: never an empty-valued field.
       expect(Object.values(notification.fields).every((value) => value !== "")).toBe(true);
       const query = await client.trade.query({ trade_no: created.trade_no });
-      expect(query).toMatchObject({ trade_status: "TRADE_SUCCESS", total_amount: 1230, buyer_pay_amount: 1230 });
+      expect(query).toMatchObject({
+        trade_status: "TRADE_SUCCESS",
+        total_amount: 1230,
+        buyer_pay_amount: 1230,
+      });
       await sandbox.context.scheduler.idle();
       expect(sandbox.admin.listAlipayNotifications({ outTradeNo })[0]).toMatchObject({ status: "DELIVERED" });
     });
 
     it("oauth.token answers the user_id and this app's open_id, and a code works once (isv.code-invalid after)", async () => {
-      const { code, userId, openId } = await sandbox.admin.mintAlipayAuthCode({ appId: seed.appId, userId: buyerId });
+      const { code, userId, openId } = await sandbox.admin.mintAlipayAuthCode({
+        appId: seed.appId,
+        userId: buyerId,
+      });
       expect(userId).toBe(buyerId);
       const token = await client.oauth.token({ grant_type: "authorization_code", code });
       expect(token).toMatchObject({ user_id: buyerId, open_id: buyerOpenId });
@@ -116,7 +123,11 @@ describe("alipay.trade.create rules (A.1, A.8 item 3)", () => {
     expect(again.trade_no).toBe(first.trade_no);
     const changed = await apiError(client.trade.create({ ...request, total_amount: 501 }));
     expect(changed).toMatchObject({ gatewayCode: "40004", subCode: "ACQ.CONTEXT_INCONSISTENT" });
-    expect(sandbox.admin.listAlipayTrades({ appId: KEY_APP.appId }).filter((t) => t.outTradeNo === request.out_trade_no)).toHaveLength(1);
+    expect(
+      sandbox.admin
+        .listAlipayTrades({ appId: KEY_APP.appId })
+        .filter((t) => t.outTradeNo === request.out_trade_no),
+    ).toHaveLength(1);
   });
 
   it("refuses a buyer this app never logged in, another app's open_id, and a bad subject (ACQ.INVALID_PARAMETER)", async () => {
@@ -150,13 +161,25 @@ describe("alipay.trade.create rules (A.1, A.8 item 3)", () => {
 
   it("closes an unpaid trade when its timeout_express runs out on the virtual clock", async () => {
     const outTradeNo = newOutTradeNo();
-    await client.trade.create({ out_trade_no: outTradeNo, total_amount: 100, subject: "expiring", buyer_id: buyerId, timeout_express: "2m" });
+    await client.trade.create({
+      out_trade_no: outTradeNo,
+      total_amount: 100,
+      subject: "expiring",
+      buyer_id: buyerId,
+      timeout_express: "2m",
+    });
     await sandbox.admin.advanceClock(119_999);
     expect(sandbox.admin.getAlipayTrade(KEY_APP.appId, outTradeNo).status).toBe("WAIT_BUYER_PAY");
     await sandbox.admin.advanceClock(1);
     expect((await client.trade.query({ out_trade_no: outTradeNo })).trade_status).toBe("TRADE_CLOSED");
     const recreated = await apiError(
-      client.trade.create({ out_trade_no: outTradeNo, total_amount: 100, subject: "expiring", buyer_id: buyerId, timeout_express: "2m" }),
+      client.trade.create({
+        out_trade_no: outTradeNo,
+        total_amount: 100,
+        subject: "expiring",
+        buyer_id: buyerId,
+        timeout_express: "2m",
+      }),
     );
     expect(recreated.subCode).toBe("ACQ.TRADE_HAS_CLOSE");
   });
@@ -168,7 +191,12 @@ describe("alipay.trade.create rules (A.1, A.8 item 3)", () => {
 
   it("close: WAIT_BUYER_PAY closes; a paid trade answers ACQ.TRADE_STATUS_ERROR", async () => {
     const open = newOutTradeNo();
-    await client.trade.create({ out_trade_no: open, total_amount: 100, subject: "close me", buyer_id: buyerId });
+    await client.trade.create({
+      out_trade_no: open,
+      total_amount: 100,
+      subject: "close me",
+      buyer_id: buyerId,
+    });
     await client.trade.close({ out_trade_no: open });
     expect((await client.trade.query({ out_trade_no: open })).trade_status).toBe("TRADE_CLOSED");
     const paid = newOutTradeNo();
@@ -189,16 +217,35 @@ describe("refunds (A.5)", () => {
 
   it("partial refunds add up; a repeated out_request_no moves no money (fund_change N); more than the rest is refused; the whole closes the trade", async () => {
     const outTradeNo = newOutTradeNo();
-    await client.trade.create({ out_trade_no: outTradeNo, total_amount: 1000, subject: "refund me", buyer_id: buyerId });
+    await client.trade.create({
+      out_trade_no: outTradeNo,
+      total_amount: 1000,
+      subject: "refund me",
+      buyer_id: buyerId,
+    });
     await sandbox.admin.payAlipayTrade(KEY_APP.appId, outTradeNo);
-    const first = await client.trade.refund({ out_trade_no: outTradeNo, refund_amount: 300, out_request_no: "R1" });
+    const first = await client.trade.refund({
+      out_trade_no: outTradeNo,
+      refund_amount: 300,
+      out_request_no: "R1",
+    });
     expect(first).toMatchObject({ fund_change: "Y", refund_fee: 300, send_back_fee: 300 });
-    const repeat = await client.trade.refund({ out_trade_no: outTradeNo, refund_amount: 300, out_request_no: "R1" });
+    const repeat = await client.trade.refund({
+      out_trade_no: outTradeNo,
+      refund_amount: 300,
+      out_request_no: "R1",
+    });
     expect(repeat).toMatchObject({ fund_change: "N", refund_fee: 300 });
-    const over = await apiError(client.trade.refund({ out_trade_no: outTradeNo, refund_amount: 701, out_request_no: "R2" }));
+    const over = await apiError(
+      client.trade.refund({ out_trade_no: outTradeNo, refund_amount: 701, out_request_no: "R2" }),
+    );
     expect(over).toMatchObject({ gatewayCode: "40004", subCode: "ACQ.REASON_TRADE_REFUND_FEE_ERR" });
     expect((await client.trade.query({ out_trade_no: outTradeNo })).trade_status).toBe("TRADE_SUCCESS");
-    const rest = await client.trade.refund({ out_trade_no: outTradeNo, refund_amount: 700, out_request_no: "R2" });
+    const rest = await client.trade.refund({
+      out_trade_no: outTradeNo,
+      refund_amount: 700,
+      out_request_no: "R2",
+    });
     expect(rest).toMatchObject({ fund_change: "Y", refund_fee: 1000 });
     expect((await client.trade.query({ out_trade_no: outTradeNo })).trade_status).toBe("TRADE_CLOSED");
     expect(await client.trade.refundQuery({ out_trade_no: outTradeNo, out_request_no: "R1" })).toMatchObject({
@@ -212,8 +259,15 @@ describe("refunds (A.5)", () => {
 
   it("an unpaid trade does not refund (ACQ.TRADE_STATUS_ERROR)", async () => {
     const outTradeNo = newOutTradeNo();
-    await client.trade.create({ out_trade_no: outTradeNo, total_amount: 100, subject: "unpaid", buyer_id: buyerId });
-    const refused = await apiError(client.trade.refund({ out_trade_no: outTradeNo, refund_amount: 100, out_request_no: "R1" }));
+    await client.trade.create({
+      out_trade_no: outTradeNo,
+      total_amount: 100,
+      subject: "unpaid",
+      buyer_id: buyerId,
+    });
+    const refused = await apiError(
+      client.trade.refund({ out_trade_no: outTradeNo, refund_amount: 100, out_request_no: "R1" }),
+    );
     expect(refused.subCode).toBe("ACQ.TRADE_STATUS_ERROR");
   });
 });
@@ -222,20 +276,32 @@ describe("the gateway itself (A.3)", () => {
   it("a bad signature answers 40002 isv.invalid-signature with the gateway's string to sign in sub_msg", async () => {
     // A client of the key-mode app that signs with the cert-mode app's private key.
     const cert = sandbox.admin.alipayCredentials(CERT_APP.appId);
-    const { createAlipayClient } = await import("@kassa/alipay");
     const forger = createAlipayClient({
       appId: KEY_APP.appId,
       appPrivateKey: cert.appPrivateKeyPem,
-      keys: { mode: "key", alipayPublicKey: sandbox.admin.alipayCredentials(KEY_APP.appId).alipayPublicKeyPem },
+      keys: {
+        mode: "key",
+        alipayPublicKey: sandbox.admin.alipayCredentials(KEY_APP.appId).alipayPublicKeyPem,
+      },
       gatewayUrl: sandbox.alipayGatewayUrl,
       clock: () => sandbox.clock.now(),
     });
     const error = await apiError(forger.trade.query({ out_trade_no: "whatever" }));
-    expect(error).toMatchObject({ gatewayCode: "40002", subCode: "isv.invalid-signature", signatureVerified: true });
+    expect(error).toMatchObject({
+      gatewayCode: "40002",
+      subCode: "isv.invalid-signature",
+      signatureVerified: true,
+    });
     expect(error.subMsg).toContain("网关生成的验签字符串为：");
     const signed = error.subMsg!.split("：").slice(1).join("：");
-    expect(signed).toContain(`app_id=${KEY_APP.appId}&biz_content={"out_trade_no":"whatever"}&charset=utf-8&format=JSON&method=alipay.trade.query&sign_type=RSA2&timestamp=`);
-    expect(signed).toBe(requestSigningString(Object.fromEntries(signed.split("&").map((pair) => pair.split(/=(.*)/s).slice(0, 2)))));
+    expect(signed).toContain(
+      `app_id=${KEY_APP.appId}&biz_content={"out_trade_no":"whatever"}&charset=utf-8&format=JSON&method=alipay.trade.query&sign_type=RSA2&timestamp=`,
+    );
+    expect(signed).toBe(
+      requestSigningString(
+        Object.fromEntries(signed.split("&").map((pair) => pair.split(/=(.*)/s).slice(0, 2))),
+      ),
+    );
   });
 
   it("an unknown method answers isv.invalid-method under error_response", async () => {

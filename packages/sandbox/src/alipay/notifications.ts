@@ -30,7 +30,10 @@ export function registerAlipayNotificationJobs(ctx: SandboxContext): void {
 }
 
 /** Record TRADE_SUCCESS's notification and schedule its first attempt now; the caller commits. */
-export function createTradeNotification(ctx: SandboxContext, trade: AlipayTradeRecord): AlipayNotificationRecord {
+export function createTradeNotification(
+  ctx: SandboxContext,
+  trade: AlipayTradeRecord,
+): AlipayNotificationRecord {
   const tables = alipayTables(ctx);
   const app = tables.apps.get(trade.appId);
   if (!app) throw new Error(`trade ${trade.tradeNo} names unknown app ${trade.appId}`);

@@ -3,8 +3,8 @@ import { beijingTimestamp } from "@kassa/alipay";
 import type { SandboxContext } from "../context.ts";
 import { SandboxError } from "../errors.ts";
 import { requireAlipayApp } from "./apps.ts";
-import { AlipayGatewayError } from "./gateway-error.ts";
 import type { GatewayCall } from "./gateway-call.ts";
+import { AlipayGatewayError } from "./gateway-error.ts";
 import { type AlipayAuthCodeRecord, type AlipayBuyerRecord, alipayTables, buyerKey } from "./records.ts";
 
 /**
@@ -71,25 +71,40 @@ export async function oauthToken({ ctx, app, params }: GatewayCall): Promise<Rec
     const record = params.code ? tables.authCodes.get(params.code) : undefined;
     if (!record || record.appId !== app.appId || record.usedAt !== undefined || now >= record.expiresAt) {
       // What Alipay answers for a used, expired, unknown or other app's code.
-      throw new AlipayGatewayError("40002", "isv.code-invalid", "授权码code无效 (the auth code is unknown, used, expired or for another app)", {
-        errorResponse: true,
-      });
+      throw new AlipayGatewayError(
+        "40002",
+        "isv.code-invalid",
+        "授权码code无效 (the auth code is unknown, used, expired or for another app)",
+        {
+          errorResponse: true,
+        },
+      );
     }
     record.usedAt = now;
     userId = record.userId;
   } else if (params.grant_type === "refresh_token") {
     const token = params.refresh_token ? tables.tokens.get(params.refresh_token) : undefined;
     if (!token || token.appId !== app.appId) {
-      throw new AlipayGatewayError("40002", "isv.refresh-token-invalid", "刷新令牌refresh_token无效 [unconfirmed sub_code]", {
-        errorResponse: true,
-      });
+      throw new AlipayGatewayError(
+        "40002",
+        "isv.refresh-token-invalid",
+        "刷新令牌refresh_token无效 [unconfirmed sub_code]",
+        {
+          errorResponse: true,
+        },
+      );
     }
     tables.tokens.delete(token.refreshToken);
     userId = token.userId;
   } else {
-    throw new AlipayGatewayError("40002", "isv.grant-type-invalid", "grant_type must be authorization_code or refresh_token", {
-      errorResponse: true,
-    });
+    throw new AlipayGatewayError(
+      "40002",
+      "isv.grant-type-invalid",
+      "grant_type must be authorization_code or refresh_token",
+      {
+        errorResponse: true,
+      },
+    );
   }
   const buyer = buyerFor(ctx, app.appId, userId);
   const accessToken = `authbseB${randomBytes(16).toString("hex")}`;

@@ -1,6 +1,6 @@
 import { beijingTimestamp, fenToYuan, tryYuanToFen } from "@kassa/alipay";
-import { businessError, invalidParameter } from "./gateway-error.ts";
 import { bizString, type GatewayCall } from "./gateway-call.ts";
+import { businessError, invalidParameter } from "./gateway-error.ts";
 import { type AlipayRefundRecord, alipayTables, refundKey } from "./records.ts";
 import { buyerFields, findTradeByRef } from "./trades.ts";
 
@@ -17,7 +17,9 @@ export async function tradeRefund({ ctx, app, biz }: GatewayCall): Promise<Recor
   const amountText = biz.refund_amount;
   const refundFen = typeof amountText === "string" ? tryYuanToFen(amountText) : undefined;
   if (refundFen === undefined || refundFen < 1) {
-    throw invalidParameter("refund_amount must be a yuan string with at most two decimals, at least 0.01 (A.5)");
+    throw invalidParameter(
+      "refund_amount must be a yuan string with at most two decimals, at least 0.01 (A.5)",
+    );
   }
   const givenRequestNo = bizString(biz, "out_request_no");
   if (givenRequestNo !== undefined && !OUT_REQUEST_NO.test(givenRequestNo)) {
@@ -40,7 +42,10 @@ export async function tradeRefund({ ctx, app, biz }: GatewayCall): Promise<Recor
   // A.5: "calling again with an already-used value does not refund twice; fund_change N".
   if (earlier) return answer(earlier, "N");
   if (trade.paidAt === undefined || (trade.status !== "TRADE_SUCCESS" && trade.status !== "TRADE_CLOSED")) {
-    throw businessError("ACQ.TRADE_STATUS_ERROR", `交易状态不合法 (the trade is ${trade.status}: only a paid trade refunds)`);
+    throw businessError(
+      "ACQ.TRADE_STATUS_ERROR",
+      `交易状态不合法 (the trade is ${trade.status}: only a paid trade refunds)`,
+    );
   }
   const remainingFen = trade.totalFen - trade.refundedFen;
   if (givenRequestNo === undefined && refundFen !== trade.totalFen) {

@@ -1,7 +1,7 @@
 import { MAX_TRADE_FEN, MIN_TRADE_FEN, tryYuanToFen } from "@kassa/alipay";
 import { beijingDigits } from "../ids.ts";
-import { businessError, invalidParameter } from "./gateway-error.ts";
 import { bizString, type GatewayCall, requiredBizString } from "./gateway-call.ts";
+import { businessError, invalidParameter } from "./gateway-error.ts";
 import { type AlipayTradeRecord, alipayTables, buyerKey, tradeKey } from "./records.ts";
 import { scheduleExpiry } from "./trades.ts";
 
@@ -33,7 +33,7 @@ export async function tradeCreate({ ctx, app, params, biz }: GatewayCall): Promi
   const totalFen = typeof totalText === "string" ? tryYuanToFen(totalText) : undefined;
   if (totalFen === undefined || totalFen < MIN_TRADE_FEN || totalFen > MAX_TRADE_FEN) {
     throw invalidParameter(
-      "total_amount must be a yuan string with at most two decimals from 0.01 to 100000000, e.g. \"12.30\" (A.1)",
+      'total_amount must be a yuan string with at most two decimals from 0.01 to 100000000, e.g. "12.30" (A.1)',
     );
   }
   const subject = requiredBizString(biz, "subject");
@@ -41,7 +41,8 @@ export async function tradeCreate({ ctx, app, params, biz }: GatewayCall): Promi
     throw invalidParameter("subject must be at most 256 characters without / = & (A.1)");
   }
   const body = bizString(biz, "body");
-  if (body !== undefined && body.length > 128) throw invalidParameter("body must be at most 128 characters (A.1)");
+  if (body !== undefined && body.length > 128)
+    throw invalidParameter("body must be at most 128 characters (A.1)");
   const productCode = bizString(biz, "product_code");
   const buyerId = bizString(biz, "buyer_id");
   const buyerOpenId = bizString(biz, "buyer_open_id");
@@ -78,7 +79,10 @@ export async function tradeCreate({ ctx, app, params, biz }: GatewayCall): Promi
       throw businessError("ACQ.TRADE_HAS_SUCCESS", "交易已被支付 (the trade is already paid)");
     }
     if (existing.status === "TRADE_CLOSED") {
-      throw businessError("ACQ.TRADE_HAS_CLOSE", "交易已经关闭 (the trade is closed: use a new out_trade_no)");
+      throw businessError(
+        "ACQ.TRADE_HAS_CLOSE",
+        "交易已经关闭 (the trade is closed: use a new out_trade_no)",
+      );
     }
     return { out_trade_no: existing.outTradeNo, trade_no: existing.tradeNo };
   }
@@ -112,8 +116,11 @@ export async function tradeCreate({ ctx, app, params, biz }: GatewayCall): Promi
 function expiryOf(biz: Readonly<Record<string, unknown>>, now: number): number {
   const timeExpire = bizString(biz, "time_expire");
   if (timeExpire !== undefined) {
-    const at = TIME_EXPIRE.test(timeExpire) ? Date.parse(`${timeExpire.replace(" ", "T")}+08:00`) : Number.NaN;
-    if (Number.isNaN(at)) throw invalidParameter("time_expire must be yyyy-MM-dd HH:mm:ss, Beijing time (A.1)");
+    const at = TIME_EXPIRE.test(timeExpire)
+      ? Date.parse(`${timeExpire.replace(" ", "T")}+08:00`)
+      : Number.NaN;
+    if (Number.isNaN(at))
+      throw invalidParameter("time_expire must be yyyy-MM-dd HH:mm:ss, Beijing time (A.1)");
     if (at <= now) throw invalidParameter("time_expire is already past");
     return at;
   }

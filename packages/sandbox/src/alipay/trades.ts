@@ -2,8 +2,8 @@ import { beijingTimestamp, fenToYuan } from "@kassa/alipay";
 import type { SandboxContext } from "../context.ts";
 import { SandboxError } from "../errors.ts";
 import type { JobRecord } from "../scheduler.ts";
-import { businessError, invalidParameter } from "./gateway-error.ts";
 import { bizString } from "./gateway-call.ts";
+import { businessError, invalidParameter } from "./gateway-error.ts";
 import { createTradeNotification } from "./notifications.ts";
 import { type AlipayTradeRecord, alipayTables, tradeKey } from "./records.ts";
 
@@ -40,7 +40,11 @@ export function findTradeByRef(
   return trade;
 }
 
-export function findTrade(ctx: SandboxContext, appId: string, outTradeNo: string): AlipayTradeRecord | undefined {
+export function findTrade(
+  ctx: SandboxContext,
+  appId: string,
+  outTradeNo: string,
+): AlipayTradeRecord | undefined {
   return alipayTables(ctx).trades.get(tradeKey(appId, outTradeNo));
 }
 
@@ -72,7 +76,11 @@ function expireTrade(ctx: SandboxContext, job: JobRecord): void {
 }
 
 /** The buyer pays (stands in for the cashier): WAIT_BUYER_PAY → TRADE_SUCCESS, and the A.4 notification. */
-export async function payTrade(ctx: SandboxContext, appId: string, outTradeNo: string): Promise<AlipayTradeRecord> {
+export async function payTrade(
+  ctx: SandboxContext,
+  appId: string,
+  outTradeNo: string,
+): Promise<AlipayTradeRecord> {
   const trade = requireTrade(ctx, appId, outTradeNo);
   if (trade.status !== "WAIT_BUYER_PAY") {
     throw new SandboxError("ALIPAY_TRADE_NOT_PAYABLE", `${appId} ${outTradeNo} is ${trade.status}`);
@@ -89,7 +97,10 @@ export async function payTrade(ctx: SandboxContext, appId: string, outTradeNo: s
 export function closeTrade(ctx: SandboxContext, trade: AlipayTradeRecord): void {
   if (trade.status !== "WAIT_BUYER_PAY") {
     // A.5: "a ACQ.TRADE_STATUS_ERROR-type sub_code" [unconfirmed exact code].
-    throw businessError("ACQ.TRADE_STATUS_ERROR", `交易状态不合法 (the trade is ${trade.status}, only WAIT_BUYER_PAY closes)`);
+    throw businessError(
+      "ACQ.TRADE_STATUS_ERROR",
+      `交易状态不合法 (the trade is ${trade.status}, only WAIT_BUYER_PAY closes)`,
+    );
   }
   cancelExpiry(ctx, trade);
   trade.status = "TRADE_CLOSED";
@@ -97,7 +108,10 @@ export function closeTrade(ctx: SandboxContext, trade: AlipayTradeRecord): void 
 }
 
 /** The buyer's id fields as trade.query names them (A.5: `buyer_user_id`/`buyer_open_id`). */
-export function buyerFields(trade: AlipayTradeRecord, userKey: "buyer_user_id" | "buyer_id"): Record<string, string> {
+export function buyerFields(
+  trade: AlipayTradeRecord,
+  userKey: "buyer_user_id" | "buyer_id",
+): Record<string, string> {
   return {
     ...(trade.buyerId === undefined ? {} : { [userKey]: trade.buyerId }),
     ...(trade.buyerOpenId === undefined ? {} : { buyer_open_id: trade.buyerOpenId }),
