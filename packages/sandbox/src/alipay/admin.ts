@@ -1,7 +1,8 @@
 import { beijingTimestamp, fenToYuan } from "@kassa/alipay";
 import { invalid, object, only, optionalString } from "../admin/admin-input.ts";
-import { parseAlipayAppSeed } from "../config.ts";
+import { type AlipayAppSeed, parseAlipayAppSeed } from "../config.ts";
 import type { SandboxContext } from "../context.ts";
+import { SandboxError } from "../errors.ts";
 import { type AlipayAppFiles, alipayAppFilePaths } from "./app-files.ts";
 import { createAlipayApp, requireAlipayApp } from "./apps.ts";
 import { ALIPAY_GATEWAY_PATH } from "./gateway-route.ts";
@@ -100,7 +101,15 @@ export function createAlipayAdmin(ctx: SandboxContext): AlipayAdmin {
   });
   return {
     async createAlipayApp(input) {
-      return appView((await createAlipayApp(ctx, parseAlipayAppSeed(input, "Alipay app"))).app);
+      let seed: AlipayAppSeed;
+      try {
+        seed = parseAlipayAppSeed(input, "app");
+      } catch (error) {
+        // The same rules as the config file's, reported as the admin request's fault.
+        if (error instanceof SandboxError) throw invalid(error.message.replace(/^[^:]*: /, ""));
+        throw error;
+      }
+      return appView((await createAlipayApp(ctx, seed)).app);
     },
     listAlipayApps: () => alipayTables(ctx).apps.values().map(appView),
     alipayCredentials(appId) {

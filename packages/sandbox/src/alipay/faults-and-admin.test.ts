@@ -183,16 +183,35 @@ describe("admin over HTTP", () => {
     const missing = await fetch(`${admin}/apps/2021999999999999/credentials`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ code: "ALIPAY_APP_NOT_FOUND" });
+    const badApp = await post("/apps", {
+      appId: "123",
+      sellerId: "2088100000000001",
+      notifyUrl: "https://x.invalid/",
+      keyMode: "key",
+    });
+    expect(badApp.status).toBe(400);
+    expect(await badApp.json()).toMatchObject({
+      code: "ADMIN_REQUEST_INVALID",
+      message: expect.stringContaining("app.appId must be Alipay's 16-digit app id"),
+    });
+    const created = await post("/apps", {
+      appId: "2021000000000099",
+      sellerId: "2088100000000099",
+      notifyUrl: "https://x.invalid/",
+      keyMode: "cert",
+    });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ appId: "2021000000000099", keyMode: "cert" });
     expect(
       (
         await post("/apps", {
-          appId: "123",
-          sellerId: "2088100000000001",
+          appId: "2021000000000099",
+          sellerId: "2088100000000099",
           notifyUrl: "https://x.invalid/",
           keyMode: "key",
         })
       ).status,
-    ).toBe(400);
+    ).toBe(409);
   });
 });
 
