@@ -10,6 +10,8 @@ export interface GatewayCall {
   params: Readonly<Record<string, string>>;
   /** `biz_content` parsed; `{}` when the method takes top-level fields (oauth.token). */
   biz: Readonly<Record<string, unknown>>;
+  /** `http://host:port` as the client addressed us, for URLs we hand out (the bill download). */
+  baseUrl: string;
 }
 
 /** The fields of a `*_response` other than code and msg; the pipeline adds those and signs. */

@@ -1,3 +1,4 @@
+import { billDownloadUrlQuery } from "./bills/bill-download.ts";
 import type { GatewayMethod } from "./gateway-call.ts";
 import { oauthToken } from "./oauth.ts";
 import { refundQuery, tradeRefund } from "./refunds.ts";
@@ -23,4 +24,5 @@ export const GATEWAY_METHODS: Readonly<Record<string, GatewayMethodEntry>> = {
   "alipay.trade.refund": { handle: tradeRefund, mutating: true },
   "alipay.trade.fastpay.refund.query": { handle: refundQuery, mutating: false },
   "alipay.system.oauth.token": { handle: oauthToken, mutating: true, topLevel: true },
+  "alipay.data.dataservice.bill.downloadurl.query": { handle: billDownloadUrlQuery, mutating: true },
 };

@@ -34,7 +34,8 @@ export function registerAlipayGateway(app: FastifyInstance, ctx: SandboxContext)
     let json: string;
     let error: AlipayGatewayError | undefined;
     try {
-      json = await handle(ctx, params, method, alipayApp);
+      const baseUrl = `${request.protocol}://${request.headers.host ?? request.hostname}`;
+      json = await handle(ctx, params, method, alipayApp, baseUrl);
     } catch (thrown) {
       if (!(thrown instanceof AlipayGatewayError)) throw thrown;
       error = thrown;
@@ -63,6 +64,7 @@ async function handle(
   params: Record<string, string>,
   method: string,
   app: AlipayAppRecord | undefined,
+  baseUrl: string,
 ): Promise<string> {
   const gatewayError = (code: "40001" | "40002", subCode: string, subMsg: string) =>
     new AlipayGatewayError(code, subCode, subMsg, { errorResponse: true });
@@ -133,7 +135,7 @@ async function handle(
     }
   }
   try {
-    const fields = await entry.handle({ ctx, app, params, biz });
+    const fields = await entry.handle({ ctx, app, params, biz, baseUrl });
     return JSON.stringify({ code: "10000", msg: "Success", ...fields });
   } finally {
     // A business refusal may still have changed state (a used auth code): commit either way.

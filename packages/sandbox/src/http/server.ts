@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import type { AdminApi } from "../admin/admin-api.ts";
+import { registerAlipayBillDownload } from "../alipay/bills/bill-download.ts";
 import { registerAlipayCashier } from "../alipay/cashier-route.ts";
 import { registerAlipayGateway } from "../alipay/gateway-route.ts";
 import type { SandboxContext } from "../context.ts";
@@ -38,6 +39,7 @@ export function buildServer(ctx: SandboxContext, admin: AdminApi): FastifyInstan
   registerLoginEndpoint(app, ctx);
   registerAlipayGateway(app, ctx);
   registerAlipayCashier(app, ctx);
+  registerAlipayBillDownload(app, ctx);
   registerCashierScope(app, ctx);
   registerAdminScope(app, admin, ctx.log);
   registerLandingPage(app, ctx);
