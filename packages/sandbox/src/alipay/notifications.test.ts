@@ -1,5 +1,5 @@
 import { createPublicKey } from "node:crypto";
-import { verifyNotification } from "@kassa/alipay";
+import { AlipayError, verifyNotification } from "@kassa/alipay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientFor, loginBuyer, newOutTradeNo, startAlipaySandbox } from "../../test/alipay-sandbox.ts";
 import { type NotifyReceiver, startReceiver } from "../../test/notify-receiver.ts";
@@ -103,5 +103,79 @@ describe("TRADE_SUCCESS notifications (A.4)", () => {
     ]);
     // 24h24m in all (A.4 words it "about 24 h 22 min ... 8 notifications within 25 h").
     expect(offset).toBe(24 * 3600_000 + 24 * 60_000);
+  });
+});
+
+describe("notification faults (A.8 item 5)", () => {
+  afterAll(() => {
+    sandbox.admin.clearFaults();
+  });
+
+  /** The first notification's body, verified by the app's own client. */
+  async function firstVerdict(fault: Record<string, unknown>) {
+    sandbox.admin.clearFaults();
+    sandbox.admin.addFault({ endpoint: "notify.alipay.trade", times: 1, ...fault });
+    const { inbox, appId, outTradeNo } = await paidTradeTo(() => ({ status: 200, body: "success" }));
+    const [delivered] = await inbox.waitFor(1);
+    const { client } = await clientFor(sandbox, appId);
+    const record = await settled(outTradeNo, 1);
+    expect(record.attempts[0]!.fault).toBe(fault.fault);
+    try {
+      return { notification: client.notifications.verify(delivered!.body), error: undefined };
+    } catch (error) {
+      expect(error).toBeInstanceOf(AlipayError);
+      return { notification: undefined, error: error as AlipayError };
+    }
+  }
+
+  it("a body changed after signing, or signed with sign_type, fails verification", async () => {
+    expect((await firstVerdict({ fault: "alipay_notify_bad_signature" })).error?.code).toBe(
+      "NOTIFY_SIGNATURE_INVALID",
+    );
+    expect((await firstVerdict({ fault: "alipay_notify_sign_type_signed" })).error?.code).toBe(
+      "NOTIFY_SIGNATURE_INVALID",
+    );
+  });
+
+  it("validly signed for another app or seller: the client's app and seller checks refuse it", async () => {
+    expect((await firstVerdict({ fault: "alipay_notify_wrong_app_id" })).error?.code).toBe(
+      "NOTIFY_APP_MISMATCH",
+    );
+    expect((await firstVerdict({ fault: "alipay_notify_wrong_seller_id" })).error?.code).toBe(
+      "NOTIFY_APP_MISMATCH",
+    );
+  });
+
+  it("validly signed with the wrong amount: it verifies, and only the merchant's amount check (A.4 b) can catch it", async () => {
+    const { notification } = await firstVerdict({ fault: "alipay_notify_wrong_amount" });
+    expect(notification).toMatchObject({ total_amount: 89, buyer_pay_amount: 89 }); // the trade is 0.88
+  });
+
+  it("notify_drop sends nothing and the ladder goes on; notify_duplicate sends the attempt twice; notify_delay moves the first", async () => {
+    sandbox.admin.clearFaults();
+    sandbox.admin.addFault({ endpoint: "notify.alipay.trade", fault: "notify_drop", times: 1 });
+    const dropped = await paidTradeTo(() => ({ status: 200, body: "success" }));
+    expect((await settled(dropped.outTradeNo, 1)).attempts[0]).toMatchObject({
+      outcome: "FAILED",
+      fault: "notify_drop",
+    });
+    expect(dropped.inbox.received).toHaveLength(0);
+    await sandbox.admin.advanceClock(4 * 60_000);
+    await dropped.inbox.waitFor(1);
+    sandbox.admin.addFault({ endpoint: "*", fault: "notify_duplicate", times: 1 });
+    const doubled = await paidTradeTo(() => ({ status: 200, body: "success" }));
+    const [first, second] = await doubled.inbox.waitFor(2);
+    expect(second!.body).toBe(first!.body);
+    sandbox.admin.addFault({
+      endpoint: "notify.alipay.trade",
+      fault: "notify_delay",
+      delayMs: 60_000,
+      times: 1,
+    });
+    const late = await paidTradeTo(() => ({ status: 200, body: "success" }));
+    await sandbox.admin.advanceClock(59_999);
+    expect(late.inbox.received).toHaveLength(0);
+    await sandbox.admin.advanceClock(1);
+    await late.inbox.waitFor(1);
   });
 });

@@ -1,8 +1,20 @@
-import { beijingTimestamp, fenToYuan, signedNotificationBody } from "@kassa/alipay";
+import { beijingTimestamp, fenToYuan } from "@kassa/alipay";
 import type { SandboxContext } from "../context.ts";
 import { postNotification } from "../notify/delivery.ts";
 import type { JobRecord } from "../scheduler.ts";
-import { type AlipayNotificationRecord, type AlipayTradeRecord, alipayTables } from "./records.ts";
+import {
+  ALIPAY_ATTEMPT_FAULTS,
+  ALIPAY_CREATION_FAULTS,
+  ALIPAY_NOTIFICATION_FAULT_KINDS,
+  ALIPAY_NOTIFY_TARGET,
+  attemptBody,
+} from "./notification-faults.ts";
+import {
+  type AlipayNotificationRecord,
+  type AlipayNotifyAttempt,
+  type AlipayTradeRecord,
+  alipayTables,
+} from "./records.ts";
 
 /**
  * Payment notifications (reference A.4, A.8 item 5): a form POST `notify_type=trade_status_sync`,
@@ -26,6 +38,8 @@ export const ALIPAY_RETRY_LADDER_MS: readonly number[] = [
 ];
 
 export function registerAlipayNotificationJobs(ctx: SandboxContext): void {
+  ctx.faults.defineKinds(ALIPAY_NOTIFICATION_FAULT_KINDS);
+  ctx.faults.defineTarget(ALIPAY_NOTIFY_TARGET, "notification");
   ctx.scheduler.register(ALIPAY_NOTIFY_JOB, (job) => deliver(ctx, job));
 }
 
@@ -77,9 +91,13 @@ export function createTradeNotification(
     status: "PENDING",
     createdAt: ctx.clock.now(),
     attempts: [],
+    scheduledAttempts: 0,
   };
   tables.notifications.set(notifyId, record);
-  schedule(ctx, record, ctx.clock.now());
+  const delay = ctx.faults.take(ALIPAY_NOTIFY_TARGET, trade.appId, ALIPAY_CREATION_FAULTS, {
+    outTradeNo: trade.outTradeNo,
+  });
+  schedule(ctx, record, ctx.clock.now() + (delay ? delay.delayMs : 0));
   return record;
 }
 
@@ -96,20 +114,58 @@ async function deliver(ctx: SandboxContext, job: JobRecord): Promise<void> {
   delete record.nextAttemptAt;
   const app = tables.apps.get(record.appId);
   if (!app) return;
+  record.scheduledAttempts += 1;
   const at = ctx.clock.now();
+  const fault = ctx.faults.take(ALIPAY_NOTIFY_TARGET, record.appId, ALIPAY_ATTEMPT_FAULTS, {
+    outTradeNo: record.outTradeNo,
+  });
   // notify_time is the moment of this attempt; notify_id stays the same on every one (A.4).
   const fields = { notify_time: beijingTimestamp(at), ...record.fields };
-  const body = signedNotificationBody(fields, ctx.keys.privateKey(app.alipayKey.privateKeyPem));
+  const body = attemptBody(fields, ctx.keys.privateKey(app.alipayKey.privateKeyPem), fault);
+  let received: boolean;
+  if (fault?.fault === "notify_drop") {
+    // A.4: "network-level loss (HTTP status 0 in Alipay's logs) does happen".
+    received = false;
+    push(record, {
+      at,
+      latencyMs: 0,
+      responseExcerpt: "",
+      error: `dropped by fault rule ${fault.id}: never sent`,
+      outcome: "FAILED",
+      fault: fault.fault,
+    });
+  } else {
+    received = await send(ctx, record, body, at, fault?.fault);
+    if (fault?.fault === "notify_duplicate")
+      received = (await send(ctx, record, body, at, fault.fault)) || received;
+  }
+  if (received) {
+    record.status = "DELIVERED";
+    record.deliveredAt = at;
+    return;
+  }
+  const wait = ALIPAY_RETRY_LADDER_MS[record.scheduledAttempts - 1];
+  if (wait === undefined) record.status = "FAILED";
+  else schedule(ctx, record, job.dueAt + wait);
+  // No commit: the scheduler commits once its pass ends (context.ts).
+}
+
+/** One POST, judged as A.4 says: HTTP 200 and exactly the 7 characters `success`. */
+async function send(
+  ctx: SandboxContext,
+  record: AlipayNotificationRecord,
+  body: string,
+  at: number,
+  fault: string | undefined,
+): Promise<boolean> {
   const result = await postNotification(
     record.url,
     body,
     { "Content-Type": "application/x-www-form-urlencoded; charset=utf-8" },
     ctx.config.notifyTimeoutMs,
   );
-  // A.4 "Reply": HTTP 200 and exactly the 7 characters `success`; nothing else counts.
   const received = result.status === 200 && result.responseExcerpt === "success";
-  record.attempts.push({
-    number: record.attempts.length + 1,
+  push(record, {
     at,
     ...(result.status === undefined ? {} : { status: result.status }),
     latencyMs: result.latencyMs,
@@ -123,14 +179,11 @@ async function deliver(ctx: SandboxContext, job: JobRecord): Promise<void> {
               : `answered ${result.status} ${JSON.stringify(result.responseExcerpt.slice(0, 40))}: only HTTP 200 with the body "success" counts (A.4)`,
         }),
     outcome: received ? "SUCCEEDED" : "FAILED",
+    ...(fault === undefined ? {} : { fault }),
   });
-  if (received) {
-    record.status = "DELIVERED";
-    record.deliveredAt = at;
-    return;
-  }
-  const wait = ALIPAY_RETRY_LADDER_MS[record.attempts.length - 1];
-  if (wait === undefined) record.status = "FAILED";
-  else schedule(ctx, record, job.dueAt + wait);
-  // No commit: the scheduler commits once its pass ends (context.ts).
+  return received;
+}
+
+function push(record: AlipayNotificationRecord, attempt: Omit<AlipayNotifyAttempt, "number">): void {
+  record.attempts.push({ number: record.attempts.length + 1, ...attempt });
 }

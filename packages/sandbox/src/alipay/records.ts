@@ -102,6 +102,8 @@ export interface AlipayNotifyAttempt {
   responseExcerpt: string;
   error?: string;
   outcome: "SUCCEEDED" | "FAILED";
+  /** The fault rule kind that bent this attempt, if any. */
+  fault?: string;
 }
 
 export interface AlipayNotificationRecord {
@@ -115,6 +117,8 @@ export interface AlipayNotificationRecord {
   status: "PENDING" | "DELIVERED" | "FAILED";
   createdAt: number;
   attempts: AlipayNotifyAttempt[];
+  /** Ladder steps taken (a duplicated attempt is two attempts but one step). */
+  scheduledAttempts: number;
   jobId?: string;
   nextAttemptAt?: number;
   deliveredAt?: number;
