@@ -127,6 +127,11 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   },
   {
     method: "POST",
+    url: "/alipay/apps/:app_id/rotate-certificate",
+    handle: ({ admin, params }) => admin.rotateAlipayCertificate(params.app_id!),
+  },
+  {
+    method: "POST",
     url: "/alipay/auth-codes",
     status: 201,
     handle: ({ admin, body }) => admin.mintAlipayAuthCode(body),

@@ -4,7 +4,7 @@ import { type AlipayAppSeed, parseAlipayAppSeed } from "../config.ts";
 import type { SandboxContext } from "../context.ts";
 import { SandboxError } from "../errors.ts";
 import { type AlipayAppFiles, alipayAppFilePaths } from "./app-files.ts";
-import { createAlipayApp, requireAlipayApp } from "./apps.ts";
+import { createAlipayApp, requireAlipayApp, rotateAlipayCertificate } from "./apps.ts";
 import { ALIPAY_GATEWAY_PATH } from "./gateway-route.ts";
 import { mintAuthCode } from "./oauth.ts";
 import {
@@ -77,6 +77,8 @@ export interface AlipayAuthCodeView {
 export interface AlipayAdmin {
   createAlipayApp(input: unknown): Promise<AlipayAppView>;
   listAlipayApps(): AlipayAppView[];
+  /** Certificate mode: Alipay's key and public certificate are replaced (A.8 item 2). */
+  rotateAlipayCertificate(appId: string): Promise<AlipayCredentials>;
   /** What a client needs: file paths and PEMs, and the SNs in certificate mode. */
   alipayCredentials(appId: string): AlipayCredentials;
   /** Stands in for `my.getAuthCode()`: a single-use code for `appId`, for `userId` (2088…) or a new user. */
@@ -99,6 +101,29 @@ export function createAlipayAdmin(ctx: SandboxContext): AlipayAdmin {
     keyMode: app.keyMode,
     files: alipayAppFilePaths(ctx.dataDir, app),
   });
+  const credentials = (appId: string): AlipayCredentials => {
+    const app = requireAlipayApp(ctx, appId);
+    const certificates = app.certificates;
+    return {
+      appId: app.appId,
+      sellerId: app.sellerId,
+      keyMode: app.keyMode,
+      gatewayPath: ALIPAY_GATEWAY_PATH,
+      files: alipayAppFilePaths(ctx.dataDir, app),
+      appPrivateKeyPem: app.appKey.privateKeyPem,
+      alipayPublicKeyPem: app.alipayKey.publicKeyPem,
+      ...(certificates
+        ? {
+            appCertPem: certificates.appCertPem,
+            alipayPublicCertPem: certificates.alipayCertPem,
+            alipayRootCertPem: certificates.rootBundlePem,
+            appCertSn: certificates.appCertSn,
+            alipayCertSn: certificates.alipayCertSn,
+            alipayRootCertSn: certificates.alipayRootCertSn,
+          }
+        : {}),
+    };
+  };
   return {
     async createAlipayApp(input) {
       let seed: AlipayAppSeed;
@@ -112,29 +137,11 @@ export function createAlipayAdmin(ctx: SandboxContext): AlipayAdmin {
       return appView((await createAlipayApp(ctx, seed)).app);
     },
     listAlipayApps: () => alipayTables(ctx).apps.values().map(appView),
-    alipayCredentials(appId) {
-      const app = requireAlipayApp(ctx, appId);
-      const certificates = app.certificates;
-      return {
-        appId: app.appId,
-        sellerId: app.sellerId,
-        keyMode: app.keyMode,
-        gatewayPath: ALIPAY_GATEWAY_PATH,
-        files: alipayAppFilePaths(ctx.dataDir, app),
-        appPrivateKeyPem: app.appKey.privateKeyPem,
-        alipayPublicKeyPem: app.alipayKey.publicKeyPem,
-        ...(certificates
-          ? {
-              appCertPem: certificates.appCertPem,
-              alipayPublicCertPem: certificates.alipayCertPem,
-              alipayRootCertPem: certificates.rootBundlePem,
-              appCertSn: certificates.appCertSn,
-              alipayCertSn: certificates.alipayCertSn,
-              alipayRootCertSn: certificates.alipayRootCertSn,
-            }
-          : {}),
-      };
+    async rotateAlipayCertificate(appId) {
+      await rotateAlipayCertificate(ctx, appId);
+      return credentials(appId);
     },
+    alipayCredentials: credentials,
     async mintAlipayAuthCode(input) {
       const body = object(input, "auth code request");
       only(body, ["appId", "userId"]);

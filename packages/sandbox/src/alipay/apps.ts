@@ -3,6 +3,7 @@ import type { AlipayAppSeed } from "../config.ts";
 import type { SandboxContext } from "../context.ts";
 import { SandboxError } from "../errors.ts";
 import {
+  type CertificateAuthority,
   createCertificateAuthority,
   type DistinguishedName,
   generateRsaKeyPair,
@@ -25,6 +26,29 @@ const ROOT_NAME: DistinguishedName = [
   ["CN", "Ant Financial Certification Authority R1 (Kassa sandbox)"],
 ];
 const TEN_YEARS_MS = 10 * 365 * 86_400_000;
+const ALIPAY_CERT_NAME = "Alipay Public Key RSA2 (Kassa sandbox)";
+
+/** A certificate of the app's root CA for `publicKeyPem`, with a fresh serial. */
+function issueAlipayLeaf(
+  ctx: SandboxContext,
+  root: CertificateAuthority,
+  publicKeyPem: string,
+  commonName: string,
+): Promise<string> {
+  const now = ctx.clock.now();
+  return issueCertificate(root, {
+    subject: [
+      ["C", "CN"],
+      ["O", "Kassa sandbox"],
+      ["OU", "Alipay"],
+      ["CN", commonName],
+    ],
+    serialHex: newCertificateSerial(ctx.random.stream("ids")),
+    publicKeyPem,
+    notBefore: now - 86_400_000,
+    notAfter: now + TEN_YEARS_MS,
+  });
+}
 
 export async function createAlipayApp(
   ctx: SandboxContext,
@@ -37,22 +61,8 @@ export async function createAlipayApp(
   const app: AlipayAppRecord = { ...seed, createdAt: now, appKey, alipayKey };
   if (seed.keyMode === "cert") {
     const root = await createCertificateAuthority(now, ROOT_NAME);
-    const random = ctx.random.stream("ids");
-    const issue = (publicKeyPem: string, commonName: string) =>
-      issueCertificate(root, {
-        subject: [
-          ["C", "CN"],
-          ["O", "Kassa sandbox"],
-          ["OU", "Alipay"],
-          ["CN", commonName],
-        ],
-        serialHex: newCertificateSerial(random),
-        publicKeyPem,
-        notBefore: now - 86_400_000,
-        notAfter: now + TEN_YEARS_MS,
-      });
-    const appCertPem = await issue(appKey.publicKeyPem, seed.appId);
-    const alipayCertPem = await issue(alipayKey.publicKeyPem, "Alipay Public Key RSA2 (Kassa sandbox)");
+    const appCertPem = await issueAlipayLeaf(ctx, root, appKey.publicKeyPem, seed.appId);
+    const alipayCertPem = await issueAlipayLeaf(ctx, root, alipayKey.publicKeyPem, ALIPAY_CERT_NAME);
     app.certificates = {
       rootCaPrivateKeyPem: root.privateKeyPem,
       rootBundlePem: root.certificatePem,
@@ -77,4 +87,36 @@ export function requireAlipayApp(ctx: SandboxContext, appId: string): AlipayAppR
   const app = findAlipayApp(ctx, appId);
   if (!app) throw new SandboxError("ALIPAY_APP_NOT_FOUND", appId);
   return app;
+}
+
+/**
+ * A.8 item 2, "a cert-rotation scenario": Alipay's key pair and public certificate are
+ * replaced at once. Answers and notifications carry the new `alipay_cert_sn` and are signed
+ * with the new key, so a client holding the old certificate sees the SN change (A.3) until it
+ * loads the new one (from the rewritten file, or `alipay.open.app.alipaycert.download`).
+ */
+export async function rotateAlipayCertificate(
+  ctx: SandboxContext,
+  appId: string,
+): Promise<{ app: AlipayAppRecord; files: AlipayAppFiles }> {
+  const app = requireAlipayApp(ctx, appId);
+  const certificates = app.certificates;
+  if (!certificates)
+    throw new SandboxError("ALIPAY_APP_IN_KEY_MODE", `${appId}: only certificate mode rotates`);
+  const alipayKey = await generateRsaKeyPair();
+  const root = {
+    privateKeyPem: certificates.rootCaPrivateKeyPem,
+    certificatePem: certificates.rootBundlePem,
+  };
+  const alipayCertPem = await issueAlipayLeaf(ctx, root, alipayKey.publicKeyPem, ALIPAY_CERT_NAME);
+  certificates.retiredAlipayCerts = [
+    ...(certificates.retiredAlipayCerts ?? []),
+    { sn: certificates.alipayCertSn, certificatePem: certificates.alipayCertPem },
+  ];
+  app.alipayKey = alipayKey;
+  certificates.alipayCertPem = alipayCertPem;
+  certificates.alipayCertSn = certificateSn(alipayCertPem);
+  const files = await writeAlipayAppFiles(ctx.dataDir, app);
+  await ctx.store.commit();
+  return { app, files };
 }

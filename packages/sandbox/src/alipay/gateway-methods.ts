@@ -1,3 +1,4 @@
+import { alipayCertDownload } from "./alipay-cert-download.ts";
 import { billDownloadUrlQuery } from "./bills/bill-download.ts";
 import type { GatewayMethod } from "./gateway-call.ts";
 import { oauthToken } from "./oauth.ts";
@@ -25,4 +26,5 @@ export const GATEWAY_METHODS: Readonly<Record<string, GatewayMethodEntry>> = {
   "alipay.trade.fastpay.refund.query": { handle: refundQuery, mutating: false },
   "alipay.system.oauth.token": { handle: oauthToken, mutating: true, topLevel: true },
   "alipay.data.dataservice.bill.downloadurl.query": { handle: billDownloadUrlQuery, mutating: true },
+  "alipay.open.app.alipaycert.download": { handle: alipayCertDownload, mutating: false },
 };

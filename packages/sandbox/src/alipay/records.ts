@@ -27,6 +27,8 @@ export interface AlipayAppRecord {
     appCertSn: string;
     alipayCertSn: string;
     alipayRootCertSn: string;
+    /** Alipay certificates replaced by a rotation, oldest first (still downloadable by SN). */
+    retiredAlipayCerts?: { sn: string; certificatePem: string }[];
   };
 }
 

@@ -32,6 +32,7 @@ export function sandboxErrorStatus(code: SandboxErrorCode): number {
     case "REFUND_TRANSITION_REFUSED":
     case "ORDER_NOT_PAYABLE":
     case "ALIPAY_APP_EXISTS":
+    case "ALIPAY_APP_IN_KEY_MODE":
     case "ALIPAY_TRADE_NOT_PAYABLE":
       return 409;
     case "PREPAY_EXPIRED":
