@@ -257,6 +257,20 @@ describe("refunds (A.5)", () => {
     expect(none.refund_status).toBeUndefined();
   });
 
+  it("90 days after payment the trade is TRADE_FINISHED and no longer refunds", async () => {
+    const outTradeNo = newOutTradeNo();
+    await client.trade.create({ out_trade_no: outTradeNo, total_amount: 100, subject: "old", buyer_id: buyerId });
+    await sandbox.admin.payAlipayTrade(KEY_APP.appId, outTradeNo);
+    await sandbox.admin.advanceClock(90 * 86_400_000 - 1);
+    expect((await client.trade.query({ out_trade_no: outTradeNo })).trade_status).toBe("TRADE_SUCCESS");
+    await sandbox.admin.advanceClock(1);
+    expect((await client.trade.query({ out_trade_no: outTradeNo })).trade_status).toBe("TRADE_FINISHED");
+    const late = await apiError(
+      client.trade.refund({ out_trade_no: outTradeNo, refund_amount: 100, out_request_no: "LATE" }),
+    );
+    expect(late.subCode).toBe("ACQ.TRADE_HAS_FINISHED");
+  });
+
   it("an unpaid trade does not refund (ACQ.TRADE_STATUS_ERROR)", async () => {
     const outTradeNo = newOutTradeNo();
     await client.trade.create({

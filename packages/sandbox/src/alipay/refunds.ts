@@ -41,6 +41,13 @@ export async function tradeRefund({ ctx, app, biz }: GatewayCall): Promise<Recor
   const earlier = tables.refunds.get(key);
   // A.5: "calling again with an already-used value does not refund twice; fund_change N".
   if (earlier) return answer(earlier, "N");
+  if (trade.status === "TRADE_FINISHED") {
+    // A.5: past the refund window. [unconfirmed sub_code]
+    throw businessError(
+      "ACQ.TRADE_HAS_FINISHED",
+      "交易已完结 (the refund window has ended: the trade is TRADE_FINISHED)",
+    );
+  }
   if (trade.paidAt === undefined || (trade.status !== "TRADE_SUCCESS" && trade.status !== "TRADE_CLOSED")) {
     throw businessError(
       "ACQ.TRADE_STATUS_ERROR",

@@ -14,9 +14,17 @@ import { type AlipayTradeRecord, alipayTables, tradeKey } from "./records.ts";
  */
 
 export const TRADE_EXPIRE_JOB = "alipay.trade.expire";
+export const TRADE_FINISH_JOB = "alipay.trade.finish";
+/**
+ * A.5: "Refund window: by default about 3 months after payment, then the trade becomes
+ * TRADE_FINISHED" (product-dependent; 90 days here). Not notified: for the 当面付 family only
+ * TRADE_SUCCESS is notified by default (A.4).
+ */
+export const REFUND_WINDOW_MS = 90 * 86_400_000;
 
 export function registerTradeJobs(ctx: SandboxContext): void {
   ctx.scheduler.register(TRADE_EXPIRE_JOB, (job) => expireTrade(ctx, job));
+  ctx.scheduler.register(TRADE_FINISH_JOB, (job) => finishTrade(ctx, job));
 }
 
 /** A.5: `trade_no` or `out_trade_no`, at least one; trade_no wins when both are given. */
@@ -75,6 +83,13 @@ function expireTrade(ctx: SandboxContext, job: JobRecord): void {
   trade.closedAt = job.dueAt;
 }
 
+function finishTrade(ctx: SandboxContext, job: JobRecord): void {
+  const { appId, outTradeNo } = job.payload as { appId: string; outTradeNo: string };
+  const trade = findTrade(ctx, appId, outTradeNo);
+  // A fully refunded trade is TRADE_CLOSED already and stays so.
+  if (trade?.status === "TRADE_SUCCESS") trade.status = "TRADE_FINISHED";
+}
+
 /** The buyer pays (stands in for the cashier): WAIT_BUYER_PAY → TRADE_SUCCESS, and the A.4 notification. */
 export async function payTrade(
   ctx: SandboxContext,
@@ -88,6 +103,7 @@ export async function payTrade(
   cancelExpiry(ctx, trade);
   trade.status = "TRADE_SUCCESS";
   trade.paidAt = ctx.clock.now();
+  ctx.scheduler.schedule(TRADE_FINISH_JOB, trade.paidAt + REFUND_WINDOW_MS, { appId, outTradeNo });
   createTradeNotification(ctx, trade);
   await ctx.store.commit();
   return trade;
