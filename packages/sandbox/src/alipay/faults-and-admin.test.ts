@@ -77,6 +77,29 @@ describe("faults on Alipay methods (issue 3's registry)", () => {
     }
   });
 
+  it("buyer_pays_first: the buyer pays just before the close, which fails; the trade is paid and notified", async () => {
+    const { client } = await clientFor(sandbox, KEY_APP.appId);
+    const { user_id } = await loginBuyer(sandbox, client);
+    const outTradeNo = newOutTradeNo();
+    await client.trade.create({
+      out_trade_no: outTradeNo,
+      total_amount: 100,
+      subject: "race",
+      buyer_id: user_id!,
+    });
+    sandbox.admin.addFault({
+      endpoint: "alipay.trade.close.race",
+      fault: "buyer_pays_first",
+      outTradeNo,
+      times: 1,
+    });
+    await expect(client.trade.close({ out_trade_no: outTradeNo })).rejects.toMatchObject({
+      subCode: "ACQ.TRADE_STATUS_ERROR",
+    });
+    expect((await client.trade.query({ out_trade_no: outTradeNo })).trade_status).toBe("TRADE_SUCCESS");
+    expect(sandbox.admin.listAlipayNotifications({ outTradeNo })).toHaveLength(1);
+  });
+
   it("a rule naming a method the gateway does not have is refused", () => {
     expect(() => sandbox.admin.addFault({ endpoint: "alipay.trade.pay", fault: "unavailable" })).toThrow(
       /endpoint/,

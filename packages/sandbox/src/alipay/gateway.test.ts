@@ -259,7 +259,12 @@ describe("refunds (A.5)", () => {
 
   it("90 days after payment the trade is TRADE_FINISHED and no longer refunds", async () => {
     const outTradeNo = newOutTradeNo();
-    await client.trade.create({ out_trade_no: outTradeNo, total_amount: 100, subject: "old", buyer_id: buyerId });
+    await client.trade.create({
+      out_trade_no: outTradeNo,
+      total_amount: 100,
+      subject: "old",
+      buyer_id: buyerId,
+    });
     await sandbox.admin.payAlipayTrade(KEY_APP.appId, outTradeNo);
     await sandbox.admin.advanceClock(90 * 86_400_000 - 1);
     expect((await client.trade.query({ out_trade_no: outTradeNo })).trade_status).toBe("TRADE_SUCCESS");
