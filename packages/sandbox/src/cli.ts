@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox({ port, dataDir: values.data, config });
   const time = sandbox.admin.time();
   const merchants = sandbox.admin.listMerchants();
+  const alipayApps = sandbox.admin.listAlipayApps();
   process.stdout.write(
     [
       "Kassa WeChat Pay v3 sandbox",
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
       `  Data            ${sandbox.dataDir}`,
       `  Clock           ${time.time} (speed ${time.speed})   seed ${time.seed}`,
       `  Merchants       ${merchants.length === 0 ? "none yet: POST /admin/merchants" : merchants.map((m) => `${m.mchid} (${m.files.dir})`).join(", ")}`,
+      `  Alipay gateway  ${sandbox.alipayGatewayUrl}  (an Alipay client's gatewayUrl; admin under /admin/alipay)`,
+      `  Alipay apps     ${alipayApps.length === 0 ? "none yet: POST /admin/alipay/apps" : alipayApps.map((a) => `${a.appId} ${a.keyMode} (${a.files.dir})`).join(", ")}`,
       "",
     ].join("\n"),
   );

@@ -16,6 +16,18 @@ export interface MerchantSeed {
   certificates?: boolean;
 }
 
+/** An Alipay app created at start (reference A.3): its ids, where it is notified, its key mode. */
+export interface AlipayAppSeed {
+  /** Alipay's 16-digit app id, e.g. 2021000000000001. */
+  appId: string;
+  /** The collecting account (A.4 check c): 16 digits starting 2088. */
+  sellerId: string;
+  /** Where payment notifications go when a trade names no notify_url (A.4). */
+  notifyUrl: string;
+  /** "key": public-key mode; "cert": certificate mode with app_cert_sn / alipay_root_cert_sn (A.3). */
+  keyMode: "key" | "cert";
+}
+
 export interface SandboxConfig {
   host: string;
   port: number;
@@ -64,6 +76,8 @@ export interface SandboxConfig {
   jobConcurrency: number;
   /** Merchants created at start when their mchid is not in the data directory yet. */
   merchants: MerchantSeed[];
+  /** Alipay apps created at start when their appId is not in the data directory yet. */
+  alipayApps: AlipayAppSeed[];
   /** Fault rules installed at start (see faults.ts); they are not persisted. */
   faults: Record<string, unknown>[];
 }
@@ -87,6 +101,7 @@ const DEFAULTS: SandboxConfig = {
   durability: "fsync",
   jobConcurrency: 1,
   merchants: [],
+  alipayApps: [],
   faults: [],
 };
 
@@ -204,6 +219,7 @@ export function parseConfig(input: unknown, source = "config"): Readonly<Sandbox
       (v) => Array.isArray(v) && v.every(isMerchantSeed),
       fail("merchants", "must be a list of {mchid, appid?, merchantName?, notifyUrl?, certificates?}"),
     ),
+    alipayApps: parseAlipayApps(raw.alipayApps, `${source}.alipayApps`),
     faults: pick(
       raw.faults,
       [],
@@ -244,6 +260,50 @@ function isMerchantSeed(value: unknown): value is MerchantSeed {
     ) &&
     (seed.certificates === undefined || typeof seed.certificates === "boolean")
   );
+}
+
+/** Each problem named with its place (`config.alipayApps[1].sellerId ...`), so a typo is found at once. */
+export function parseAlipayApps(value: unknown, where: string): AlipayAppSeed[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    throw new SandboxError(
+      "CONFIG_INVALID",
+      `${where} must be a list of {appId, sellerId, notifyUrl, keyMode}`,
+    );
+  }
+  const seen = new Set<string>();
+  return value.map((entry, index) => {
+    const seed = parseAlipayAppSeed(entry, `${where}[${index}]`);
+    if (seen.has(seed.appId)) {
+      throw new SandboxError("CONFIG_INVALID", `${where}[${index}].appId ${seed.appId} is listed twice`);
+    }
+    seen.add(seed.appId);
+    return seed;
+  });
+}
+
+export function parseAlipayAppSeed(value: unknown, where: string): AlipayAppSeed {
+  const raw = record(value, where);
+  const fail = (key: string, issue: string) => new SandboxError("CONFIG_INVALID", `${where}.${key} ${issue}`);
+  const allowed = ["appId", "sellerId", "notifyUrl", "keyMode"];
+  for (const key of Object.keys(raw)) {
+    if (!allowed.includes(key)) throw fail(key, `is not a known setting; allowed: ${allowed.join(", ")}`);
+  }
+  if (typeof raw.appId !== "string" || !/^[0-9]{16}$/.test(raw.appId)) {
+    throw fail("appId", 'must be Alipay\'s 16-digit app id, e.g. "2021000000000001"');
+  }
+  if (typeof raw.sellerId !== "string" || !/^2088[0-9]{12}$/.test(raw.sellerId)) {
+    throw fail("sellerId", 'must be 16 digits starting 2088, e.g. "2088101122334455"');
+  }
+  if (
+    typeof raw.notifyUrl !== "string" ||
+    !/^https?:\/\//.test(raw.notifyUrl) ||
+    !URL.canParse(raw.notifyUrl)
+  ) {
+    throw fail("notifyUrl", "must be an http:// or https:// URL");
+  }
+  if (raw.keyMode !== "key" && raw.keyMode !== "cert") throw fail("keyMode", 'must be "key" or "cert"');
+  return { appId: raw.appId, sellerId: raw.sellerId, notifyUrl: raw.notifyUrl, keyMode: raw.keyMode };
 }
 
 function record(value: unknown, where: string): Record<string, unknown> {

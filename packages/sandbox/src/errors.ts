@@ -27,6 +27,11 @@ export const SANDBOX_ERROR_CODES = {
   FAULT_RULE_INVALID: "The fault rule is invalid",
   FAULT_RULE_NOT_FOUND: "No fault rule with this id exists",
   ROUTE_NOT_FOUND: "No admin route at this path",
+  ALIPAY_APP_NOT_FOUND: "No Alipay app with this appId exists in this sandbox",
+  ALIPAY_APP_EXISTS: "An Alipay app with this appId already exists",
+  ALIPAY_APP_IN_KEY_MODE: "This Alipay app is in public-key mode and has no certificates",
+  ALIPAY_TRADE_NOT_FOUND: "No Alipay trade with this appId and out_trade_no exists",
+  ALIPAY_TRADE_NOT_PAYABLE: "The Alipay trade is not WAIT_BUYER_PAY, so it cannot be paid",
 } as const;
 
 export type SandboxErrorCode = keyof typeof SANDBOX_ERROR_CODES;

@@ -6,9 +6,26 @@ export type { AdminApi } from "./admin/admin-api.ts";
 export type { NotificationAttemptView, NotificationView, RefundView } from "./admin/payment-views.ts";
 export type { MerchantSettingsView, NotificationFilter, PaymentsAdmin } from "./admin/payments-admin.ts";
 export type { ClockView, LoginCodeView, MerchantView, OrderView } from "./admin/views.ts";
+export type {
+  AlipayAdmin,
+  AlipayAppView,
+  AlipayAuthCodeView,
+  AlipayCredentials,
+  AlipayTradeView,
+} from "./alipay/admin.ts";
+export type { AlipayAppFiles } from "./alipay/app-files.ts";
+export { ALIPAY_GATEWAY_PATH } from "./alipay/gateway-route.ts";
+export { ALIPAY_RETRY_LADDER_MS } from "./alipay/notifications.ts";
+export type { AlipayNotificationRecord, AlipayTradeStatus } from "./alipay/records.ts";
 export { FEE_RATE_PPM } from "./bills/fees.ts";
 export { VirtualClock } from "./clock.ts";
-export { loadConfigFile, parseConfig, type SandboxConfig, type SandboxConfigInput } from "./config.ts";
+export {
+  type AlipayAppSeed,
+  loadConfigFile,
+  parseConfig,
+  type SandboxConfig,
+  type SandboxConfigInput,
+} from "./config.ts";
 export type { SandboxContext } from "./context.ts";
 export { isOpenidIssued, LOGIN_CODE_TTL_MS } from "./domain/login-codes.ts";
 export type { OrderRecord, PrepayRecord } from "./domain/order-record.ts";

@@ -2,6 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type AdminApi, createAdminApi } from "./admin/admin-api.ts";
+import { ALIPAY_GATEWAY_PATH } from "./alipay/gateway-route.ts";
+import { startAlipayGateway } from "./alipay/register.ts";
 import { registerBillJobs } from "./bills/bill-downloads.ts";
 import { registerBillFaults } from "./bills/bill-faults.ts";
 import type { VirtualClock } from "./clock.ts";
@@ -28,6 +30,8 @@ export interface RunningSandbox {
   /** Base URL, e.g. `http://127.0.0.1:8780`: a WeChat Pay client only changes its host to this. */
   url: string;
   admin: AdminApi;
+  /** The Alipay v2 gateway (`${url}/alipay/gateway.do`): an Alipay client's `gatewayUrl`. */
+  alipayGatewayUrl: string;
   /** The virtual clock: clients under test must sign with it (§2 window). */
   clock: VirtualClock;
   dataDir: string;
@@ -54,6 +58,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   for (const seed of config.merchants) {
     if (!ctx.tables.merchants.has(seed.mchid)) await createMerchant(ctx, seed);
   }
+  await startAlipayGateway(ctx);
   await ctx.scheduler.runDue(); // jobs that fell due while the sandbox was stopped
   await ctx.store.commit();
   const admin = createAdminApi(ctx);
@@ -66,6 +71,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   return {
     url,
     admin,
+    alipayGatewayUrl: `${url}${ALIPAY_GATEWAY_PATH}`,
     clock: ctx.clock,
     dataDir,
     context: ctx,

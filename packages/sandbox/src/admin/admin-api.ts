@@ -1,3 +1,4 @@
+import { type AlipayAdmin, createAlipayAdmin } from "../alipay/admin.ts";
 import type { SandboxContext } from "../context.ts";
 import { mintLoginCode } from "../domain/login-codes.ts";
 import { findOrder } from "../domain/orders.ts";
@@ -29,7 +30,7 @@ import {
  * hands to tests and to `npm start`. Inputs are checked here, once, because both JSON
  * from the wire and JavaScript callers arrive untyped in practice.
  */
-export interface AdminApi extends PaymentsAdmin {
+export interface AdminApi extends PaymentsAdmin, AlipayAdmin {
   createMerchant(input?: unknown): Promise<MerchantView>;
   listMerchants(): MerchantView[];
   getMerchant(mchid: string): MerchantView;
@@ -133,5 +134,6 @@ export function createAdminApi(ctx: SandboxContext): AdminApi {
     removeFault: (id) => ctx.faults.remove(id),
     clearFaults: () => ({ removed: ctx.faults.clear() }),
     ...createPaymentsAdmin(ctx),
+    ...createAlipayAdmin(ctx),
   };
 }

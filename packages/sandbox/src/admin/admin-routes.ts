@@ -112,6 +112,54 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     url: "/bills/ready-delay",
     handle: ({ admin, body }) => admin.setBillReadyDelay(body.ms),
   },
+  // The Alipay gateway (alipay/admin.ts).
+  { method: "GET", url: "/alipay/apps", handle: ({ admin }) => ({ data: admin.listAlipayApps() }) },
+  {
+    method: "POST",
+    url: "/alipay/apps",
+    status: 201,
+    handle: ({ admin, body }) => admin.createAlipayApp(body),
+  },
+  {
+    method: "GET",
+    url: "/alipay/apps/:app_id/credentials",
+    handle: ({ admin, params }) => admin.alipayCredentials(params.app_id!),
+  },
+  {
+    method: "POST",
+    url: "/alipay/apps/:app_id/rotate-certificate",
+    handle: ({ admin, params }) => admin.rotateAlipayCertificate(params.app_id!),
+  },
+  {
+    method: "POST",
+    url: "/alipay/auth-codes",
+    status: 201,
+    handle: ({ admin, body }) => admin.mintAlipayAuthCode(body),
+  },
+  {
+    method: "GET",
+    url: "/alipay/trades",
+    handle: ({ admin, query }) => ({
+      data: admin.listAlipayTrades({ appId: query.app_id, status: query.status }),
+    }),
+  },
+  {
+    method: "GET",
+    url: "/alipay/trades/:app_id/:out_trade_no",
+    handle: ({ admin, params }) => admin.getAlipayTrade(params.app_id!, params.out_trade_no!),
+  },
+  {
+    method: "POST",
+    url: "/alipay/trades/:app_id/:out_trade_no/pay",
+    handle: ({ admin, params }) => admin.payAlipayTrade(params.app_id!, params.out_trade_no!),
+  },
+  {
+    method: "GET",
+    url: "/alipay/notifications",
+    handle: ({ admin, query }) => ({
+      data: admin.listAlipayNotifications({ appId: query.app_id, outTradeNo: query.out_trade_no }),
+    }),
+  },
   { method: "GET", url: "/clock", handle: ({ admin }) => admin.time() },
   { method: "POST", url: "/clock/advance", handle: ({ admin, body }) => admin.advanceClock(body.ms) },
   { method: "POST", url: "/clock/speed", handle: ({ admin, body }) => admin.setClockSpeed(body.speed) },

@@ -23,12 +23,17 @@ export function sandboxErrorStatus(code: SandboxErrorCode): number {
     case "PREPAY_NOT_FOUND":
     case "FAULT_RULE_NOT_FOUND":
     case "ROUTE_NOT_FOUND":
+    case "ALIPAY_APP_NOT_FOUND":
+    case "ALIPAY_TRADE_NOT_FOUND":
       return 404;
     case "MERCHANT_EXISTS":
     case "MERCHANT_HAS_NO_CERTIFICATES":
     case "ORDER_TRANSITION_REFUSED":
     case "REFUND_TRANSITION_REFUSED":
     case "ORDER_NOT_PAYABLE":
+    case "ALIPAY_APP_EXISTS":
+    case "ALIPAY_APP_IN_KEY_MODE":
+    case "ALIPAY_TRADE_NOT_PAYABLE":
       return 409;
     case "PREPAY_EXPIRED":
       return 410;

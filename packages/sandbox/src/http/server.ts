@@ -1,5 +1,8 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import type { AdminApi } from "../admin/admin-api.ts";
+import { registerAlipayBillDownload } from "../alipay/bills/bill-download.ts";
+import { registerAlipayCashier } from "../alipay/cashier-route.ts";
+import { registerAlipayGateway } from "../alipay/gateway-route.ts";
 import type { SandboxContext } from "../context.ts";
 import { SandboxError } from "../errors.ts";
 import { newRequestId } from "../ids.ts";
@@ -34,6 +37,9 @@ export function buildServer(ctx: SandboxContext, admin: AdminApi): FastifyInstan
   });
   for (const endpoint of MERCHANT_ENDPOINTS) registerMerchantEndpoint(app, ctx, endpoint);
   registerLoginEndpoint(app, ctx);
+  registerAlipayGateway(app, ctx);
+  registerAlipayCashier(app, ctx);
+  registerAlipayBillDownload(app, ctx);
   registerCashierScope(app, ctx);
   registerAdminScope(app, admin, ctx.log);
   registerLandingPage(app, ctx);

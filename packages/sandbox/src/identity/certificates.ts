@@ -42,14 +42,20 @@ export async function generateRsaKeyPair(): Promise<KeyPairPem> {
   return { privateKeyPem: privateKey, publicKeyPem: publicKey };
 }
 
-export async function createCertificateAuthority(now: number): Promise<CertificateAuthority> {
+const TENPAY_ROOT_NAME: DistinguishedName = [
+  ["CN", "Tenpay.com Root CA (Kassa sandbox)"],
+  ["OU", "Tenpay.com CA Center"],
+  ["O", "Tenpay.com"],
+  ["C", "CN"],
+];
+
+/** A self-signed root; Tenpay's name unless another is given (the Alipay gateway names its own). */
+export async function createCertificateAuthority(
+  now: number,
+  subject: DistinguishedName = TENPAY_ROOT_NAME,
+): Promise<CertificateAuthority> {
   const pair = await generateRsaKeyPair();
-  const name = toName([
-    ["CN", "Tenpay.com Root CA (Kassa sandbox)"],
-    ["OU", "Tenpay.com CA Center"],
-    ["O", "Tenpay.com"],
-    ["C", "CN"],
-  ]);
+  const name = toName(subject);
   const certificate = await x509.X509CertificateGenerator.create({
     serialNumber: "01",
     subject: name,
