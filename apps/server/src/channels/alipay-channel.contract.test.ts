@@ -1,0 +1,155 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createAlipayClient } from "@kassa/alipay";
+import { startSandbox } from "@kassa/sandbox";
+import { alipayChannel } from "./alipay-channel.ts";
+import { alipayLoginChannel } from "./alipay-login.ts";
+import type { ReceivedNotification } from "./contract-kit.ts";
+import { loginChannelContract } from "./login-channel.contract.ts";
+import { paymentChannelContract } from "./payment-channel.contract.ts";
+
+/** An Alipay app of the simulator's own, in each of A.3's two key modes. */
+const APPS = {
+  key: { appId: "2021000000000101", sellerId: "2088100000000101", keyMode: "key" },
+  cert: { appId: "2021000000000102", sellerId: "2088100000000102", keyMode: "cert" },
+} as const;
+
+/**
+ * The simulator's Alipay gateway on loopback, its time frozen (tests move it), the app
+ * notifying a receiver of our own that answers `success` (A.4), and a client built from the
+ * files the simulator wrote, as a merchant loads Alipay's.
+ */
+async function startAlipayUnderContract(mode: keyof typeof APPS) {
+  const receiver = await startFormReceiver();
+  const app = APPS[mode];
+  const sandbox = await startSandbox({
+    config: {
+      clock: { start: "2026-03-02T10:00:00+08:00", speed: 0 },
+      alipayApps: [{ ...app, notifyUrl: receiver.url }],
+    },
+  });
+  const credentials = sandbox.admin.alipayCredentials(app.appId);
+  const client = createAlipayClient({
+    appId: credentials.appId,
+    appPrivateKey: credentials.appPrivateKeyPem,
+    keys:
+      mode === "key"
+        ? { mode: "key", alipayPublicKey: credentials.alipayPublicKeyPem }
+        : {
+            mode: "certificate",
+            appCert: credentials.appCertPem ?? "",
+            alipayPublicCert: credentials.alipayPublicCertPem ?? "",
+            alipayRootCert: credentials.alipayRootCertPem ?? "",
+          },
+    gatewayUrl: sandbox.alipayGatewayUrl,
+    sellerId: credentials.sellerId,
+    clock: () => sandbox.clock.now(),
+  });
+  return {
+    sandbox,
+    client,
+    receiver,
+    app,
+    async close() {
+      await sandbox.close();
+      await receiver.close();
+    },
+  };
+}
+
+for (const mode of ["key", "cert"] as const) {
+  paymentChannelContract(
+    `Alipay adapter over the simulator, ${mode} mode (real HTTP)`,
+    async () => {
+      const simulator = await startAlipayUnderContract(mode);
+      const { sandbox, client, receiver, app } = simulator;
+      const admin = sandbox.admin;
+      const login = alipayLoginChannel(client);
+      return {
+        channel: alipayChannel(client, { clock: sandbox.clock, sellerId: app.sellerId }),
+        appId: app.appId,
+        merchantId: app.sellerId,
+        notifyUrl: receiver.url,
+        now: () => sandbox.clock.now(),
+        // A.1: trade.create takes only a buyer oauth.token issued to this app.
+        async newPayer() {
+          const minted = await admin.mintAlipayAuthCode({ appId: app.appId });
+          const outcome = await login.exchangeCode(minted.code);
+          if (outcome.outcome !== "identified") throw new Error("the simulator refused its own code");
+          return outcome.channelUserId;
+        },
+        async pay(outTradeNo) {
+          await admin.payAlipayTrade(app.appId, outTradeNo);
+        },
+        settleRefund() {
+          return Promise.reject(new Error("Alipay refunds are settled in their answer (A.5)"));
+        },
+        takeNotifications: async () => receiver.take(),
+        async passTime(ms) {
+          await admin.advanceClock(ms);
+        },
+        async publishStatements() {
+          admin.setBillReadyDelay(-24 * 3600_000);
+        },
+        async failNext(operation, failure) {
+          if (operation === "query" && failure === "unreachable")
+            admin.addFault({ endpoint: "alipay.trade.query", fault: "unavailable", times: 1 });
+          else if (operation === "refund" && failure === "answer_lost")
+            admin.addFault({ endpoint: "alipay.trade.refund", fault: "apply_then_reset", times: 1 });
+          else throw new Error(`no fault rule for ${failure} on ${operation}`);
+        },
+        close: () => simulator.close(),
+      };
+    },
+    { refunds: "answered_at_once" },
+  );
+}
+
+loginChannelContract("Alipay oauth.token over the simulator (real HTTP)", async () => {
+  const simulator = await startAlipayUnderContract("key");
+  // Codes are minted for a 2088… user_id; the login names the user by this app's open_id (A.6).
+  const userIdOf = new Map<string, string>();
+  return {
+    login: alipayLoginChannel(simulator.client),
+    async mintCode(channelUserId) {
+      const userId = channelUserId === undefined ? undefined : userIdOf.get(channelUserId);
+      const minted = await simulator.sandbox.admin.mintAlipayAuthCode({
+        appId: simulator.app.appId,
+        ...(userId ? { userId } : {}),
+      });
+      userIdOf.set(minted.openId, minted.userId);
+      return { code: minted.code, channelUserId: minted.openId };
+    },
+    close: () => simulator.close(),
+  };
+});
+
+interface FormReceiver {
+  url: string;
+  take(): ReceivedNotification[];
+  close(): Promise<void>;
+}
+
+/** A notify URL that keeps what arrives, raw, and answers Alipay's literal `success` (A.4). */
+async function startFormReceiver(): Promise<FormReceiver> {
+  const received: ReceivedNotification[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      received.push({ headers: request.headers, body: Buffer.concat(chunks) });
+      response.writeHead(200, { "content-type": "text/plain" }).end("success");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/notify/alipay`,
+    take: () => received.splice(0),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
