@@ -131,7 +131,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
             startDemoSandbox({
               dataDir: config.dataDir,
               port: options.sandboxPort ?? config.simulatorPort,
-              notifyUrl: `${publicBaseUrl()}/notify/wechatpay/${DEFAULT_APP_ID}`,
+              kassaUrl: publicBaseUrl(),
             }),
         );
     sandbox = demo.sandbox;
@@ -140,6 +140,7 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
         id: DEFAULT_APP_ID,
         merchantId: DEFAULT_MERCHANT_ID,
         wechatpay: demo.credentials,
+        alipay: demo.alipay,
         webhookDomains: [],
       },
     ];

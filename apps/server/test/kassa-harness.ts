@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import type { RunningSandbox } from "@kassa/sandbox";
-import { DEMO_MERCHANT } from "../src/channels/demo-sandbox.ts";
+import { DEMO_ALIPAY_APP, DEMO_MERCHANT } from "../src/channels/demo-sandbox.ts";
 import { loadConfig } from "../src/config.ts";
 import { type RunningKassa, runKassa } from "../src/main.ts";
 import { DEMO_MASTER_KEY_FILE } from "../src/webhooks/secret-box.ts";
@@ -149,6 +149,27 @@ export class KassaUnderTest {
     return token;
   }
 
+  /**
+   * A logged-in Alipay payer of the demo app: a one-time my.getAuthCode code from the
+   * simulator (for `userId`, a 2088… id, or a new user), exchanged at /v1/session with
+   * `channel: "alipay"`. The buyer's ids join the secrets no log line may hold.
+   */
+  async loginAlipay(userId?: string): Promise<string> {
+    const code = await this.sandbox.admin.mintAlipayAuthCode({
+      appId: DEMO_ALIPAY_APP.appId,
+      ...(userId ? { userId } : {}),
+    });
+    this.#secrets.push(code.userId, code.openId, code.code);
+    const answer = await this.request("POST", "/v1/session", {
+      body: { code: code.code, channel: "alipay" },
+    });
+    if (answer.status !== 201)
+      throw new Error(`Alipay login failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+    const token = (answer.body as { token: string }).token;
+    this.#secrets.push(token);
+    return token;
+  }
+
   async request(
     method: string,
     path: string,
@@ -191,5 +212,13 @@ export class KassaUnderTest {
       apiV3Key: string;
     };
     this.#secrets.push(json.appSecret, json.apiV3Key);
+    // The Alipay app's private key, as its PEM body: a log line would hold it so.
+    const alipay = this.sandbox.admin.alipayCredentials(DEMO_ALIPAY_APP.appId);
+    this.#secrets.push(pemBody(alipay.appPrivateKeyPem));
   }
+}
+
+/** A PEM's Base64 body on one line. */
+function pemBody(pem: string): string {
+  return pem.replace(/-----[A-Z ]+-----/g, "").replace(/\s+/g, "");
 }

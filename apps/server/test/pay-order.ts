@@ -30,6 +30,29 @@ export async function payAtSimulator(kassa: KassaUnderTest, token: string, order
   await untilPaid(kassa, token, orderId);
 }
 
+/**
+ * Pay an order of an Alipay payer as my.tradePay does: Kassa answers `{ tradeNO }`, and the
+ * buyer pays at the simulator's Alipay cashier (A.2); then waits until Kassa has applied
+ * the simulator's notification. Answers the tradeNO.
+ */
+export async function payAtAlipayCashier(
+  kassa: KassaUnderTest,
+  token: string,
+  orderId: string,
+): Promise<string> {
+  const pay = await kassa.request("POST", `/v1/orders/${orderId}/pay`, { token });
+  expect(pay.status).toBe(200);
+  const { tradeNO } = pay.body as { tradeNO: string };
+  const paid = await fetch(`${kassa.sandbox.url}/alipay/cashier/api/trade-pay`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ tradeNO, action: "pay" }),
+  });
+  expect(await paid.json()).toMatchObject({ resultCode: "9000", paid: true });
+  await untilPaid(kassa, token, orderId);
+  return tradeNO;
+}
+
 /** Up to 4 s: on a loaded machine the simulator's notification can take seconds to land. */
 export async function untilPaid(kassa: KassaUnderTest, token: string, orderId: string): Promise<void> {
   for (let tries = 0; tries < 200; tries += 1) {

@@ -1,7 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type RunningSandbox, startSandbox } from "@kassa/sandbox";
-import type { WechatPayCredentials } from "../config.ts";
+import type { AlipayCredentials, WechatPayCredentials } from "../config.ts";
+import { DEFAULT_APP_ID } from "../db/migrations/0004-apps.ts";
+import type { ExternalChannelName } from "../domain/payment.ts";
 
 /** The demo merchant: test credentials that work against the simulator only. */
 export const DEMO_MERCHANT = {
@@ -10,9 +12,20 @@ export const DEMO_MERCHANT = {
   merchantName: "Kassa 演示茶铺 (demo tea shop)",
 } as const;
 
+/**
+ * The demo app's Alipay account at the simulator (issue 14): the same mini program's Alipay
+ * side, so the demo can be paid either way. Key mode, as most merchants start.
+ */
+export const DEMO_ALIPAY_APP = {
+  appId: "2021000000000001",
+  sellerId: "2088100000000001",
+  keyMode: "key",
+} as const;
+
 export interface DemoSandbox {
   sandbox: RunningSandbox;
   credentials: WechatPayCredentials;
+  alipay: AlipayCredentials;
 }
 
 /**
@@ -23,13 +36,17 @@ export interface DemoSandbox {
 export async function startDemoSandbox(options: {
   dataDir: string;
   port: number;
-  notifyUrl: string;
+  /** Kassa's base URL: each channel notifies the demo app at /notify/<channel>/app_default. */
+  kassaUrl: string;
 }): Promise<DemoSandbox> {
+  const notifyUrl = (channel: ExternalChannelName) =>
+    `${options.kassaUrl}/notify/${channel}/${DEFAULT_APP_ID}`;
   const sandbox = await startSandbox({
     dataDir: join(options.dataDir, "sandbox"),
     port: options.port,
     config: {
-      merchants: [{ ...DEMO_MERCHANT, notifyUrl: options.notifyUrl, certificates: false }],
+      merchants: [{ ...DEMO_MERCHANT, notifyUrl: notifyUrl("wechatpay"), certificates: false }],
+      alipayApps: [{ ...DEMO_ALIPAY_APP, notifyUrl: notifyUrl("alipay") }],
       // §3.4: WeChat Pay answers a public-key merchant's /v3/certificates with an error or with
       // an empty, signed list; the list lets `kassa doctor` verify an answer in demo mode.
       publicKeyOnlyCertificates: "empty",
@@ -41,7 +58,23 @@ export async function startDemoSandbox(options: {
 /** The demo merchant's credentials from a simulator already running. */
 export async function useDemoSandbox(sandbox: RunningSandbox): Promise<DemoSandbox> {
   const merchant = sandbox.admin.getMerchant(DEMO_MERCHANT.mchid);
-  return { sandbox, credentials: await readDemoCredentials(merchant.files.dir, sandbox.url) };
+  return {
+    sandbox,
+    credentials: await readDemoCredentials(merchant.files.dir, sandbox.url),
+    alipay: demoAlipayCredentials(sandbox),
+  };
+}
+
+/** The demo app's Alipay account as the simulator made it: its keys, and the gateway on loopback. */
+function demoAlipayCredentials(sandbox: RunningSandbox): AlipayCredentials {
+  const made = sandbox.admin.alipayCredentials(DEMO_ALIPAY_APP.appId);
+  return {
+    appId: made.appId,
+    sellerId: made.sellerId,
+    appPrivateKeyPem: made.appPrivateKeyPem,
+    keys: { mode: "key", alipayPublicKeyPem: made.alipayPublicKeyPem },
+    gatewayUrl: sandbox.alipayGatewayUrl,
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ExternalChannelName } from "./payment.ts";
+import { EXTERNAL_CHANNELS, type ExternalChannelName } from "./payment.ts";
 
 /**
  * Kassa's double-entry books (issue 9 §1), the pure part: accounts, postings, causes and
@@ -60,11 +60,18 @@ export function walletOwner(code: string): string | undefined {
 /** What the merchant owes a tip recipient (issue 10, "Tipping"): one account per recipient. */
 export const tipPayableAccount = (recipientId: string): AccountCode => `tips:${recipientId}`;
 
+/** Each channel's own pair: what it holds for the merchant, and what it charged. */
+const CHANNEL_ACCOUNTS: Readonly<Record<string, AccountSpec>> = Object.fromEntries(
+  EXTERNAL_CHANNELS.flatMap((channel) => [
+    // Money the channel holds for the merchant (settled to the bank later).
+    [clearingAccount(channel), { type: "asset", normalSide: "debit", mayGoNegative: true }],
+    // The channel's fees, posted by reconciliation later.
+    [feesAccount(channel), { type: "expense", normalSide: "debit", mayGoNegative: true }],
+  ]),
+);
+
 const FIXED_ACCOUNTS: Readonly<Record<string, AccountSpec>> = {
-  // Money WeChat Pay holds for the merchant (settled to the bank later).
-  "wechatpay:clearing": { type: "asset", normalSide: "debit", mayGoNegative: true },
-  // The channel's fees, posted by reconciliation later.
-  "wechatpay:fees": { type: "expense", normalSide: "debit", mayGoNegative: true },
+  ...CHANNEL_ACCOUNTS,
   sales: { type: "revenue", normalSide: "credit", mayGoNegative: true },
   // Contra-revenue: refunds reduce sales without rewriting them.
   refunds: { type: "revenue", normalSide: "debit", mayGoNegative: true },

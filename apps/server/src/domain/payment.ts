@@ -54,7 +54,8 @@ export function transitionPayment(
 export type ChannelName = ExternalChannelName | "wallet";
 
 /** The channels Kassa calls: each has an adapter, a notify URL and a clearing account. */
-export type ExternalChannelName = "wechatpay" | "alipay";
+export const EXTERNAL_CHANNELS = ["wechatpay", "alipay"] as const;
+export type ExternalChannelName = (typeof EXTERNAL_CHANNELS)[number];
 
 /** A payment collected by a channel over the network, i.e. not from the wallet. */
 export function isExternalChannel(channel: ChannelName): channel is ExternalChannelName {

@@ -78,7 +78,7 @@ describe("npm run kassa -- doctor", () => {
     const demo = await startDemoSandbox({
       dataDir: join(dir, ".data"),
       port: 0,
-      notifyUrl: "http://127.0.0.1:8700/notify/wechatpay/app_default",
+      kassaUrl: "http://127.0.0.1:8700",
     });
     try {
       const port = new URL(demo.sandbox.url).port;

@@ -131,7 +131,7 @@ async function demoChannel(config: Readonly<KassaConfig>): Promise<Channel> {
   const demo = await startDemoSandbox({
     dataDir: config.dataDir,
     port: 0,
-    notifyUrl: `${base}/notify/wechatpay/${DEFAULT_APP_ID}`,
+    kassaUrl: base,
   });
   return {
     apps: [app(demo.credentials)],

@@ -1,6 +1,7 @@
 import { Type } from "typebox";
 import { login } from "../../app/login.ts";
 import { APP_ID_PATTERN } from "../../domain/ids.ts";
+import { EXTERNAL_CHANNELS } from "../../domain/payment.ts";
 import type { KassaApp } from "../server.ts";
 import type { MiniProgramContext } from "./context.ts";
 import { SESSION_CREATE_EXAMPLE } from "./examples.ts";
@@ -18,11 +19,14 @@ export const SessionCreateBody = Type.Object(
         "The code wx.login() gave a WeChat mini program, or my.getAuthCode() an Alipay one; it works once, for a few minutes",
     }),
     channel: Type.Optional(
-      Type.Union([Type.Literal("wechatpay"), Type.Literal("alipay")], {
-        default: "wechatpay",
-        description:
-          "Where the mini program runs, and so which channel its orders are paid with: `wechatpay` (a wx.login code, the default) or `alipay` (a my.getAuthCode code)",
-      }),
+      Type.Union(
+        EXTERNAL_CHANNELS.map((channel) => Type.Literal(channel)),
+        {
+          default: "wechatpay",
+          description:
+            "Where the mini program runs, and so which channel its orders are paid with: `wechatpay` (a wx.login code, the default) or `alipay` (a my.getAuthCode code)",
+        },
+      ),
     ),
     app: Type.Optional(
       Type.String({
