@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type RunningSandbox, startSandbox } from "@kassa/sandbox";
+import { ALIPAY_GATEWAY_PATH, type RunningSandbox, startSandbox } from "@kassa/sandbox";
 import type { AlipayCredentials, WechatPayCredentials } from "../config.ts";
 import { DEFAULT_APP_ID } from "../db/migrations/0004-apps.ts";
 import type { ExternalChannelName } from "../domain/payment.ts";
@@ -61,19 +61,30 @@ export async function useDemoSandbox(sandbox: RunningSandbox): Promise<DemoSandb
   return {
     sandbox,
     credentials: await readDemoCredentials(merchant.files.dir, sandbox.url),
-    alipay: demoAlipayCredentials(sandbox),
+    alipay: await readDemoAlipayCredentials(sandbox.dataDir, sandbox.url),
   };
 }
 
-/** The demo app's Alipay account as the simulator made it: its keys, and the gateway on loopback. */
-function demoAlipayCredentials(sandbox: RunningSandbox): AlipayCredentials {
-  const made = sandbox.admin.alipayCredentials(DEMO_ALIPAY_APP.appId);
+/**
+ * The demo app's Alipay account where the simulator of `dataDir` wrote its files
+ * (`<dataDir>/alipay/<appId>/`), read as a merchant reads Alipay's: the app private key and
+ * the Alipay public key, and the gateway on loopback.
+ */
+export async function readDemoAlipayCredentials(
+  simulatorDataDir: string,
+  simulatorUrl: string,
+): Promise<AlipayCredentials> {
+  const dir = join(simulatorDataDir, "alipay", DEMO_ALIPAY_APP.appId);
+  const json = JSON.parse(await readFile(join(dir, "app.json"), "utf8")) as {
+    appId: string;
+    sellerId: string;
+  };
   return {
-    appId: made.appId,
-    sellerId: made.sellerId,
-    appPrivateKeyPem: made.appPrivateKeyPem,
-    keys: { mode: "key", alipayPublicKeyPem: made.alipayPublicKeyPem },
-    gatewayUrl: sandbox.alipayGatewayUrl,
+    appId: json.appId,
+    sellerId: json.sellerId,
+    appPrivateKeyPem: await readFile(join(dir, "app_private_key.pem"), "utf8"),
+    keys: { mode: "key", alipayPublicKeyPem: await readFile(join(dir, "alipay_public_key.pem"), "utf8") },
+    gatewayUrl: `${simulatorUrl}${ALIPAY_GATEWAY_PATH}`,
   };
 }
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { type RunningSandbox, startSandbox } from "@kassa/sandbox";
 import type { WechatPayClient } from "@kassa/wechatpay";
 import type { ReceivedNotification } from "./contract-kit.ts";
-import { DEMO_MERCHANT, useDemoSandbox } from "./demo-sandbox.ts";
+import { DEMO_MERCHANT, readDemoCredentials } from "./demo-sandbox.ts";
 import { wechatPayClientFor } from "./wechatpay-client-for.ts";
 
 /** The client's retries (§5.8): a fault must outlast them to reach the port. */
@@ -31,7 +31,8 @@ export async function startSimulatorUnderContract(): Promise<SimulatorUnderContr
       merchants: [{ ...DEMO_MERCHANT, notifyUrl: receiver.url, certificates: false }],
     },
   });
-  const { credentials } = await useDemoSandbox(sandbox);
+  const merchant = sandbox.admin.getMerchant(DEMO_MERCHANT.mchid);
+  const credentials = await readDemoCredentials(merchant.files.dir, sandbox.url);
   const client = wechatPayClientFor(
     credentials,
     { now: () => sandbox.clock.now() },

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { PaymentStatus } from "../domain/payment.ts";
+import type { ExternalChannelName, PaymentStatus } from "../domain/payment.ts";
 import type { Executor } from "./executor.ts";
 import type { ReconciliationStatementRowsTable } from "./schema.ts";
 
@@ -107,7 +107,7 @@ export async function paidPaymentsNotInBill(
     .selectFrom("payments as p")
     .select(["p.out_trade_no", "p.amount_fen", "p.id", "p.transaction_id"])
     .where("p.app_id", "=", query.appId)
-    .where("p.channel", "=", query.channel as "wechatpay")
+    .where("p.channel", "=", query.channel as ExternalChannelName)
     .where("p.status", "=", "PAID")
     .where("p.paid_at", ">=", query.start)
     .where("p.paid_at", "<", query.end)
@@ -246,7 +246,7 @@ export async function kassaPaymentTotals(
       sql<number>`cast(coalesce(sum(amount_fen), 0) as bigint)`.as("payments_fen"),
     ])
     .where("app_id", "=", query.appId)
-    .where("channel", "=", query.channel as "wechatpay")
+    .where("channel", "=", query.channel as ExternalChannelName)
     .where("status", "=", "PAID")
     .where("paid_at", ">=", query.start)
     .where("paid_at", "<", query.end)

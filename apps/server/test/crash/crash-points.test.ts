@@ -1,7 +1,7 @@
 import { type RunningSandbox, startSandbox } from "@kassa/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scheduleJobOf } from "../../src/app/jobs.ts";
-import { DEMO_MERCHANT } from "../../src/channels/demo-sandbox.ts";
+import { DEMO_ALIPAY_APP, DEMO_MERCHANT } from "../../src/channels/demo-sandbox.ts";
 import { beijingDayOf } from "../../src/domain/reconciliation.ts";
 import { randomIdSource } from "../../src/random-ids.ts";
 import { createTestDatabase, type TestDatabase } from "../database.ts";
@@ -43,6 +43,7 @@ beforeAll(async () => {
     dataDir: dir,
     config: {
       merchants: [{ ...DEMO_MERCHANT, notifyUrl: "http://127.0.0.1:9/unused", certificates: false }],
+      alipayApps: [{ ...DEMO_ALIPAY_APP, notifyUrl: "http://127.0.0.1:9/unused" }],
       publicKeyOnlyCertificates: "empty",
     },
     log: () => undefined,

@@ -1,4 +1,5 @@
 import { Type } from "typebox";
+import { EXTERNAL_CHANNELS } from "../../domain/payment.ts";
 import { DIFFERENCE_CLASSES } from "../../domain/reconciliation.ts";
 
 /** Schemas of the reconciliation routes (docs/reconciliation.md). */
@@ -8,13 +9,19 @@ const NullableFen = (description: string) => Type.Union([Type.Integer(), Type.Nu
 const NullableTime = Type.Union([Type.String(), Type.Null()], { description: "ISO 8601, UTC" });
 
 export const ChannelQuery = Type.Optional(
-  Type.Literal("wechatpay", { default: "wechatpay", description: "The channel; only `wechatpay` for now" }),
+  Type.Union(
+    EXTERNAL_CHANNELS.map((channel) => Type.Literal(channel)),
+    {
+      default: "wechatpay",
+      description: "The channel whose bill the day is reconciled with: `wechatpay` (the default) or `alipay`",
+    },
+  ),
 );
 
 export const DayParams = Type.Object({
   day: Type.String({
     pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-    description: "A Beijing-time day, YYYY-MM-DD (how WeChat Pay cuts its bills)",
+    description: "A Beijing-time day, YYYY-MM-DD (how WeChat Pay and Alipay cut their bills)",
     examples: ["2026-12-01"],
   }),
 });
