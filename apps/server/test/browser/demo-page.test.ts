@@ -61,6 +61,34 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       await page.screenshot({ path: join(ARTIFACTS, "demo-paid-order.png"), fullPage: true });
     });
 
+    it("logs in as an Alipay mini program, pays at the simulator's Alipay cashier, and shows the order PAID", async () => {
+      const page = await browser.newPage();
+      const problems = watch(page);
+      await page.goto(`${kassa.url}/demo`);
+      await page.getByTestId("login-alipay").click();
+      await expect.poll(() => page.getByTestId("session").textContent()).toBe("Logged in with Alipay.");
+      expect(await page.getByTestId("pay").textContent()).toBe("Pay with Alipay (simulator)");
+      await page.getByTestId("quantity-prd_oolong_tea").fill("1");
+      await page.getByTestId("create-order").click();
+      await expect.poll(() => page.getByTestId("order-status").textContent()).toBe("PENDING");
+
+      // my.tradePay({ tradeNO }) opens Alipay's cashier; the simulator's stands in for it.
+      const [cashier] = await Promise.all([page.waitForEvent("popup"), page.getByTestId("pay").click()]);
+      await cashier.waitForLoadState();
+      expect(await cashier.getByTestId("alipay-cashier-amount").textContent()).toBe("18.00");
+      expect(await cashier.getByTestId("alipay-cashier-status").textContent()).toBe("WAIT_BUYER_PAY");
+      await cashier.getByTestId("alipay-cashier-pay").click();
+      await expect.poll(() => cashier.getByTestId("alipay-cashier-result").textContent()).toBe("9000");
+
+      await expect
+        .poll(() => page.getByTestId("order-status").textContent(), { timeout: 15_000 })
+        .toBe("PAID");
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, "demo-alipay-paid.png"), fullPage: true });
+      await cashier.screenshot({ path: join(ARTIFACTS, "demo-alipay-cashier.png"), fullPage: true });
+      expect(problems).toEqual([]);
+    });
+
     it("tops up the wallet at the cashier, pays an order from the balance, and shows the history", async () => {
       const page = await browser.newPage();
       const problems: string[] = [];

@@ -38,7 +38,7 @@ function showOrder(order) {
   const open = order.status === "PENDING";
   $("pay").disabled = !open;
   $("cancel").disabled = !open;
-  // A top-up is paid with WeChat Pay only; the wallet pays purchases, bookings and tips.
+  // A top-up is paid through the channel only; the wallet pays purchases, bookings and tips.
   $("pay-from-wallet").hidden = order.kind === "top_up";
   $("pay-from-wallet").disabled = !open;
   if (!open) {
@@ -238,13 +238,17 @@ async function payFromWallet() {
   showOrder(await api("POST", `/v1/orders/${state.order.id}/pay-from-wallet`));
 }
 
-async function login() {
+// The channel is the login's: a WeChat mini program's user pays with WeChat Pay, an Alipay one's with Alipay.
+async function login(channel) {
   showError(null);
-  const { code } = await api("POST", "/demo/login-code"); // what wx.login() returns
-  const session = await api("POST", "/v1/session", { code });
+  // What wx.login() or my.getAuthCode() returns.
+  const { code } = await api("POST", channel === "alipay" ? "/demo/alipay-auth-code" : "/demo/login-code");
+  const session = await api("POST", "/v1/session", { code, channel });
   state.token = session.token;
-  $("session").textContent = "Logged in.";
-  $("login").disabled = true;
+  $("session").textContent = channel === "alipay" ? "Logged in with Alipay." : "Logged in.";
+  $("login").disabled = $("login-alipay").disabled = true;
+  $("pay").textContent =
+    channel === "alipay" ? "Pay with Alipay (simulator)" : "Pay with WeChat Pay (simulator)";
   const catalog = await api("GET", "/v1/catalog");
   $("catalog").replaceChildren(
     ...catalog.items.map((item) => {
@@ -283,9 +287,11 @@ async function createOrder() {
 async function pay() {
   showError(null);
   const params = await api("POST", `/v1/orders/${state.order.id}/pay`);
-  // wx.requestPayment(params) in a real mini program; here, the simulator's cashier.
-  const query = new URLSearchParams(params);
-  const cashier = window.open(`${state.config.cashierUrl}?${query}`, "cashier");
+  // wx.requestPayment(params), or my.tradePay({ tradeNO }), in a real mini program; here, the simulator's cashier.
+  const url = params.tradeNO
+    ? `${state.config.alipayCashierUrl}?${new URLSearchParams({ tradeNO: params.tradeNO })}`
+    : `${state.config.cashierUrl}?${new URLSearchParams(params)}`;
+  const cashier = window.open(url, "cashier");
   $("pay-hint").textContent = cashier
     ? "Pay in the cashier window; this page asks Kassa for the real state meanwhile."
     : "Allow pop-ups to open the cashier.";
@@ -320,7 +326,14 @@ function guard(action) {
 
 window.addEventListener("DOMContentLoaded", async () => {
   state.config = await (await fetch("/demo/config")).json();
-  $("login").addEventListener("click", guard(login));
+  $("login").addEventListener(
+    "click",
+    guard(() => login("wechatpay")),
+  );
+  $("login-alipay").addEventListener(
+    "click",
+    guard(() => login("alipay")),
+  );
   $("create-order").addEventListener("click", guard(createOrder));
   $("pay").addEventListener("click", guard(pay));
   $("cancel").addEventListener("click", guard(cancel));
