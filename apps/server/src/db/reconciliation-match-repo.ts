@@ -1,5 +1,7 @@
 import { sql } from "kysely";
 import type { ExternalChannelName, PaymentStatus } from "../domain/payment.ts";
+import type { BillRefundStatus } from "../domain/reconciliation.ts";
+import type { RefundStatus } from "../domain/refund.ts";
 import type { Executor } from "./executor.ts";
 import type { ReconciliationStatementRowsTable } from "./schema.ts";
 
@@ -275,4 +277,152 @@ export async function postedAmountFen(
     .where("account_code", "=", query.account)
     .executeTakeFirstOrThrow();
   return Number(row.fen);
+}
+
+export interface BillRefundWithKassa {
+  /** The refund's out_refund_no (Alipay: out_request_no). */
+  entryKey: string;
+  outTradeNo: string | null;
+  channelRefundId: string | null;
+  billStatus: BillRefundStatus;
+  billAmountFen: number;
+  refundId: string | null;
+  refundStatus: RefundStatus | null;
+  refundAmountFen: number | null;
+}
+
+/**
+ * The bill's refunds that are not, as they stand, one of this app's refunds for the same
+ * amount in the state the bill shows (or a later one): compareRefund decides what each is.
+ * Rows that agree at a glance stay in the database.
+ */
+export async function billRefundsNotMatched(
+  db: Executor,
+  query: { runId: string; appId: string; afterKey: string; limit: number },
+): Promise<BillRefundWithKassa[]> {
+  const rows = await db
+    .selectFrom("reconciliation_statement_rows as s")
+    .leftJoin("refunds as r", (join) =>
+      join.onRef("r.out_refund_no", "=", "s.entry_key").on("r.app_id", "=", query.appId),
+    )
+    .select([
+      "s.entry_key",
+      "s.out_trade_no",
+      "s.channel_id",
+      "s.status",
+      "s.amount_fen",
+      "r.id as refund_id",
+      "r.status as refund_status",
+      "r.amount_fen as refund_amount_fen",
+    ])
+    .where("s.run_id", "=", query.runId)
+    .where("s.kind", "=", "refund")
+    .where("s.entry_key", ">", query.afterKey)
+    .where((eb) =>
+      eb.or([
+        eb("r.id", "is", null),
+        eb("r.amount_fen", "<>", eb.ref("s.amount_fen")),
+        eb.and([eb("s.status", "=", "succeeded"), eb("r.status", "<>", "SUCCESS")]),
+        eb.and([eb("s.status", "=", "closed"), eb("r.status", "<>", "CLOSED")]),
+        eb.and([eb("s.status", "=", "abnormal"), eb("r.status", "=", "PROCESSING")]),
+      ]),
+    )
+    .orderBy("s.entry_key")
+    .limit(query.limit)
+    .execute();
+  return rows.map((row) => ({
+    entryKey: row.entry_key,
+    outTradeNo: row.out_trade_no,
+    channelRefundId: row.channel_id,
+    billStatus: (row.status ?? "processing") as BillRefundStatus,
+    billAmountFen: row.amount_fen,
+    refundId: row.refund_id,
+    refundStatus: row.refund_status,
+    refundAmountFen: row.refund_amount_fen,
+  }));
+}
+
+/**
+ * This app's refunds through this channel asked for in the day that the channel took (it
+ * named the refund: `channel_refund_id`), which the bill does not list; a refund the channel
+ * refused never reached it, and one of an unreadable row is that row's difference.
+ */
+export async function refundsNotInBill(
+  db: Executor,
+  query: {
+    runId: string;
+    appId: string;
+    channel: string;
+    start: number;
+    end: number;
+    afterKey: string;
+    limit: number;
+  },
+): Promise<
+  { outRefundNo: string; outTradeNo: string; amountFen: number; refundId: string; status: RefundStatus }[]
+> {
+  const rows = await refundsOfTheDay(db, query)
+    .innerJoin("payments as p", "p.id", "r.payment_id")
+    .select(["r.out_refund_no", "p.out_trade_no", "r.amount_fen", "r.id", "r.status"])
+    .where("r.out_refund_no", ">", query.afterKey)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("reconciliation_statement_rows as s")
+            .select("s.entry_key")
+            .where("s.run_id", "=", query.runId)
+            .where("s.kind", "=", "refund")
+            .whereRef("s.entry_key", "=", "r.out_refund_no"),
+        ),
+      ),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("reconciliation_differences as d")
+            .select("d.id")
+            .where("d.run_id", "=", query.runId)
+            .where("d.class", "=", "unreadable_row")
+            .whereRef("d.out_refund_no", "=", "r.out_refund_no"),
+        ),
+      ),
+    )
+    .orderBy("r.out_refund_no")
+    .limit(query.limit)
+    .execute();
+  return rows.map((row) => ({
+    outRefundNo: row.out_refund_no,
+    outTradeNo: row.out_trade_no,
+    amountFen: row.amount_fen,
+    refundId: row.id,
+    status: row.status,
+  }));
+}
+
+/** Kassa's side of the day's refunds: those the channel took, asked for in the day. */
+export async function kassaRefundTotals(
+  db: Executor,
+  query: { appId: string; channel: string; start: number; end: number },
+): Promise<{ refunds: number; refundsFen: number }> {
+  const row = await refundsOfTheDay(db, query)
+    .select([
+      sql<number>`count(*)`.as("refunds"),
+      sql<number>`cast(coalesce(sum(r.amount_fen), 0) as bigint)`.as("refunds_fen"),
+    ])
+    .executeTakeFirstOrThrow();
+  return { refunds: Number(row.refunds), refundsFen: Number(row.refunds_fen) };
+}
+
+/** The refunds a channel's bill of the day should list: asked for in the day, taken by the channel. */
+function refundsOfTheDay(
+  db: Executor,
+  query: { appId: string; channel: string; start: number; end: number },
+) {
+  return db
+    .selectFrom("refunds as r")
+    .where("r.app_id", "=", query.appId)
+    .where("r.channel", "=", query.channel as ExternalChannelName)
+    .where("r.channel_refund_id", "is not", null)
+    .where("r.created_at", ">=", query.start)
+    .where("r.created_at", "<", query.end);
 }

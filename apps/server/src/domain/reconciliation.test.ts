@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
+  type BillRefundStatus,
   beijingDayWindow,
   billsReadyAt,
   comparePayment,
+  compareRefund,
   feeFenOf,
   latestReadyDay,
   nextDailyRunAt,
 } from "./reconciliation.ts";
+import type { RefundStatus } from "./refund.ts";
 
 const at = (rfc3339: string) => Date.parse(rfc3339);
 
@@ -74,5 +77,30 @@ describe("fees", () => {
     expect(feeFenOf(7499)).toBe(7);
     expect(feeFenOf(-7500)).toBe(-8);
     expect(feeFenOf(0)).toBe(0);
+  });
+});
+
+describe("compareRefund: a bill's refund against Kassa's", () => {
+  const bill = (status: BillRefundStatus) => ({ amountFen: 300, status });
+  const kassa = (status: RefundStatus, amountFen = 300) => ({ status, amountFen });
+
+  it("agrees when Kassa's refund is in the bill's state or one it may have reached since the bill was cut", () => {
+    for (const status of ["PROCESSING", "SUCCESS", "CLOSED", "ABNORMAL"] as const)
+      expect(compareRefund(bill("processing"), kassa(status))).toEqual({ outcome: "matched" });
+    expect(compareRefund(bill("abnormal"), kassa("SUCCESS"))).toEqual({ outcome: "matched" });
+    expect(compareRefund(bill("succeeded"), kassa("SUCCESS"))).toEqual({ outcome: "matched" });
+    expect(compareRefund(bill("closed"), kassa("CLOSED"))).toEqual({ outcome: "matched" });
+  });
+
+  it("repairs only a refund Kassa still holds as PROCESSING; another amount, another final state or none stays open", () => {
+    expect(compareRefund(bill("succeeded"), kassa("PROCESSING"))).toMatchObject({ repair: true });
+    expect(compareRefund(bill("abnormal"), kassa("PROCESSING"))).toMatchObject({ repair: true });
+    expect(compareRefund(bill("succeeded"), kassa("CLOSED"))).toMatchObject({ repair: false });
+    expect(compareRefund(bill("closed"), kassa("SUCCESS"))).toMatchObject({ repair: false });
+    expect(compareRefund(bill("succeeded"), kassa("SUCCESS", 299))).toMatchObject({
+      repair: false,
+      why: "refunded for another amount",
+    });
+    expect(compareRefund(bill("succeeded"), undefined)).toMatchObject({ repair: false });
   });
 });

@@ -1,4 +1,5 @@
 import type { PaymentStatus } from "./payment.ts";
+import type { RefundStatus } from "./refund.ts";
 
 /**
  * Daily reconciliation's rules (issue 11; docs/reconciliation.md), pure: the classes of
@@ -123,4 +124,43 @@ export function comparePayment(
         why: "closed in Kassa, paid at the channel",
       };
   }
+}
+
+export type RefundComparison =
+  | { outcome: "matched" }
+  | { outcome: "difference"; repair: boolean; why: string };
+
+/** A refund's state as a bill shows it (the channel port's words, statement.ts). */
+export type BillRefundStatus = "processing" | "succeeded" | "closed" | "abnormal";
+
+/** The refund states of Kassa each state a bill shows may have become since the bill was cut. */
+const LATER_STATES: Readonly<Record<BillRefundStatus, readonly RefundStatus[]>> = {
+  processing: ["PROCESSING", "SUCCESS", "CLOSED", "ABNORMAL"],
+  // ABNORMAL is not final (§5.4): the channel may still settle it either way.
+  abnormal: ["ABNORMAL", "SUCCESS", "CLOSED"],
+  succeeded: ["SUCCESS"],
+  closed: ["CLOSED"],
+};
+
+/**
+ * A refund of the bill against Kassa's refund of the same out_refund_no (all of a class
+ * `refund_differs`). A bill shows the refund as it stood when the day was cut, so a refund
+ * that settled since agrees; Kassa still PROCESSING where the bill is final is only stale,
+ * and is repaired by asking the channel. A refund Kassa never made (on the merchant
+ * platform), or of another amount, stays open.
+ */
+export function compareRefund(
+  bill: { amountFen: number; status: BillRefundStatus },
+  kassa: { status: RefundStatus; amountFen: number } | undefined,
+): RefundComparison {
+  if (kassa === undefined)
+    return { outcome: "difference", repair: false, why: "no refund with this out_refund_no in Kassa" };
+  if (kassa.amountFen !== bill.amountFen)
+    return { outcome: "difference", repair: false, why: "refunded for another amount" };
+  if (LATER_STATES[bill.status].includes(kassa.status)) return { outcome: "matched" };
+  return {
+    outcome: "difference",
+    repair: kassa.status === "PROCESSING",
+    why: `${bill.status} at the channel, ${kassa.status} in Kassa`,
+  };
 }

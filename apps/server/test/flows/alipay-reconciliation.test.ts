@@ -86,9 +86,10 @@ describe("reconciling an Alipay day with Alipay's trade bill", () => {
       bill_payments_fen: first.amountFen + second.amountFen,
       kassa_payments: 2,
       kassa_payments_fen: first.amountFen + second.amountFen,
-      // The bill's refund, read; Kassa's side of refunds is not matched yet (docs/reconciliation.md).
       bill_refunds: 1,
       bill_refunds_fen: 500,
+      kassa_refunds: 1,
+      kassa_refunds_fen: 500,
       bill_unreadable: 0,
       differences_open: 0,
     });

@@ -153,6 +153,10 @@ describe("merchant API: reconciliation", () => {
     expect((await get("/merchant/v1/reconciliation/runs?cursor=bm90LWEtY3Vyc29y")).body).toMatchObject({
       code: "REQUEST_INVALID",
     });
-    expect((await get(`/merchant/v1/reconciliation/runs/${day}?channel=alipay`)).status).toBe(400);
+    expect((await get(`/merchant/v1/reconciliation/runs/${day}?channel=paypal`)).status).toBe(400);
+    // Alipay is a channel; its day has not been reconciled.
+    expect((await get(`/merchant/v1/reconciliation/runs/${day}?channel=alipay`)).body).toMatchObject({
+      code: "RECONCILIATION_RUN_NOT_FOUND",
+    });
   });
 });

@@ -14,7 +14,7 @@ import { type FoundDifference, type RunContext, recordFound } from "./difference
 export const MATCH_PAGE = 500;
 
 /** Reads a keyed query page by page, handing each row on. */
-async function eachPage<Row>(
+export async function eachPage<Row>(
   read: (afterKey: string) => Promise<Row[]>,
   keyOf: (row: Row) => string,
   handle: (row: Row) => Promise<void>,

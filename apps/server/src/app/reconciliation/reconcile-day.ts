@@ -1,5 +1,10 @@
 import { crashPoint } from "../../crash-point.ts";
-import { billTotals, clearStaging, kassaPaymentTotals } from "../../db/reconciliation-match-repo.ts";
+import {
+  billTotals,
+  clearStaging,
+  kassaPaymentTotals,
+  kassaRefundTotals,
+} from "../../db/reconciliation-match-repo.ts";
 import { beginPass, completeRun, markWaiting, openRun } from "../../db/reconciliation-runs-repo.ts";
 import { KassaError } from "../../domain/errors.ts";
 import { makeId } from "../../domain/ids.ts";
@@ -8,6 +13,7 @@ import { beijingDayWindow } from "../../domain/reconciliation.ts";
 import type { AppDeps } from "../deps.ts";
 import { type RunContext, recordFound, resolveUnseenDifferences } from "./difference-recorder.ts";
 import { matchBillPayments, matchFees, matchPaidNotInBill } from "./match-payments.ts";
+import { matchBillRefunds, matchRefundsNotInBill } from "./match-refunds.ts";
 import { postDayFees } from "./post-fees.ts";
 import { stageStatement } from "./stage-statement.ts";
 
@@ -71,8 +77,15 @@ export async function reconcileDay(
     crashPoint("reconcile.mid-day");
     await matchPaidNotInBill(deps, context, window);
     await matchFees(deps, context);
+    await matchBillRefunds(deps, context);
+    await matchRefundsNotInBill(deps, context, window);
     const bill = await billTotals(deps.db, { runId: run.id, appId: input.appId });
     const kassa = await kassaPaymentTotals(deps.db, {
+      appId: input.appId,
+      channel: input.channel,
+      ...window,
+    });
+    const kassaRefunds = await kassaRefundTotals(deps.db, {
       appId: input.appId,
       channel: input.channel,
       ...window,
@@ -92,8 +105,8 @@ export async function reconcileDay(
         billUnreadable: staged.unreadable,
         kassaPayments: kassa.payments,
         kassaPaymentsFen: kassa.paymentsFen,
-        kassaRefunds: 0,
-        kassaRefundsFen: 0,
+        kassaRefunds: kassaRefunds.refunds,
+        kassaRefundsFen: kassaRefunds.refundsFen,
         feesPostedFen,
       },
       now,
