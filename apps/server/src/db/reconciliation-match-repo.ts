@@ -114,28 +114,7 @@ export async function paidPaymentsNotInBill(
     .where("p.paid_at", ">=", query.start)
     .where("p.paid_at", "<", query.end)
     .where("p.out_trade_no", ">", query.afterKey)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom("reconciliation_statement_rows as s")
-            .select("s.entry_key")
-            .where("s.run_id", "=", query.runId)
-            .where("s.kind", "=", "payment")
-            .whereRef("s.entry_key", "=", "p.out_trade_no"),
-        ),
-      ),
-    )
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom("reconciliation_differences as d")
-            .select("d.id")
-            .where("d.run_id", "=", query.runId)
-            .where("d.class", "=", "unreadable_row")
-            .whereRef("d.out_trade_no", "=", "p.out_trade_no"),
-        ),
-      ),
-    )
+    .where(absentFromBill(query.runId, "payment", "p.out_trade_no"))
     .orderBy("p.out_trade_no")
     .limit(query.limit)
     .execute();
@@ -365,28 +344,7 @@ export async function refundsNotInBill(
     .innerJoin("payments as p", "p.id", "r.payment_id")
     .select(["r.out_refund_no", "p.out_trade_no", "r.amount_fen", "r.id", "r.status"])
     .where("r.out_refund_no", ">", query.afterKey)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom("reconciliation_statement_rows as s")
-            .select("s.entry_key")
-            .where("s.run_id", "=", query.runId)
-            .where("s.kind", "=", "refund")
-            .whereRef("s.entry_key", "=", "r.out_refund_no"),
-        ),
-      ),
-    )
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom("reconciliation_differences as d")
-            .select("d.id")
-            .where("d.run_id", "=", query.runId)
-            .where("d.class", "=", "unreadable_row")
-            .whereRef("d.out_refund_no", "=", "r.out_refund_no"),
-        ),
-      ),
-    )
+    .where(absentFromBill(query.runId, "refund", "r.out_refund_no"))
     .orderBy("r.out_refund_no")
     .limit(query.limit)
     .execute();
@@ -425,4 +383,21 @@ function refundsOfTheDay(
     .where("r.channel_refund_id", "is not", null)
     .where("r.created_at", ">=", query.start)
     .where("r.created_at", "<", query.end);
+}
+
+/**
+ * Kassa's payment or refund under `key` is not in the run's bill: no row of the bill was
+ * staged under it, and none of its rows that the parser could not read names it (that row
+ * is its own difference).
+ */
+function absentFromBill(
+  runId: string,
+  kind: "payment" | "refund",
+  key: "p.out_trade_no" | "r.out_refund_no",
+) {
+  const named = sql.ref(kind === "payment" ? "d.out_trade_no" : "d.out_refund_no");
+  return sql<boolean>`not exists (select 1 from reconciliation_statement_rows s
+      where s.run_id = ${runId} and s.kind = ${kind} and s.entry_key = ${sql.ref(key)})
+    and not exists (select 1 from reconciliation_differences d
+      where d.run_id = ${runId} and d.class = 'unreadable_row' and ${named} = ${sql.ref(key)})`;
 }

@@ -1,12 +1,10 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { scheduleJobOf } from "../../src/app/jobs.ts";
 import { DEMO_ALIPAY_APP } from "../../src/channels/demo-sandbox.ts";
-import { findRun, listDifferences, type RunRow } from "../../src/db/reconciliation-runs-repo.ts";
 import type { ExternalChannelName } from "../../src/domain/payment.ts";
-import { beijingDayOf } from "../../src/domain/reconciliation.ts";
 import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { payAtAlipayCashier, payAtSimulator } from "../pay-order.ts";
+import { reconcileDay, startNextDay, todayOf } from "../reconciliation-days.ts";
 import { refundThroughUseCase } from "../refunds.ts";
 
 /**
@@ -31,15 +29,9 @@ afterAll(async () => {
 afterEach(() => expectLedgerHolds(deps().db));
 beforeEach(async () => {
   admin().clearFaults();
-  // A day of its own: the next Beijing midnight, plus an hour.
-  const now = kassa.sandbox.clock.now();
-  const nextMidnight = Date.parse(`${beijingDayOf(now + 24 * 3600_000)}T00:00:00+08:00`);
-  await admin().advanceClock(nextMidnight + 3600_000 - now);
-  await kassa.runJobs();
+  await startNextDay(kassa);
   token = await kassa.loginAlipay(); // a day is longer than a session
 }, 60_000);
-
-const today = () => beijingDayOf(kassa.sandbox.clock.now());
 
 async function newOrder(): Promise<{ id: string; amountFen: number }> {
   const created = await kassa.request("POST", "/v1/orders", {
@@ -49,22 +41,8 @@ async function newOrder(): Promise<{ id: string; amountFen: number }> {
   return created.body as { id: string; amountFen: number };
 }
 
-async function reconcile(channel: ExternalChannelName = "alipay"): Promise<{
-  run: RunRow;
-  differences: Awaited<ReturnType<typeof listDifferences>>;
-}> {
-  const app = deps().apps.default.id;
-  await scheduleJobOf(
-    deps(),
-    "reconciliation.day",
-    { appId: app, channel, day: today() },
-    kassa.sandbox.clock.now(),
-  );
-  await kassa.runJobs();
-  const run = await findRun(deps().db, app, channel, today());
-  if (!run) throw new Error(`no ${channel} run for ${today()}`);
-  return { run, differences: await listDifferences(deps().db, run.id, { limit: 100 }) };
-}
+const reconcile = (channel: ExternalChannelName = "alipay") => reconcileDay(kassa, channel);
+const today = () => todayOf(kassa);
 
 const statusOf = async (id: string) =>
   ((await kassa.request("GET", `/v1/orders/${id}`, { token })).body as { status: string }).status;

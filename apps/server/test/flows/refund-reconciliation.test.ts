@@ -1,11 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { scheduleJobOf } from "../../src/app/jobs.ts";
 import { DEMO_MERCHANT } from "../../src/channels/demo-sandbox.ts";
-import { findRun, listDifferences, type RunRow } from "../../src/db/reconciliation-runs-repo.ts";
-import { beijingDayOf } from "../../src/domain/reconciliation.ts";
 import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { payOrderAtSimulator } from "../pay-order.ts";
+import { reconcileDay, startNextDay } from "../reconciliation-days.ts";
 import { refundEntries, refundThroughUseCase, storedRefund } from "../refunds.ts";
 
 /**
@@ -31,31 +29,11 @@ afterAll(async () => {
 afterEach(() => expectLedgerHolds(deps().db));
 beforeEach(async () => {
   admin().clearFaults();
-  const now = kassa.sandbox.clock.now();
-  const nextMidnight = Date.parse(`${beijingDayOf(now + 24 * 3600_000)}T00:00:00+08:00`);
-  await admin().advanceClock(nextMidnight + 3600_000 - now);
-  await kassa.runJobs();
+  await startNextDay(kassa);
   token = await kassa.login();
 }, 60_000);
 
-const today = () => beijingDayOf(kassa.sandbox.clock.now());
-
-async function reconcile(): Promise<{
-  run: RunRow;
-  differences: Awaited<ReturnType<typeof listDifferences>>;
-}> {
-  const appId = deps().apps.default.id;
-  await scheduleJobOf(
-    deps(),
-    "reconciliation.day",
-    { appId, channel: "wechatpay", day: today() },
-    kassa.sandbox.clock.now(),
-  );
-  await kassa.runJobs();
-  const run = await findRun(deps().db, appId, "wechatpay", today());
-  if (!run) throw new Error(`no run for ${today()}`);
-  return { run, differences: await listDifferences(deps().db, run.id, { limit: 100 }) };
-}
+const reconcile = () => reconcileDay(kassa, "wechatpay");
 
 /** A paid order refunded by `amountFen`, the refund settled at the channel now. */
 async function refunded(amountFen: number, options: { dropNotification?: boolean } = {}) {
