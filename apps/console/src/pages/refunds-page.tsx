@@ -2,6 +2,7 @@ import { Alert, Button, Card, Input, Popconfirm, Select, Space, Table, Tabs, Typ
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { ApiError, api, may, type Operator, queryOf } from "../api.ts";
+import { ChannelTag } from "../channel-tag.tsx";
 import { timeOf, yuanOf } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 import { Pager } from "../pager.tsx";
@@ -106,6 +107,11 @@ function RefundsTable({
             title: t("refunds.status"),
             dataIndex: "status",
             render: (value: string) => <RefundStatusTag status={value} kind="refund" />,
+          },
+          {
+            title: t("order.channel"),
+            dataIndex: "channel",
+            render: (channel: string | undefined) => <ChannelTag channel={channel} />,
           },
           { title: t("refunds.amount"), dataIndex: "amountFen", align: "right", render: yuanOf },
           {

@@ -127,9 +127,13 @@ describe("GET /admin/v1/reconciliation/runs?channel=", () => {
     await advanceTo(kassa, localToEpoch(`${nextDay}T10:30`, "Asia/Shanghai") as number);
     await logIn(); // the session ended overnight
     for (const channel of ["alipay", "wechatpay"]) {
-      const rerun = await kassa.request("POST", `/admin/v1/reconciliation/runs/${day}/rerun?channel=${channel}`, {
-        headers: { cookie, "x-csrf-token": csrf },
-      });
+      const rerun = await kassa.request(
+        "POST",
+        `/admin/v1/reconciliation/runs/${day}/rerun?channel=${channel}`,
+        {
+          headers: { cookie, "x-csrf-token": csrf },
+        },
+      );
       expect(rerun.status, JSON.stringify(rerun.body)).toBe(202);
     }
     await kassa.runJobs();

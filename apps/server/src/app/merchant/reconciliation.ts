@@ -115,7 +115,12 @@ const dayOf = (n: number) => {
 /** The app's runs, newest day first: every channel's, or one channel's. */
 export async function listAppRuns(
   deps: AppDeps,
-  input: { appId: string; limit: number; cursor: string | undefined; channel?: ExternalChannelName | undefined },
+  input: {
+    appId: string;
+    limit: number;
+    cursor: string | undefined;
+    channel?: ExternalChannelName | undefined;
+  },
 ): Promise<{ data: RunView[]; nextCursor: string | null }> {
   const position = input.cursor === undefined ? undefined : decodeCursor(input.cursor, RUN_ID);
   const before = position && { day: dayOf(position.createdAt), id: position.id };

@@ -24,7 +24,9 @@ export const AdminOrdersListQuery = Type.Object(
     createdTo: merchantQuery.createdTo,
     orderId: ExactId("Kassa's order id, `ord_…`"),
     outTradeNo: ExactId("A payment's out_trade_no, as WeChat Pay's merchant pages show it"),
-    transactionId: ExactId("The channel's id of the payment, as on the payer's receipt (WeChat Pay's transaction_id, Alipay's trade_no)"),
+    transactionId: ExactId(
+      "The channel's id of the payment, as on the payer's receipt (WeChat Pay's transaction_id, Alipay's trade_no)",
+    ),
     channel: Type.Optional(
       Type.String({
         enum: [...CHANNEL_NAMES],
