@@ -108,16 +108,16 @@ function RefundsTable({
             dataIndex: "status",
             render: (value: string) => <RefundStatusTag status={value} kind="refund" />,
           },
-          {
-            title: t("order.channel"),
-            dataIndex: "channel",
-            render: (channel: string | undefined) => <ChannelTag channel={channel} />,
-          },
           { title: t("refunds.amount"), dataIndex: "amountFen", align: "right", render: yuanOf },
           {
             title: t("refunds.reason"),
             dataIndex: "reason",
             render: (reason: string | null) => reason ?? "—",
+          },
+          {
+            title: t("order.channel"),
+            dataIndex: "channel",
+            render: (channel: string | undefined) => <ChannelTag channel={channel} />,
           },
           {
             title: t("refunds.lastError"),
