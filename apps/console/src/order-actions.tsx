@@ -13,6 +13,7 @@ import {
 } from "antd";
 import { useRef, useState } from "react";
 import { ApiError, api, may, newIdempotencyKey, type Operator } from "./api.ts";
+import { useChannelLabel } from "./channel-tag.tsx";
 import { fenOf, timeOf, yuanOf } from "./format.ts";
 import { useI18n } from "./i18n.tsx";
 import type { OrderDetail } from "./orders-api.ts";
@@ -23,7 +24,7 @@ import { useApi } from "./use-api.ts";
 /**
  * The actions an operator's role allows on one order (the server checks again): refund a
  * paid order (the dialog takes ¥ with two decimals, sends fen), close an unpaid one, ask
- * WeChat Pay again; and the order's refunds, with their state.
+ * the channel again; and the order's refunds, with their state.
  */
 export function OrderActions({
   order,
@@ -35,6 +36,8 @@ export function OrderActions({
   onChanged: () => void;
 }) {
   const { t } = useI18n();
+  // Closes and re-queries go to the channel of the order's live payment.
+  const channel = useChannelLabel()(order.channel ?? "wechatpay");
   const [version, setVersion] = useState(0);
   const [notice, setNotice] = useState<{ type: "success" | "info" | "error"; text: string } | undefined>();
   const [refunding, setRefunding] = useState(false);
@@ -66,6 +69,7 @@ export function OrderActions({
       );
       changed(
         t("actions.synced", {
+          channel,
           state: answer.channelState ?? "—",
           status: t(`status.${answer.status}` as never),
         }),
@@ -90,7 +94,7 @@ export function OrderActions({
             </Button>
           ) : null}
           {may(operator, "actOnOrders") && unpaid ? (
-            <Popconfirm title={t("actions.closeConfirm")} onConfirm={() => void close()}>
+            <Popconfirm title={t("actions.closeConfirm", { channel })} onConfirm={() => void close()}>
               <Button danger data-testid="order-close">
                 {t("actions.close")}
               </Button>
@@ -98,7 +102,7 @@ export function OrderActions({
           ) : null}
           {may(operator, "actOnOrders") ? (
             <Button onClick={() => void sync()} data-testid="order-sync">
-              {t("actions.sync")}
+              {t("actions.sync", { channel })}
             </Button>
           ) : null}
           <Typography.Text type="secondary">

@@ -2,6 +2,8 @@
 export interface OrderSummary {
   id: string;
   status: string;
+  /** What pays it now (its live payment's channel); absent while it has no payment. */
+  channel?: string;
   amountFen: number;
   description: string;
   lines: { productId: string; name: string; quantity: number; unitPriceFen: number }[];

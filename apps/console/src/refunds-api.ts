@@ -3,6 +3,8 @@ export interface RefundView {
   id: string;
   orderId: string;
   status: "PROCESSING" | "SUCCESS" | "CLOSED" | "ABNORMAL";
+  /** What it goes back through; the list's (GET /admin/v1/refunds), not a refund's answer. */
+  channel?: string;
   amountFen: number;
   reason: string | null;
   lastError: string | null;

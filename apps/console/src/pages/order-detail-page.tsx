@@ -1,6 +1,7 @@
 import { Alert, Card, Descriptions, Space, Table, Timeline, Typography } from "antd";
 import { useState } from "react";
 import { Link, useParams } from "react-router";
+import { ChannelTag } from "../channel-tag.tsx";
 import { timeOf, yuanOf } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 import type { MessageKey } from "../messages.ts";
@@ -74,6 +75,9 @@ export function OrderDetailPage() {
           <Descriptions.Item label={t("orders.description")}>
             <span data-testid="order-description">{order.description}</span>
           </Descriptions.Item>
+          <Descriptions.Item label={t("order.channel")}>
+            <ChannelTag channel={order.channel} />
+          </Descriptions.Item>
           <Descriptions.Item label={t("orders.userId")}>{order.userId}</Descriptions.Item>
           <Descriptions.Item label={t("orders.created")}>{timeOf(order.createdAt)}</Descriptions.Item>
           <Descriptions.Item label={t("order.expiresAt")}>{timeOf(order.expiresAt)}</Descriptions.Item>
@@ -119,7 +123,11 @@ export function OrderDetailPage() {
           scroll={{ x: "max-content" }}
           columns={[
             { title: "id", dataIndex: "id" },
-            { title: t("order.channel"), dataIndex: "channel" },
+            {
+              title: t("order.channel"),
+              dataIndex: "channel",
+              render: (channel: string) => <ChannelTag channel={channel} />,
+            },
             { title: t("orders.outTradeNo"), dataIndex: "outTradeNo" },
             {
               title: t("orders.status"),

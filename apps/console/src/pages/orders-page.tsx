@@ -2,6 +2,7 @@ import { Alert, Button, Card, DatePicker, Form, Input, Select, Space, Table, Typ
 import dayjs from "dayjs";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { queryOf } from "../api.ts";
+import { CHANNELS, ChannelTag, useChannelLabel } from "../channel-tag.tsx";
 import { MERCHANT_TIME_ZONE, timeOf, yuanOf } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 import { dayAfterIso, dayStartIso, type OrderSummary } from "../orders-api.ts";
@@ -18,16 +19,18 @@ interface SearchForm {
   transactionId?: string;
   userId?: string;
   status?: string;
+  channel?: string;
   days?: [dayjs.Dayjs, dayjs.Dayjs] | null;
 }
 
 /**
  * Orders, searched and paged on the server. The filters live in the URL
- * (/console/orders?status=PAID&from=2026-12-01&to=2026-12-02&cursor=...), so a link
+ * (/console/orders?status=PAID&channel=alipay&from=2026-12-01&to=2026-12-02&cursor=...), so a link
  * reproduces the view; days are the merchant's (Asia/Shanghai).
  */
 export function OrdersPage() {
   const { t } = useI18n();
+  const channelLabel = useChannelLabel();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const from = params.get("from");
@@ -35,6 +38,7 @@ export function OrdersPage() {
   const apiQuery = queryOf({
     ...Object.fromEntries(TEXT_FILTERS.map((name) => [name, params.get(name)])),
     status: params.get("status"),
+    channel: params.get("channel"),
     createdFrom: from ? dayStartIso(from) : undefined,
     createdTo: to ? dayAfterIso(to) : undefined,
     cursor: params.get("cursor"),
@@ -51,6 +55,7 @@ export function OrdersPage() {
       if (value) next.set(name, value);
     }
     if (values.status) next.set("status", values.status);
+    if (values.channel) next.set("channel", values.channel);
     if (values.days) {
       next.set("from", values.days[0].format("YYYY-MM-DD"));
       next.set("to", values.days[1].format("YYYY-MM-DD"));
@@ -67,6 +72,7 @@ export function OrdersPage() {
   const initial: SearchForm = {
     ...Object.fromEntries(TEXT_FILTERS.map((name) => [name, params.get(name) ?? undefined])),
     ...(params.get("status") ? { status: params.get("status") as string } : {}),
+    ...(params.get("channel") ? { channel: params.get("channel") as string } : {}),
     days: from && to ? [dayjs(from), dayjs(to)] : null,
   };
   return (
@@ -90,6 +96,15 @@ export function OrdersPage() {
             className="orders-status"
             data-testid="filter-status"
             options={STATUSES.map((status) => ({ value: status, label: t(`status.${status}`) }))}
+          />
+        </Form.Item>
+        <Form.Item name="channel" label={t("order.channel")}>
+          <Select
+            allowClear
+            placeholder={t("orders.anyChannel")}
+            className="orders-channel"
+            data-testid="filter-channel"
+            options={CHANNELS.map((channel) => ({ value: channel, label: channelLabel(channel) }))}
           />
         </Form.Item>
         <Form.Item name="days" label={t("orders.created")}>
@@ -130,6 +145,11 @@ export function OrdersPage() {
             title: t("orders.status"),
             dataIndex: "status",
             render: (status: string) => <StatusTag status={status} />,
+          },
+          {
+            title: t("order.channel"),
+            dataIndex: "channel",
+            render: (channel: string | undefined) => <ChannelTag channel={channel} />,
           },
           { title: t("orders.amount"), dataIndex: "amountFen", align: "right", render: yuanOf },
           { title: t("orders.description"), dataIndex: "description", ellipsis: true },

@@ -2,6 +2,7 @@ import { Alert, Button, Card, Form, Input, Segmented, Space, Table, Tag } from "
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { ApiError, api, may, type Operator, queryOf } from "../api.ts";
+import { BILL_CHANNELS, ChannelTag, useChannelLabel } from "../channel-tag.tsx";
 import { timeOf, yuanOf } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 import { type Page, Pager } from "../pager.tsx";
@@ -31,26 +32,48 @@ interface Difference {
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** The admin API's default, as for a day's report and a re-run: WeChat Pay. */
+const DEFAULT_CHANNEL = "wechatpay";
 const money = (fen: number | null) => (fen === null ? "—" : yuanOf(fen));
 
 /**
- * Reconciliation (issue 12): the daily reports against WeChat Pay's bills, newest day first;
- * a day's differences with what Kassa did or what to do; run a day again (finance, admin).
- * The day, the differences' state and the page live in the URL (?day=&status=&cursor=).
+ * Reconciliation (issue 12): one channel's daily reports against its bills (WeChat Pay's by
+ * default, or Alipay's), newest day first; a day's differences with what Kassa did or what
+ * to do; run a day again (finance, admin). The channel, the day, the differences' state and
+ * the page live in the URL (?channel=alipay&day=&status=&cursor=).
  */
 export function ReconciliationPage({ operator }: { operator: Operator }) {
   const { t } = useI18n();
+  const channelLabel = useChannelLabel();
   const [params, setParams] = useSearchParams();
+  const channel = params.get("channel") ?? DEFAULT_CHANNEL;
   const day = params.get("day");
   const cursor = params.get("cursor");
   const [version, setVersion] = useState(0);
   const { data, error, loading } = useApi<Page<Run>>(
-    `/reconciliation/runs${queryOf({ cursor, limit: 20 })}`,
+    `/reconciliation/runs${queryOf({ channel, cursor, limit: 20 })}`,
     version,
   );
+  /** The other filters, under the channel chosen (left out of the URL when it is the default). */
+  const show = (next: Record<string, string>) =>
+    setParams(channel === DEFAULT_CHANNEL ? next : { channel, ...next });
   return (
     <Space direction="vertical" size="middle" className="full-width">
-      <Card title={t("recon.title")}>
+      <Card
+        title={t("recon.title")}
+        extra={
+          <Space>
+            <span>{t("recon.channel")}</span>
+            <Segmented
+              value={channel}
+              data-testid="recon-channel"
+              options={BILL_CHANNELS.map((value) => ({ value, label: channelLabel(value) }))}
+              // Another channel has other days: its list starts again from the newest.
+              onChange={(value) => setParams(value === DEFAULT_CHANNEL ? {} : { channel: String(value) })}
+            />
+          </Space>
+        }
+      >
         {error ? <Alert type="error" showIcon message={error.message} /> : null}
         <Table<Run>
           rowKey="id"
@@ -65,7 +88,7 @@ export function ReconciliationPage({ operator }: { operator: Operator }) {
               title: t("recon.day"),
               dataIndex: "day",
               render: (runDay: string) => (
-                <Button type="link" onClick={() => setParams({ day: runDay })} data-testid="recon-day">
+                <Button type="link" onClick={() => show({ day: runDay })} data-testid="recon-day">
                   {runDay}
                 </Button>
               ),
@@ -109,29 +132,43 @@ export function ReconciliationPage({ operator }: { operator: Operator }) {
         <Pager
           cursor={cursor}
           next={data?.nextCursor}
-          onPage={(next) => setParams(next ? { cursor: next } : {})}
+          onPage={(next) => show(next ? { cursor: next } : {})}
         />
-        {may(operator, "reconcile") ? <RerunForm onDone={() => setVersion((v) => v + 1)} /> : null}
+        {may(operator, "reconcile") ? (
+          <RerunForm channel={channel} onDone={() => setVersion((v) => v + 1)} />
+        ) : null}
       </Card>
       {day ? (
         <DayReport
+          channel={channel}
           day={day}
           status={params.get("status")}
-          onStatus={(status) => setParams(status ? { day, status } : { day })}
+          onStatus={(status) => show(status ? { day, status } : { day })}
         />
       ) : null}
     </Space>
   );
 }
 
-function DayReport(props: { day: string; status: string | null; onStatus: (status: string | null) => void }) {
+function DayReport(props: {
+  channel: string;
+  day: string;
+  status: string | null;
+  onStatus: (status: string | null) => void;
+}) {
   const { t } = useI18n();
+  const query = queryOf({ channel: props.channel, status: props.status, limit: 100 });
   const { data, error, loading } = useApi<Run & { differencePage: Page<Difference> }>(
-    `/reconciliation/runs/${encodeURIComponent(props.day)}${queryOf({ status: props.status, limit: 100 })}`,
+    `/reconciliation/runs/${encodeURIComponent(props.day)}${query}`,
   );
   return (
     <Card
-      title={t("recon.report", { day: props.day })}
+      title={
+        <Space data-testid="recon-report-title">
+          {t("recon.report", { day: props.day })}
+          <ChannelTag channel={props.channel} />
+        </Space>
+      }
       extra={
         <Segmented
           value={props.status ?? "all"}
@@ -176,12 +213,13 @@ function DayReport(props: { day: string; status: string | null; onStatus: (statu
 }
 
 /** Any day the channel's bills are ready for (the server says which when it is not). */
-function RerunForm({ onDone }: { onDone: () => void }) {
+function RerunForm({ channel, onDone }: { channel: string; onDone: () => void }) {
   const { t } = useI18n();
   const [notice, setNotice] = useState<{ type: "success" | "error"; text: string } | undefined>();
   async function rerun(values: { day: string }) {
     try {
-      await api("POST", `/reconciliation/runs/${encodeURIComponent(values.day.trim())}/rerun`);
+      const day = encodeURIComponent(values.day.trim());
+      await api("POST", `/reconciliation/runs/${day}/rerun${queryOf({ channel })}`);
       setNotice({ type: "success", text: t("recon.scheduled", { day: values.day.trim() }) });
       onDone();
     } catch (error) {

@@ -2,6 +2,7 @@ import { Alert, Button, Card, Input, Popconfirm, Select, Space, Table, Tabs, Typ
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { ApiError, api, may, type Operator, queryOf } from "../api.ts";
+import { ChannelTag } from "../channel-tag.tsx";
 import { timeOf, yuanOf } from "../format.ts";
 import { useI18n } from "../i18n.tsx";
 import { Pager } from "../pager.tsx";
@@ -112,6 +113,11 @@ function RefundsTable({
             title: t("refunds.reason"),
             dataIndex: "reason",
             render: (reason: string | null) => reason ?? "—",
+          },
+          {
+            title: t("order.channel"),
+            dataIndex: "channel",
+            render: (channel: string | undefined) => <ChannelTag channel={channel} />,
           },
           {
             title: t("refunds.lastError"),

@@ -1,4 +1,5 @@
 import type { Order, OrderStatus } from "../domain/order.ts";
+import type { ChannelName } from "../domain/payment.ts";
 import type { Executor } from "./executor.ts";
 import { type PagePosition, pageAfter } from "./keyset-page.ts";
 import { ordersWithLines } from "./orders-repo.ts";
@@ -21,6 +22,8 @@ export interface OrderFilter {
   orderId?: string | undefined;
   outTradeNo?: string | undefined;
   transactionId?: string | undefined;
+  /** The channel of the order's live payment (its latest attempt, as the order's view shows it). */
+  channel?: ChannelName | undefined;
 }
 
 /** Newest first, keyset-paged on (created_at, id): two queries a page (orders, their lines). */
@@ -48,9 +51,40 @@ export async function listOrdersOfApp(
           .where("app_id", "=", query.appId)
           .where(column, "=", value),
       );
+  if (query.channel) rows = rows.where("id", "in", ordersPaidThrough(db, query.appId, query.channel));
   rows = pageAfter(rows, { sort: "created_at", id: "id", newestFirst: true }, after);
   const orders = await rows.limit(query.limit).execute();
   return ordersWithLines(db, orders);
+}
+
+/**
+ * The orders whose live payment is of `channel`: a payment with no later one of its order, in
+ * the order (created_at, id) that payments-repo.ts findPaymentsOfOrders reads the live one by.
+ */
+function ordersPaidThrough(db: Executor, appId: string, channel: ChannelName) {
+  return db
+    .selectFrom("payments as live")
+    .select("live.order_id")
+    .where("live.app_id", "=", appId)
+    .where("live.channel", "=", channel)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("payments as later")
+            .select("later.id")
+            .whereRef("later.order_id", "=", "live.order_id")
+            .where((eb) =>
+              eb.or([
+                eb("later.created_at", ">", eb.ref("live.created_at")),
+                eb.and([
+                  eb("later.created_at", "=", eb.ref("live.created_at")),
+                  eb("later.id", ">", eb.ref("live.id")),
+                ]),
+              ]),
+            ),
+        ),
+      ),
+    );
 }
 
 export async function findOrderOfApp(

@@ -233,9 +233,10 @@ export async function alertStillOpen(db: Executor, alertId: string): Promise<boo
 export async function listRuns(
   db: Executor,
   appId: string,
-  page: { limit: number; before?: { day: string; id: string } | undefined },
+  page: { limit: number; before?: { day: string; id: string } | undefined; channel?: string | undefined },
 ): Promise<RunRow[]> {
   let query = db.selectFrom("reconciliation_runs").selectAll().where("app_id", "=", appId);
+  if (page.channel) query = query.where("channel", "=", page.channel);
   const before = page.before;
   if (before) {
     query = query.where((eb) =>

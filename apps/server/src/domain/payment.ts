@@ -57,6 +57,9 @@ export type ChannelName = ExternalChannelName | "wallet";
 export const EXTERNAL_CHANNELS = ["wechatpay", "alipay"] as const;
 export type ExternalChannelName = (typeof EXTERNAL_CHANNELS)[number];
 
+/** Every value of a payment's `channel`, as the admin API's filters take them. */
+export const CHANNEL_NAMES = [...EXTERNAL_CHANNELS, "wallet"] as const satisfies readonly ChannelName[];
+
 /** A payment collected by a channel over the network, i.e. not from the wallet. */
 export function isExternalChannel(channel: ChannelName): channel is ExternalChannelName {
   return channel !== "wallet";

@@ -39,7 +39,7 @@ export function toEnvelope(error: unknown, requestId: string): ErrorEnvelope {
       details: {
         issues: fastifyError.validation.map((issue) => ({
           field: `${fastifyError.validationContext ?? "body"}${issue.instancePath || ""}`,
-          issue: issue.message ?? issue.keyword,
+          issue: issueText(issue),
         })),
       },
     };
@@ -54,6 +54,13 @@ export function toEnvelope(error: unknown, requestId: string): ErrorEnvelope {
   }
   // Anything else is a bug: mask it (its text may carry internals) and log it once.
   return { code: "INTERNAL_ERROR", message: ERROR_CODES.INTERNAL_ERROR, requestId };
+}
+
+/** Ajv's words for a failed check; for a value outside a list, the list (ajv's message omits it). */
+function issueText(issue: { keyword: string; message?: string; params?: Record<string, unknown> }): string {
+  const allowed = issue.params?.allowedValues;
+  const message = issue.message ?? issue.keyword;
+  return issue.keyword === "enum" && Array.isArray(allowed) ? `${message}: ${allowed.join(", ")}` : message;
 }
 
 /** Fastify error handler: one envelope for everything, bugs logged once at the edge. */

@@ -135,7 +135,8 @@ describe.skipIf(!CHROMIUM_AVAILABLE)(
       await advanceTo(kassa, localToEpoch(`${nextDay}T10:30`, "Asia/Shanghai") as number);
 
       const tab = await openConsole(browser, `${kassa.url}/console/reconciliation`, [
-        new RegExp(`/admin/v1/reconciliation/runs/${nextDay}/rerun$`),
+        // The page names the channel it reconciles (WeChat Pay's, when none is chosen).
+        new RegExp(`/admin/v1/reconciliation/runs/${nextDay}/rerun\\?channel=wechatpay$`),
       ]);
       const { page } = tab;
       await logInThroughForm(page, "wang.finance", PASSWORD);

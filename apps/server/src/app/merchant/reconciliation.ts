@@ -112,14 +112,23 @@ const dayOf = (n: number) => {
   return `${digits.slice(0, 4)}-${digits.slice(4, 6)}-${digits.slice(6, 8)}`;
 };
 
-/** The app's runs, newest day first. */
+/** The app's runs, newest day first: every channel's, or one channel's. */
 export async function listAppRuns(
   deps: AppDeps,
-  input: { appId: string; limit: number; cursor: string | undefined },
+  input: {
+    appId: string;
+    limit: number;
+    cursor: string | undefined;
+    channel?: ExternalChannelName | undefined;
+  },
 ): Promise<{ data: RunView[]; nextCursor: string | null }> {
   const position = input.cursor === undefined ? undefined : decodeCursor(input.cursor, RUN_ID);
   const before = position && { day: dayOf(position.createdAt), id: position.id };
-  const runs = await listRuns(deps.db, input.appId, { limit: input.limit + 1, before });
+  const runs = await listRuns(deps.db, input.appId, {
+    limit: input.limit + 1,
+    before,
+    channel: input.channel,
+  });
   const { page, nextCursor } = pageOfRows(runs, input.limit, (row) => ({
     createdAt: dayNumber(row.day),
     id: row.id,

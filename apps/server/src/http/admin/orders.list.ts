@@ -1,6 +1,7 @@
 import { Type } from "typebox";
 import { listAppOrders } from "../../app/merchant/orders.ts";
 import { KassaError } from "../../domain/errors.ts";
+import { CHANNEL_NAMES } from "../../domain/payment.ts";
 import { MerchantOrderPageSchema, MerchantOrdersListQuery, timeOf } from "../merchant/orders.list.ts";
 import { limitAsNumber } from "../merchant/schemas.ts";
 import { ANY_REQUEST, errorResponses } from "../mini-program/route-errors.ts";
@@ -23,14 +24,23 @@ export const AdminOrdersListQuery = Type.Object(
     createdTo: merchantQuery.createdTo,
     orderId: ExactId("Kassa's order id, `ord_…`"),
     outTradeNo: ExactId("A payment's out_trade_no, as WeChat Pay's merchant pages show it"),
-    transactionId: ExactId("WeChat Pay's transaction_id, as on the payer's receipt"),
+    transactionId: ExactId(
+      "The channel's id of the payment, as on the payer's receipt (WeChat Pay's transaction_id, Alipay's trade_no)",
+    ),
+    channel: Type.Optional(
+      Type.String({
+        enum: [...CHANNEL_NAMES],
+        description:
+          "What pays the order now (its live payment's channel): `wechatpay`, `alipay` or `wallet`",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 
 /**
  * GET /admin/v1/orders?app=: an app's orders, newest first, for operators who see the app;
- * the console's search (by Kassa's id, out_trade_no, transaction_id, payer, status, time).
+ * the console's search (by Kassa's id, out_trade_no, transaction_id, payer, status, channel, time).
  */
 export function registerAdminOrdersList(app: KassaApp, context: AdminContext): void {
   app.get(
@@ -65,6 +75,7 @@ export function registerAdminOrdersList(app: KassaApp, context: AdminContext): v
         orderId: query.orderId,
         outTradeNo: query.outTradeNo,
         transactionId: query.transactionId,
+        channel: query.channel as (typeof CHANNEL_NAMES)[number] | undefined,
       });
     },
   );

@@ -1,6 +1,7 @@
 import { Type } from "typebox";
 import { rerunReconciliationByOperator } from "../../app/admin/rerun-reconciliation.ts";
 import { getAppRun, listAppRuns } from "../../app/merchant/reconciliation.ts";
+import { EXTERNAL_CHANNELS, type ExternalChannelName } from "../../domain/payment.ts";
 import { pageOf } from "../merchant/bookings/schemas.ts";
 import { RunGetQuery, RunReportSchema } from "../merchant/reconciliation-runs.get.ts";
 import { RerunAnswerSchema } from "../merchant/reconciliation-runs.rerun.ts";
@@ -12,6 +13,14 @@ import { adminPagedRead } from "./paged-read.ts";
 import { appOfRequest } from "./plugin.ts";
 import { ADMIN_CHANGE, AppQuery } from "./schemas.ts";
 
+/** No default here, unlike a day's report: without it, the list has every channel's days. */
+const RunsChannelFilter = Type.Optional(
+  Type.String({
+    enum: [...EXTERNAL_CHANNELS],
+    description: "Only this channel's reports: `wechatpay` or `alipay`; every channel's when left out",
+  }),
+);
+
 /**
  * The console's reconciliation page (issue 12): the app's daily reports, one day's report
  * with its differences and what was done about each, through the merchant API's reads.
@@ -22,8 +31,10 @@ export function registerAdminReconciliation(app: KassaApp, context: AdminContext
     url: "/admin/v1/reconciliation/runs",
     permission: "reconciliation.read",
     summary: "List an app's daily reconciliation reports, newest day first",
+    filters: { channel: RunsChannelFilter },
     response: pageOf(RunViewSchema, "Newest day first"),
-    read: ({ appId, limit, cursor }) => listAppRuns(deps, { appId, limit, cursor }),
+    read: ({ appId, query, limit, cursor }) =>
+      listAppRuns(deps, { appId, limit, cursor, channel: query.channel as ExternalChannelName | undefined }),
   });
   adminPagedRead(app, context, {
     url: "/admin/v1/reconciliation/runs/:day",

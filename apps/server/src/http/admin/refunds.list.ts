@@ -7,7 +7,7 @@ import { listRefundsOfApp } from "../../db/refunds-repo.ts";
 import { idPattern } from "../../domain/ids.ts";
 import { REFUND_STATUSES } from "../../domain/refund.ts";
 import { REFUND_APPROVAL_STATUSES } from "../../domain/refund-approval.ts";
-import { RefundViewSchema } from "../merchant/refund-schemas.ts";
+import { REFUND_EXAMPLE, RefundViewSchema } from "../merchant/refund-schemas.ts";
 import { limitAsNumber, PageCursor, PageLimit } from "../merchant/schemas.ts";
 import { ANY_REQUEST, errorResponses } from "../mini-program/route-errors.ts";
 import type { KassaApp } from "../server.ts";
@@ -19,6 +19,14 @@ import { ADMIN_SESSION, AppQuery } from "./schemas.ts";
 const NextCursor = Type.Union([Type.String(), Type.Null()], {
   description: "Send it as `cursor` for the next page; null on the last page",
 });
+/** The merchant API's refund, and the channel it goes back through (the console's refunds list). */
+const AdminRefundSchema = Type.Object(
+  {
+    ...RefundViewSchema.properties,
+    channel: Type.String({ description: "The paid payment's channel: `wechatpay`, `alipay` or `wallet`" }),
+  },
+  { examples: [{ ...REFUND_EXAMPLE, channel: "wechatpay" }] },
+);
 const LIST_ERRORS = [...ANY_REQUEST, ...ADMIN_SESSION, "APP_NOT_FOUND", "REQUEST_INVALID"] as const;
 
 /** GET /admin/v1/refunds and /admin/v1/refund-approvals: an app's, newest first, paged on the server. */
@@ -42,7 +50,7 @@ export function registerAdminRefundsList(app: KassaApp, context: AdminContext): 
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ data: Type.Array(RefundViewSchema), nextCursor: NextCursor }),
+          200: Type.Object({ data: Type.Array(AdminRefundSchema), nextCursor: NextCursor }),
           ...errorResponses([...LIST_ERRORS]),
         },
       },
@@ -64,7 +72,7 @@ export function registerAdminRefundsList(app: KassaApp, context: AdminContext): 
         id: row.id,
       }));
       return {
-        data: page.map(viewRefund),
+        data: page.map((refund) => ({ ...viewRefund(refund), channel: refund.channel })),
         nextCursor,
       };
     },
