@@ -105,7 +105,7 @@ describe("ALIPAY_*: the environment's app takes Alipay too", () => {
 
   it("leaves an app without Alipay when no ALIPAY_* variable is set (an empty one counts as unset)", () => {
     const app = loadConfig({ ...production, ALIPAY_GATEWAY_URL: " " }, dir).apps[0];
-    expect(app?.wechatpay.appid).toBe("wx5c2e8a71d09f43b6");
+    expect(app?.wechatpay?.appid).toBe("wx5c2e8a71d09f43b6");
     expect(app && "alipay" in app).toBe(false);
   });
 

@@ -161,10 +161,14 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
     await bindConfiguredApp(database, app, clock, logger);
     configured.push({
       id: app.id,
-      wechatAppid: app.wechatpay.appid,
-      wechatMchid: app.wechatpay.mchid,
-      // The simulator has no backup domain to fail over to.
-      wechatpay: wechatPayClientFor(app.wechatpay, clock, sandbox ? { backupBaseUrl: null } : {}),
+      wechatpay: app.wechatpay
+        ? {
+            appid: app.wechatpay.appid,
+            mchid: app.wechatpay.mchid,
+            // The simulator has no backup domain to fail over to.
+            client: wechatPayClientFor(app.wechatpay, clock, sandbox ? { backupBaseUrl: null } : {}),
+          }
+        : undefined,
       alipay: app.alipay
         ? { client: alipayClientFor(app.alipay, clock), sellerId: app.alipay.sellerId }
         : undefined,
@@ -283,19 +287,25 @@ async function bindConfiguredApp(
   clock: Clock,
   logger: Logger,
 ): Promise<void> {
+  const wechatAppid = app.wechatpay?.appid ?? null;
   const bound = await inTransaction(database.db, (trx) =>
     bindApp(trx, {
       appId: app.id,
       merchantId: app.merchantId,
-      wechatAppid: app.wechatpay.appid,
-      wechatMchid: app.wechatpay.mchid,
+      wechatAppid,
+      wechatMchid: app.wechatpay?.mchid ?? null,
       now: clock.now(),
     }),
   );
-  if (bound.previousWechatAppid)
+  if (bound.previousWechatAppid && wechatAppid)
     logger.warn(
-      { appId: app.id, previousWechatAppid: bound.previousWechatAppid, wechatAppid: app.wechatpay.appid },
+      { appId: app.id, previousWechatAppid: bound.previousWechatAppid, wechatAppid },
       "the configured appid differs from the one this database was used with; users of the old appid cannot log in to this one",
+    );
+  else if (bound.previousWechatAppid)
+    logger.warn(
+      { appId: app.id, previousWechatAppid: bound.previousWechatAppid },
+      "this app was used with WeChat Pay but has no WeChat Pay account configured now: its WeChat users cannot log in, and its WeChat Pay payments cannot be queried or refunded until it is configured again",
     );
 }
 
