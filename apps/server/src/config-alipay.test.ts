@@ -109,6 +109,28 @@ describe("ALIPAY_*: the environment's app takes Alipay too", () => {
     expect(app && "alipay" in app).toBe(false);
   });
 
+  it("takes an app with Alipay only: no WECHATPAY_* variable set", () => {
+    const env = Object.fromEntries(Object.entries(production).filter(([name]) => !name.startsWith("WECHATPAY_")));
+    const [app, ...others] = loadConfig({ ...env, ...keyMode }, dir).apps;
+    expect(others).toEqual([]);
+    expect(app && "wechatpay" in app).toBe(false);
+    expect(app).toMatchObject({ id: "app_default", alipay: { appId: "2021004123456789" } });
+  });
+
+  it("refuses an app with neither channel, saying which variables to set", () => {
+    const env = Object.fromEntries(Object.entries(production).filter(([name]) => !name.startsWith("WECHATPAY_")));
+    expect(problemsOf(env)).toEqual([
+      "no payment channel is configured: set the WECHATPAY_* variables for WeChat Pay, the ALIPAY_* variables for Alipay, or both (docs/configuration.md)",
+    ]);
+  });
+
+  it("still requires every WeChat Pay variable once one is set, beside Alipay", () => {
+    const env = Object.fromEntries(Object.entries(production).filter(([name]) => !name.startsWith("WECHATPAY_")));
+    expect(problemsOf({ ...env, ...keyMode, WECHATPAY_MCHID: "1683920475" })).toContain(
+      "WECHATPAY_APPID is required",
+    );
+  });
+
   it("lists every missing variable once one is set", () => {
     expect(problemsOf({ ...production, ALIPAY_APP_ID: "2021004123456789" })).toEqual([
       "ALIPAY_SELLER_ID is required",
