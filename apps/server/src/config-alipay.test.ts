@@ -110,7 +110,9 @@ describe("ALIPAY_*: the environment's app takes Alipay too", () => {
   });
 
   it("takes an app with Alipay only: no WECHATPAY_* variable set", () => {
-    const env = Object.fromEntries(Object.entries(production).filter(([name]) => !name.startsWith("WECHATPAY_")));
+    const env = Object.fromEntries(
+      Object.entries(production).filter(([name]) => !name.startsWith("WECHATPAY_")),
+    );
     const [app, ...others] = loadConfig({ ...env, ...keyMode }, dir).apps;
     expect(others).toEqual([]);
     expect(app && "wechatpay" in app).toBe(false);
@@ -118,14 +120,18 @@ describe("ALIPAY_*: the environment's app takes Alipay too", () => {
   });
 
   it("refuses an app with neither channel, saying which variables to set", () => {
-    const env = Object.fromEntries(Object.entries(production).filter(([name]) => !name.startsWith("WECHATPAY_")));
+    const env = Object.fromEntries(
+      Object.entries(production).filter(([name]) => !name.startsWith("WECHATPAY_")),
+    );
     expect(problemsOf(env)).toEqual([
       "no payment channel is configured: set the WECHATPAY_* variables for WeChat Pay, the ALIPAY_* variables for Alipay, or both (docs/configuration.md)",
     ]);
   });
 
   it("still requires every WeChat Pay variable once one is set, beside Alipay", () => {
-    const env = Object.fromEntries(Object.entries(production).filter(([name]) => !name.startsWith("WECHATPAY_")));
+    const env = Object.fromEntries(
+      Object.entries(production).filter(([name]) => !name.startsWith("WECHATPAY_")),
+    );
     expect(problemsOf({ ...env, ...keyMode, WECHATPAY_MCHID: "1683920475" })).toContain(
       "WECHATPAY_APPID is required",
     );

@@ -141,7 +141,9 @@ export function readAppsFile(
       continue;
     }
     const wechatpay =
-      app.wechat === undefined ? undefined : readAppWechatPay(file, app.wechat, merchantEntry, at, merchantId, folder);
+      app.wechat === undefined
+        ? undefined
+        : readAppWechatPay(file, app.wechat, merchantEntry, at, merchantId, folder);
     if (app.wechat !== undefined && !wechatpay) continue;
     configured.push({
       id: appId,
@@ -157,7 +159,8 @@ export function readAppsFile(
     const appid = app.wechatpay?.appid;
     if (!appid) continue;
     const other = seen.get(appid);
-    if (other) file.problem(`apps.${app.id}.wechat.appid`, `is the same mini program as apps.${other}; list it once`);
+    if (other)
+      file.problem(`apps.${app.id}.wechat.appid`, `is the same mini program as apps.${other}; list it once`);
     seen.set(appid, app.id);
   }
   // An Alipay app id is one mini program too, whose notifications name it (A.4 check d).
