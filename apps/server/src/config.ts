@@ -279,7 +279,9 @@ function readPublicBaseUrl(read: EnvReader, mode: KassaConfig["mode"]): string |
   const raw = read.optional(name);
   if (raw === undefined) {
     if (mode === "production") {
-      read.problem(`${name} is required: WeChat Pay posts notifications to <it>/notify/wechatpay/<app>`);
+      read.problem(
+        `${name} is required: WeChat Pay and Alipay post notifications to <it>/notify/<wechatpay or alipay>/<app>`,
+      );
     }
     return undefined;
   }

@@ -61,6 +61,7 @@ beforeAll(async () => {
     publicBaseUrl: undefined, // notify this process, where the simulator can reach it
   };
   database = await createTestDatabase();
+  await seedWechatPayment(database);
   kassa = await runKassa({
     config,
     database,
@@ -93,6 +94,64 @@ afterAll(async () => {
 });
 afterEach(() => expectLedgerHolds(kassa.kassa.deps.db));
 
+/**
+ * A WeChat Pay payment the app began before its WeChat Pay account was taken away: its
+ * notifications, queries and refunds cannot work now, and the start says so.
+ */
+async function seedWechatPayment(database: TestDatabase): Promise<void> {
+  const now = Date.now();
+  const app_id = "app_default";
+  await database.db
+    .insertInto("users")
+    .values({
+      id: "usr_wechat_before",
+      app_id,
+      channel: "wechatpay",
+      appid: "wx5c2e8a71d09f43b6",
+      openid: "o-before",
+      created_at: now,
+      purged_at: null,
+    })
+    .execute();
+  await database.db
+    .insertInto("orders")
+    .values({
+      id: "ord_wechat_before",
+      app_id,
+      user_id: "usr_wechat_before",
+      status: "PENDING",
+      amount_fen: 100,
+      description: "Tea",
+      expires_at: now,
+      created_at: now,
+      updated_at: now,
+      top_up_tier_id: null,
+    })
+    .execute();
+  await database.db
+    .insertInto("payments")
+    .values({
+      id: "pay_wechat_before",
+      app_id,
+      order_id: "ord_wechat_before",
+      channel: "wechatpay",
+      out_trade_no: "ord_wechat_before",
+      status: "PENDING",
+      amount_fen: 100,
+      expires_at: now,
+      prepay_id: null,
+      prepay_expires_at: null,
+      prepay_lease_until: null,
+      transaction_id: null,
+      bank_type: null,
+      paid_at: null,
+      prepaid_at: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+}
+
 async function call(method: string, path: string, options: { token?: string; body?: unknown } = {}) {
   const response = await fetch(`${kassa.url}${path}`, {
     method,
@@ -113,14 +172,25 @@ async function loginWith(body: Record<string, unknown>) {
 }
 
 describe("an app with Alipay only, in production", () => {
-  it("binds the app without a WeChat appid, and says no app is missing", async () => {
+  it("binds the app without a WeChat appid, and warns of the WeChat Pay payments it can no longer reach", async () => {
     const app = await database.db
       .selectFrom("apps")
       .select(["id", "wechat_appid"])
       .where("id", "=", "app_default")
       .executeTakeFirstOrThrow();
     expect(app).toEqual({ id: "app_default", wechat_appid: null });
-    expect(logs.filter((line) => /"level":(40|50)/.test(line))).toEqual([]);
+    const warnings = logs
+      .filter((line) => /"level":(40|50)/.test(line))
+      .map((line) => JSON.parse(line) as { appId?: string; channel?: string; msg: string });
+    expect(warnings).toMatchObject([
+      {
+        appId: "app_default",
+        channel: "wechatpay",
+        msg: expect.stringMatching(
+          /^this app has wechatpay payments in the database but no wechatpay account configured/,
+        ),
+      },
+    ]);
   });
 
   it("logs in through Alipay when the session request names no channel, and pays an order through it", async () => {
