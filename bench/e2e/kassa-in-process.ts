@@ -78,9 +78,7 @@ export async function startKassaInProcess(options: {
     apps: [
       {
         id: DEFAULT_APP_ID,
-        wechatAppid: merchant.appid,
-        wechatMchid: merchant.mchid,
-        wechatpay,
+        wechatpay: { client: wechatpay, appid: merchant.appid, mchid: merchant.mchid },
         publicBaseUrl: () => url,
       },
     ],

@@ -25,14 +25,15 @@ import { type ChannelCallObserver, meteredChannel, meteredLogin } from "./observ
 import { createMetrics, type KassaMetrics } from "./observability/metrics.ts";
 import { randomIdSource } from "./random-ids.ts";
 
-/** An app as configuration gives it: its ids, its merchant's WeChat Pay client, its base URL. */
+/**
+ * An app as configuration gives it: its ids, its channels' clients, its base URL. It has
+ * WeChat Pay, Alipay or both (issue 14); configuration refuses an app with neither.
+ */
 export interface ConfiguredApp {
   id: string;
-  wechatAppid: string;
-  wechatMchid: string;
-  /** A client made for this app's appid and its merchant's credentials. */
-  wechatpay: WechatPayClient;
-  /** The app's Alipay account, when it takes Alipay too (issue 14): its client and collecting seller_id. */
+  /** The app's WeChat Pay account, when it takes WeChat Pay: its appid, its merchant's mchid, and a client made for them. */
+  wechatpay?: { client: WechatPayClient; appid: string; mchid: string } | undefined;
+  /** The app's Alipay account, when it takes Alipay: its client and collecting seller_id. */
   alipay?: { client: AlipayClient; sellerId: string } | undefined;
   /** Where the channels reach Kassa (read per prepay: the port is known only after listen). */
   publicBaseUrl: () => string;
@@ -145,16 +146,18 @@ export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> 
  * segment, §5.1).
  */
 function registeredApp(app: ConfiguredApp, clock: Clock, observe: ChannelCallObserver): RegisteredApp {
-  const alipay = app.alipay;
+  const { wechatpay, alipay } = app;
   return {
     id: app.id,
     accounts: {
-      wechatpay: { appId: app.wechatAppid, merchantId: app.wechatMchid },
+      ...(wechatpay ? { wechatpay: { appId: wechatpay.appid, merchantId: wechatpay.mchid } } : {}),
       ...(alipay ? { alipay: { appId: alipay.client.appId, merchantId: alipay.sellerId } } : {}),
     },
     notifyUrl: (channel) => `${app.publicBaseUrl()}/notify/${channel}/${app.id}`,
     channels: {
-      wechatpay: meteredChannel(wechatPayChannel(app.wechatpay, { clock }), observe),
+      ...(wechatpay
+        ? { wechatpay: meteredChannel(wechatPayChannel(wechatpay.client, { clock }), observe) }
+        : {}),
       ...(alipay
         ? {
             alipay: meteredChannel(
@@ -165,7 +168,7 @@ function registeredApp(app: ConfiguredApp, clock: Clock, observe: ChannelCallObs
         : {}),
     },
     logins: {
-      wechatpay: meteredLogin(wechatLoginChannel(app.wechatpay), observe),
+      ...(wechatpay ? { wechatpay: meteredLogin(wechatLoginChannel(wechatpay.client), observe) } : {}),
       ...(alipay ? { alipay: meteredLogin(alipayLoginChannel(alipay.client), observe) } : {}),
     },
   };

@@ -105,8 +105,36 @@ describe("ALIPAY_*: the environment's app takes Alipay too", () => {
 
   it("leaves an app without Alipay when no ALIPAY_* variable is set (an empty one counts as unset)", () => {
     const app = loadConfig({ ...production, ALIPAY_GATEWAY_URL: " " }, dir).apps[0];
-    expect(app?.wechatpay.appid).toBe("wx5c2e8a71d09f43b6");
+    expect(app?.wechatpay?.appid).toBe("wx5c2e8a71d09f43b6");
     expect(app && "alipay" in app).toBe(false);
+  });
+
+  it("takes an app with Alipay only: no WECHATPAY_* variable set", () => {
+    const env = Object.fromEntries(
+      Object.entries(production).filter(([name]) => !name.startsWith("WECHATPAY_")),
+    );
+    const [app, ...others] = loadConfig({ ...env, ...keyMode }, dir).apps;
+    expect(others).toEqual([]);
+    expect(app && "wechatpay" in app).toBe(false);
+    expect(app).toMatchObject({ id: "app_default", alipay: { appId: "2021004123456789" } });
+  });
+
+  it("refuses an app with neither channel, saying which variables to set", () => {
+    const env = Object.fromEntries(
+      Object.entries(production).filter(([name]) => !name.startsWith("WECHATPAY_")),
+    );
+    expect(problemsOf(env)).toEqual([
+      "no payment channel is configured: set the WECHATPAY_* variables for WeChat Pay, the ALIPAY_* variables for Alipay, or both (docs/configuration.md)",
+    ]);
+  });
+
+  it("still requires every WeChat Pay variable once one is set, beside Alipay", () => {
+    const env = Object.fromEntries(
+      Object.entries(production).filter(([name]) => !name.startsWith("WECHATPAY_")),
+    );
+    expect(problemsOf({ ...env, ...keyMode, WECHATPAY_MCHID: "1683920475" })).toContain(
+      "WECHATPAY_APPID is required",
+    );
   });
 
   it("lists every missing variable once one is set", () => {

@@ -147,6 +147,40 @@ describe("KASSA_APPS_FILE: apps.<id>.alipay", () => {
     ]);
   });
 
+  it("takes an app with Alipay only: no wechat entry, and its merchant without a wechatpay entry", () => {
+    const copy = structuredClone(file) as {
+      merchants: Record<string, Record<string, unknown>>;
+      apps: Record<string, Record<string, unknown>>;
+    };
+    copy.merchants.mch_tea = {};
+    copy.apps.app_tea = { merchant: "mch_tea", alipay: copy.apps.app_shop?.alipay };
+    delete copy.apps.app_shop?.alipay;
+    // app_cafe shares mch_shop's WeChat Pay account; app_shop now takes it only through wechat.
+    const apps = loadConfig(withFile(copy), dir).apps;
+    const tea = apps.find((app) => app.id === "app_tea");
+    expect(tea && "wechatpay" in tea).toBe(false);
+    expect(tea).toMatchObject({ merchantId: "mch_tea", alipay: { appId: "2021004123456789" } });
+    // An app of a merchant that has WeChat Pay may still take Alipay only.
+    delete copy.apps.app_cafe?.wechat;
+    const cafeApp = loadConfig(withFile(copy), dir).apps.find((app) => app.id === "app_cafe");
+    expect(cafeApp && "wechatpay" in cafeApp).toBe(false);
+    expect(cafeApp?.alipay?.appId).toBe("2021004198765432");
+  });
+
+  it("refuses an app with no channel, and WeChat Pay for a merchant without a wechatpay entry, in the file's words", () => {
+    const copy = structuredClone(file) as {
+      merchants: Record<string, Record<string, unknown>>;
+      apps: Record<string, Record<string, unknown>>;
+    };
+    copy.merchants.mch_tea = { name: "Tea" };
+    copy.apps.app_tea = { merchant: "mch_tea", wechat: copy.apps.app_shop?.wechat };
+    copy.apps.app_none = { merchant: "mch_shop", name: "Nothing" };
+    expect(problemsOf(withFile(copy))).toEqual([
+      "KASSA_APPS_FILE: merchants.mch_tea.wechatpay is required: apps.app_tea.wechat takes WeChat Pay through its merchant's account (give the merchant's wechatpay entry, or leave wechat out for an app without WeChat Pay)",
+      "KASSA_APPS_FILE: apps.app_none has no payment channel: give wechat (WeChat Pay, with its merchant's wechatpay entry), alipay (Alipay), or both",
+    ]);
+  });
+
   it("tells the checks' problems in the file's words: missing fields, the mode, a bad key", () => {
     const problems = problemsOf(
       withFile(

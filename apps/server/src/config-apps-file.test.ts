@@ -97,7 +97,7 @@ describe("KASSA_APPS_FILE", () => {
     const config = loadConfig(withFile(twoApps), dir);
     expect(config.defaultAppId).toBe("app_shop");
     expect(
-      config.apps.map((app) => [app.id, app.merchantId, app.wechatpay.appid, app.wechatpay.mchid]),
+      config.apps.map((app) => [app.id, app.merchantId, app.wechatpay?.appid, app.wechatpay?.mchid]),
     ).toEqual([
       ["app_shop", "mch_shop", "wx5c2e8a71d09f43b6", "1683920475"],
       ["app_cafe", "mch_cafe", "wx9d14b6e2a07c35f8", "1683920476"],
@@ -105,7 +105,7 @@ describe("KASSA_APPS_FILE", () => {
     const cafe = config.apps[1]?.wechatpay;
     expect(cafe?.apiV3Key).toBe("Lp3xR8vN2qW6tY1zK9mB4cF7hJ5dS0gE");
     expect(cafe?.appSecret).toBe("c41d8e2a90b7f3651e0d4c9a27b8f5e3");
-    expect(config.apps[0]?.wechatpay.apiV3Key).toBe("Qm7vT2kXe9LrW4pZc8NyB3hJd6FsG1uA"); // trimmed
+    expect(config.apps[0]?.wechatpay?.apiV3Key).toBe("Qm7vT2kXe9LrW4pZc8NyB3hJd6FsG1uA"); // trimmed
     expect(cafe?.merchantPrivateKeyPem).toContain("BEGIN PRIVATE KEY");
   });
 

@@ -131,35 +131,24 @@ export function readAppsFile(
     if (!MERCHANT_ID.test(merchantId))
       file.problem(`merchants.${merchantId}`, "is not a merchant id: write mch_ and 1-28 of a-z, 0-9, _");
     const merchantEntry = file.object(merchant, `merchants.${merchantId}`, ["wechatpay", "name"]);
-    const merchantFields = file.fields(
-      merchantEntry?.wechatpay,
-      `merchants.${merchantId}.wechatpay`,
-      MERCHANT_FIELDS,
-    );
-    const appFields = file.fields(app.wechat, `${at}.wechat`, APP_FIELDS);
-    if (!merchantFields || !appFields) continue;
-
-    const env: Record<string, string> = {};
-    const labels = new Map<string, string>();
-    for (const [fields, table, prefix] of [
-      [merchantFields, MERCHANT_FIELDS, `merchants.${merchantId}.wechatpay`],
-      [appFields, APP_FIELDS, `${at}.wechat`],
-    ] as const) {
-      for (const [field, envName] of Object.entries(table)) {
-        labels.set(envName, `${prefix}.${field}`);
-        // The reader's messages name the inline form too ("WECHATPAY_APP_SECRET looks like ...").
-        labels.set(envName.replace(/_FILE$/, ""), `${prefix}.${field}`);
-        const value = fields[field];
-        if (value !== undefined) env[envName] = PATH_FIELDS.has(field) ? resolve(folder, value) : value;
-      }
+    // WeChat Pay, Alipay or both (issue 14): WeChat Pay is the app's `wechat` entry over its
+    // merchant's `wechatpay` account; an app without `wechat` does not take WeChat Pay.
+    if (app.wechat === undefined && app.alipay === undefined) {
+      file.problem(
+        at,
+        "has no payment channel: give wechat (WeChat Pay, with its merchant's wechatpay entry), alipay (Alipay), or both",
+      );
+      continue;
     }
-    const own: string[] = [];
-    const wechatpay = readWechatPay(new EnvReader(env, own, { filesOnly: true }));
-    for (const problem of own) file.push(problem.replace(/\bWECHAT[A-Z0-9_]+\b/g, (n) => labels.get(n) ?? n));
+    const wechatpay =
+      app.wechat === undefined
+        ? undefined
+        : readAppWechatPay(file, app.wechat, merchantEntry, at, merchantId, folder);
+    if (app.wechat !== undefined && !wechatpay) continue;
     configured.push({
       id: appId,
       merchantId,
-      wechatpay,
+      ...(wechatpay ? { wechatpay } : {}),
       ...(alipay ? { alipay } : {}),
       webhookDomains: file.domains(app.webhookDomains, at),
     });
@@ -167,10 +156,12 @@ export function readAppsFile(
 
   const seen = new Map<string, string>();
   for (const app of configured) {
-    const other = seen.get(app.wechatpay.appid);
-    if (other && app.wechatpay.appid)
+    const appid = app.wechatpay?.appid;
+    if (!appid) continue;
+    const other = seen.get(appid);
+    if (other)
       file.problem(`apps.${app.id}.wechat.appid`, `is the same mini program as apps.${other}; list it once`);
-    seen.set(app.wechatpay.appid, app.id);
+    seen.set(appid, app.id);
   }
   // An Alipay app id is one mini program too, whose notifications name it (A.4 check d).
   const seenAlipay = new Map<string, string>();
@@ -193,6 +184,50 @@ export function readAppsFile(
     );
   }
   return { apps: configured, defaultAppId };
+}
+
+/**
+ * An app's `wechat` entry and its merchant's `wechatpay` account through readWechatPay, the
+ * problems told at the entries' fields. Undefined when an entry is not there to read.
+ */
+function readAppWechatPay(
+  file: FileProblems,
+  wechat: unknown,
+  merchantEntry: Record<string, unknown> | undefined,
+  at: string,
+  merchantId: string,
+  folder: string,
+): AppConfig["wechatpay"] | undefined {
+  const merchantAt = `merchants.${merchantId}.wechatpay`;
+  if (merchantEntry && merchantEntry.wechatpay === undefined) {
+    file.problem(
+      merchantAt,
+      `is required: ${at}.wechat takes WeChat Pay through its merchant's account (give the merchant's wechatpay entry, or leave wechat out for an app without WeChat Pay)`,
+    );
+    return undefined;
+  }
+  const merchantFields = file.fields(merchantEntry?.wechatpay, merchantAt, MERCHANT_FIELDS);
+  const appFields = file.fields(wechat, `${at}.wechat`, APP_FIELDS);
+  if (!merchantFields || !appFields) return undefined;
+
+  const env: Record<string, string> = {};
+  const labels = new Map<string, string>();
+  for (const [fields, table, prefix] of [
+    [merchantFields, MERCHANT_FIELDS, merchantAt],
+    [appFields, APP_FIELDS, `${at}.wechat`],
+  ] as const) {
+    for (const [field, envName] of Object.entries(table)) {
+      labels.set(envName, `${prefix}.${field}`);
+      // The reader's messages name the inline form too ("WECHATPAY_APP_SECRET looks like ...").
+      labels.set(envName.replace(/_FILE$/, ""), `${prefix}.${field}`);
+      const value = fields[field];
+      if (value !== undefined) env[envName] = PATH_FIELDS.has(field) ? resolve(folder, value) : value;
+    }
+  }
+  const own: string[] = [];
+  const wechatpay = readWechatPay(new EnvReader(env, own, { filesOnly: true }));
+  for (const problem of own) file.push(problem.replace(/\bWECHAT[A-Z0-9_]+\b/g, (n) => labels.get(n) ?? n));
+  return wechatpay;
 }
 
 /**

@@ -68,8 +68,12 @@ export interface AppConfig {
   /** Kassa's id for the app: in notify URLs, and what a mini program names at login. */
   id: string;
   merchantId: string;
-  wechatpay: WechatPayCredentials;
-  /** The app's Alipay account, when it takes Alipay too (config-alipay.ts). */
+  /**
+   * The app's WeChat Pay account, when it takes WeChat Pay; an app has WeChat Pay, Alipay or
+   * both, never neither (issue 14).
+   */
+  wechatpay?: WechatPayCredentials;
+  /** The app's Alipay account, when it takes Alipay (config-alipay.ts). */
   alipay?: AlipayCredentials;
   /** Production: the hosts this app's webhook endpoints may be on (config-webhooks.ts). */
   webhookDomains: readonly string[];
@@ -230,12 +234,19 @@ function readApps(
           ? `${name} is not read: Kassa takes Alipay's keys and certificates only from files; write it to a file and set ${name}_FILE to its path`
           : `${name} is not a variable Kassa reads (it reads ${ALIPAY_VARIABLES.join(", ")})`,
       );
-    const wechatpay = readWechatPay(read);
+    // WeChat Pay, Alipay or both (issue 14): a channel none of whose variables is set is not
+    // the app's; with neither set, the app could take no payment at all.
+    const wechatNames = Object.keys(env).filter((name) => /^WECHAT(PAY)?_/.test(name) && env[name]?.trim());
+    if (wechatNames.length === 0 && alipayNames.length === 0)
+      read.problem(
+        "no payment channel is configured: set the WECHATPAY_* variables for WeChat Pay, the ALIPAY_* variables for Alipay, or both (docs/configuration.md)",
+      );
+    const wechatpay = wechatNames.length > 0 ? readWechatPay(read) : undefined;
     const alipay = readAlipay(read);
     const app = {
       id: DEFAULT_APP_ID,
       merchantId: DEFAULT_MERCHANT_ID,
-      wechatpay,
+      ...(wechatpay ? { wechatpay } : {}),
       ...(alipay ? { alipay } : {}),
     };
     return { apps: [{ ...app, webhookDomains: readWebhookDomains(read) }], defaultAppId: DEFAULT_APP_ID };
@@ -268,7 +279,9 @@ function readPublicBaseUrl(read: EnvReader, mode: KassaConfig["mode"]): string |
   const raw = read.optional(name);
   if (raw === undefined) {
     if (mode === "production") {
-      read.problem(`${name} is required: WeChat Pay posts notifications to <it>/notify/wechatpay/<app>`);
+      read.problem(
+        `${name} is required: WeChat Pay and Alipay post notifications to <it>/notify/<wechatpay or alipay>/<app>`,
+      );
     }
     return undefined;
   }

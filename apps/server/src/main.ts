@@ -12,6 +12,7 @@ import { migrateToLatest } from "./db/migrate.ts";
 import { DEFAULT_APP_ID, DEFAULT_MERCHANT_ID } from "./db/migrations/0004-apps.ts";
 import { inTransaction } from "./db/transaction.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
+import { EXTERNAL_CHANNELS } from "./domain/payment.ts";
 import { createLogger } from "./http/logging.ts";
 import type { KassaApp } from "./http/server.ts";
 import { withinDeadline } from "./jobs/worker.ts";
@@ -156,15 +157,20 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
   }
 
   await warnOfAppsNoLongerServed(database, apps, logger);
+  await warnOfChannelsNoLongerServed(database, apps, logger);
   const configured: ConfiguredApp[] = [];
   for (const app of apps) {
     await bindConfiguredApp(database, app, clock, logger);
     configured.push({
       id: app.id,
-      wechatAppid: app.wechatpay.appid,
-      wechatMchid: app.wechatpay.mchid,
-      // The simulator has no backup domain to fail over to.
-      wechatpay: wechatPayClientFor(app.wechatpay, clock, sandbox ? { backupBaseUrl: null } : {}),
+      wechatpay: app.wechatpay
+        ? {
+            appid: app.wechatpay.appid,
+            mchid: app.wechatpay.mchid,
+            // The simulator has no backup domain to fail over to.
+            client: wechatPayClientFor(app.wechatpay, clock, sandbox ? { backupBaseUrl: null } : {}),
+          }
+        : undefined,
       alipay: app.alipay
         ? { client: alipayClientFor(app.alipay, clock), sellerId: app.alipay.sellerId }
         : undefined,
@@ -283,19 +289,25 @@ async function bindConfiguredApp(
   clock: Clock,
   logger: Logger,
 ): Promise<void> {
+  const wechatAppid = app.wechatpay?.appid ?? null;
   const bound = await inTransaction(database.db, (trx) =>
     bindApp(trx, {
       appId: app.id,
       merchantId: app.merchantId,
-      wechatAppid: app.wechatpay.appid,
-      wechatMchid: app.wechatpay.mchid,
+      wechatAppid,
+      wechatMchid: app.wechatpay?.mchid ?? null,
       now: clock.now(),
     }),
   );
-  if (bound.previousWechatAppid)
+  if (bound.previousWechatAppid && wechatAppid)
     logger.warn(
-      { appId: app.id, previousWechatAppid: bound.previousWechatAppid, wechatAppid: app.wechatpay.appid },
+      { appId: app.id, previousWechatAppid: bound.previousWechatAppid, wechatAppid },
       "the configured appid differs from the one this database was used with; users of the old appid cannot log in to this one",
+    );
+  else if (bound.previousWechatAppid)
+    logger.warn(
+      { appId: app.id, previousWechatAppid: bound.previousWechatAppid },
+      "this app was used with WeChat Pay but has no WeChat Pay account configured now: its WeChat users cannot log in, and its WeChat Pay payments cannot be queried or refunded until it is configured again",
     );
 }
 
@@ -321,4 +333,31 @@ async function warnOfAppsNoLongerServed(
       { appId, served },
       "this app has orders in the database but is not configured: its notifications and jobs fail until it is listed again (in KASSA_APPS_FILE, the app of the WECHATPAY_* variables is app_default)",
     );
+}
+
+/**
+ * An app configured without a channel it has payments through (issue 14: WeChat Pay or Alipay
+ * taken away from an app): those payments' notifications, queries and refunds fail until the
+ * channel's account is configured again. Said at every start, as an app no longer served is.
+ */
+async function warnOfChannelsNoLongerServed(
+  database: DatabaseHandle,
+  apps: readonly AppConfig[],
+  logger: Logger,
+): Promise<void> {
+  const used = await database.db
+    .selectFrom("payments")
+    .select(["app_id", "channel"])
+    .distinct()
+    .where("app_id", "in", apps.length > 0 ? apps.map((app) => app.id) : [""])
+    .where("channel", "in", [...EXTERNAL_CHANNELS])
+    .execute();
+  for (const { app_id: appId, channel } of used) {
+    const app = apps.find((configured) => configured.id === appId);
+    if (!app || (channel === "wechatpay" ? app.wechatpay : app.alipay)) continue;
+    logger.warn(
+      { appId, channel },
+      `this app has ${channel} payments in the database but no ${channel} account configured: their notifications, queries and refunds fail until it is configured again (${channel === "wechatpay" ? "WECHATPAY_*, or the app's wechat entry" : "ALIPAY_*, or the app's alipay entry"})`,
+    );
+  }
 }

@@ -43,3 +43,41 @@ describe("bindApp at the same start on several instances", () => {
     ]);
   });
 });
+
+describe("bindApp for an app without WeChat Pay (issue 14)", () => {
+  const T = 1_764_000_000_000;
+  it("binds no appid, keeps the merchant's mchid, and says when WeChat Pay was taken away", async () => {
+    const wechat = { appId: "app_both", merchantId: "mch_shared", wechatAppid: "wx9d14b6e2a07c35f8" };
+    await bindApp(database.db, { ...wechat, wechatMchid: "1683920499", now: T });
+    // Another app of the same merchant, with Alipay only: the merchant's mchid stays.
+    expect(
+      await bindApp(database.db, {
+        appId: "app_alipay",
+        merchantId: "mch_shared",
+        wechatAppid: null,
+        wechatMchid: null,
+        now: T,
+      }),
+    ).toEqual({ previousWechatAppid: null });
+    // The WeChat app loses WeChat Pay: its old appid is said, and freed for another app.
+    expect(await bindApp(database.db, { ...wechat, wechatAppid: null, wechatMchid: null, now: T })).toEqual({
+      previousWechatAppid: "wx9d14b6e2a07c35f8",
+    });
+    const apps = await database.db
+      .selectFrom("apps")
+      .select(["id", "wechat_appid"])
+      .where("id", "in", ["app_both", "app_alipay"])
+      .orderBy("id")
+      .execute();
+    expect(apps).toEqual([
+      { id: "app_alipay", wechat_appid: null },
+      { id: "app_both", wechat_appid: null },
+    ]);
+    const merchant = await database.db
+      .selectFrom("merchants")
+      .select("wechatpay_mchid")
+      .where("id", "=", "mch_shared")
+      .executeTakeFirstOrThrow();
+    expect(merchant.wechatpay_mchid).toBe("1683920499");
+  });
+});

@@ -3,14 +3,17 @@ import type { Executor } from "./executor.ts";
 export interface AppBinding {
   appId: string;
   merchantId: string;
-  wechatAppid: string;
-  wechatMchid: string;
+  /** Null for an app without WeChat Pay (issue 14: an app may take Alipay only). */
+  wechatAppid: string | null;
+  /** Null when this app takes no WeChat Pay: its merchant's mchid, if another app gave one, stays. */
+  wechatMchid: string | null;
 }
 
 /**
  * Make the app and merchant rows name the channel accounts configuration gives them
  * (credentials themselves stay in configuration, never in the database). Returns the appid
- * the app was bound to before, when configuration changed it, so the caller can say so.
+ * the app was bound to before, when configuration changed it or took WeChat Pay away, so the
+ * caller can say so.
  */
 export async function bindApp(
   db: Executor,
@@ -45,11 +48,14 @@ export async function bindApp(
       .onConflict((conflict) => conflict.column("id").doNothing())
       .execute();
   }
-  await db
-    .updateTable("merchants")
-    .set({ wechatpay_mchid: binding.wechatMchid })
-    .where("id", "=", binding.merchantId)
-    .execute();
+  // Only a WeChat app names its merchant's mchid: an Alipay-only app of a merchant shared with
+  // a WeChat app must not erase it.
+  if (binding.wechatMchid !== null)
+    await db
+      .updateTable("merchants")
+      .set({ wechatpay_mchid: binding.wechatMchid })
+      .where("id", "=", binding.merchantId)
+      .execute();
   await db
     .updateTable("apps")
     .set({ wechat_appid: binding.wechatAppid, merchant_id: binding.merchantId })

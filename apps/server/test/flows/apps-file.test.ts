@@ -6,6 +6,7 @@ import { type RunningSandbox, startSandbox } from "@kassa/sandbox";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type KassaConfig, loadConfig } from "../../src/config.ts";
 import { type RunningKassa, runKassa } from "../../src/main.ts";
+import { atSimulator } from "../at-simulator.ts";
 import { expectLedgerHolds } from "../check-ledger.ts";
 import { createTestDatabase } from "../database.ts";
 import { findSecretsInLogs } from "../log-scan.ts";
@@ -95,12 +96,8 @@ beforeAll(async () => {
     dir,
   );
   const config: KassaConfig = {
-    ...loaded,
+    ...atSimulator(loaded, sandbox),
     publicBaseUrl: undefined, // notify this process, where the simulator can reach it
-    apps: loaded.apps.map((app) => ({
-      ...app,
-      wechatpay: { ...app.wechatpay, baseUrl: sandbox.url, loginBaseUrl: sandbox.url },
-    })),
   };
   const database = await createTestDatabase();
   kassa = await runKassa({

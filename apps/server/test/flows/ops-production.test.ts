@@ -6,10 +6,11 @@ import { Writable } from "node:stream";
 import { type RunningSandbox, startSandbox } from "@kassa/sandbox";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type KassaConfig, loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config.ts";
 import { connectDatabase } from "../../src/db/connect.ts";
 import { migrateToLatest } from "../../src/db/migrate.ts";
 import { type RunningKassa, runKassa } from "../../src/main.ts";
+import { atSimulator } from "../at-simulator.ts";
 import { createTestDatabase, type TestDatabase } from "../database.ts";
 
 /**
@@ -63,13 +64,7 @@ beforeAll(async () => {
     dir,
   );
   // Production refuses an http WeChat Pay URL; the simulator listens on http here.
-  const config: KassaConfig = {
-    ...loaded,
-    apps: loaded.apps.map((app) => ({
-      ...app,
-      wechatpay: { ...app.wechatpay, baseUrl: sandbox.url, loginBaseUrl: sandbox.url },
-    })),
-  };
+  const config = atSimulator(loaded, sandbox);
   database = await createTestDatabase();
   kassa = await runKassa({ config, database, startWorker: false, logDestination: quiet() });
 });

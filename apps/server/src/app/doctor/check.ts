@@ -1,4 +1,5 @@
-import type { WechatPayCredentials } from "../../config.ts";
+import type { AlipayCredentials, WechatPayCredentials } from "../../config.ts";
+import type { AlipayProbe } from "./alipay-probe.ts";
 import type { WechatPayProbe } from "./wechatpay-probe.ts";
 
 /**
@@ -25,6 +26,15 @@ export interface AppCheckInput {
   /** Epoch ms: Kassa's clock (the simulator's in demo mode). */
   now: number;
   mode: "demo" | "production";
+}
+
+/** What an app's Alipay checks are given: its Alipay account, and the one signed call made with it. */
+export interface AlipayCheckInput {
+  appId: string;
+  credentials: AlipayCredentials;
+  probe: AlipayProbe;
+  /** Epoch ms: Kassa's clock (the simulator's in demo mode). */
+  now: number;
 }
 
 export type Verdict = Omit<CheckResult, "id" | "appId">;

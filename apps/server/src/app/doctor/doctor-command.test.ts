@@ -66,6 +66,8 @@ describe("npm run kassa -- doctor", () => {
       "signed-call",
       "clock-skew",
       "notify-url",
+      "alipay-keys",
+      "alipay-signed-call",
       "database",
       "webhook-urls",
       "redis",
@@ -92,7 +94,10 @@ describe("npm run kassa -- doctor", () => {
       expect(answer.stdout).toMatch(
         /^ok {3}signed-call \(app_default\): WeChat Pay accepted the signature and answered 200/m,
       );
-      expect(answer.stdout).toMatch(/^10 ok, 0 warn, 0 fail$/m);
+      expect(answer.stdout).toMatch(
+        /^ok {3}alipay-signed-call \(app_default\): Alipay accepted the signature \(it answered ACQ.TRADE_NOT_EXIST/m,
+      );
+      expect(answer.stdout).toMatch(/^12 ok, 0 warn, 0 fail$/m);
       expect(answer.code).toBe(0);
     } finally {
       await demo.sandbox.close();

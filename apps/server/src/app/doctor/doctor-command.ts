@@ -87,12 +87,22 @@ function productionChannel(config: Readonly<KassaConfig>): Channel {
     apps: config.apps.map((app) => ({
       id: app.id,
       credentials: app.wechatpay,
+      alipay: app.alipay,
       webhookDomains: app.webhookDomains,
     })),
     clock: systemClock,
-    where: `${config.apps.length} app(s) against WeChat Pay`,
+    where: `${config.apps.length} app(s) against ${channelsOf(config)}`,
     close: async () => undefined,
   };
+}
+
+/** "WeChat Pay", "Alipay" or "WeChat Pay and Alipay": the channels the apps have. */
+function channelsOf(config: Readonly<KassaConfig>): string {
+  const names = [
+    ...(config.apps.some((app) => app.wechatpay) ? ["WeChat Pay"] : []),
+    ...(config.apps.some((app) => app.alipay) ? ["Alipay"] : []),
+  ];
+  return names.join(" and ");
 }
 
 /**
@@ -103,12 +113,17 @@ function productionChannel(config: Readonly<KassaConfig>): Channel {
  */
 async function demoChannel(config: Readonly<KassaConfig>): Promise<Channel> {
   // Loaded only in demo mode: a production process never loads the simulator.
-  const { demoMerchantDir, readDemoCredentials, startDemoSandbox } = await import(
-    "../../channels/demo-sandbox.ts"
-  );
-  const app = (credentials: DoctorApp["credentials"]): DoctorApp => ({
+  const {
+    DEMO_ALIPAY_APP,
+    demoMerchantDir,
+    readDemoAlipayCredentials,
+    readDemoCredentials,
+    startDemoSandbox,
+  } = await import("../../channels/demo-sandbox.ts");
+  const app = (credentials: DoctorApp["credentials"], alipay: DoctorApp["alipay"]): DoctorApp => ({
     id: DEFAULT_APP_ID,
     credentials,
+    alipay,
     webhookDomains: [],
   });
   const port = config.simulatorPort;
@@ -120,7 +135,15 @@ async function demoChannel(config: Readonly<KassaConfig>): Promise<Channel> {
       );
     const url = `http://127.0.0.1:${port}`;
     return {
-      apps: [app(await readDemoCredentials(dir, url))],
+      apps: [
+        app(
+          await readDemoCredentials(dir, url),
+          // A simulator started by a Kassa from before Alipay has no Alipay app: nothing to check.
+          existsSync(join(config.dataDir, "sandbox", "alipay", DEMO_ALIPAY_APP.appId, "app.json"))
+            ? await readDemoAlipayCredentials(join(config.dataDir, "sandbox"), url)
+            : undefined,
+        ),
+      ],
       clock: systemClock,
       where: `against the simulator running at ${url}`,
       close: async () => undefined,
@@ -134,7 +157,7 @@ async function demoChannel(config: Readonly<KassaConfig>): Promise<Channel> {
     kassaUrl: base,
   });
   return {
-    apps: [app(demo.credentials)],
+    apps: [app(demo.credentials, demo.alipay)],
     clock: { now: () => demo.sandbox.clock.now() },
     where: `against the simulator, started for this check at ${demo.sandbox.url}`,
     close: () => demo.sandbox.close(),

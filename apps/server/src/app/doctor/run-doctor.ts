@@ -1,9 +1,12 @@
-import type { WechatPayCredentials } from "../../config.ts";
+import type { AlipayCredentials, WechatPayCredentials } from "../../config.ts";
 import type { DatabaseHandle } from "../../db/connect.ts";
 import type { Clock } from "../../domain/clock.ts";
+import { checkAlipayKeys } from "./alipay-keys.check.ts";
+import { probeAlipay } from "./alipay-probe.ts";
+import { checkAlipaySignedCall } from "./alipay-signed-call.check.ts";
 import { checkApiV3Key } from "./apiv3-key.check.ts";
 import { checkCertificateExpiry } from "./certificate-expiry.check.ts";
-import type { AppCheckInput, CheckResult, Verdict } from "./check.ts";
+import type { AlipayCheckInput, AppCheckInput, CheckResult, Verdict } from "./check.ts";
 import { checkClockSkew } from "./clock-skew.check.ts";
 import { checkDatabase } from "./database.check.ts";
 import { checkMerchantKey } from "./merchant-key.check.ts";
@@ -14,9 +17,12 @@ import { checkSignedCall } from "./signed-call.check.ts";
 import { checkWebhookUrls } from "./webhook-urls.check.ts";
 import { probeWechatPay } from "./wechatpay-probe.ts";
 
+/** An app and the channel accounts it has: WeChat Pay, Alipay or both (issue 14). */
 export interface DoctorApp {
   id: string;
-  credentials: WechatPayCredentials;
+  /** The app's WeChat Pay credentials, when it takes WeChat Pay. */
+  credentials?: WechatPayCredentials | undefined;
+  alipay?: AlipayCredentials | undefined;
   webhookDomains: readonly string[];
 }
 
@@ -44,19 +50,42 @@ const APP_CHECKS: readonly [string, (input: AppCheckInput) => Verdict][] = [
   ["clock-skew", checkClockSkew],
 ];
 
+/** Each app's Alipay checks (issue 14), when it takes Alipay. */
+const ALIPAY_CHECKS: readonly [string, (input: AlipayCheckInput) => Verdict][] = [
+  ["alipay-keys", checkAlipayKeys],
+  ["alipay-signed-call", checkAlipaySignedCall],
+];
+
 export async function runDoctor(setup: DoctorSetup): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const app of setup.apps) {
-    const probe = await probeWechatPay(app.credentials, setup.clock);
-    const input: AppCheckInput = {
-      appId: app.id,
-      credentials: app.credentials,
-      probe,
-      now: setup.clock.now(),
-      mode: setup.mode,
-    };
-    for (const [id, check] of APP_CHECKS) results.push({ id, appId: app.id, ...guarded(() => check(input)) });
-    results.push({ id: "notify-url", appId: app.id, ...checkNotifyUrl(setup.mode, setup.notifyUrl(app.id)) });
+    if (app.credentials) {
+      const probe = await probeWechatPay(app.credentials, setup.clock);
+      const input: AppCheckInput = {
+        appId: app.id,
+        credentials: app.credentials,
+        probe,
+        now: setup.clock.now(),
+        mode: setup.mode,
+      };
+      for (const [id, check] of APP_CHECKS)
+        results.push({ id, appId: app.id, ...guarded(() => check(input)) });
+      results.push({
+        id: "notify-url",
+        appId: app.id,
+        ...checkNotifyUrl(setup.mode, setup.notifyUrl(app.id)),
+      });
+    }
+    if (app.alipay) {
+      const input: AlipayCheckInput = {
+        appId: app.id,
+        credentials: app.alipay,
+        probe: await probeAlipay(app.alipay, setup.clock),
+        now: setup.clock.now(),
+      };
+      for (const [id, check] of ALIPAY_CHECKS)
+        results.push({ id, appId: app.id, ...guarded(() => check(input)) });
+    }
   }
   const { verdict, handle } = await checkDatabase(setup.databaseUrl, setup.connect, setup.mode);
   results.push({ id: "database", ...verdict });

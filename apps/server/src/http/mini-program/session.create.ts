@@ -22,9 +22,9 @@ export const SessionCreateBody = Type.Object(
       Type.Union(
         EXTERNAL_CHANNELS.map((channel) => Type.Literal(channel)),
         {
-          default: "wechatpay",
+          // No schema default: left out, the app's default channel is chosen (app/login.ts).
           description:
-            "Where the mini program runs, and so which channel its orders are paid with: `wechatpay` (a wx.login code, the default) or `alipay` (a my.getAuthCode code)",
+            "Where the mini program runs, and so which channel its orders are paid with: `wechatpay` (a wx.login code) or `alipay` (a my.getAuthCode code). Left out: `wechatpay` when the app has WeChat Pay (mini programs built before Alipay name none), else the app's only channel, so an app with Alipay only needs no channel named.",
         },
       ),
     ),
