@@ -1,7 +1,12 @@
 import type { LoginChannel } from "../channels/login-channel.ts";
 import type { PaymentChannel } from "../channels/payment-channel.ts";
 import { KassaError } from "../domain/errors.ts";
-import { type ExternalChannelName, isExternalChannel, type Payment } from "../domain/payment.ts";
+import {
+  EXTERNAL_CHANNELS,
+  type ExternalChannelName,
+  isExternalChannel,
+  type Payment,
+} from "../domain/payment.ts";
 
 /**
  * One app as the use cases need it (issue 8 §1): Kassa's id, the channel accounts it is
@@ -88,6 +93,21 @@ export class AppRegistry {
     return this.paymentChannel(payment.appId, payment.channel);
   }
 
+  /**
+   * The channel a request that names none means for this app: WeChat Pay when the app has
+   * it (every app had it before Alipay), else the app's only channel.
+   */
+  defaultChannel(appId: string): ExternalChannelName {
+    return defaultChannelOf(this.get(appId));
+  }
+
+  /** A channel a request names for this app, refused by name when the app has no account there. */
+  requireChannel(appId: string, channel: ExternalChannelName): ExternalChannelName {
+    if (!this.get(appId).channels[channel])
+      throw new KassaError("APP_CHANNEL_NOT_CONFIGURED", { app: appId, channel });
+    return channel;
+  }
+
   /** The account a payment of this app through this channel is made under. */
   account(appId: string, channel: ExternalChannelName): ChannelAccount {
     const found = this.get(appId).accounts[channel];
@@ -100,4 +120,10 @@ export class AppRegistry {
     if (!found) throw new Error(`app ${appId} has no ${channel} login configured`);
     return found;
   }
+}
+
+/** WeChat Pay when the app has it, else its only channel (configuration refuses an app with none). */
+export function defaultChannelOf(app: Pick<RegisteredApp, "channels">): ExternalChannelName {
+  if (app.channels.wechatpay) return "wechatpay";
+  return EXTERNAL_CHANNELS.find((channel) => app.channels[channel]) ?? "wechatpay";
 }

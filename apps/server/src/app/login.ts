@@ -5,7 +5,7 @@ import { findOrCreateUser } from "../db/users-repo.ts";
 import { KassaError } from "../domain/errors.ts";
 import { makeId } from "../domain/ids.ts";
 import { EXTERNAL_CHANNELS, type ExternalChannelName } from "../domain/payment.ts";
-import type { RegisteredApp } from "./app-registry.ts";
+import { defaultChannelOf } from "./app-registry.ts";
 import type { AppDeps } from "./deps.ts";
 import { hashSessionToken, newSessionToken } from "./session-tokens.ts";
 
@@ -17,18 +17,6 @@ import { hashSessionToken, newSessionToken } from "./session-tokens.ts";
  * for a client that logs in in a loop. Five covers the devices with room for a re-login.
  */
 export const MAX_LIVE_SESSIONS_PER_USER = 5;
-
-/**
- * The channel of a login that names none: WeChat Pay when the app has it, since mini programs
- * built before Alipay name none and are WeChat's; else the app's only channel (an app with
- * Alipay only, issue 14), so its mini program need not name it either.
- */
-export function defaultLoginChannel(app: Pick<RegisteredApp, "logins">): ExternalChannelName {
-  if (app.logins.wechatpay) return "wechatpay";
-  const [only] = EXTERNAL_CHANNELS.filter((channel) => app.logins[channel]);
-  // Configuration refuses an app without a channel; naming WeChat's keeps the error the same.
-  return only ?? "wechatpay";
-}
 
 /**
  * Step 1 of product.md: the mini program's login code (wx.login, or Alipay's my.getAuthCode)
@@ -43,7 +31,7 @@ export async function login(
   // The session is for the app named; its orders, catalog and payments follow from it.
   const app = deps.apps.named(input.appId);
   const { code } = input;
-  const channel = input.channel ?? defaultLoginChannel(app);
+  const channel = input.channel ?? defaultChannelOf(app);
   const loginChannel = app.logins[channel];
   const account = app.accounts[channel];
   if (!loginChannel || !account) throw new KassaError("APP_CHANNEL_NOT_CONFIGURED", { app: app.id, channel });

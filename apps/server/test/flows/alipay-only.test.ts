@@ -4,7 +4,10 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { type RunningSandbox, startSandbox } from "@kassa/sandbox";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { scheduleRerun } from "../../src/app/merchant/reconciliation.ts";
 import { type KassaConfig, loadConfig } from "../../src/config.ts";
+import { inTransaction } from "../../src/db/transaction.ts";
+import { latestReadyDay } from "../../src/domain/reconciliation.ts";
 import { type RunningKassa, runKassa } from "../../src/main.ts";
 import { atSimulator } from "../at-simulator.ts";
 import { expectLedgerHolds } from "../check-ledger.ts";
@@ -235,5 +238,22 @@ describe("an app with Alipay only, in production", () => {
       body: { code: "0a3Xk21w3Lq8Yd0n", channel: "wechatpay" },
     });
     expect(answer.body).toMatchObject({ code: "APP_CHANNEL_NOT_CONFIGURED" });
+  });
+
+  it("reconciles its Alipay days by default, and refuses a re-run of a WeChat Pay day it cannot have", async () => {
+    const { deps } = kassa.kassa;
+    const appId = deps.apps.default.id;
+    expect(deps.apps.defaultChannel(appId)).toBe("alipay");
+    const day = latestReadyDay(deps.clock.now());
+    await expect(
+      inTransaction(deps.db, (trx) => scheduleRerun(deps, trx, { appId, channel: "wechatpay", day })),
+    ).rejects.toMatchObject({ code: "APP_CHANNEL_NOT_CONFIGURED" });
+    expect(
+      await inTransaction(deps.db, (trx) => scheduleRerun(deps, trx, { appId, channel: "alipay", day })),
+    ).toEqual({
+      day,
+      channel: "alipay",
+      scheduled: true,
+    });
   });
 });

@@ -184,6 +184,8 @@ export async function scheduleRerun(
   trx: Executor,
   input: { appId: string; channel: ExternalChannelName; day: string },
 ): Promise<{ day: string; channel: string; scheduled: true }> {
+  // A day of a channel the app has no account with would be a job that can only fail.
+  deps.apps.requireChannel(input.appId, input.channel);
   const now = deps.clock.now();
   const window = beijingDayWindow(input.day);
   if (!window || input.day > latestReadyDay(now) || window.start < now - OLDEST_DAY_MS) {

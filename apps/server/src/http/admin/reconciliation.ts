@@ -47,7 +47,7 @@ export function registerAdminReconciliation(app: KassaApp, context: AdminContext
     read: ({ appId, params, query, limit, cursor }) =>
       getAppRun(deps, {
         appId,
-        channel: query.channel ?? "wechatpay",
+        channel: query.channel ?? deps.apps.defaultChannel(appId),
         day: params.day,
         status: query.status,
         limit,
@@ -80,6 +80,7 @@ export function registerAdminReconciliationRerun(app: KassaApp, context: AdminCo
               "APP_NOT_FOUND",
               "REQUEST_INVALID",
               "RECONCILIATION_DAY_NOT_AVAILABLE",
+              "APP_CHANNEL_NOT_CONFIGURED",
             ],
             BODY_REFUSED,
           ),
@@ -92,7 +93,9 @@ export function registerAdminReconciliationRerun(app: KassaApp, context: AdminCo
         { operator: request.operator, address: request.ip },
         {
           appId: appOfRequest(context, request.operator, request.query.app),
-          channel: request.query.channel ?? "wechatpay",
+          channel:
+            request.query.channel ??
+            context.deps.apps.defaultChannel(appOfRequest(context, request.operator, request.query.app)),
           day: request.params.day,
         },
       );

@@ -57,7 +57,7 @@ export function registerReconciliationRunsGet(app: KassaApp, context: MerchantCo
     async (request) =>
       getAppRun(context.deps, {
         appId: request.merchant.appId,
-        channel: request.query.channel ?? "wechatpay",
+        channel: request.query.channel ?? context.deps.apps.defaultChannel(request.merchant.appId),
         day: request.params.day,
         limit: request.query.limit ?? 20,
         cursor: request.query.cursor,

@@ -51,6 +51,7 @@ export function registerReconciliationRunsRerun(app: KassaApp, context: Merchant
               ...MERCHANT_WRITE,
               "REQUEST_INVALID",
               "RECONCILIATION_DAY_NOT_AVAILABLE",
+              "APP_CHANNEL_NOT_CONFIGURED",
             ],
             BODY_REFUSED,
           ),
@@ -63,7 +64,7 @@ export function registerReconciliationRunsRerun(app: KassaApp, context: Merchant
         status: 202,
         body: await scheduleRerun(context.deps, trx, {
           appId: request.merchant.appId,
-          channel: request.query.channel ?? "wechatpay",
+          channel: request.query.channel ?? context.deps.apps.defaultChannel(request.merchant.appId),
           day: request.params.day,
         }),
       }));

@@ -12,8 +12,9 @@ export const ChannelQuery = Type.Optional(
   Type.Union(
     EXTERNAL_CHANNELS.map((channel) => Type.Literal(channel)),
     {
-      default: "wechatpay",
-      description: "The channel whose bill the day is reconciled with: `wechatpay` (the default) or `alipay`",
+      // No schema default: the validator would fill it in, and an Alipay-only app's default is Alipay.
+      description:
+        "The channel whose bill the day is reconciled with: `wechatpay` or `alipay`; by default the app's (WeChat Pay when it has it, else its only channel)",
     },
   ),
 );
