@@ -4,7 +4,7 @@ import { insertSession, revokeOlderSessions } from "../db/sessions-repo.ts";
 import { findOrCreateUser } from "../db/users-repo.ts";
 import { KassaError } from "../domain/errors.ts";
 import { makeId } from "../domain/ids.ts";
-import { EXTERNAL_CHANNELS, type ExternalChannelName } from "../domain/payment.ts";
+import type { ExternalChannelName } from "../domain/payment.ts";
 import { defaultChannelOf } from "./app-registry.ts";
 import type { AppDeps } from "./deps.ts";
 import { hashSessionToken, newSessionToken } from "./session-tokens.ts";

@@ -104,6 +104,37 @@ describe("reconciling an Alipay day with Alipay's trade bill", () => {
     expect((await reconcile()).differences).toEqual(differences);
   });
 
+  it("finds what the bill shows wrong: another amount, a refund left out, a row of an unknown kind; Kassa changes nothing", async () => {
+    const changed = await newOrder();
+    await payAtAlipayCashier(kassa, token, changed.id);
+    const refundedOrder = await newOrder();
+    await payAtAlipayCashier(kassa, token, refundedOrder.id);
+    const refund = await refundThroughUseCase(kassa, { orderId: refundedOrder.id, amountFen: 300 });
+    const odd = await newOrder();
+    await payAtAlipayCashier(kassa, token, odd.id);
+    // The simulator's bill faults, as for WeChat Pay: mchid names the Alipay app here.
+    admin().addFault({ fault: "bill_amount_changed", mchid: appId, outTradeNo: changed.id, deltaFen: 100 });
+    admin().addFault({ fault: "bill_row_dropped", mchid: appId, outRefundNo: refund.outRefundNo });
+    admin().addFault({ fault: "bill_state_changed", mchid: appId, outTradeNo: odd.id, state: "FROZEN" });
+    const { differences } = await reconcile();
+    const byClass = (name: string) => differences.filter((found) => found.class === name);
+    expect(byClass("amount_differs")).toEqual([
+      expect.objectContaining({
+        out_trade_no: changed.id,
+        status: "open",
+        bill_amount_fen: 1300,
+        kassa_amount_fen: 1200,
+      }),
+    ]);
+    expect(byClass("refund_differs")).toEqual([
+      expect.objectContaining({ out_refund_no: refund.outRefundNo, status: "open", kassa_amount_fen: 300 }),
+    ]);
+    expect(byClass("unreadable_row")).toEqual(
+      expect.arrayContaining([expect.objectContaining({ out_trade_no: odd.id, status: "open" })]),
+    );
+    expect(await statusOf(changed.id)).toBe("PAID");
+  });
+
   it("keeps the channels' days apart: WeChat Pay's run of the day counts only WeChat Pay's payments", async () => {
     const alipayOrder = await newOrder();
     await payAtAlipayCashier(kassa, token, alipayOrder.id);

@@ -28,7 +28,8 @@ export const RefundViewSchema = Type.Object(
     orderId: Type.String(),
     paymentId: Type.String({ description: "The paid payment it gives money back from" }),
     outRefundNo: Type.String({
-      description: "Kassa's out_refund_no at WeChat Pay, assigned once and reused on every retry (§5.4)",
+      description:
+        "Kassa's out_refund_no at the channel (Alipay: out_request_no), assigned once and reused on every retry (§5.4, A.5)",
     }),
     status: Type.String({
       enum: [...REFUND_STATUSES],
@@ -43,11 +44,12 @@ export const RefundViewSchema = Type.Object(
       description: "An operator marked an ABNORMAL refund as paid back by other means",
     }),
     channelRefundId: Type.Union([Type.String(), Type.Null()], {
-      description: "WeChat Pay's refund_id, once known",
+      description:
+        "The channel's id of the refund, once known (WeChat Pay: refund_id; Alipay, which has none: trade_no:out_request_no)",
     }),
     lastError: Type.Union([Type.String(), Type.Null()], {
       description:
-        "Why WeChat Pay refused it (`rejected NOT_ENOUGH`, the refund is then CLOSED), or the last failure while asking it (Kassa asks again by itself)",
+        "Why the channel refused it (`rejected NOT_ENOUGH`, `rejected ACQ.REASON_TRADE_REFUND_FEE_ERR`: the refund is then CLOSED), or the last failure while asking it (Kassa asks again by itself)",
     }),
     createdAt: Type.String({ description: "ISO 8601, UTC" }),
     succeededAt: NullableText,
@@ -72,7 +74,7 @@ export const RefundsCreateBody = Type.Object(
         minLength: 1,
         maxLength: 80,
         pattern: "^\\P{C}+$",
-        description: "Shown to the payer by WeChat Pay (§5.4: at most 80 characters)",
+        description: "Shown to the payer by the channel (§5.4: at most 80 characters)",
       }),
     ),
     returnStock: Type.Optional(

@@ -31,13 +31,13 @@ const NullableTime = Type.Union([Type.String(), Type.Null()]);
 export const PaymentViewSchema = Type.Object({
   id: Type.String({ description: "`pay_…`" }),
   channel: Type.String({ description: "`wechatpay`" }),
-  outTradeNo: Type.String({ description: "The out_trade_no WeChat Pay's merchant pages show" }),
+  outTradeNo: Type.String({ description: "The out_trade_no the channel's merchant pages show" }),
   status: Type.String({ description: "PENDING, CLOSING, CLOSED or PAID" }),
   amountFen: Type.Integer(),
   createdAt: Type.String(),
   prepaidAt: Type.Union([Type.String(), Type.Null()], {
     description:
-      "When WeChat Pay gave the prepay reference; null before, and for payments prepaid before Kassa stored it",
+      "When the channel gave the prepay reference (WeChat Pay: prepay_id, Alipay: trade_no); null before, and for payments prepaid before Kassa stored it",
   }),
   paidAt: NullableTime,
   transactionId: Type.Union([Type.String(), Type.Null()]),
@@ -79,7 +79,7 @@ export const MerchantOrderDetailSchema = Type.Object({
   payments: Type.Array(PaymentViewSchema, { description: "Every payment attempt, oldest first" }),
   timeline: Type.Array(TimelineEntrySchema, {
     description:
-      "What Kassa stored, in time order. Kassa's queries of WeChat Pay (query-back, confirm) are not stored, so they are not listed",
+      "What Kassa stored, in time order. Kassa's queries of the channel (query-back, confirm) are not stored, so they are not listed",
   }),
 });
 

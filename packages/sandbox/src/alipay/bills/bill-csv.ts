@@ -1,5 +1,6 @@
 import { fenToYuan } from "@kassa/alipay";
 import { feeFen, refundFeeFen } from "../../bills/fees.ts";
+import type { FaultRule } from "../../faults.ts";
 import type { AlipayAppRecord, AlipayRefundRecord, AlipayTradeRecord } from "../records.ts";
 import { type BillPeriod, beijingChinese, beijingText } from "./bill-period.ts";
 
@@ -61,6 +62,12 @@ export interface BillInput {
   /** Every refund of those apps' trades, in the order made (the fee given back depends on the earlier ones). */
   refunds: AlipayRefundRecord[];
   exportedAt: number;
+  /**
+   * The bill fault for a row (bills/bill-faults.ts: amount changed, state changed, row
+   * dropped), so a merchant's reconciliation meets each difference (A.8 item 7). The records
+   * never change; only what the bill shows of them.
+   */
+  rowFault?: (subject: { outTradeNo: string; outRefundNo?: string }) => FaultRule | undefined;
 }
 
 export interface BillFiles {
@@ -82,12 +89,21 @@ export function tradeBillCsv(input: BillInput): BillFiles {
   let feeTotalFen = 0;
   const row = (
     trade: AlipayTradeRecord,
-    kind: "交易" | "退款",
-    fen: number,
+    trueKind: "交易" | "退款",
+    trueFen: number,
     fee: number,
     at: number,
     requestNo: string,
   ) => {
+    const fault = input.rowFault?.({
+      outTradeNo: trade.outTradeNo,
+      ...(requestNo === "" ? {} : { outRefundNo: requestNo }),
+    });
+    if (fault?.fault === "bill_row_dropped") return;
+    const kind = fault?.fault === "bill_state_changed" && fault.state !== undefined ? fault.state : trueKind;
+    // A refund's amount is negative: the delta is on what was refunded.
+    const delta = fault?.fault === "bill_amount_changed" ? (fault.deltaFen ?? 0) : 0;
+    const fen = trueFen < 0 ? trueFen - delta : trueFen + delta;
     rows.push([
       trade.tradeNo,
       trade.outTradeNo,
@@ -115,12 +131,13 @@ export function tradeBillCsv(input: BillInput): BillFiles {
       ZERO,
       "",
     ]);
+    if (trueKind === "交易") payments++;
+    else refunds++;
     amountFen += fen;
     feeTotalFen += fee;
   };
   for (const trade of input.trades) {
     if (!inPeriod(trade.paidAt)) continue;
-    payments++;
     row(trade, "交易", trade.totalFen, -feeFen(trade.totalFen), trade.paidAt ?? 0, "");
   }
   const earlier = new Map<string, { refund: number; fee: number }[]>();
@@ -132,7 +149,6 @@ export function tradeBillCsv(input: BillInput): BillFiles {
     before.push({ refund: refund.refundFen, fee });
     earlier.set(trade.tradeNo, before);
     if (!inPeriod(refund.refundedAt)) continue;
-    refunds++;
     row(trade, "退款", -refund.refundFen, fee, refund.refundedAt, refund.outRequestNo);
   }
   const account = `${app.sellerId}0156`;

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
+import { tradeRowFault } from "../../bills/bill-faults.ts";
 import type { SandboxContext } from "../../context.ts";
 import { bizString, type GatewayCall } from "../gateway-call.ts";
 import { invalidParameter } from "../gateway-error.ts";
@@ -73,7 +74,15 @@ export function registerAlipayBillDownload(app: FastifyInstance, ctx: SandboxCon
       .filter((refund) => refund.appId === record.appId)
       .sort((a, b) => a.refundedAt - b.refundedAt);
     const now = ctx.clock.now();
-    const files = tradeBillCsv({ app: alipayApp, period, trades, refunds, exportedAt: now });
+    const files = tradeBillCsv({
+      app: alipayApp,
+      period,
+      trades,
+      refunds,
+      exportedAt: now,
+      // The WeChat Pay bill faults, with the appId where WeChat's name the mchid.
+      rowFault: (subject) => tradeRowFault(ctx, alipayApp.appId, subject),
+    });
     const stem = `${alipayApp.sellerId}0156_${record.billDate.replaceAll("-", "")}`;
     const body = zip([
       { name: `${stem}_业务明细.csv`, data: encodeGbk(files.detail), modifiedAt: now },
