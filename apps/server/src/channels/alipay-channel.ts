@@ -1,7 +1,14 @@
 import { type AlipayClient, AlipayError, beijingTimestamp } from "@kassa/alipay";
 import type { Clock } from "../domain/clock.ts";
 import { alipayCodeOf, toChannelError } from "./alipay-errors.ts";
-import { type AlipayAccount, alipayRefundId, eventOf, refundOf, stateOf } from "./alipay-mapping.ts";
+import {
+  type AlipayAccount,
+  alipayRefundId,
+  eventOf,
+  refundNamedBy,
+  refundOf,
+  stateOf,
+} from "./alipay-mapping.ts";
 import { alipayStatement } from "./alipay-statement.ts";
 import { ChannelError, ChannelNotificationRejected } from "./channel-error.ts";
 import type { ChannelOrderState, ChannelRefund, PaymentChannel } from "./payment-channel.ts";
@@ -137,7 +144,13 @@ export function alipayChannel(
         if (error instanceof AlipayError) throw new ChannelNotificationRejected(error.code, false, error);
         throw error;
       }
-      return eventOf(notification, account, clock.now());
+      // A refund's notification: the refund it names, as Alipay holds it (A.5), since the
+      // notification's refund_fee is the trade's total. A failed lookup fails the delivery,
+      // and Alipay sends it again.
+      const outRequestNo = refundNamedBy(notification);
+      const refund =
+        outRequestNo === undefined ? undefined : await findRefund(notification.out_trade_no, outRequestNo);
+      return eventOf(notification, account, clock.now(), refund);
     },
 
     statement: (day) => alipayStatement(client, day, clock.now()),

@@ -1,5 +1,6 @@
 import { AlipayApiError, AlipayError, type AlipayNotification, type TradeQueryResult } from "@kassa/alipay";
 import { describe, expect, it } from "vitest";
+import { toFen } from "../domain/money.ts";
 import { alipaySubject } from "./alipay-channel.ts";
 import { toChannelError } from "./alipay-errors.ts";
 import { eventOf, stateOf } from "./alipay-mapping.ts";
@@ -95,13 +96,28 @@ describe("Alipay's notifications in the port's words (A.4)", () => {
     }
   });
 
-  it("a refund's notification is not acted on: it carries the trade's cumulative refund_fee", () => {
+  it("a refund's notification is the refund Alipay holds under its out_biz_no, not its cumulative refund_fee", () => {
     const refunded = notification({
       out_biz_no: "rfd_1",
       refund_fee: 500,
       gmt_refund: "2026-12-03 13:00:00",
     });
     expect(eventOf(refunded, account, NOW)).toMatchObject({ kind: "ignored" });
+    const held = {
+      outRefundNo: "rfd_1",
+      outTradeNo: "ord_1",
+      refundId: "2026120322001400000000000001:rfd_1",
+      amountFen: toFen(300),
+      status: "succeeded" as const,
+      succeededAt: NOW,
+    };
+    expect(eventOf(refunded, account, NOW, held)).toEqual({
+      kind: "refund_succeeded",
+      notificationId: "n1",
+      eventType: "trade_status_sync:TRADE_SUCCESS",
+      refund: held,
+      merchantId: account.sellerId,
+    });
   });
 
   it("TRADE_CLOSED closes an unpaid payment, and is not taken as a close of a paid one", () => {

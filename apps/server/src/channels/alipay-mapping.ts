@@ -84,23 +84,36 @@ export function refundOf(
   };
 }
 
+/** A.4: a refund's notification names the refund by `out_biz_no` (our out_request_no). */
+export function refundNamedBy(notification: AlipayNotification): string | undefined {
+  return notification.out_biz_no;
+}
+
 /**
  * A.4: a verified notification into the port's events. Only TRADE_SUCCESS and TRADE_FINISHED
- * mean the buyer paid. A refund's notification (out_biz_no, refund_fee) carries the trade's
- * cumulative refunded amount, not this refund's, and A.4 says whether one comes is not
- * settled: refunds are confirmed from the refund's answer and fastpay.refund.query instead.
+ * mean the buyer paid. A refund's notification carries the trade's cumulative refund_fee,
+ * not this refund's amount, so the channel reads the refund it names (`refund`, from
+ * fastpay.refund.query) and it becomes that refund's event; without one it is not acted on.
  */
-export function eventOf(notification: AlipayNotification, account: AlipayAccount, now: number): ChannelEvent {
+export function eventOf(
+  notification: AlipayNotification,
+  account: AlipayAccount,
+  now: number,
+  refund?: ChannelRefund | undefined,
+): ChannelEvent {
   const base = {
     notificationId: notification.notify_id,
     eventType: `${notification.notify_type}:${notification.trade_status ?? "-"}`,
   };
   if (notification.out_biz_no !== undefined || notification.refund_fee !== undefined) {
-    return {
-      ...base,
-      kind: "ignored",
-      reason: "a refund is confirmed by fastpay.refund.query, not by its notification",
-    };
+    if (refund)
+      return {
+        ...base,
+        kind: "refund_succeeded",
+        refund,
+        merchantId: notification.seller_id ?? account.sellerId,
+      };
+    return { ...base, kind: "ignored", reason: "a refund notification naming no refund Alipay has made" };
   }
   switch (notification.trade_status) {
     case "TRADE_SUCCESS":

@@ -1,9 +1,11 @@
+import { createPrivateKey, type KeyObject } from "node:crypto";
+import { signedNotificationBody } from "@kassa/alipay";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_ALIPAY_APP } from "../../src/channels/demo-sandbox.ts";
 import { expectLedgerHolds } from "../check-ledger.ts";
 import { KassaUnderTest } from "../kassa-harness.ts";
 import { payAtAlipayCashier, untilPaid } from "../pay-order.ts";
-import { refundThroughUseCase, storedRefund } from "../refunds.ts";
+import { refundEntries, refundThroughUseCase, storedRefund } from "../refunds.ts";
 
 /**
  * Issue 14: an Alipay mini program's payer, end to end through the simulator's Alipay
@@ -64,6 +66,14 @@ async function cashier(body: Record<string, string>) {
     body: JSON.stringify(body),
   });
   return (await answer.json()) as { resultCode: string; paid: boolean };
+}
+/** The simulator's Alipay key for the demo app: what signs its answers and notifications. */
+function alipayKey(): KeyObject {
+  const app = kassa.sandbox.context.store
+    .table<{ alipayKey: { privateKeyPem: string } }>("alipayApps")
+    .get(appId);
+  if (!app) throw new Error("the simulator has no demo Alipay app");
+  return createPrivateKey(app.alipayKey.privateKeyPem);
 }
 /** The Alipay notifications of a trade, and what became of them at the simulator. */
 const notifications = (outTradeNo: string) =>
@@ -231,6 +241,42 @@ describe("an Alipay mini program's payments", () => {
     // A fully refunded trade is TRADE_CLOSED at Alipay, and still a paid order at Kassa.
     await kassa.request("POST", `/v1/orders/${created.id}/confirm`, { token });
     expect(await order(created.id)).toMatchObject({ status: "PAID", refundedFen: 1200 });
+  });
+
+  it("a refund whose answer was lost is settled by Alipay's refund notification: the refund it names, booked once", async () => {
+    const created = await newOrder();
+    const tradeNO = await payAtAlipayCashier(kassa, token, created.id);
+    kassa.sandbox.admin.addFault({
+      endpoint: "alipay.trade.refund",
+      fault: "apply_then_reset",
+      times: 1,
+      mchid: appId,
+    });
+    const refund = await refundThroughUseCase(kassa, { orderId: created.id, amountFen: 400 });
+    expect(refund.status).toBe("PROCESSING"); // Alipay refunded; Kassa did not hear it
+    // A.4: Alipay's notification of the refund, signed with its key; refund_fee is the trade's total.
+    const fields = {
+      notify_id: `refund-${refund.id}`,
+      notify_type: "trade_status_sync",
+      notify_time: "2026-12-03 12:00:00",
+      app_id: appId,
+      out_trade_no: created.id,
+      trade_no: tradeNO,
+      trade_status: "TRADE_SUCCESS",
+      total_amount: "12.00",
+      seller_id: DEMO_ALIPAY_APP.sellerId,
+      out_biz_no: refund.outRefundNo,
+      refund_fee: "4.00",
+      gmt_refund: "2026-12-03 12:00:00",
+    };
+    const answer = await fetch(`${kassa.url}/notify/alipay/app_default`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: signedNotificationBody(fields, alipayKey()),
+    });
+    expect(await answer.text()).toBe("success");
+    expect(await storedRefund(kassa, refund.id)).toMatchObject({ status: "SUCCESS", amountFen: 400 });
+    expect(await refundEntries(kassa, refund.id)).toBe(1);
   });
 
   it("a trade.create whose answer was lost is asked again as the same trade: one trade at Alipay, paid once", async () => {
