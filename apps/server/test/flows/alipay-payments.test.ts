@@ -213,6 +213,27 @@ describe("an Alipay mini program's payments", () => {
     expect(confirmed.body).toMatchObject({ status: "PAID", transactionId: tradeNO });
   });
 
+  it("learns a payment whose notifications never arrive, and nobody confirms, by Kassa's own query-back", async () => {
+    kassa.sandbox.admin.addFault({
+      endpoint: "notify.alipay.trade",
+      fault: "notify_drop",
+      times: 10,
+      mchid: appId,
+    });
+    const created = await newOrder();
+    const { tradeNO } = (await kassa.request("POST", `/v1/orders/${created.id}/pay`, { token })).body as {
+      tradeNO: string;
+    };
+    // The mini program closed before my.tradePay returned: no confirm call comes.
+    expect(await cashier({ tradeNO, action: "pay", resultCode: "6002" })).toMatchObject({ paid: true });
+    await settle();
+    expect((await order(created.id)).status).toBe("PENDING");
+    await kassa.sandbox.admin.advanceClock(61_000); // the query-back a minute after the prepay (§4.6)
+    await kassa.runJobs();
+    expect(await order(created.id)).toMatchObject({ status: "PAID", transactionId: tradeNO });
+    expect((await eventsOf(created.id)).filter((type) => type === "order.paid")).toHaveLength(1);
+  });
+
   it("closes an unpaid order when it expires, at Alipay too: the buyer can no longer pay the trade", async () => {
     const created = await newOrder();
     const { tradeNO } = (await kassa.request("POST", `/v1/orders/${created.id}/pay`, { token })).body as {
