@@ -1,12 +1,10 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createAlipayClient } from "@kassa/alipay";
 import { startSandbox } from "@kassa/sandbox";
 import { alipayChannel } from "./alipay-channel.ts";
 import { alipayLoginChannel } from "./alipay-login.ts";
-import type { ReceivedNotification } from "./contract-kit.ts";
 import { loginChannelContract } from "./login-channel.contract.ts";
 import { paymentChannelContract } from "./payment-channel.contract.ts";
+import { startNotificationReceiver } from "./simulator-subject.ts";
 
 /** An Alipay app of the simulator's own, in each of A.3's two key modes. */
 const APPS = {
@@ -20,7 +18,8 @@ const APPS = {
  * files the simulator wrote, as a merchant loads Alipay's.
  */
 async function startAlipayUnderContract(mode: keyof typeof APPS) {
-  const receiver = await startFormReceiver();
+  // A.4: exactly `success`, HTTP 200.
+  const receiver = await startNotificationReceiver("/notify/alipay", { status: 200, body: "success" });
   const app = APPS[mode];
   const sandbox = await startSandbox({
     config: {
@@ -123,33 +122,3 @@ loginChannelContract("Alipay oauth.token over the simulator (real HTTP)", async 
     close: () => simulator.close(),
   };
 });
-
-interface FormReceiver {
-  url: string;
-  take(): ReceivedNotification[];
-  close(): Promise<void>;
-}
-
-/** A notify URL that keeps what arrives, raw, and answers Alipay's literal `success` (A.4). */
-async function startFormReceiver(): Promise<FormReceiver> {
-  const received: ReceivedNotification[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      received.push({ headers: request.headers, body: Buffer.concat(chunks) });
-      response.writeHead(200, { "content-type": "text/plain" }).end("success");
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/notify/alipay`,
-    take: () => received.splice(0),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}

@@ -22,7 +22,8 @@ export interface SimulatorUnderContract {
  * WeChat subject talks to it over real HTTP, signed and verified both ways.
  */
 export async function startSimulatorUnderContract(): Promise<SimulatorUnderContract> {
-  const receiver = await startNotificationReceiver();
+  // §4.5: 204 is "handled".
+  const receiver = await startNotificationReceiver("/notify/wechatpay", { status: 204, body: "" });
   const sandbox = await startSandbox({
     config: {
       clock: { start: "2026-03-02T10:00:00+08:00", speed: 0 },
@@ -55,21 +56,24 @@ export interface NotificationReceiver {
   close(): Promise<void>;
 }
 
-/** A notify URL that keeps what arrives, raw, and answers 204 (§4.5). */
-async function startNotificationReceiver(): Promise<NotificationReceiver> {
+/** A notify URL that keeps what arrives, raw, and answers "handled" in the channel's words. */
+export async function startNotificationReceiver(
+  path: string,
+  handled: { status: number; body: string },
+): Promise<NotificationReceiver> {
   const received: ReceivedNotification[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       received.push({ headers: request.headers, body: Buffer.concat(chunks) });
-      response.writeHead(204).end();
+      response.writeHead(handled.status, { "content-type": "text/plain" }).end(handled.body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/notify/wechatpay`,
+    url: `http://127.0.0.1:${port}${path}`,
     take: () => received.splice(0),
     close: () =>
       new Promise<void>((resolve) => {

@@ -83,6 +83,24 @@ async function settle(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 300));
 }
 
+/** The buyer pays at the cashier (the mini program told `resultCode`) and every notification is dropped. */
+async function paidButNeverNotified(resultCode: string): Promise<{ created: OrderBody; tradeNO: string }> {
+  kassa.sandbox.admin.addFault({
+    endpoint: "notify.alipay.trade",
+    fault: "notify_drop",
+    times: 10,
+    mchid: appId,
+  });
+  const created = await newOrder();
+  const { tradeNO } = (await kassa.request("POST", `/v1/orders/${created.id}/pay`, { token })).body as {
+    tradeNO: string;
+  };
+  expect(await cashier({ tradeNO, action: "pay", resultCode })).toMatchObject({ paid: true });
+  await settle();
+  expect((await order(created.id)).status).toBe("PENDING");
+  return { created, tradeNO };
+}
+
 describe("an Alipay mini program's payments", () => {
   it("pays: the pay call answers my.tradePay's tradeNO, the buyer pays, Alipay's notification makes the order PAID, answered success", async () => {
     const created = await newOrder();
@@ -195,39 +213,15 @@ describe("an Alipay mini program's payments", () => {
   });
 
   it("learns a payment whose notifications never arrive by asking Alipay: confirm queries trade.query", async () => {
-    kassa.sandbox.admin.addFault({
-      endpoint: "notify.alipay.trade",
-      fault: "notify_drop",
-      times: 10,
-      mchid: appId,
-    });
-    const created = await newOrder();
-    const { tradeNO } = (await kassa.request("POST", `/v1/orders/${created.id}/pay`, { token })).body as {
-      tradeNO: string;
-    };
-    expect(await cashier({ tradeNO, action: "pay", resultCode: "8000" })).toMatchObject({ paid: true });
-    await settle();
-    expect((await order(created.id)).status).toBe("PENDING");
     // A.2: 8000 means "ask": the mini program confirms, and Kassa asks Alipay.
+    const { created, tradeNO } = await paidButNeverNotified("8000");
     const confirmed = await kassa.request("POST", `/v1/orders/${created.id}/confirm`, { token });
     expect(confirmed.body).toMatchObject({ status: "PAID", transactionId: tradeNO });
   });
 
   it("learns a payment whose notifications never arrive, and nobody confirms, by Kassa's own query-back", async () => {
-    kassa.sandbox.admin.addFault({
-      endpoint: "notify.alipay.trade",
-      fault: "notify_drop",
-      times: 10,
-      mchid: appId,
-    });
-    const created = await newOrder();
-    const { tradeNO } = (await kassa.request("POST", `/v1/orders/${created.id}/pay`, { token })).body as {
-      tradeNO: string;
-    };
-    // The mini program closed before my.tradePay returned: no confirm call comes.
-    expect(await cashier({ tradeNO, action: "pay", resultCode: "6002" })).toMatchObject({ paid: true });
-    await settle();
-    expect((await order(created.id)).status).toBe("PENDING");
+    // The mini program closed before my.tradePay returned (6002): no confirm call comes.
+    const { created, tradeNO } = await paidButNeverNotified("6002");
     await kassa.sandbox.admin.advanceClock(61_000); // the query-back a minute after the prepay (§4.6)
     await kassa.runJobs();
     expect(await order(created.id)).toMatchObject({ status: "PAID", transactionId: tradeNO });
