@@ -23,7 +23,8 @@ export const startProgress = {
   migrating: (databaseUrl: string) => `Migrating the database (${databaseName(databaseUrl)})...`,
   migrated: (applied: number) =>
     applied === 0 ? "Database up to date." : `Database ready: ${applied} migrations applied.`,
-  simulator: "Starting the WeChat Pay and Alipay simulator (a first start makes its keys and certificates)...",
+  simulator:
+    "Starting the WeChat Pay and Alipay simulator (a first start makes its keys and certificates)...",
   seeding: "Seeding the demo catalog, top-up tiers, booking slots and tip recipients...",
   listening: (host: string, port: number) => `Starting Kassa on ${host}:${port}...`,
   operator: "Preparing the demo operator for the console...",
