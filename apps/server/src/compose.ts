@@ -111,6 +111,7 @@ export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> 
     limiter,
     flights: new SingleFlight(),
     webhooks: { ...input.webhooks, wallClock: systemClock, inFlight: new Map() },
+    observe: metrics.app,
   };
   const app = await buildApp({
     deps,

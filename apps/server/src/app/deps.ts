@@ -27,6 +27,17 @@ export interface AppDeps {
   flights: SingleFlight;
   /** Merchant webhooks: the master key's box, the URL rules, the attempt deadline. */
   webhooks: WebhookDeps;
+  /** What the use cases report to /metrics (observability/metrics.ts); they never read it back. */
+  observe: AppObservers;
+}
+
+export interface AppObservers {
+  /**
+   * A risk rule at work (domain/risk.ts): `fired` when a count crossed its threshold,
+   * `throttled` for a pay call a hold refused, `not_evaluated` when the limiter failed and
+   * the signal went uncounted.
+   */
+  riskDecision(decision: { rule: string; action: "fired" | "throttled" | "not_evaluated" }): void;
 }
 
 export interface AppSettings {

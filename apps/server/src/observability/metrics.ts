@@ -2,6 +2,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 import type { Executor } from "../db/executor.ts";
 import { unsealedBacklog } from "../db/ledger-seal.ts";
 import type { Clock } from "../domain/clock.ts";
+import type { AppObservers } from "../app/deps.ts";
 import type { ChannelCallObserver } from "./metered-channel.ts";
 
 /**
@@ -23,6 +24,8 @@ export interface KassaMetrics {
   observeChannelCall: ChannelCallObserver;
   /** Each notification a channel sent, by what it was about and what became of it. */
   observeNotification(notification: { subject: string; outcome: string }): void;
+  /** The use cases' own reports (AppDeps.observe): risk decisions. */
+  app: AppObservers;
 }
 
 const IN_FLIGHT = {
@@ -56,6 +59,14 @@ export function createMetrics(db: Executor, clock: Clock): KassaMetrics {
     name: "kassa_channel_error_codes_total",
     help: "Channel calls that did not end ok, by the code the channel gave (SYSTEM_ERROR, ORDER_CLOSED, a refused notification's failed check)",
     labelNames: ["channel", "endpoint", "code"] as const,
+    registers: [registry],
+  });
+
+  // Rules are a fixed set (domain/risk.ts), so they can be a label; subjects never are.
+  const riskDecisions = new Counter({
+    name: "kassa_risk_decisions_total",
+    help: "Risk rules at work, by rule and action: fired (a count crossed its threshold), throttled (a pay call a hold refused), not_evaluated (the limiter failed)",
+    labelNames: ["rule", "action"] as const,
     registers: [registry],
   });
 
@@ -154,6 +165,7 @@ export function createMetrics(db: Executor, clock: Clock): KassaMetrics {
       if (code !== undefined) channelErrorCodes.inc({ channel, endpoint, code });
     },
     observeNotification: ({ subject, outcome }) => notifications.inc({ subject, outcome }),
+    app: { riskDecision: ({ rule, action }) => riskDecisions.inc({ rule, action }) },
   };
 }
 

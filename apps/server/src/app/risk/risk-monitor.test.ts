@@ -6,7 +6,8 @@ import { payThrottle, recordRiskSignal } from "./risk-monitor.ts";
 
 /**
  * With Redis unreachable (a real client to a port nothing listens on), the risk rules step
- * aside: the signal goes uncounted, the pay call goes through, and both are logged at warn.
+ * aside: the signal goes uncounted, the pay call goes through, and both are logged at warn
+ * (and the uncounted signals reported to /metrics).
  * A payment must never fail because the limiter did.
  */
 const limiter = new RedisRateLimiter("redis://127.0.0.1:1", "kassa:test:down:");
@@ -17,6 +18,7 @@ afterAll(async () => {
 describe("the risk monitor without its limiter", () => {
   it("lets the pay call through and logs why", async () => {
     const warnings: string[] = [];
+    const decisions: { rule: string; action: string }[] = [];
     const log = {
       info: () => undefined,
       warn: (_fields: Record<string, unknown>, message: string) => warnings.push(message),
@@ -30,11 +32,17 @@ describe("the risk monitor without its limiter", () => {
       log,
       settings: { risk: DEFAULT_RISK_SETTINGS, alerting: { wecomRobotUrl: undefined } } as never,
       limiter,
+      observe: { riskDecision: (decision: { rule: string; action: string }) => decisions.push(decision) },
     };
     const subjects = { appId: "app_default", user: "usr_down", address: "192.0.2.1" };
     await expect(recordRiskSignal(deps, "pay_failed", subjects)).resolves.toBeUndefined();
     await expect(payThrottle(deps, subjects)).resolves.toBeUndefined();
     expect(warnings.filter((message) => message.startsWith("risk rule not evaluated"))).toHaveLength(2);
     expect(warnings.filter((message) => message.startsWith("risk throttle not checked"))).toHaveLength(2);
+    // /metrics counts each uncounted signal by its rule (kassa_risk_decisions_total).
+    expect(decisions).toEqual([
+      { rule: "pay_failures_per_user", action: "not_evaluated" },
+      { rule: "pay_failures_per_address", action: "not_evaluated" },
+    ]);
   }, 30_000);
 });

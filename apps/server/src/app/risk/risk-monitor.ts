@@ -11,7 +11,7 @@ import type { AppDeps } from "../deps.ts";
 /** Who a signal is about; a rule counts only when its subject is known. */
 export type RiskSubjects = { appId: string } & Partial<Record<Exclude<RiskSubjectKind, "app">, string>>;
 
-type MonitorDeps = Pick<AppDeps, "db" | "ids" | "clock" | "log" | "settings" | "limiter">;
+type MonitorDeps = Pick<AppDeps, "db" | "ids" | "clock" | "log" | "settings" | "limiter" | "observe">;
 
 /**
  * The risk rules at work (domain/risk.ts; issue 13 "Risk rules"). `record` counts a signal
@@ -35,6 +35,7 @@ export async function recordRiskSignal(
         { risk: rule.id, error: error instanceof Error ? error.message : String(error) },
         "risk rule not evaluated (the limiter or the database failed); the request goes on",
       );
+      deps.observe.riskDecision({ rule: rule.id, action: "not_evaluated" });
     }
   }
 }
@@ -45,6 +46,7 @@ async function countFor(deps: MonitorDeps, rule: RiskRule, subject: string, appI
   const hit = await deps.limiter.hit(`risk:${rule.id}:${appId}:${subject}`, limits.threshold, windowMs);
   const decision = decide(rule, limits, hit.count);
   if (!decision.fired) return;
+  deps.observe.riskDecision({ rule: rule.id, action: "fired" });
   // The subject is logged unless it is a client address (personal data; the alert keeps it).
   const fields = {
     risk: rule.id,
@@ -98,6 +100,7 @@ export async function payThrottle(
     }
     if (heldMs <= 0) continue;
     const retryAfterSeconds = Math.max(1, Math.ceil(heldMs / 1000));
+    deps.observe.riskDecision({ rule: rule.id, action: "throttled" });
     deps.log.info(
       { risk: rule.id, per: rule.per, appId: subjects.appId, retryAfterSeconds },
       "pay call throttled by a risk rule",
