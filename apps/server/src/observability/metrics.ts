@@ -1,8 +1,8 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { AppObservers } from "../app/deps.ts";
 import type { Executor } from "../db/executor.ts";
 import { unsealedBacklog } from "../db/ledger-seal.ts";
 import type { Clock } from "../domain/clock.ts";
-import type { AppObservers } from "../app/deps.ts";
 import type { ChannelCallObserver } from "./metered-channel.ts";
 
 /**

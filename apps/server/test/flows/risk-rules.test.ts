@@ -104,7 +104,9 @@ describe("failed or cancelled payments by one payer", () => {
     // /metrics counts the decisions by rule (no subject: payers are not labels).
     const metrics = String((await kassa.request("GET", "/metrics")).body);
     expect(metrics).toContain('kassa_risk_decisions_total{rule="pay_failures_per_user",action="fired"} 1');
-    expect(metrics).toContain('kassa_risk_decisions_total{rule="pay_failures_per_user",action="throttled"} 2');
+    expect(metrics).toContain(
+      'kassa_risk_decisions_total{rule="pay_failures_per_user",action="throttled"} 2',
+    );
     // Another payer at the same address is not this payer.
     const neighbour = await kassa.login();
     expect((await pay(neighbour, address)).status).toBe(200);
