@@ -78,9 +78,25 @@ function alipayKey(): KeyObject {
 /** The Alipay notifications of a trade, and what became of them at the simulator. */
 const notifications = (outTradeNo: string) =>
   kassa.sandbox.admin.listAlipayNotifications({ appId, outTradeNo });
-/** Lets the simulator's notification attempts now due go out, and waits for them to be answered. */
-async function settle(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 300));
+/**
+ * Waits until the simulator has recorded `count` attempts of the trade's notification: it
+ * records each once Kassa answered it (or, dropped, once it was not sent), so what Kassa did
+ * with them has happened. Not a sleep: on a loaded machine a fixed wait could end before the
+ * attempt it waits for, and the test would pass without it.
+ */
+async function untilAttempts(outTradeNo: string, count: number): Promise<void> {
+  for (let tries = 0; tries < 250; tries += 1) {
+    if ((notifications(outTradeNo)[0]?.attempts.length ?? 0) >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`the notification of ${outTradeNo} never had ${count} attempts`);
+}
+
+/** What Kassa's pay call answers an Alipay payer: the tradeNO for my.tradePay (A.2). */
+async function tradeNoOf(orderId: string): Promise<string> {
+  const answer = await kassa.request("POST", `/v1/orders/${orderId}/pay`, { token });
+  expect(answer.status).toBe(200);
+  return (answer.body as { tradeNO: string }).tradeNO;
 }
 
 /** The buyer pays at the cashier (the mini program told `resultCode`) and every notification is dropped. */
@@ -92,11 +108,9 @@ async function paidButNeverNotified(resultCode: string): Promise<{ created: Orde
     mchid: appId,
   });
   const created = await newOrder();
-  const { tradeNO } = (await kassa.request("POST", `/v1/orders/${created.id}/pay`, { token })).body as {
-    tradeNO: string;
-  };
+  const tradeNO = await tradeNoOf(created.id);
   expect(await cashier({ tradeNO, action: "pay", resultCode })).toMatchObject({ paid: true });
-  await settle();
+  await untilAttempts(created.id, 1);
   expect((await order(created.id)).status).toBe("PENDING");
   return { created, tradeNO };
 }
@@ -115,7 +129,7 @@ describe("an Alipay mini program's payments", () => {
       transactionId: tradeNO,
     });
     expect((await eventsOf(created.id)).filter((type) => type === "order.paid")).toHaveLength(1);
-    await settle();
+    await untilAttempts(created.id, 1);
     // A.4: Kassa answered the literal `success`, so Alipay stopped sending.
     expect(notifications(created.id)).toMatchObject([{ status: "DELIVERED" }]);
     // Asking again for a paid order's pay call is refused, never a second trade.
@@ -125,15 +139,10 @@ describe("an Alipay mini program's payments", () => {
 
   it("the pay call again before paying hands out the same trade; the result code is only a hint", async () => {
     const created = await newOrder();
-    const first = (await kassa.request("POST", `/v1/orders/${created.id}/pay`, { token })).body as {
-      tradeNO: string;
-    };
-    const again = (await kassa.request("POST", `/v1/orders/${created.id}/pay`, { token })).body as {
-      tradeNO: string;
-    };
-    expect(again.tradeNO).toBe(first.tradeNO);
+    const first = await tradeNoOf(created.id);
+    expect(await tradeNoOf(created.id)).toBe(first);
     // A.2: the mini program hears 9000 though the buyer cancelled: the order stays unpaid.
-    expect(await cashier({ tradeNO: first.tradeNO, action: "cancel", resultCode: "9000" })).toMatchObject({
+    expect(await cashier({ tradeNO: first, action: "cancel", resultCode: "9000" })).toMatchObject({
       resultCode: "9000",
       paid: false,
     });
@@ -150,7 +159,7 @@ describe("an Alipay mini program's payments", () => {
     });
     const created = await newOrder();
     await payAtAlipayCashier(kassa, token, created.id);
-    await settle();
+    await untilAttempts(created.id, 2); // both deliveries answered
     expect((await eventsOf(created.id)).filter((type) => type === "order.paid")).toHaveLength(1);
     const captures = await kassa.running.kassa.deps.db
       .selectFrom("ledger_entries")
@@ -168,11 +177,9 @@ describe("an Alipay mini program's payments", () => {
       mchid: appId,
     });
     const created = await newOrder();
-    const { tradeNO } = (await kassa.request("POST", `/v1/orders/${created.id}/pay`, { token })).body as {
-      tradeNO: string;
-    };
+    const tradeNO = await tradeNoOf(created.id);
     expect(await cashier({ tradeNO, action: "pay" })).toMatchObject({ paid: true });
-    await settle();
+    await untilAttempts(created.id, 1);
     // A.4 check (b): refused, and not answered success, so Alipay delivers again.
     expect((await order(created.id)).status).toBe("PENDING");
     expect(notifications(created.id)).toMatchObject([{ status: "PENDING" }]);
@@ -230,9 +237,7 @@ describe("an Alipay mini program's payments", () => {
 
   it("closes an unpaid order when it expires, at Alipay too: the buyer can no longer pay the trade", async () => {
     const created = await newOrder();
-    const { tradeNO } = (await kassa.request("POST", `/v1/orders/${created.id}/pay`, { token })).body as {
-      tradeNO: string;
-    };
+    const tradeNO = await tradeNoOf(created.id);
     await kassa.sandbox.admin.advanceClock(31 * 60_000);
     await kassa.runJobs();
     expect((await order(created.id)).status).toBe("CLOSED");
