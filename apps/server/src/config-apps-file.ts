@@ -154,25 +154,9 @@ export function readAppsFile(
     });
   }
 
-  const seen = new Map<string, string>();
-  for (const app of configured) {
-    const appid = app.wechatpay?.appid;
-    if (!appid) continue;
-    const other = seen.get(appid);
-    if (other)
-      file.problem(`apps.${app.id}.wechat.appid`, `is the same mini program as apps.${other}; list it once`);
-    seen.set(appid, app.id);
-  }
-  // An Alipay app id is one mini program too, whose notifications name it (A.4 check d).
-  const seenAlipay = new Map<string, string>();
-  for (const app of configured) {
-    const appId = app.alipay?.appId;
-    if (!appId) continue;
-    const other = seenAlipay.get(appId);
-    if (other)
-      file.problem(`apps.${app.id}.alipay.appId`, `is the same Alipay app as apps.${other}; list it once`);
-    else seenAlipay.set(appId, app.id);
-  }
+  // One mini program, one entry: a WeChat appid or an Alipay app id names it (A.4 check d).
+  refuseListedTwice(file, configured, (app) => app.wechatpay?.appid, "wechat.appid", "mini program");
+  refuseListedTwice(file, configured, (app) => app.alipay?.appId, "alipay.appId", "Alipay app");
   let defaultAppId = appIds[0] ?? "";
   if (top?.defaultApp !== undefined) {
     if (typeof top.defaultApp === "string" && appIds.includes(top.defaultApp)) defaultAppId = top.defaultApp;
@@ -209,25 +193,15 @@ function readAppWechatPay(
   const merchantFields = file.fields(merchantEntry?.wechatpay, merchantAt, MERCHANT_FIELDS);
   const appFields = file.fields(wechat, `${at}.wechat`, APP_FIELDS);
   if (!merchantFields || !appFields) return undefined;
-
-  const env: Record<string, string> = {};
-  const labels = new Map<string, string>();
-  for (const [fields, table, prefix] of [
-    [merchantFields, MERCHANT_FIELDS, merchantAt],
-    [appFields, APP_FIELDS, `${at}.wechat`],
-  ] as const) {
-    for (const [field, envName] of Object.entries(table)) {
-      labels.set(envName, `${prefix}.${field}`);
-      // The reader's messages name the inline form too ("WECHATPAY_APP_SECRET looks like ...").
-      labels.set(envName.replace(/_FILE$/, ""), `${prefix}.${field}`);
-      const value = fields[field];
-      if (value !== undefined) env[envName] = PATH_FIELDS.has(field) ? resolve(folder, value) : value;
-    }
-  }
-  const own: string[] = [];
-  const wechatpay = readWechatPay(new EnvReader(env, own, { filesOnly: true }));
-  for (const problem of own) file.push(problem.replace(/\bWECHAT[A-Z0-9_]+\b/g, (n) => labels.get(n) ?? n));
-  return wechatpay;
+  return readAsEnvironment(
+    file,
+    [
+      { fields: merchantFields, table: MERCHANT_FIELDS, at: merchantAt },
+      { fields: appFields, table: APP_FIELDS, at: `${at}.wechat` },
+    ],
+    folder,
+    readWechatPay,
+  ).value;
 }
 
 /**
@@ -243,22 +217,65 @@ function readAppAlipay(
   const prefix = `${at}.alipay`;
   const fields = file.fields(value, prefix, ALIPAY_FIELDS, ALIPAY_INLINE_SECRETS);
   if (!fields) return undefined;
-  const env: Record<string, string> = {};
-  const labels = new Map<string, string>();
-  for (const [field, envName] of Object.entries(ALIPAY_FIELDS)) {
-    labels.set(envName, `${prefix}.${field}`);
-    const given = fields[field];
-    if (given !== undefined) env[envName] = PATH_FIELDS.has(field) ? resolve(folder, given) : given;
-  }
-  const own: string[] = [];
-  const alipay = readAlipay(new EnvReader(env, own, { filesOnly: true }));
-  for (const problem of own) file.push(problem.replace(/\bALIPAY_[A-Z0-9_]+\b/g, (n) => labels.get(n) ?? n));
-  if (!alipay && own.length === 0)
+  const { value: alipay, problems } = readAsEnvironment(
+    file,
+    [{ fields, table: ALIPAY_FIELDS, at: prefix }],
+    folder,
+    readAlipay,
+  );
+  if (!alipay && problems === 0)
     file.problem(
       prefix,
       `is empty: give ${Object.keys(ALIPAY_FIELDS).slice(0, 4).join(", ")} (or the three certificate files), or leave alipay out for an app without Alipay`,
     );
   return alipay;
+}
+
+/**
+ * Entries of the file read by the reader of the environment's variables (config-wechatpay.ts,
+ * config-alipay.ts), so both places are checked alike: each field takes its variable's name
+ * (paths resolved from the file's folder), and each problem the reader finds is told back at
+ * the field it came from. Answers what the reader read, and how many problems it found.
+ */
+function readAsEnvironment<T>(
+  file: FileProblems,
+  entries: readonly { fields: Record<string, string>; table: Readonly<Record<string, string>>; at: string }[],
+  folder: string,
+  read: (reader: EnvReader) => T,
+): { value: T; problems: number } {
+  const env: Record<string, string> = {};
+  const labels = new Map<string, string>();
+  for (const { fields, table, at } of entries) {
+    for (const [field, envName] of Object.entries(table)) {
+      labels.set(envName, `${at}.${field}`);
+      // The reader's messages name the inline form too ("WECHATPAY_APP_SECRET looks like ...").
+      labels.set(envName.replace(/_FILE$/, ""), `${at}.${field}`);
+      const value = fields[field];
+      if (value !== undefined) env[envName] = PATH_FIELDS.has(field) ? resolve(folder, value) : value;
+    }
+  }
+  const own: string[] = [];
+  const value = read(new EnvReader(env, own, { filesOnly: true }));
+  for (const problem of own)
+    file.push(problem.replace(/\b(?:WECHAT|ALIPAY)[A-Z0-9_]+\b/g, (name) => labels.get(name) ?? name));
+  return { value, problems: own.length };
+}
+
+function refuseListedTwice(
+  file: FileProblems,
+  apps: readonly AppConfig[],
+  idOf: (app: AppConfig) => string | undefined,
+  field: string,
+  what: string,
+): void {
+  const seen = new Map<string, string>();
+  for (const app of apps) {
+    const id = idOf(app);
+    if (!id) continue;
+    const other = seen.get(id);
+    if (other) file.problem(`apps.${app.id}.${field}`, `is the same ${what} as apps.${other}; list it once`);
+    else seen.set(id, app.id);
+  }
 }
 
 /** Problems of the file, each told with its place in the file. */

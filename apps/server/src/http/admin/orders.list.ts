@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import { listAppOrders } from "../../app/merchant/orders.ts";
 import { KassaError } from "../../domain/errors.ts";
-import { CHANNEL_NAMES } from "../../domain/payment.ts";
+import { CHANNEL_NAMES, type ChannelName } from "../../domain/payment.ts";
 import { MerchantOrderPageSchema, MerchantOrdersListQuery, timeOf } from "../merchant/orders.list.ts";
 import { limitAsNumber } from "../merchant/schemas.ts";
 import { ANY_REQUEST, errorResponses } from "../mini-program/route-errors.ts";
@@ -23,7 +23,7 @@ export const AdminOrdersListQuery = Type.Object(
     createdFrom: merchantQuery.createdFrom,
     createdTo: merchantQuery.createdTo,
     orderId: ExactId("Kassa's order id, `ord_…`"),
-    outTradeNo: ExactId("A payment's out_trade_no, as WeChat Pay's merchant pages show it"),
+    outTradeNo: ExactId("A payment's out_trade_no, as the channel's merchant pages show it"),
     transactionId: ExactId(
       "The channel's id of the payment, as on the payer's receipt (WeChat Pay's transaction_id, Alipay's trade_no)",
     ),
@@ -75,7 +75,7 @@ export function registerAdminOrdersList(app: KassaApp, context: AdminContext): v
         orderId: query.orderId,
         outTradeNo: query.outTradeNo,
         transactionId: query.transactionId,
-        channel: query.channel as (typeof CHANNEL_NAMES)[number] | undefined,
+        channel: query.channel as ChannelName | undefined, // the schema's enum holds only these
       });
     },
   );
