@@ -1,7 +1,10 @@
+import { generateKeyPairSync } from "node:crypto";
 import { createAlipayClient } from "@kassa/alipay";
 import { startSandbox } from "@kassa/sandbox";
+import { describe, expect, it } from "vitest";
 import { alipayChannel } from "./alipay-channel.ts";
 import { alipayLoginChannel } from "./alipay-login.ts";
+import { ChannelError } from "./channel-error.ts";
 import { loginChannelContract } from "./login-channel.contract.ts";
 import { paymentChannelContract } from "./payment-channel.contract.ts";
 import { startNotificationReceiver } from "./simulator-subject.ts";
@@ -121,4 +124,30 @@ loginChannelContract("Alipay oauth.token over the simulator (real HTTP)", async 
     },
     close: () => simulator.close(),
   };
+});
+
+describe("Alipay login with the wrong app key", () => {
+  it("is the channel's trouble (a ChannelError), never a refused code the payer could fix", async () => {
+    const simulator = await startAlipayUnderContract("key");
+    try {
+      const { app, sandbox } = simulator;
+      const made = sandbox.admin.alipayCredentials(app.appId);
+      const wrongKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
+      const misconfigured = createAlipayClient({
+        appId: app.appId,
+        appPrivateKey: wrongKey,
+        keys: { mode: "key", alipayPublicKey: made.alipayPublicKeyPem },
+        gatewayUrl: sandbox.alipayGatewayUrl,
+        clock: () => sandbox.clock.now(),
+      });
+      const minted = await sandbox.admin.mintAlipayAuthCode({ appId: app.appId });
+      const failure = await alipayLoginChannel(misconfigured)
+        .exchangeCode(minted.code)
+        .catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ChannelError);
+      expect(failure).toMatchObject({ kind: "rejected", channelCode: "isv.invalid-signature" });
+    } finally {
+      await simulator.close();
+    }
+  });
 });

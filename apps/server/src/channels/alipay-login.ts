@@ -2,6 +2,9 @@ import { AlipayApiError, type AlipayClient } from "@kassa/alipay";
 import { toChannelError } from "./alipay-errors.ts";
 import type { LoginChannel } from "./login-channel.ts";
 
+/** A.6: Alipay's answer for an auth code it does not take (used, expired, unknown, another app's). */
+const CODE_REFUSED = "isv.code-invalid";
+
 /**
  * The LoginChannel port over `alipay.system.oauth.token` (reference A.6): the mini program's
  * my.getAuthCode code becomes the user's id in this app, the open_id where the app has
@@ -20,9 +23,10 @@ export function alipayLoginChannel(client: AlipayClient): LoginChannel {
         return { outcome: "identified", channelUserId };
       } catch (error) {
         // A.6: an auth code is single-use and short-lived: a used, expired or unknown one is
-        // refused with a 40002 family answer. A 20000 (busy) is retryable and is not a refusal.
-        if (error instanceof AlipayApiError && !error.retryable)
-          return { outcome: "code_refused", reason: error.subCode ?? error.gatewayCode };
+        // refused as isv.code-invalid. Anything else (a refused signature, an unknown app id, a
+        // busy 20000) is Kassa's or Alipay's trouble, not the payer's code: a ChannelError.
+        if (error instanceof AlipayApiError && error.subCode === CODE_REFUSED)
+          return { outcome: "code_refused", reason: error.subCode };
         throw toChannelError(error, "read");
       }
     },
