@@ -13,11 +13,14 @@ export function toChannelError(error: unknown, call: "read" | "write"): ChannelE
   }
   if (error instanceof AlipayApiError) {
     const channelCode = error.subCode ?? error.gatewayCode;
+    // Codes only: sub_msg can quote the whole signed request (isv.invalid-signature, A.3),
+    // buyer ids and all, and a ChannelError's message may be stored or logged.
+    const message = `Alipay answered ${error.gatewayCode} ${error.msg}${error.subCode ? ` ${error.subCode}` : ""}`;
     if (error.retryable) {
       const kind = call === "write" ? "outcome_unknown" : "unavailable";
-      return new ChannelError(kind, error.message, { cause: error, channelCode });
+      return new ChannelError(kind, message, { cause: error, channelCode });
     }
-    return new ChannelError("rejected", error.message, { cause: error, channelCode });
+    return new ChannelError("rejected", message, { cause: error, channelCode });
   }
   switch (error.code) {
     case "OUTCOME_UNKNOWN":

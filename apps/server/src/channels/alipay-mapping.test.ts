@@ -152,6 +152,20 @@ describe("Alipay's failures in the port's three kinds (A.3)", () => {
     });
   });
 
+  it("keeps sub_msg, which may quote the signed request with the buyer's id, out of the message", () => {
+    const quoting = new AlipayApiError({
+      gatewayCode: "40002",
+      msg: "Invalid Arguments",
+      subCode: "isv.invalid-signature",
+      subMsg: '验签出错，网关生成的验签字符串为：biz_content={"buyer_open_id":"074a1C"}',
+      responseKey: "alipay_trade_create_response",
+      signatureVerified: true,
+    });
+    const error = toChannelError(quoting, "write");
+    expect(error.message).toBe("Alipay answered 40002 Invalid Arguments isv.invalid-signature");
+    expect(error.cause).toBe(quoting);
+  });
+
   it("an answer that fails its signature may hide a write that happened", () => {
     const forged = new AlipayError("RESPONSE_SIGNATURE_INVALID");
     expect(toChannelError(forged, "write").kind).toBe("outcome_unknown");
