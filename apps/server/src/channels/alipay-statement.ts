@@ -1,12 +1,9 @@
 import type { AlipayBillRow, AlipayClient, AlipayTradeBill } from "@kassa/alipay";
 import { toFen } from "../domain/money.ts";
+import { beijingDayWindow } from "../domain/reconciliation.ts";
 import { alipayCodeOf, toChannelError } from "./alipay-errors.ts";
 import { alipayRefundId } from "./alipay-mapping.ts";
 import type { ChannelStatement, StatementEntry } from "./statement.ts";
-
-/** One day in Beijing time (UTC+8): the day `day` ends at its next midnight there. */
-const DAY_MS = 24 * 3_600_000;
-const BEIJING_OFFSET_MS = 8 * 3_600_000;
 
 /**
  * A day's statement from Alipay (reference A.5): the trade bill's detail, whose every row is a
@@ -27,7 +24,8 @@ export async function alipayStatement(
     bill = await client.bill.tradeBill(day);
   } catch (error) {
     const code = alipayCodeOf(error);
-    const dayEnds = Date.parse(`${day}T00:00:00Z`) - BEIJING_OFFSET_MS + DAY_MS;
+    // A text that is no calendar day is no day in progress: its refusal stands.
+    const dayEnds = beijingDayWindow(day)?.end ?? Number.NEGATIVE_INFINITY;
     if (code === "isp.bill_not_exist" || (code === "ACQ.INVALID_PARAMETER" && now < dayEnds))
       return { status: "not_ready" };
     throw toChannelError(error, "read");
