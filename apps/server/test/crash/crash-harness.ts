@@ -11,7 +11,7 @@ import { runKassaCommand } from "../../src/app/merchant/keys-command.ts";
 import { DEMO_MERCHANT } from "../../src/channels/demo-sandbox.ts";
 import type { CrashPointName } from "../../src/crash-point.ts";
 import { randomIdSource } from "../../src/random-ids.ts";
-import { expectLedgerHolds } from "../check-ledger.ts";
+import { findViolations } from "../convergence.ts";
 import type { TestDatabase } from "../database.ts";
 import { type ChildExit, startKassaProcess } from "../kassa-child-process.ts";
 import { type Answer, requestJson } from "../kassa-harness.ts";
@@ -200,123 +200,14 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const FINAL_ORDER = new Set(["PAID", "CLOSED"]);
-/** WeChat Pay's trade states of a charged payment: paid, or paid and (partly) refunded since. */
-const paidThere = (state: string | undefined) => state === "SUCCESS" || state === "REFUND";
-
-/**
- * What must hold once Kassa has converged after a crash, against the simulator's own record
- * (quality-bar.md: 0 lost payments, 0 double charges or refunds; issue 16's list):
- * - every order is final (PAID or CLOSED), none stuck PENDING or CLOSING;
- * - a Kassa order is PAID exactly when the simulator has one paid transaction for it (never
- *   two), and every payment's status matches the simulator's state of its out_trade_no;
- * - every refund matches the simulator's (one per out_refund_no), refunded ≤ paid;
- * - the ledger holds (check-ledger.ts), and every cause is posted once;
- * - stock: what was sold (PAID orders' lines) left the shelf exactly once, nothing else did;
- * - seats: a paid booking holds its seats (CONFIRMED), a closed one holds none, and every
- *   slot holds exactly its holding bookings' seats (never more than its capacity).
- */
+/** Converged after a crash: nothing in convergence.ts's list of violations. */
 export async function expectConverged(
   database: TestDatabase,
   sandbox: RunningSandbox,
   stockBefore: Map<string, number>,
 ): Promise<void> {
-  const db = database.db;
-  const orders = await db.selectFrom("orders").select(["id", "status"]).execute();
-  for (const order of orders)
-    expect(FINAL_ORDER.has(order.status), `order ${order.id} is ${order.status}`).toBe(true);
-  const payments = await db
-    .selectFrom("payments")
-    .select(["id", "order_id", "status", "out_trade_no", "amount_fen"])
-    .execute();
-  const atChannel = new Map(
-    sandbox.admin.listOrders({ mchid: DEMO_MERCHANT.mchid }).map((order) => [order.outTradeNo, order]),
-  );
-  for (const order of orders) {
-    const own = payments.filter((payment) => payment.order_id === order.id);
-    const paidAtChannel = own.filter((payment) => paidThere(atChannel.get(payment.out_trade_no)?.state));
-    expect(
-      paidAtChannel.length,
-      `order ${order.id} charged ${paidAtChannel.length} times`,
-    ).toBeLessThanOrEqual(1);
-    expect(order.status === "PAID", `order ${order.id}: ${order.status} here`).toBe(
-      paidAtChannel.length === 1,
-    );
-  }
-  for (const payment of payments) {
-    const channel = atChannel.get(payment.out_trade_no);
-    if (paidThere(channel?.state)) expect(payment.status, payment.out_trade_no).toBe("PAID");
-    else
-      expect(payment.status, `${payment.out_trade_no} is ${channel?.state ?? "unknown"} at the channel`).toBe(
-        "CLOSED",
-      );
-  }
-  const refunds = await db
-    .selectFrom("refunds")
-    .select(["id", "payment_id", "status", "out_refund_no", "amount_fen"])
-    .execute();
-  for (const payment of payments) {
-    const channelRefunds = sandbox.admin.listRefunds({
-      mchid: DEMO_MERCHANT.mchid,
-      outTradeNo: payment.out_trade_no,
-    });
-    const own = refunds.filter((refund) => refund.payment_id === payment.id);
-    expect(channelRefunds.length, `refunds of ${payment.out_trade_no}`).toBe(own.length);
-    for (const refund of own) {
-      const twin = channelRefunds.filter((r) => r.outRefundNo === refund.out_refund_no);
-      expect(twin.length, refund.out_refund_no).toBe(1);
-      expect(refund.status, refund.out_refund_no).toBe(twin[0]?.status);
-    }
-    const refunded = own.filter((r) => r.status === "SUCCESS").reduce((sum, r) => sum + r.amount_fen, 0);
-    expect(refunded).toBeLessThanOrEqual(payment.amount_fen);
-  }
-  const postings = await db
-    .selectFrom("ledger_entries")
-    .select(["cause_type", "cause_id"])
-    .select((eb) => eb.fn.countAll<number | string>().as("n"))
-    .groupBy(["cause_type", "cause_id"])
-    .execute();
-  for (const cause of postings) expect(Number(cause.n), `${cause.cause_type} ${cause.cause_id}`).toBe(1);
-  await expectLedgerHolds(db);
-  const sold = await db
-    .selectFrom("order_lines")
-    .innerJoin("orders", "orders.id", "order_lines.order_id")
-    .where("orders.status", "=", "PAID")
-    .select(["order_lines.product_id", "order_lines.quantity"])
-    .execute();
-  const stock = await db.selectFrom("products").select(["id", "stock"]).execute();
-  for (const product of stock) {
-    const units = sold
-      .filter((line) => line.product_id === product.id)
-      .reduce((sum, l) => sum + l.quantity, 0);
-    expect(product.stock, `stock of ${product.id}`).toBe((stockBefore.get(product.id) ?? 0) - units);
-  }
-  const bookings = await db
-    .selectFrom("bookings")
-    .innerJoin("orders", "orders.id", "bookings.order_id")
-    .select([
-      "bookings.order_id",
-      "bookings.slot_id",
-      "bookings.seats",
-      "bookings.status",
-      "orders.status as order_status",
-    ])
-    .execute();
-  for (const booking of bookings)
-    expect(booking.status, `booking of ${booking.order_id}, order ${booking.order_status}`).toBe(
-      booking.order_status === "PAID" ? "CONFIRMED" : "RELEASED",
-    );
-  const slots = await db.selectFrom("booking_slots").select(["id", "seats_held", "capacity"]).execute();
-  for (const slot of slots) {
-    const seats = bookings
-      .filter((booking) => booking.slot_id === slot.id && HOLDING.has(booking.status))
-      .reduce((sum, booking) => sum + booking.seats, 0);
-    expect(slot.seats_held, `seats of ${slot.id}`).toBe(seats);
-    expect(slot.seats_held).toBeLessThanOrEqual(slot.capacity);
-  }
+  expect(await findViolations(database, sandbox, stockBefore)).toEqual([]);
 }
-
-const HOLDING = new Set(["HELD", "CONFIRMED", "CHECKED_IN"]);
 
 export async function stockOf(database: TestDatabase): Promise<Map<string, number>> {
   const rows = await database.db.selectFrom("products").select(["id", "stock"]).execute();
