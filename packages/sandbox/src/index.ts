@@ -58,5 +58,6 @@ export type {
 export { resendNotification } from "./notify/notifications.ts";
 export { MAX_ATTEMPTS, RETRY_LADDER_MS } from "./notify/retry-ladder.ts";
 export { PAYER_FAILURES, type PayerFailure, type PayerOutcome, payOrder } from "./payer/payer-actions.ts";
+export { RandomSource, RandomStream } from "./random.ts";
 export { type RunningSandbox, type StartSandboxOptions, startSandbox } from "./start.ts";
 export { WECHAT_ERROR_STATUS, WechatApiError, type WechatErrorCode } from "./wechat-error.ts";

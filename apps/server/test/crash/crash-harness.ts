@@ -94,6 +94,8 @@ export class KassaProcess {
     port: number;
     dataDir: string;
     crashAt?: `${CrashPointName}${"" | `:${number}`}`;
+    /** More of Kassa's settings (the simulation raises its rate limits); these win. */
+    env?: Record<string, string>;
   }): Promise<KassaProcess> {
     const { child, url, exited, output } = await startKassaProcess({
       command: process.execPath,
@@ -112,6 +114,7 @@ export class KassaProcess {
         CRASH_DATABASE_URL: input.database.url,
         ...(input.database.schema ? { CRASH_DATABASE_SCHEMA: input.database.schema } : {}),
         ...(input.crashAt ? { KASSA_CRASH_AT: input.crashAt } : {}),
+        ...input.env,
       },
     });
     return new KassaProcess(child, url, exited, output);
