@@ -53,7 +53,8 @@ Component({
       const rows = page.data.map((item, index) => ({
         key: `${item.postedAt}-${this.data.history.length + index}`,
         description: item.description,
-        yuan: yuanOf(Math.abs(item.amountFen)),
+        // Kassa's own yuan, its sign shown as + or − by the page.
+        yuan: item.amountYuan.replace(/^-/, ""),
         credit: item.amountFen > 0,
       }));
       this.setData({ history: [...this.data.history, ...rows], historyCursor: page.nextCursor });
