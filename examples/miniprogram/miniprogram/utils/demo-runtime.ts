@@ -27,7 +27,9 @@ function ask<T>(method: "GET" | "POST", url: string, data?: WechatMiniprogram.IA
 }
 
 export async function demoLoginCode(): Promise<string> {
-  return (await ask<{ code: string }>("POST", `${kassaConfig.baseUrl}/demo/login-code`)).code;
+  // `{}`, not no data: wx.request sends an empty body as `application/json`, which this
+  // route (unlike the mini program API's bodiless calls) refuses as malformed JSON.
+  return (await ask<{ code: string }>("POST", `${kassaConfig.baseUrl}/demo/login-code`, {})).code;
 }
 
 /**
