@@ -1,6 +1,13 @@
 import { kassaConfig } from "../config";
 import { demoLoginCode, demoRequestPayment } from "./demo-runtime";
-import type { Order, PaymentOutcome, RequestPaymentParams } from "./kassa-types";
+import type {
+  KassaErrorBody,
+  Order,
+  PaymentOutcome,
+  RequestPaymentParams,
+  Session,
+  SessionCreateBody,
+} from "./kassa-types";
 import { isCancel, type PaymentHint, wxLogin, wxRequestPayment } from "./wechat";
 
 /**
@@ -89,8 +96,12 @@ async function login(): Promise<string> {
   const code = kassaConfig.demo ? await demoLoginCode() : await wxLogin();
   // A wx.login code is WeChat's: named, so an app with Alipay only refuses the login
   // (APP_CHANNEL_NOT_CONFIGURED) instead of answering my.tradePay's parameters at pay.
-  const body = { code, channel: "wechatpay", ...(kassaConfig.app ? { app: kassaConfig.app } : {}) };
-  const session = await send<{ token: string; expiresAt: string }>("POST", "/v1/session", { body }, null);
+  const body: SessionCreateBody = {
+    code,
+    channel: "wechatpay",
+    ...(kassaConfig.app ? { app: kassaConfig.app } : {}),
+  };
+  const session = await send<Session>("POST", "/v1/session", { body }, null);
   const stored: StoredSession = { token: session.token, expiresAt: Date.parse(session.expiresAt) };
   wx.setStorageSync(SESSION_KEY, stored);
   return session.token;
@@ -120,12 +131,8 @@ function send<T>(method: Method, path: string, options: CallOptions, token: stri
           resolve(response.data as T);
           return;
         }
-        const error = (response.data ?? {}) as {
-          code?: string;
-          message?: string;
-          requestId?: string;
-          details?: unknown;
-        };
+        // Partial: a proxy in front of Kassa may answer an error of its own, or no JSON at all.
+        const error = (response.data ?? {}) as Partial<KassaErrorBody>;
         reject(
           new KassaError(
             error.code ?? "HTTP_ERROR",

@@ -1,5 +1,5 @@
 import { call, fenOf, newIdempotencyKey, yuanOf } from "../../utils/kassa";
-import type { Order, Page, Wallet, WalletHistoryItem, WalletTiers } from "../../utils/kassa-types";
+import type { Order, Page, TopUpBody, Wallet, WalletHistoryItem, WalletTiers } from "../../utils/kassa-types";
 import { errorText } from "../../utils/page-text";
 
 /**
@@ -73,7 +73,7 @@ Component({
       }
       await this.topUp({ amountFen });
     },
-    async topUp(body: { tierId: string } | { amountFen: number }) {
+    async topUp(body: TopUpBody) {
       await this.run(async () => {
         const order = await call<Order>("POST", "/v1/wallet/top-ups", {
           body,
