@@ -4,10 +4,12 @@ import { join } from "node:path";
 import type { JSDOM } from "jsdom";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_MERCHANT } from "../../../apps/server/src/channels/demo-sandbox.ts";
+import { CHROMIUM_AVAILABLE } from "../../../apps/server/test/browser/chromium.ts";
 import { KassaUnderTest } from "../../../apps/server/test/kassa-harness.ts";
 import { buildMiniProgram } from "./build-mini-program.ts";
 import { installDom } from "./dom.ts";
 import { PageDriver } from "./page-driver.ts";
+import { closeScreenshots, screenshot } from "./page-screenshot.ts";
 import { createWxRuntime, type WxRuntime } from "./wx-runtime.ts";
 
 /**
@@ -428,3 +430,42 @@ describe("the session", () => {
     kassa.rememberSecret(renewed);
   });
 });
+
+describe.skipIf(!CHROMIUM_AVAILABLE)(
+  "screenshots: simulate's DOM laid out by Chromium, not WeChat's renderer (skipped: no Chromium; apt-get install -y chromium)",
+  () => {
+    afterAll(() => closeScreenshots());
+
+    /** Shoots the page into test-artifacts/miniprogram/ and checks it was laid out as a phone's page. */
+    async function shoot(page: PageDriver, pagePath: string, name: string): Promise<void> {
+      const shot = await screenshot(page, pagePath, name);
+      expect(shot.overflowPx, `${name} is wider than the phone`).toBe(0);
+      expect(shot.buttonsWithSize, `${name}'s buttons laid out`).toBe(shot.buttons);
+    }
+
+    test("the shop, the wallet, the booking calendar, tipping and order history", async () => {
+      const catalog = await open("/pages/catalog/catalog");
+      await catalog.tap("#more-prd_jasmine_tea");
+      await catalog.tap("#more-prd_jasmine_tea");
+      await shoot(catalog, "pages/catalog/catalog", "catalog");
+      await shoot(await open("/pages/wallet/wallet"), "pages/wallet/wallet", "wallet");
+      await shoot(await open("/pages/booking/booking"), "pages/booking/booking", "booking");
+      await shoot(await open("/pages/tip/tip"), "pages/tip/tip", "tip");
+      await shoot(await open("/pages/orders/orders"), "pages/orders/orders", "orders");
+    });
+
+    test("the order page: unpaid, paid, and not confirmed yet", async () => {
+      const order = await orderFromCatalog("prd_jasmine_tea", 2);
+      await shoot(order, "pages/order/order", "order-pending");
+      await payOn(order, "pay");
+      expect(order.text("#pay-state")).toBe("Paid 已支付");
+      await shoot(order, "pages/order/order", "order-paid");
+      const unknown = await orderFromCatalog("prd_jasmine_tea", 1);
+      await payOn(unknown, "report-ok-without-paying");
+      expect(unknown.text("#pay-state")).toBe("Not confirmed yet 结果未知: check again");
+      await shoot(unknown, "pages/order/order", "order-unknown");
+      await unknown.tap("#cancel");
+      expect(unknown.text("#status")).toBe("CLOSED");
+    });
+  },
+);
