@@ -4,10 +4,12 @@ import { join } from "node:path";
 import type { JSDOM } from "jsdom";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_MERCHANT } from "../../../apps/server/src/channels/demo-sandbox.ts";
+import { CHROMIUM_AVAILABLE } from "../../../apps/server/test/browser/chromium.ts";
 import { KassaUnderTest } from "../../../apps/server/test/kassa-harness.ts";
 import { buildMiniProgram } from "./build-mini-program.ts";
 import { installDom } from "./dom.ts";
 import { PageDriver } from "./page-driver.ts";
+import { closeScreenshots, screenshot } from "./page-screenshot.ts";
 import { createWxRuntime, type WxRuntime } from "./wx-runtime.ts";
 
 /**
@@ -52,21 +54,57 @@ afterAll(async () => {
   if (buildDir) rmSync(buildDir, { recursive: true, force: true });
 });
 
-const open = (url: string) => PageDriver.open(buildDir, url, dom);
+const open = (url: string, dir = buildDir) => PageDriver.open(dir, url, dom);
 
 /** The order page a tap navigated to, opened as WeChat would open it. */
-async function followNavigation(): Promise<PageDriver> {
+async function followNavigation(dir = buildDir): Promise<PageDriver> {
   const url = runtime.navigations.at(-1);
   if (!url) throw new Error("the page navigated nowhere");
-  return open(url);
+  return open(url, dir);
 }
 
-async function orderFromCatalog(productId = "prd_jasmine_tea", quantity = 2): Promise<PageDriver> {
-  const catalog = await open("/pages/catalog/catalog");
+async function orderFromCatalog(
+  productId = "prd_jasmine_tea",
+  quantity = 2,
+  dir = buildDir,
+): Promise<PageDriver> {
+  const catalog = await open("/pages/catalog/catalog", dir);
   for (let i = 0; i < quantity; i += 1) await catalog.tap(`#more-${productId}`);
   await catalog.tap("#checkout");
   expect(catalog.text("#error")).toBeUndefined();
-  return followNavigation();
+  return followNavigation(dir);
+}
+
+const orderIdOf = (page: PageDriver) => String((page.data.order as { id: string }).id);
+
+/** What the mini program did from `mark` on (runtime.calls), to see that Kassa was asked after paying. */
+function callsSince(mark: number): string[] {
+  return runtime.calls.slice(mark);
+}
+
+/** `later` comes after `earlier` in the calls since `mark`. */
+function expectAfter(mark: number, earlier: string, later: string): void {
+  const calls = callsSince(mark);
+  const first = calls.indexOf(earlier);
+  expect(first, `${earlier} in ${calls.join(", ")}`).toBeGreaterThanOrEqual(0);
+  expect(calls.indexOf(later, first), `${later} after ${earlier} in ${calls.join(", ")}`).toBeGreaterThan(
+    first,
+  );
+}
+
+/** Runs `body` as another payer (a fresh wx.login for `openid`), then logs the usual payer in again. */
+async function asPayer(openid: string, body: () => Promise<void>): Promise<void> {
+  const [before, stored] = [runtime.openid, runtime.storage.get("kassa.session")];
+  runtime.openid = openid;
+  runtime.storage.delete("kassa.session");
+  try {
+    await body();
+  } finally {
+    const own = runtime.storage.get("kassa.session") as { token: string } | undefined;
+    if (own) kassa.rememberSecret(own.token);
+    runtime.openid = before;
+    runtime.storage.set("kassa.session", stored);
+  }
 }
 
 async function payOn(order: PageDriver, payer: WxRuntime["payer"]): Promise<void> {
@@ -129,6 +167,39 @@ describe("each page renders what Kassa answers", () => {
     await history.tap(`#order-${id}`);
     expect(runtime.navigations.at(-1)).toBe(`/pages/order/order?id=${id}`);
   });
+
+  test("order history pages with Kassa's nextCursor: More shows the rest, none twice, then no More", async () => {
+    // A payer of their own, so the history holds exactly these orders (closed, so the open-order cap allows 12).
+    const openid = "o_miniprogram_test_payer_0002";
+    kassa.rememberSecret(openid);
+    const token = await kassa.login(openid);
+    for (let i = 0; i < 12; i += 1) {
+      const made = await kassa.request("POST", "/v1/orders", {
+        token,
+        body: { items: [{ productId: "prd_jasmine_tea", quantity: 1 }] },
+      });
+      expect(made.status).toBe(201);
+      const cancelled = await kassa.request("POST", `/v1/orders/${(made.body as { id: string }).id}/cancel`, {
+        token,
+      });
+      expect(cancelled.status).toBe(200);
+    }
+    const all = (await kassa.request("GET", "/v1/orders?limit=100", { token })).body as {
+      data: { id: string }[];
+    };
+    expect(all.data).toHaveLength(12);
+    await asPayer(openid, async () => {
+      const history = await open("/pages/orders/orders");
+      const shown = () => (history.data.orders as { id: string }[]).map((order) => order.id);
+      expect(shown()).toEqual(all.data.slice(0, 10).map((order) => order.id));
+      expect(history.has("#more")).toBe(true);
+      await history.tap("#more");
+      expect(history.text("#error")).toBeUndefined();
+      expect(shown()).toEqual(all.data.map((order) => order.id));
+      expect(history.text(`#status-${all.data[11]!.id}`)).toBe("CLOSED");
+      expect(history.has("#more")).toBe(false);
+    });
+  });
 });
 
 describe("paying: Kassa's answer decides, whatever wx.requestPayment said", () => {
@@ -150,16 +221,65 @@ describe("paying: Kassa's answer decides, whatever wx.requestPayment said", () =
 
   test("the payer cancels: the page says cancelled, the order stays payable, and paying again works", async () => {
     const order = await orderFromCatalog();
+    const mark = runtime.calls.length;
     await payOn(order, "cancel");
     expect(order.text("#pay-state")).toBe("Cancelled: not paid 已取消");
     expect(order.text("#status")).toBe("PENDING");
+    // Cancelled is Kassa's word (not paid) read with the sheet's hint, not the hint alone.
+    expectAfter(mark, "wx.requestPayment", `POST /v1/orders/${orderIdOf(order)}/confirm`);
     await payOn(order, "pay");
     expect(order.text("#pay-state")).toBe("Paid 已支付");
   });
 
-  test("a fail whose payment went through shows paid once Kassa is asked", async () => {
+  test.each(["pay-then-report-fail", "pay-then-report-cancel"] as const)(
+    "a fail whose payment went through shows paid once Kassa is asked (%s)",
+    async (payer) => {
+      const order = await orderFromCatalog();
+      await payOn(order, payer);
+      expect(order.text("#pay-state")).toBe("Paid 已支付");
+      expect(order.text("#status")).toBe("PAID");
+    },
+  );
+
+  test("the payment fails at the cashier: the page says not paid, try again, once Kassa says so", async () => {
     const order = await orderFromCatalog();
-    await payOn(order, "pay-then-report-fail");
+    const mark = runtime.calls.length;
+    await payOn(order, "fail");
+    expect(order.text("#pay-state")).toBe("Not paid 支付未成功: try again");
+    expect(order.text("#status")).toBe("PENDING");
+    expectAfter(mark, "wx.requestPayment", `POST /v1/orders/${orderIdOf(order)}/confirm`);
+    await payOn(order, "pay");
+    expect(order.text("#pay-state")).toBe("Paid 已支付");
+  });
+
+  test("Cancel order: Kassa closes it, the page shows closed and offers no payment", async () => {
+    const order = await orderFromCatalog();
+    await order.tap("#cancel");
+    expect(order.text("#error")).toBeUndefined();
+    expect(order.text("#pay-state")).toBe("Closed: this order can no longer be paid 已关闭");
+    expect(order.text("#status")).toBe("CLOSED");
+    expect(order.has("#pay")).toBe(false);
+    expect(order.has("#cancel")).toBe(false);
+  });
+
+  test("an order paid elsewhere while the page showed it unpaid: Pay shows paid, not a refusal", async () => {
+    const order = await orderFromCatalog();
+    const id = orderIdOf(order);
+    const token = await client.sessionToken();
+    const params = (await kassa.request("POST", `/v1/orders/${id}/pay`, { token })).body as Record<
+      string,
+      string
+    >;
+    await fetch(`${kassa.sandbox.url}/cashier/api/pay`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(params),
+    });
+    const confirmed = await kassa.request("POST", `/v1/orders/${id}/confirm`, { token });
+    expect((confirmed.body as { status: string }).status).toBe("PAID");
+    expect(order.text("#status")).toBe("PENDING");
+    await payOn(order, "pay");
+    expect(order.text("#error")).toBeUndefined();
     expect(order.text("#pay-state")).toBe("Paid 已支付");
     expect(order.text("#status")).toBe("PAID");
   });
@@ -238,6 +358,51 @@ describe("paying: Kassa's answer decides, whatever wx.requestPayment said", () =
   });
 });
 
+describe("demo: true (a Kassa started with npm start, opened in DevTools)", () => {
+  let demoDir: string;
+
+  beforeAll(() => {
+    demoDir = buildMiniProgram(kassa.url, { payWaitMs: PAY_WAIT_MS, demo: true });
+  });
+  afterAll(() => {
+    if (demoDir) rmSync(demoDir, { recursive: true, force: true });
+  });
+
+  /** A demo-mode payer: no session stored, so the first call logs in through /demo/login-code. */
+  const asDemoPayer = (body: () => Promise<void>) => asPayer(runtime.openid, body);
+
+  test("logs in with Kassa's /demo/login-code, pays at the simulator's cashier after the dialog's Pay: paid", async () => {
+    await asDemoPayer(async () => {
+      const mark = runtime.calls.length;
+      const order = await orderFromCatalog("prd_jasmine_tea", 1, demoDir);
+      runtime.dialog = "confirm";
+      await order.tap("#pay");
+      expect(order.text("#pay-state")).toBe("Paid 已支付");
+      expect(order.text("#status")).toBe("PAID");
+      const calls = callsSince(mark);
+      // Neither of WeChat's own calls: they know nothing of the simulator.
+      expect(calls).not.toContain("wx.login");
+      expect(calls).not.toContain("wx.requestPayment");
+      expectAfter(mark, "POST /demo/login-code", "POST /v1/session");
+      expectAfter(mark, "wx.showModal", "POST /cashier/api/pay");
+      expectAfter(mark, "POST /cashier/api/pay", `POST /v1/orders/${orderIdOf(order)}/confirm`);
+    });
+  });
+
+  test("the dialog's Cancel: the page shows cancelled once Kassa confirms it is not paid", async () => {
+    await asDemoPayer(async () => {
+      const order = await orderFromCatalog("prd_jasmine_tea", 1, demoDir);
+      const mark = runtime.calls.length;
+      runtime.dialog = "cancel";
+      await order.tap("#pay");
+      expect(order.text("#pay-state")).toBe("Cancelled: not paid 已取消");
+      expect(order.text("#status")).toBe("PENDING");
+      expect(order.has("#pay")).toBe(true);
+      expectAfter(mark, "POST /cashier/api/cancel", `POST /v1/orders/${orderIdOf(order)}/confirm`);
+    });
+  });
+});
+
 describe("the session", () => {
   test("a token Kassa no longer takes is renewed with a new wx.login, and the call goes through", async () => {
     const token = await client.sessionToken();
@@ -265,3 +430,42 @@ describe("the session", () => {
     kassa.rememberSecret(renewed);
   });
 });
+
+describe.skipIf(!CHROMIUM_AVAILABLE)(
+  "screenshots: simulate's DOM laid out by Chromium, not WeChat's renderer (skipped: no Chromium; apt-get install -y chromium)",
+  () => {
+    afterAll(() => closeScreenshots());
+
+    /** Shoots the page into test-artifacts/miniprogram/ and checks it was laid out as a phone's page. */
+    async function shoot(page: PageDriver, pagePath: string, name: string): Promise<void> {
+      const shot = await screenshot(page, pagePath, name);
+      expect(shot.overflowPx, `${name} is wider than the phone`).toBe(0);
+      expect(shot.buttonsWithSize, `${name}'s buttons laid out`).toBe(shot.buttons);
+    }
+
+    test("the shop, the wallet, the booking calendar, tipping and order history", async () => {
+      const catalog = await open("/pages/catalog/catalog");
+      await catalog.tap("#more-prd_jasmine_tea");
+      await catalog.tap("#more-prd_jasmine_tea");
+      await shoot(catalog, "pages/catalog/catalog", "catalog");
+      await shoot(await open("/pages/wallet/wallet"), "pages/wallet/wallet", "wallet");
+      await shoot(await open("/pages/booking/booking"), "pages/booking/booking", "booking");
+      await shoot(await open("/pages/tip/tip"), "pages/tip/tip", "tip");
+      await shoot(await open("/pages/orders/orders"), "pages/orders/orders", "orders");
+    });
+
+    test("the order page: unpaid, paid, and not confirmed yet", async () => {
+      const order = await orderFromCatalog("prd_jasmine_tea", 2);
+      await shoot(order, "pages/order/order", "order-pending");
+      await payOn(order, "pay");
+      expect(order.text("#pay-state")).toBe("Paid 已支付");
+      await shoot(order, "pages/order/order", "order-paid");
+      const unknown = await orderFromCatalog("prd_jasmine_tea", 1);
+      await payOn(unknown, "report-ok-without-paying");
+      expect(unknown.text("#pay-state")).toBe("Not confirmed yet 结果未知: check again");
+      await shoot(unknown, "pages/order/order", "order-unknown");
+      await unknown.tap("#cancel");
+      expect(unknown.text("#status")).toBe("CLOSED");
+    });
+  },
+);

@@ -6,7 +6,10 @@
  *     answer, with `statusCode`, `header` and `data` parsed as JSON; `fail` only when no
  *     answer came (`request:fail …`);
  *   - the storage calls over a Map (sync, as WeChat's are);
- *   - wx.navigateTo records the URL (the test opens the page it names).
+ *   - wx.navigateTo records the URL (the test opens the page it names);
+ *   - wx.showModal answers as the payer taps (demo mode's cashier dialog: Pay or Cancel);
+ *     miniprogram-simulate's own always taps the confirm button.
+ * Every call of these is logged in `calls`, so a test can tell Kassa was asked after a payment.
  * The two test doubles stand in for what only WeChat can do, and call the simulator:
  *   - wx.login: a one-time code from the simulator's login-code API (POST /admin/login-codes);
  *   - wx.requestPayment: the simulator's cashier API (POST /cashier/api/pay | cancel), which
@@ -18,8 +21,12 @@ export type PayerChoice =
   | "pay"
   /** closes the sheet; WeChat says fail cancel */
   | "cancel"
+  /** the payer's payment fails at the cashier (余额不足); WeChat says fail, the order stays unpaid */
+  | "fail"
   /** pays at the cashier, but the client reports fail (§7.1: the callback is only a hint) */
   | "pay-then-report-fail"
+  /** pays at the cashier, but the client reports `fail cancel`, as if the payer had closed the sheet */
+  | "pay-then-report-cancel"
   /** never reaches the cashier, yet the client reports ok (a result Kassa must not trust) */
   | "report-ok-without-paying";
 
@@ -35,6 +42,10 @@ export interface WxRuntime {
   /** The openid the next wx.login code is minted for (a test's payer). */
   openid: string;
   logins: number;
+  /** The button the payer taps in the next wx.showModal. */
+  dialog: "confirm" | "cancel";
+  /** `wx.login`, `wx.requestPayment`, `wx.showModal`, and `METHOD /path` of each wx.request, in order. */
+  calls: string[];
   navigations: string[];
   storage: Map<string, unknown>;
   wx: Record<string, unknown>;
@@ -45,6 +56,8 @@ export function createWxRuntime(options: { simulatorUrl: string; appid: string; 
     payer: "pay",
     openid: options.openid,
     logins: 0,
+    dialog: "confirm",
+    calls: [],
     navigations: [],
     storage: new Map(),
     wx: {},
@@ -83,6 +96,7 @@ export function createWxRuntime(options: { simulatorUrl: string; appid: string; 
         timeout?: number;
       } & Callbacks<{ data: unknown; statusCode: number; header: Record<string, string>; errMsg: string }>,
     ) {
+      runtime.calls.push(`${option.method ?? "GET"} ${new URL(option.url).pathname}`);
       answer(option, async () => {
         let response: Response;
         try {
@@ -112,6 +126,7 @@ export function createWxRuntime(options: { simulatorUrl: string; appid: string; 
     },
     login(option: Callbacks<{ code: string; errMsg: string }>) {
       runtime.logins += 1;
+      runtime.calls.push("wx.login");
       answer(option, async () => {
         const minted = await simulator("/admin/login-codes", {
           appid: options.appid,
@@ -131,21 +146,40 @@ export function createWxRuntime(options: { simulatorUrl: string; appid: string; 
         paySign: option.paySign,
       };
       const choice = runtime.payer;
+      runtime.calls.push("wx.requestPayment");
       const report = async (): Promise<{ errMsg: string }> => {
         switch (choice) {
           case "pay":
             return { errMsg: String((await simulator("/cashier/api/pay", request)).errMsg) };
           case "cancel":
             throw new Error(String((await simulator("/cashier/api/cancel", request)).errMsg));
+          case "fail":
+            throw new Error(
+              String(
+                (await simulator("/cashier/api/fail", { ...request, reason: "INSUFFICIENT_BALANCE" })).errMsg,
+              ),
+            );
           case "pay-then-report-fail":
             await simulator("/cashier/api/pay", request);
             throw new Error("requestPayment:fail system error");
+          case "pay-then-report-cancel":
+            await simulator("/cashier/api/pay", request);
+            throw new Error("requestPayment:fail cancel");
           case "report-ok-without-paying":
             await simulator("/cashier/api/check", request);
             return { errMsg: "requestPayment:ok" };
         }
       };
       answer(option, report);
+    },
+    showModal(option: Callbacks<{ confirm: boolean; cancel: boolean; errMsg: string }>) {
+      runtime.calls.push("wx.showModal");
+      const tapped = runtime.dialog;
+      answer(option, async () => ({
+        confirm: tapped === "confirm",
+        cancel: tapped === "cancel",
+        errMsg: "showModal:ok",
+      }));
     },
     setStorageSync(key: string, value: unknown) {
       runtime.storage.set(key, structuredClone(value));

@@ -1,8 +1,31 @@
 /**
- * The mini program API's answers as this mini program reads them (docs/api.md; the server's
- * schemas are apps/server/src/http/mini-program/*). Money is integer fen; the `…Yuan`
- * strings are Kassa's own rendering, shown as they are.
+ * The mini program API's answers and request bodies as this mini program reads and sends
+ * them (docs/api.md). Written by hand, the fields this mini program uses only; checked
+ * against the OpenAPI document Kassa serves at /docs/json (test/api-types.test.ts), so a
+ * renamed, retyped or newly required field fails a test instead of drifting. Money is
+ * integer fen; the `…Yuan` strings are Kassa's own rendering, shown as they are.
  */
+
+/** POST /v1/session's body. A wx.login code is WeChat's, so the channel is always named. */
+export interface SessionCreateBody {
+  code: string;
+  channel: "wechatpay";
+  app?: string;
+}
+
+export interface Session {
+  token: string;
+  /** ISO 8601 */
+  expiresAt: string;
+}
+
+/** Every error's body (docs/errors.md). */
+export interface KassaErrorBody {
+  code: string;
+  message: string;
+  requestId: string;
+  details?: unknown;
+}
 
 export type OrderStatus = "PENDING" | "CLOSING" | "CLOSED" | "PAID";
 export type OrderKind = "purchase" | "top_up" | "booking" | "tip";
@@ -26,6 +49,15 @@ export interface Order {
 export interface Page<T> {
   data: T[];
   nextCursor: string | null;
+}
+
+export interface Catalog {
+  items: CatalogItem[];
+}
+
+/** POST /v1/orders's body: ids and quantities, never a price. */
+export interface OrderCreateBody {
+  items: { productId: string; quantity: number }[];
 }
 
 export interface CatalogItem {
@@ -63,6 +95,9 @@ export interface WalletTiers {
   customAmount: { minFen: number; maxFen: number };
 }
 
+/** POST /v1/wallet/top-ups's body: a tier, or an amount the payer typed. */
+export type TopUpBody = { tierId: string } | { amountFen: number };
+
 export interface WalletHistoryItem {
   cause: string;
   orderId: string | null;
@@ -86,6 +121,11 @@ export interface Slot {
   status: "OPEN" | "CLOSED" | "CANCELLED";
 }
 
+export interface BookingCreateBody {
+  slotId: string;
+  seats: number;
+}
+
 export interface BookedOrder extends Order {
   booking: { slotId: string; seats: number; status: string; ticketCode: string | null };
 }
@@ -99,6 +139,12 @@ export interface TipRecipient {
   dailyCapFen: number;
   tippedTodayFen: number;
   leftTodayFen: number;
+}
+
+export interface TipCreateBody {
+  recipientId: string;
+  amountFen: number;
+  message?: string;
 }
 
 export interface TippedOrder extends Order {

@@ -1,6 +1,13 @@
 import { kassaConfig } from "../config";
 import { demoLoginCode, demoRequestPayment } from "./demo-runtime";
-import type { Order, PaymentOutcome, RequestPaymentParams } from "./kassa-types";
+import type {
+  KassaErrorBody,
+  Order,
+  PaymentOutcome,
+  RequestPaymentParams,
+  Session,
+  SessionCreateBody,
+} from "./kassa-types";
 import { isCancel, type PaymentHint, wxLogin, wxRequestPayment } from "./wechat";
 
 /**
@@ -16,6 +23,8 @@ const SESSION_KEY = "kassa.session";
 const RENEW_EARLY_MS = 60_000;
 /** Pause between confirms while the payment is not settled; each confirm itself waits up to 3 s. */
 const CONFIRM_PAUSE_MS = 1_000;
+/** The least a confirm is given to answer: Kassa's own wait (3 s) and the trip. */
+const CONFIRM_TIMEOUT_MIN_MS = 4_000;
 const REQUEST_TIMEOUT_MS = 15_000;
 
 type Method = "GET" | "POST" | "DELETE";
@@ -44,20 +53,31 @@ export interface CallOptions {
   /** false for the calls that need no session (the catalog). */
   session?: boolean;
   idempotencyKey?: string;
+  /** How long to wait for Kassa's answer; REQUEST_TIMEOUT_MS when not given. */
+  timeoutMs?: number;
 }
 
 let loggingIn: Promise<string> | null = null;
 
-/** A call of the mini program API; a 401 logs in again once and repeats the call. */
+/** Kassa's answers to a token it no longer takes (docs/api.md "Sessions"): log in again. */
+const SESSION_REFUSED = new Set(["AUTH_SESSION_INVALID", "AUTH_SESSION_REQUIRED"]);
+
+/**
+ * A call of the mini program API; a refused session logs in again once and repeats the call.
+ * Repeating is safe even for POST /v1/orders: Kassa refuses the token before the route runs.
+ */
 export async function call<T>(method: Method, path: string, options: CallOptions = {}): Promise<T> {
   if (options.session === false) return send<T>(method, path, options, null);
+  const token = await sessionToken();
   try {
-    return await send<T>(method, path, options, await sessionToken());
+    return await send<T>(method, path, options, token);
   } catch (error) {
-    // AUTH_SESSION_INVALID: expired, logged out, or revoked by a sixth login (docs/api.md "Sessions").
-    if (!(error instanceof KassaError) || error.status !== 401 || error.code === "AUTH_LOGIN_CODE_INVALID")
-      throw error;
-    wx.removeStorageSync(SESSION_KEY);
+    // Expired, logged out, or revoked by a sixth login. Only this token is dropped: a call
+    // running beside this one may have stored a new one already, and each needless login
+    // costs one of the user's 5 live sessions.
+    if (!(error instanceof KassaError) || !SESSION_REFUSED.has(error.code)) throw error;
+    const stored = wx.getStorageSync(SESSION_KEY) as StoredSession | "";
+    if (stored && stored.token === token) wx.removeStorageSync(SESSION_KEY);
     return send<T>(method, path, options, await sessionToken());
   }
 }
@@ -74,8 +94,14 @@ export async function sessionToken(): Promise<string> {
 
 async function login(): Promise<string> {
   const code = kassaConfig.demo ? await demoLoginCode() : await wxLogin();
-  const body = kassaConfig.app ? { code, app: kassaConfig.app } : { code };
-  const session = await send<{ token: string; expiresAt: string }>("POST", "/v1/session", { body }, null);
+  // A wx.login code is WeChat's: named, so an app with Alipay only refuses the login
+  // (APP_CHANNEL_NOT_CONFIGURED) instead of answering my.tradePay's parameters at pay.
+  const body: SessionCreateBody = {
+    code,
+    channel: "wechatpay",
+    ...(kassaConfig.app ? { app: kassaConfig.app } : {}),
+  };
+  const session = await send<Session>("POST", "/v1/session", { body }, null);
   const stored: StoredSession = { token: session.token, expiresAt: Date.parse(session.expiresAt) };
   wx.setStorageSync(SESSION_KEY, stored);
   return session.token;
@@ -97,7 +123,7 @@ function send<T>(method: Method, path: string, options: CallOptions, token: stri
       url: `${kassaConfig.baseUrl}${path}`,
       method,
       header,
-      timeout: REQUEST_TIMEOUT_MS,
+      timeout: options.timeoutMs ?? REQUEST_TIMEOUT_MS,
       // Bodiless calls (pay, confirm, cancel, logout) send nothing: Kassa refuses a body there.
       ...(options.body === undefined ? {} : { data: options.body as WechatMiniprogram.IAnyObject }),
       success: (response) => {
@@ -105,12 +131,8 @@ function send<T>(method: Method, path: string, options: CallOptions, token: stri
           resolve(response.data as T);
           return;
         }
-        const error = (response.data ?? {}) as {
-          code?: string;
-          message?: string;
-          requestId?: string;
-          details?: unknown;
-        };
+        // Partial: a proxy in front of Kassa may answer an error of its own, or no JSON at all.
+        const error = (response.data ?? {}) as Partial<KassaErrorBody>;
         reject(
           new KassaError(
             error.code ?? "HTTP_ERROR",
@@ -145,7 +167,15 @@ export function newIdempotencyKey(): string {
  * is paid, an `ok` Kassa has not seen is polled until `payWaitMs`, then `unknown`.
  */
 export async function payOrder(orderId: string): Promise<PaymentOutcome> {
-  const params = await call<RequestPaymentParams>("POST", `/v1/orders/${orderId}/pay`);
+  let params: RequestPaymentParams;
+  try {
+    params = await call<RequestPaymentParams>("POST", `/v1/orders/${orderId}/pay`);
+  } catch (error) {
+    // Paid elsewhere or closed meanwhile: the page shows that, not a bare refusal.
+    if (!(error instanceof KassaError) || error.code !== "ORDER_NOT_PAYABLE") throw error;
+    const order = await call<Order>("GET", `/v1/orders/${orderId}`);
+    return { state: stateOf(order, { ok: true, errMsg: "not payable" }), order, hint: "not payable" };
+  }
   const hint = kassaConfig.demo ? await demoRequestPayment(params) : await wxRequestPayment(params);
   return settle(orderId, hint);
 }
@@ -155,15 +185,24 @@ export function checkAgain(orderId: string): Promise<PaymentOutcome> {
   return settle(orderId, { ok: true, errMsg: "check again" });
 }
 
+/**
+ * "Cancel order": Kassa closes it at WeChat Pay first and answers CLOSED, CLOSING while
+ * WeChat Pay has not confirmed the close (unknown: check again), or PAID if the money moved.
+ */
+export async function cancelOrder(orderId: string): Promise<PaymentOutcome> {
+  const order = await call<Order>("POST", `/v1/orders/${orderId}/cancel`);
+  return { state: stateOf(order, { ok: true, errMsg: "cancelled by the payer" }), order, hint: "cancel" };
+}
+
 async function settle(orderId: string, hint: PaymentHint): Promise<PaymentOutcome> {
   const deadline = Date.now() + kassaConfig.payWaitMs;
   let order: Order;
   try {
-    order = await confirm(orderId);
+    order = await confirm(orderId, deadline);
     // A fail is settled by one confirm (Kassa asked WeChat Pay); an ok is worth waiting for.
     while (hint.ok && isUnsettled(order) && Date.now() + CONFIRM_PAUSE_MS < deadline) {
       await pause(CONFIRM_PAUSE_MS);
-      order = await confirm(orderId);
+      order = await confirm(orderId, deadline);
     }
   } catch (error) {
     // The money may have moved while Kassa could not be asked: not paid, not failed, unknown.
@@ -172,10 +211,13 @@ async function settle(orderId: string, hint: PaymentHint): Promise<PaymentOutcom
   return { state: stateOf(order, hint), order, hint: hint.errMsg };
 }
 
-function confirm(orderId: string): Promise<Order> {
-  return call<Order>("POST", `/v1/orders/${orderId}/confirm`);
+/** A confirm that cannot outlast the wait by more than one confirm's own time. */
+function confirm(orderId: string, deadline: number): Promise<Order> {
+  const timeoutMs = Math.max(CONFIRM_TIMEOUT_MIN_MS, deadline - Date.now());
+  return call<Order>("POST", `/v1/orders/${orderId}/confirm`, { timeoutMs });
 }
 
+/** Kassa's status, read with the hint only where Kassa says "not paid": cancelled or failed. */
 function stateOf(order: Order, hint: PaymentHint): PaymentOutcome["state"] {
   if (order.status === "PAID") return "paid";
   if (order.status === "CLOSED") return "closed";
@@ -193,7 +235,8 @@ function pause(ms: number): Promise<void> {
 
 /** Whole fen as yuan text for amounts Kassa gives only in fen (tiers, tip rules). */
 export function yuanOf(fen: number): string {
-  return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, "0")}`;
+  const whole = Math.abs(fen);
+  return `${fen < 0 ? "-" : ""}${Math.floor(whole / 100)}.${String(whole % 100).padStart(2, "0")}`;
 }
 
 /** Yuan typed by the payer, to whole fen without a float; null when it is not an amount. */

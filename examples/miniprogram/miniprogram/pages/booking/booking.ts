@@ -1,5 +1,5 @@
 import { call, newIdempotencyKey } from "../../utils/kassa";
-import type { BookedOrder, Page, Slot } from "../../utils/kassa-types";
+import type { BookedOrder, BookingCreateBody, Page, Slot } from "../../utils/kassa-types";
 import { errorText } from "../../utils/page-text";
 
 interface SlotRow {
@@ -73,10 +73,11 @@ Component({
     async book(event: WechatMiniprogram.TouchEvent) {
       const slot = this.data.all.find((row) => row.id === String(event.currentTarget.dataset.id));
       if (!slot) return;
+      const body: BookingCreateBody = { slotId: slot.id, seats: slot.seats };
       this.setData({ busy: true, error: "" });
       try {
         const order = await call<BookedOrder>("POST", "/v1/bookings", {
-          body: { slotId: slot.id, seats: slot.seats },
+          body,
           idempotencyKey: newIdempotencyKey(),
         });
         await wx.navigateTo({ url: `/pages/order/order?id=${order.id}` });

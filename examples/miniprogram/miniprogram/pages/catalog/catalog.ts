@@ -1,6 +1,6 @@
 import { kassaConfig } from "../../config";
 import { call, newIdempotencyKey } from "../../utils/kassa";
-import type { CatalogItem, Order } from "../../utils/kassa-types";
+import type { Catalog, CatalogItem, Order, OrderCreateBody } from "../../utils/kassa-types";
 import { errorText } from "../../utils/page-text";
 
 const MAX_QUANTITY = 99;
@@ -22,7 +22,7 @@ Component({
     async onLoad() {
       try {
         const query = kassaConfig.app ? `?app=${encodeURIComponent(kassaConfig.app)}` : "";
-        const catalog = await call<{ items: CatalogItem[] }>("GET", `/v1/catalog${query}`, {
+        const catalog = await call<Catalog>("GET", `/v1/catalog${query}`, {
           session: false,
         });
         this.setData({ items: catalog.items.map((item) => ({ ...item, quantity: 0 })), error: "" });
@@ -46,7 +46,7 @@ Component({
       this.setData({ items, cartCount, idempotencyKey: "" });
     },
     async checkout() {
-      const lines = this.data.items
+      const lines: OrderCreateBody["items"] = this.data.items
         .filter((item) => item.quantity > 0)
         .map((item) => ({ productId: item.id, quantity: item.quantity }));
       if (lines.length === 0) return;

@@ -1,4 +1,4 @@
-import { call, checkAgain, payOrder, yuanOf } from "../../utils/kassa";
+import { call, cancelOrder, checkAgain, payOrder, yuanOf } from "../../utils/kassa";
 import type { BookedOrder, Order, PaymentOutcome, PaymentState, TippedOrder } from "../../utils/kassa-types";
 import { errorText, PAYMENT_STATE_TEXT } from "../../utils/page-text";
 
@@ -47,15 +47,16 @@ Component({
     async cancel() {
       const order = this.data.order;
       if (!order) return;
-      await this.run(async () => this.show(await call<Order>("POST", `/v1/orders/${order.id}/cancel`)));
+      await this.run(async () => this.showOutcome(await cancelOrder(order.id)));
     },
     async showOutcome(outcome: PaymentOutcome) {
-      if (outcome.order) await this.show(outcome.order);
+      // The state first: a ticket or message that fails to load must not wipe out "paid".
       this.setData({
         payState: outcome.state,
         stateText: PAYMENT_STATE_TEXT[outcome.state],
         error: outcome.error === undefined ? "" : errorText(outcome.error),
       });
+      if (outcome.order) await this.show(outcome.order);
     },
     async show(order: Order) {
       const open = order.status === "PENDING";

@@ -1,5 +1,5 @@
 import { call, fenOf, newIdempotencyKey, yuanOf } from "../../utils/kassa";
-import type { Page, TippedOrder, TipRecipient } from "../../utils/kassa-types";
+import type { Page, TipCreateBody, TippedOrder, TipRecipient } from "../../utils/kassa-types";
 import { errorText } from "../../utils/page-text";
 
 /**
@@ -62,10 +62,11 @@ Component({
         return;
       }
       const message = (this.data.messages[recipientId] ?? "").trim();
+      const body: TipCreateBody = { recipientId, amountFen, ...(message ? { message } : {}) };
       this.setData({ busy: true, error: "" });
       try {
         const order = await call<TippedOrder>("POST", "/v1/tips", {
-          body: { recipientId, amountFen, ...(message ? { message } : {}) },
+          body,
           idempotencyKey: newIdempotencyKey(),
         });
         await wx.navigateTo({ url: `/pages/order/order?id=${order.id}` });

@@ -1,5 +1,5 @@
 import { call, fenOf, newIdempotencyKey, yuanOf } from "../../utils/kassa";
-import type { Order, Page, Wallet, WalletHistoryItem, WalletTiers } from "../../utils/kassa-types";
+import type { Order, Page, TopUpBody, Wallet, WalletHistoryItem, WalletTiers } from "../../utils/kassa-types";
 import { errorText } from "../../utils/page-text";
 
 /**
@@ -53,7 +53,8 @@ Component({
       const rows = page.data.map((item, index) => ({
         key: `${item.postedAt}-${this.data.history.length + index}`,
         description: item.description,
-        yuan: yuanOf(Math.abs(item.amountFen)),
+        // Kassa's own yuan, its sign shown as + or − by the page.
+        yuan: item.amountYuan.replace(/^-/, ""),
         credit: item.amountFen > 0,
       }));
       this.setData({ history: [...this.data.history, ...rows], historyCursor: page.nextCursor });
@@ -72,7 +73,7 @@ Component({
       }
       await this.topUp({ amountFen });
     },
-    async topUp(body: { tierId: string } | { amountFen: number }) {
+    async topUp(body: TopUpBody) {
       await this.run(async () => {
         const order = await call<Order>("POST", "/v1/wallet/top-ups", {
           body,
