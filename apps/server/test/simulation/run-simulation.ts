@@ -1,9 +1,9 @@
+import { createServer } from "node:net";
 import { RandomSource, type RunningSandbox, startSandbox } from "@kassa/sandbox";
 import { DEMO_ALIPAY_APP, DEMO_MERCHANT } from "../../src/channels/demo-sandbox.ts";
 import { findViolations } from "../convergence.ts";
 import {
   buildKassaProgram,
-  freePort,
   KassaProcess,
   makeApiKey,
   removeDir,
@@ -427,7 +427,7 @@ class Fleet {
   async start(count: number): Promise<void> {
     // One after the other: the first start migrates and seeds the demo's catalog.
     for (let i = 0; i < count; i++) {
-      this.#ports[i] = await freePort();
+      this.#ports[i] = await portOutsideEphemeralRange();
       this.#instances[i] = await this.#launch(i);
     }
   }
@@ -476,15 +476,46 @@ class Fleet {
     throw new Error(`${method} ${path}: no Kassa instance answered`);
   }
 
-  #launch(index: number): Promise<KassaProcess> {
-    return KassaProcess.start({
-      program: this.program,
-      database: this.database,
-      sandbox: this.sandbox,
-      port: this.#ports[index] ?? 0,
-      dataDir: this.dataDir,
-      env: KASSA_SETTINGS,
+  /**
+   * Start instance `index` on its port. The simulator's and the payers' outgoing connections
+   * take ephemeral ports, and one can hold a dead instance's port for a moment: a start that
+   * finds its port in use waits and tries again.
+   */
+  async #launch(index: number): Promise<KassaProcess> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await KassaProcess.start({
+          program: this.program,
+          database: this.database,
+          sandbox: this.sandbox,
+          port: this.#ports[index] ?? 0,
+          dataDir: this.dataDir,
+          env: KASSA_SETTINGS,
+        });
+      } catch (error) {
+        if (attempt >= 20 || !String(error).includes("already in use")) throw error;
+        await sleep(250);
+      }
+    }
+  }
+}
+
+/**
+ * A free port below Linux's ephemeral range (32768-60999), so that the many outgoing
+ * connections of a run are not given it while its instance is down between a kill and a restart.
+ */
+async function portOutsideEphemeralRange(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const server = createServer();
+    const free = await new Promise<boolean>((done) => {
+      server.once("error", () => done(false));
+      server.listen(port, "127.0.0.1", () => done(true));
     });
+    if (free) {
+      await new Promise((done) => server.close(done));
+      return port;
+    }
   }
 }
 
