@@ -1,7 +1,12 @@
 import type { Kysely } from "kysely";
 
 /**
- * Purge of outbox events and finished webhook deliveries (issue 13, data retention;
+ * Two things of issue 13 that share this migration's number.
+ *
+ * `payments.channel_failed_at`: when the channel first said a payment failed (WeChat Pay
+ * `PAYERROR`); the risk rules count that failure once per payment (app/risk/channel-failures.ts).
+ *
+ * Purge of outbox events and finished webhook deliveries (data retention;
  * retention-repo.ts): indexes on what each bounded batch picks by, so a batch reads the rows
  * it removes, not the whole table:
  * - finished deliveries by status and last change;
@@ -10,6 +15,7 @@ import type { Kysely } from "kysely";
  * - events by time across apps (0004's index leads with the app).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable("payments").addColumn("channel_failed_at", "bigint").execute();
   await db.schema
     .createIndex("webhook_deliveries_status_updated")
     .on("webhook_deliveries")
