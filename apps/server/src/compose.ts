@@ -96,7 +96,7 @@ export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> 
     ? new RedisRateLimiter(input.redisUrl)
     : new MemoryRateLimiter(() => input.clock.now());
   // Before the apps: each app's channels report their calls to it.
-  const metrics = createMetrics(input.database.db, input.clock);
+  const metrics = createMetrics(input.database, input.clock);
   const deps: AppDeps = {
     db: input.database.db,
     dialect: input.database.dialect,

@@ -119,6 +119,12 @@ export class EnvReader {
   requiredFile(name: string): string {
     const value = this.optionalFile(name);
     if (value === undefined && !this.optional(name)) this.problems.push(`${name} is required`);
+    // An empty file (a key copied before it was written, a mount of nothing) would be skipped
+    // by every check of its content and fail only at the first signature: name it at start.
+    else if (value !== undefined && value.trim() === "") {
+      this.problems.push(`${name} names an empty file (${this.optional(name)})`);
+      return ""; // one problem, not a second one from the content checks as well
+    }
     return value ?? "";
   }
 

@@ -16,6 +16,11 @@ export interface RetentionSettings {
   notificationsDays: number;
   /** Each try of a webhook delivery (what was sent, what came back), from when it was made. */
   webhookAttemptsDays: number;
+  /**
+   * Outbox events and webhook deliveries: a delivery once finished (delivered, given up or
+   * cancelled), counted from its last change; an event once no delivery of it is left.
+   */
+  eventsDays: number;
   /** A payer with no login, order, refund, booking or wallet movement for this long loses their openid. */
   inactiveUsersDays: number;
 }
@@ -25,6 +30,7 @@ export const RETENTION_VARIABLES = {
   idempotencyKeysDays: "KASSA_RETENTION_IDEMPOTENCY_KEYS_DAYS",
   notificationsDays: "KASSA_RETENTION_NOTIFICATIONS_DAYS",
   webhookAttemptsDays: "KASSA_RETENTION_WEBHOOK_ATTEMPTS_DAYS",
+  eventsDays: "KASSA_RETENTION_EVENTS_DAYS",
   inactiveUsersDays: "KASSA_RETENTION_INACTIVE_USERS_DAYS",
 } as const satisfies Record<keyof RetentionSettings, string>;
 
@@ -34,6 +40,7 @@ export const DEFAULT_RETENTION: Readonly<RetentionSettings> = Object.freeze({
   idempotencyKeysDays: 7,
   notificationsDays: 90,
   webhookAttemptsDays: 30,
+  eventsDays: 90,
   inactiveUsersDays: 1095,
 });
 
@@ -48,6 +55,9 @@ const MINIMUM_DAYS: Readonly<RetentionSettings> = {
   notificationsDays: 2,
   // A delivery's schedule lasts about three days (docs/webhooks.md): its attempts stay while it runs.
   webhookAttemptsDays: 4,
+  // A finished delivery can be replayed, and an event replayed by range (docs/webhooks.md
+  // "Replay"): a week keeps both for a receiver that was down past the three days of retries.
+  eventsDays: 7,
   // Longer than the longest session (KASSA_SESSION_TTL_HOURS is at most 90 days).
   inactiveUsersDays: 91,
 };

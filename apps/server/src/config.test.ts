@@ -310,6 +310,14 @@ describe("keys are parsed at start, and every problem is listed at once", () => 
     }
   });
 
+  it("names an empty merchant private key file as a start-up problem instead of accepting it", () => {
+    for (const text of ["", "\n  \n"]) {
+      const path = file("empty.pem", text);
+      const problems = problemsOf({ ...production, WECHATPAY_MERCHANT_PRIVATE_KEY_FILE: path });
+      expect(problems).toEqual([`WECHATPAY_MERCHANT_PRIVATE_KEY_FILE names an empty file (${path})`]);
+    }
+  });
+
   it("refuses a WeChat Pay public key that does not parse, is a private key, or is not RSA", () => {
     const cases = {
       "pub-garbage.pem": "-----BEGIN PUBLIC KEY-----\n...\n-----END PUBLIC KEY-----\n",

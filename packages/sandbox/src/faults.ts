@@ -15,8 +15,9 @@ import type { RandomStream } from "./random.ts";
  * they are not persisted across restarts.
  *
  * A rule naming `outTradeNo` or `outRefundNo` fires only for that payment or refund, where
- * the target says which one a call is about (notifications, bill rows). Bill faults
- * (bills/bill-faults.ts) also carry what they change: `deltaFen`, `state`.
+ * the target says which one a call is about (notifications, bill rows, queries). Bill faults
+ * (bills/bill-faults.ts) also carry what they change: `deltaFen`, `state`; a query fault
+ * (routes/query-faults.ts) the `state` its answer shows.
  */
 
 export interface FaultKindDefinition {
@@ -67,7 +68,7 @@ export interface FaultSubject {
 
 /** Which fault kinds take `deltaFen` (required) and `state` (required). */
 const KINDS_WITH_DELTA = new Set(["bill_amount_changed", "bill_fee_changed"]);
-const KINDS_WITH_STATE = new Set(["bill_state_changed"]);
+const KINDS_WITH_STATE = new Set(["bill_state_changed", "query_state_changed"]);
 
 const DEFAULT_DELAY_MS = 3_000;
 const DEFAULT_HOLD_MS = 30_000;
@@ -214,7 +215,7 @@ export class FaultRegistry {
       );
     }
     if (takesState && !(typeof raw.state === "string" && /^[A-Z_]{1,32}$/.test(raw.state))) {
-      throw invalid("state must be a bill state word such as REVOKED, SUCCESS or PROCESSING (A-Z and _)");
+      throw invalid("state must be a state word such as PAYERROR, REVOKED or PROCESSING (A-Z and _)");
     }
     const probability = raw.probability ?? 1;
     if (typeof probability !== "number" || !(probability > 0 && probability <= 1)) {

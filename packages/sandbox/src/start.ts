@@ -15,6 +15,7 @@ import { registerRefundJobs } from "./domain/refund-settlement.ts";
 import { buildServer } from "./http/server.ts";
 import { createMerchant } from "./identity/merchants.ts";
 import { registerNotificationJobs } from "./notify/notifications.ts";
+import { registerQueryFaults } from "./routes/query-faults.ts";
 
 export interface StartSandboxOptions {
   /** 0 picks a free port (tests). Overrides `config.port`; defaults to 0. */
@@ -55,6 +56,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   registerRefundJobs(ctx);
   registerBillJobs(ctx);
   registerBillFaults(ctx);
+  registerQueryFaults(ctx);
   for (const seed of config.merchants) {
     if (!ctx.tables.merchants.has(seed.mchid)) await createMerchant(ctx, seed);
   }

@@ -76,7 +76,7 @@ export async function applyPayment(
         payment: current,
         event: "paid",
         now,
-        ids: deps.ids,
+        deps,
         facts: {
           transactionId: reported.transactionId,
           bankType: reported.bankType ?? null,

@@ -5,7 +5,9 @@ import { createTestDatabase, type TestDatabase } from "../../test/database.ts";
 import type { DatabaseHandle } from "../db/connect.ts";
 import type { Executor } from "../db/executor.ts";
 import { accountBalance } from "../db/ledger-repo.ts";
+import { inTransaction } from "../db/transaction.ts";
 import type { WalletCreditedPayload } from "../domain/events.ts";
+import type { Posting } from "../domain/ledger.ts";
 import { type LedgerFact, ledgerEntryFor } from "../domain/ledger-postings.ts";
 import { randomIdSource } from "../random-ids.ts";
 import { bookEntry } from "./book-entry.ts";
@@ -40,15 +42,18 @@ const adjust = (userId: string, amountFen: number, adjustmentId = fresh("adj")):
   userId,
   amountFen,
 });
-const book = (db: Executor, fact: LedgerFact) =>
-  db.transaction().execute((trx) =>
-    bookEntry(trx, randomIdSource, {
-      appId: APP,
-      orderId: null,
-      now: T + counter,
-      ...ledgerEntryFor(fact),
-    }),
-  );
+/** What bookEntry reported to /metrics, in order (AppObservers.ledgerEntryPosted). */
+const reported: Array<{ cause: string; postings: readonly Posting[] }> = [];
+const deps = {
+  ids: randomIdSource,
+  observe: {
+    riskDecision: () => undefined,
+    ledgerEntryPosted: (entry: (typeof reported)[number]) => reported.push(entry),
+  },
+};
+const bookIn = (trx: Executor, fact: LedgerFact) =>
+  bookEntry(trx, deps, { appId: APP, orderId: null, now: T + counter, ...ledgerEntryFor(fact) });
+const book = (db: Executor, fact: LedgerFact) => inTransaction(db, (trx) => bookIn(trx, fact));
 async function creditsOf(userId: string) {
   const rows = await database.db
     .selectFrom("outbox_events")
@@ -117,21 +122,82 @@ describe("bookEntry", () => {
   });
 });
 
+describe("bookEntry's report to /metrics", () => {
+  it("comes once the caller's transaction committed, with the entry's cause and postings, and not for a duplicate", async () => {
+    const userId = fresh("usr");
+    const fact = adjust(userId, 400);
+    reported.length = 0;
+    await inTransaction(database.db, async (trx) => {
+      expect(await bookIn(trx, fact)).toBe("posted");
+      // Still inside the transaction: nothing is committed, so nothing is told yet.
+      expect(reported).toEqual([]);
+    });
+    expect(reported).toEqual([
+      {
+        cause: "wallet_adjustment",
+        postings: [
+          { account: "adjustments", amountFen: 400 },
+          { account: `wallet:${userId}`, amountFen: -400 },
+        ],
+      },
+    ]);
+    expect(await book(database.db, fact)).toBe("already_posted");
+    expect(reported).toHaveLength(1);
+  });
+
+  it("never comes for an entry whose transaction rolled back", async () => {
+    const userId = fresh("usr");
+    reported.length = 0;
+    await expect(
+      inTransaction(database.db, async (trx) => {
+        expect(await bookIn(trx, adjust(userId, 250))).toBe("posted");
+        throw new Error("a later step of the same transaction failed");
+      }),
+    ).rejects.toThrow("a later step");
+    expect(reported).toEqual([]);
+    expect(await accountBalance(database.db, APP, `wallet:${userId}`)).toBe(0);
+  });
+
+  it("refuses a transaction inTransaction did not open, which could not say when it commits", async () => {
+    await expect(
+      database.db.transaction().execute((trx) => bookIn(trx, adjust(fresh("usr"), 100))),
+    ).rejects.toThrow("afterCommit needs a transaction opened by inTransaction");
+  });
+});
+
 describe("the one path", () => {
+  it("of a transaction is inTransaction: the server's code opens none itself but check-ledger's read-only one", () => {
+    const root = new URL("..", import.meta.url).pathname;
+    const openers = sourceFiles(root).filter(
+      (path) =>
+        !path.startsWith("db/migrations/") &&
+        /\.transaction\(\)/.test(readFileSync(join(root, path), "utf8")),
+    );
+    // Migrations run before any use case and book nothing.
+    expect(openers.sort()).toEqual(["app/check-ledger.ts", "db/transaction.ts"]);
+  });
+
   it("is bookEntry: nothing else in the server's code calls postEntry (a wallet credit always tells)", () => {
     const root = new URL("..", import.meta.url).pathname;
-    const callers: string[] = [];
-    const walk = (dir: string) => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) walk(path);
-        else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) {
-          if (/\bpostEntry\b/.test(readFileSync(path, "utf8"))) callers.push(relative(root, path));
-        }
-      }
-    };
-    walk(root);
+    const callers = sourceFiles(root).filter((path) =>
+      /\bpostEntry\b/.test(readFileSync(join(root, path), "utf8")),
+    );
     // Only the repository that defines it, and the wrapper. Tests may post directly.
     expect(callers.sort()).toEqual(["app/book-entry.ts", "db/ledger-repo.ts"]);
   });
 });
+
+/** The server's source files under `root`, tests left out, as paths relative to it. */
+function sourceFiles(root: string): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts"))
+        files.push(relative(root, path));
+    }
+  };
+  walk(root);
+  return files;
+}

@@ -32,7 +32,7 @@ export async function closeOrder(
   if (payment.status === "PENDING") {
     const now = deps.clock.now();
     const started = await inTransaction(deps.db, (trx) =>
-      movePaymentAndOrder(trx, { payment, event: "close_requested", now, ids: deps.ids }),
+      movePaymentAndOrder(trx, { payment, event: "close_requested", now, deps }),
     );
     if (!started) return currentStatus(deps, order.id);
   } else if (payment.status !== "CLOSING") {
@@ -114,8 +114,7 @@ async function finishClose(deps: AppDeps, payment: Payment, reason: "cancel" | "
   await inTransaction(deps.db, async (trx) => {
     const now = deps.clock.now();
     // The compare-and-set makes the release happen once, whoever closes first.
-    if (!(await movePaymentAndOrder(trx, { payment, event: "closed_at_channel", now, ids: deps.ids })))
-      return;
+    if (!(await movePaymentAndOrder(trx, { payment, event: "closed_at_channel", now, deps }))) return;
     const order = await findOrderById(trx, payment.orderId);
     // Stock for a purchase, seats for a booking (order-kinds.ts).
     if (order) await ORDER_KIND_RULES[order.kind].closed(trx, order, now);

@@ -4,6 +4,7 @@ import type { DialectName } from "../db/connect.ts";
 import type { Executor } from "../db/executor.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { IdSource } from "../domain/ids.ts";
+import type { LedgerCauseType, Posting } from "../domain/ledger.ts";
 import type { RiskSettings } from "../domain/risk.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
 import type { AppRegistry } from "./app-registry.ts";
@@ -38,6 +39,11 @@ export interface AppObservers {
    * the signal went uncounted.
    */
   riskDecision(decision: { rule: string; action: "fired" | "throttled" | "not_evaluated" }): void;
+  /**
+   * A ledger entry booked (book-entry.ts), reported once the transaction that wrote it has
+   * committed (db/transaction.ts afterCommit), never for one that rolled back.
+   */
+  ledgerEntryPosted(entry: { cause: LedgerCauseType; postings: readonly Posting[] }): void;
 }
 
 export interface AppSettings {

@@ -1,11 +1,10 @@
 import type { Executor } from "../db/executor.ts";
 import { capturedOrderOf, moveOrder, orderKindOf, orderUserId } from "../db/orders-repo.ts";
 import { movePayment } from "../db/payments-repo.ts";
-import type { IdSource } from "../domain/ids.ts";
 import { capturedFact, type LedgerFact, ledgerEntryFor, walletPaidFact } from "../domain/ledger-postings.ts";
 import type { OrderStatus } from "../domain/order.ts";
 import { isExternalChannel, type Payment, type PaymentEvent, type PaymentFacts } from "../domain/payment.ts";
-import { bookEntry } from "./book-entry.ts";
+import { type BookingDeps, bookEntry } from "./book-entry.ts";
 import { ORDER_KIND_RULES } from "./order-kinds.ts";
 
 /**
@@ -28,10 +27,11 @@ export async function movePaymentAndOrder(
     now: number;
     facts?: PaymentFacts;
     /**
-     * For the events and jobs a move writes (`wallet.credited` of a top-up, `booking.confirmed`,
-     * `tip.paid`, the refund of a booking paid after its seats were gone).
+     * Ids for the events and jobs a move writes (`wallet.credited` of a top-up, `booking.confirmed`,
+     * `tip.paid`, the refund of a booking paid after its seats were gone), and /metrics for the
+     * entry a paid move books.
      */
-    ids: IdSource;
+    deps: BookingDeps;
   },
 ): Promise<{ orderStatus: OrderStatus } | undefined> {
   const { payment, event, now } = change;
@@ -48,9 +48,9 @@ export async function movePaymentAndOrder(
     throw new Error(`order ${payment.orderId} could not follow payment ${payment.id} on "${event}"`);
   }
   if (event === "paid") {
-    await bookPaid(trx, change.ids, payment, now);
+    await bookPaid(trx, change.deps, payment, now);
     const kind = await orderKindOf(trx, payment.orderId);
-    await ORDER_KIND_RULES[kind].paid(trx, { id: payment.orderId }, { now, ids: change.ids });
+    await ORDER_KIND_RULES[kind].paid(trx, { id: payment.orderId }, { now, ids: change.deps.ids });
   }
   return { orderStatus };
 }
@@ -61,11 +61,11 @@ export async function movePaymentAndOrder(
  * `capturedFact`; a top-up's `wallet.credited` with it, book-entry.ts), or a wallet payment's spend of the payer's balance (`walletPaidFact`), which the database's CHECK refuses
  * when the balance is short: WALLET_INSUFFICIENT_FUNDS, and the whole move rolls back.
  */
-async function bookPaid(trx: Executor, ids: IdSource, payment: Payment, now: number): Promise<void> {
+async function bookPaid(trx: Executor, deps: BookingDeps, payment: Payment, now: number): Promise<void> {
   const order = await capturedOrderOf(trx, payment.orderId);
   const fact: LedgerFact = isExternalChannel(payment.channel)
     ? capturedFact(order, { ...payment, channel: payment.channel })
     : walletPaidFact(order, { ...payment, userId: await orderUserId(trx, payment.orderId) });
   const draft = ledgerEntryFor(fact);
-  await bookEntry(trx, ids, { appId: payment.appId, orderId: payment.orderId, now, ...draft });
+  await bookEntry(trx, deps, { appId: payment.appId, orderId: payment.orderId, now, ...draft });
 }

@@ -42,14 +42,14 @@ export async function payFromWallet(
         payment: channelPayment,
         event: "close_requested",
         now,
-        ids: deps.ids,
+        deps,
       }))
     )
       throw new KassaError("ORDER_NOT_PAYABLE", { status: order.status });
     const closing = await findPaymentOfOrder(trx, order.id);
     if (!closing) throw new Error(`order ${order.id} lost its payment`);
     refuseIfAtChannel(closing, now);
-    await movePaymentAndOrder(trx, { payment: closing, event: "closed_at_channel", now, ids: deps.ids });
+    await movePaymentAndOrder(trx, { payment: closing, event: "closed_at_channel", now, deps });
     const wallet = await spend(deps, trx, closing, now);
     await appendOutboxEvent(trx, {
       id: makeId("event", deps.ids),
@@ -94,7 +94,7 @@ async function spend(deps: AppDeps, trx: Executor, replaced: Payment, now: numbe
   };
   await insertPayment(trx, payment);
   const facts = { transactionId: id, bankType: null, paidAt: now };
-  const moved = await movePaymentAndOrder(trx, { payment, event: "paid", now, facts, ids: deps.ids });
+  const moved = await movePaymentAndOrder(trx, { payment, event: "paid", now, facts, deps });
   if (!moved) throw new Error(`wallet payment ${id} could not move to PAID`);
   return { ...payment, status: "PAID", ...facts };
 }

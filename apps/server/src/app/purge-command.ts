@@ -10,6 +10,8 @@ const WHAT: Record<PurgeReport["lines"][number]["table"], (days: number) => stri
   idempotency_keys: (days) => `idempotency keys older than ${days} days`,
   channel_notifications: (days) => `notification records older than ${days} days`,
   webhook_attempts: (days) => `webhook attempts older than ${days} days`,
+  webhook_deliveries: (days) => `webhook deliveries finished more than ${days} days ago, with their attempts`,
+  outbox_events: (days) => `events older than ${days} days that no delivery still needs`,
   inactive_users: (days) => `payers inactive for ${days} days: openid replaced by a tombstone`,
 };
 

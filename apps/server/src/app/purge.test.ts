@@ -11,8 +11,8 @@ import { purgeExpiredData } from "./purge.ts";
 
 /**
  * purgeExpiredData on every table it cuts, with rows on both sides of each retention (the
- * defaults: sessions 30 days after they end, keys 7, notifications 90, attempts 30, payers
- * 1095 days inactive), on SQLite and PostgreSQL.
+ * defaults: sessions 30 days after they end, keys 7, notifications 90, attempts 30, finished
+ * deliveries and their events 90, payers 1095 days inactive), on SQLite and PostgreSQL.
  */
 const DAY = 86_400_000;
 const NOW = 1_800_000_000_000;
@@ -30,7 +30,7 @@ async function user(id: string, createdDaysAgo: number) {
 async function order(
   id: string,
   userId: string,
-  status: "PAID" | "PENDING",
+  status: "PAID" | "PENDING" | "CLOSED",
   updatedDaysAgo: number,
   kind = "purchase",
 ) {
@@ -50,6 +50,20 @@ async function order(
     })
     .execute();
 }
+
+const attempt = (id: string, days: number) => ({
+  id,
+  delivery_id: "whd_1",
+  endpoint_id: "whe_1",
+  trigger: "scheduled",
+  url: "https://hooks.example/k",
+  started_at: ago(days),
+  latency_ms: 20,
+  status_code: 200,
+  response_excerpt: "ok",
+  error: null,
+  succeeded: 1,
+});
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -280,24 +294,87 @@ beforeAll(async () => {
       updated_at: ago(1),
     })
     .execute();
-  const attempt = (id: string, days: number) => ({
-    id,
-    delivery_id: "whd_1",
-    endpoint_id: "whe_1",
-    trigger: "scheduled",
-    url: "https://hooks.example/k",
-    started_at: ago(days),
-    latency_ms: 20,
-    status_code: 200,
-    response_excerpt: "ok",
-    error: null,
-    succeeded: 1,
-  });
   await db
     .insertInto("webhook_attempts")
     .values([attempt("wha_old", 31), attempt("wha_young", 1)])
     .execute();
+  await eventsAndDeliveries();
 });
+
+/**
+ * Events 100 days old (past the 90 of the default), their deliveries on both sides of what
+ * may go: finished ones, one still retrying and one asked to be replayed; events with no
+ * delivery left, an object's newest event, and the `order.closed` of an order paid after it.
+ */
+async function eventsAndDeliveries() {
+  const db = database.db;
+  await order("ord_closed_long_ago", "usr_gone", "CLOSED", 1500);
+  const event = (
+    id: string,
+    aggregate: string,
+    seq: number | null,
+    days: number,
+    type = "wallet.credited",
+  ) => ({
+    id,
+    app_id: APP,
+    type,
+    aggregate_id: aggregate,
+    payload: "{}",
+    created_at: ago(days),
+    published_at: null,
+    aggregate_seq: seq,
+  });
+  await db
+    .insertInto("outbox_events")
+    .values([
+      event("evt_w1", "wallet:usr_wallet", 1, 100),
+      event("evt_w2", "wallet:usr_wallet", 2, 100),
+      event("evt_w3", "wallet:usr_wallet", 3, 100),
+      event("evt_w4", "wallet:usr_wallet", 4, 100),
+      event("evt_w5", "wallet:usr_wallet", 5, 100),
+      event("evt_w6", "wallet:usr_wallet", 6, 89),
+      // The only, so the newest, event of its object: the next one is numbered from it.
+      event("evt_t1", "wallet:usr_tipper", 1, 100),
+      // ord_recent was paid after this close: a refund asks whether the close gave stock back.
+      event("evt_c1", "ord_recent", 1, 100, "order.closed"),
+      event("evt_c2", "ord_recent", 2, 100, "order.paid"),
+      // An event from before numbering (migration 0009) of an order that stayed closed.
+      event("evt_x1", "ord_closed_long_ago", null, 100, "order.closed"),
+    ])
+    .execute();
+  const delivery = (id: string, eventId: string, status: string, days: number, replayAsked = false) => ({
+    id,
+    app_id: APP,
+    endpoint_id: "whe_1",
+    event_id: eventId,
+    status,
+    step: status === "pending" ? 9 : 0,
+    attempt_count: 9,
+    next_attempt_at: status === "pending" ? NOW + DAY : null,
+    last_attempt_at: ago(days),
+    last_status_code: status === "succeeded" ? 200 : 500,
+    last_error: null,
+    succeeded_at: status === "succeeded" ? ago(days) : null,
+    replay_requested_at: replayAsked ? ago(days) : null,
+    created_at: ago(100),
+    updated_at: ago(days),
+  });
+  await db
+    .insertInto("webhook_deliveries")
+    .values([
+      delivery("whd_w1", "evt_w1", "succeeded", 99),
+      delivery("whd_w2", "evt_w2", "failed", 95),
+      // Still being retried, its last change older than the cut-off: never due.
+      delivery("whd_w3", "evt_w3", "pending", 95),
+      delivery("whd_w4", "evt_w4", "failed", 95, true),
+    ])
+    .execute();
+  await db
+    .insertInto("webhook_attempts")
+    .values({ ...attempt("wha_w2", 95), delivery_id: "whd_w2" })
+    .execute();
+}
 afterAll(async () => {
   await database?.close();
 });
@@ -309,6 +386,8 @@ const TABLES = [
   "idempotency_keys",
   "channel_notifications",
   "webhook_attempts",
+  "webhook_deliveries",
+  "outbox_events",
   "tips",
   "orders",
   "ledger_entries",
@@ -327,7 +406,10 @@ const EXPECTED: Record<RetentionTarget, number> = {
   operator_sessions: 2,
   idempotency_keys: 1,
   channel_notifications: 5,
-  webhook_attempts: 1,
+  // wha_old, and wha_w2 of a delivery given up 95 days ago.
+  webhook_attempts: 2,
+  webhook_deliveries: 2,
+  outbox_events: 4,
   inactive_users: 2,
 };
 
@@ -380,6 +462,20 @@ describe("purge (issue 13, data retention)", () => {
     expect(await keys("idempotency_keys", "key")).toEqual(["k_old_still_locked", "k_young"]);
     expect(await keys("channel_notifications", "notification_id")).toEqual(["n_89"]);
     expect(await keys("webhook_attempts", "id")).toEqual(["wha_young"]);
+    // Finished 95 and 99 days ago went; the one still retrying and the one asked to replay stay.
+    expect(await keys("webhook_deliveries", "id")).toEqual(["whd_1", "whd_w3", "whd_w4"]);
+    // Gone: two whose deliveries went, one never delivered, and a closed order's legacy event.
+    // Kept: evt_1 (40 days, its delivery), evt_w3 (undispatched: still retrying), evt_w4 (a replay),
+    // evt_w6 (young), evt_t1 (its wallet's newest), evt_c1 (the close of an order paid after it), evt_c2 (newest).
+    expect(await keys("outbox_events", "id")).toEqual([
+      "evt_1",
+      "evt_c1",
+      "evt_c2",
+      "evt_t1",
+      "evt_w3",
+      "evt_w4",
+      "evt_w6",
+    ]);
 
     const users = await db.selectFrom("users").select(["id", "openid", "purged_at"]).orderBy("id").execute();
     expect(users).toEqual([
@@ -408,6 +504,66 @@ describe("purge (issue 13, data retention)", () => {
 
   it("finds nothing more on a second run", async () => {
     const report = await purgeExpiredData(database.db, { now: NOW, retention: DEFAULT_RETENTION });
-    expect(report.lines.map((line) => line.rows)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(report.lines.map((line) => line.rows)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it("takes a finished delivery's attempts with it even when attempts are kept longer, and its event in the same run", async () => {
+    const db = database.db;
+    await db
+      .insertInto("outbox_events")
+      .values(
+        [1, 2].map((seq) => ({
+          id: `evt_late_${seq}`,
+          app_id: APP,
+          type: "order.paid",
+          aggregate_id: "ord_late",
+          payload: "{}",
+          created_at: ago(seq === 1 ? 100 : 1),
+          published_at: null,
+          aggregate_seq: seq,
+        })),
+      )
+      .execute();
+    await db
+      .insertInto("webhook_deliveries")
+      .values({
+        id: "whd_late",
+        app_id: APP,
+        endpoint_id: "whe_1",
+        event_id: "evt_late_1",
+        status: "failed",
+        step: 0,
+        attempt_count: 1,
+        next_attempt_at: null,
+        last_attempt_at: ago(95),
+        last_status_code: 500,
+        last_error: null,
+        succeeded_at: null,
+        replay_requested_at: null,
+        created_at: ago(100),
+        updated_at: ago(95),
+      })
+      .execute();
+    await db
+      .insertInto("webhook_attempts")
+      .values({ ...attempt("wha_late", 95), delivery_id: "whd_late" })
+      .execute();
+    const report = await purgeExpiredData(db, {
+      now: NOW,
+      retention: { ...DEFAULT_RETENTION, webhookAttemptsDays: 36_500 },
+    });
+    expect(Object.fromEntries(report.lines.map((line) => [line.table, line.rows]))).toMatchObject({
+      webhook_attempts: 0,
+      webhook_deliveries: 1,
+      outbox_events: 1,
+    });
+    expect(
+      await db.selectFrom("webhook_attempts").select("id").where("id", "=", "wha_late").execute(),
+    ).toEqual([]);
+    expect(
+      (
+        await db.selectFrom("outbox_events").select("id").where("aggregate_id", "=", "ord_late").execute()
+      ).map((row) => row.id),
+    ).toEqual(["evt_late_2"]);
   });
 });

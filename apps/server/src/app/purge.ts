@@ -14,6 +14,8 @@ const KEPT_BY: { readonly [T in RetentionTarget]: keyof RetentionSettings } = {
   idempotency_keys: "idempotencyKeysDays",
   channel_notifications: "notificationsDays",
   webhook_attempts: "webhookAttemptsDays",
+  webhook_deliveries: "eventsDays",
+  outbox_events: "eventsDays",
   inactive_users: "inactiveUsersDays",
 };
 

@@ -97,7 +97,7 @@ async function bookSuccess(
           }
         : { rule: "wallet_refund", refundId: refund.id, userId: order.userId, amountFen: refund.amountFen },
     );
-    await bookEntry(trx, deps.ids, { appId: refund.appId, orderId: refund.orderId, now, ...draft });
+    await bookEntry(trx, deps, { appId: refund.appId, orderId: refund.orderId, now, ...draft });
   }
   if (refund.returnStock && (await claimStockReturn(trx, refund.paymentId))) {
     // An order closed before it was paid (paid after close) gave its stock back at the close.

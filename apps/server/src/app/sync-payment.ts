@@ -4,6 +4,7 @@ import { makeId } from "../domain/ids.ts";
 import type { Payment } from "../domain/payment.ts";
 import { applyPayment } from "./apply-payment.ts";
 import type { AppDeps } from "./deps.ts";
+import { countFailureAtChannel } from "./risk/channel-failures.ts";
 
 /** For the order's timeline (issue 8 §5: "queried"); outside any transaction, like the query. */
 async function recordPaymentQuery(
@@ -21,7 +22,8 @@ async function recordPaymentQuery(
 }
 
 /**
- * Ask the channel what happened to a payment (§5.2) and apply a payment it reports. Used by
+ * Ask the channel what happened to a payment (§5.2) and apply a payment it reports, or count
+ * a payment it says failed for the risk rules. Used by
  * confirm, by the query-back job and before closing: the query is the answer to every
  * "we did not hear" (a lost notification, a lost prepay answer, a probe).
  */
@@ -39,5 +41,6 @@ export async function syncPaymentWithChannel(
   }
   await recordPaymentQuery(deps, { payment, reason, outcome: state.state });
   if (state.state === "paid") await applyPayment(deps, state.payment, { kind: "query", reason });
+  else if (state.state === "closed" && state.failed) await countFailureAtChannel(deps, payment);
   return state;
 }

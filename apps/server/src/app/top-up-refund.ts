@@ -8,10 +8,7 @@ import { ledgerEntryFor } from "../domain/ledger-postings.ts";
 import type { Order } from "../domain/order.ts";
 import type { Payment } from "../domain/payment.ts";
 import type { Refund } from "../domain/refund.ts";
-import { bookEntry } from "./book-entry.ts";
-import type { AppDeps } from "./deps.ts";
-
-type Ids = Pick<AppDeps, "ids">;
+import { type BookingDeps, bookEntry } from "./book-entry.ts";
 
 /**
  * The refund rule of a top-up (issue 9 §3; docs/wallet.md "Refunding a top-up"): only what
@@ -30,7 +27,7 @@ type Ids = Pick<AppDeps, "ids">;
  * refund totals row, so two first refunds cannot both think they are first).
  */
 export async function holdTopUpRefund(
-  deps: Ids,
+  deps: BookingDeps,
   trx: Executor,
   input: { order: Order; payment: Payment; refundId: string; amountFen: number; now: number },
 ): Promise<void> {
@@ -56,11 +53,16 @@ export async function holdTopUpRefund(
     cashFen: input.amountFen,
     forfeitedBonusFen,
   });
-  await bookEntry(trx, deps.ids, { appId: order.appId, orderId: order.id, now: input.now, ...draft });
+  await bookEntry(trx, deps, { appId: order.appId, orderId: order.id, now: input.now, ...draft });
 }
 
 /** A top-up refund's success: what its request held leaves through the channel and promotions. */
-export async function bookTopUpRefund(deps: Ids, trx: Executor, refund: Refund, now: number): Promise<void> {
+export async function bookTopUpRefund(
+  deps: BookingDeps,
+  trx: Executor,
+  refund: Refund,
+  now: number,
+): Promise<void> {
   if (refund.channel === "wallet") throw new Error(`top-up refund ${refund.id} of a wallet payment`);
   const held = await heldForRefund(trx, refund.appId, refund.id);
   const draft = ledgerEntryFor({
@@ -70,12 +72,12 @@ export async function bookTopUpRefund(deps: Ids, trx: Executor, refund: Refund, 
     cashFen: refund.amountFen,
     forfeitedBonusFen: held - refund.amountFen,
   });
-  await bookEntry(trx, deps.ids, { appId: refund.appId, orderId: refund.orderId, now, ...draft });
+  await bookEntry(trx, deps, { appId: refund.appId, orderId: refund.orderId, now, ...draft });
 }
 
 /** A top-up refund closed: what its request held goes back to the wallet (`wallet.credited`, book-entry.ts). */
 export async function releaseTopUpRefund(
-  deps: Ids,
+  deps: BookingDeps,
   trx: Executor,
   refund: Refund,
   userId: string,
@@ -89,5 +91,5 @@ export async function releaseTopUpRefund(
     userId,
     amountFen: held,
   });
-  await bookEntry(trx, deps.ids, { appId: refund.appId, orderId: refund.orderId, now, ...draft });
+  await bookEntry(trx, deps, { appId: refund.appId, orderId: refund.orderId, now, ...draft });
 }

@@ -66,7 +66,11 @@ export interface Prepared {
 export type ChannelOrderState =
   | { state: "paid"; payment: ChannelPayment }
   | { state: "unpaid" }
-  | { state: "closed" }
+  /**
+   * Not payable any more. `failed`: the channel says the payment itself failed (WeChat Pay
+   * `PAYERROR`, §5.2), which the risk rules count as a failed payment; without it, closed.
+   */
+  | { state: "closed"; failed?: true }
   /** The channel has never seen this out_trade_no (prepay never reached it). */
   | { state: "not_found" };
 

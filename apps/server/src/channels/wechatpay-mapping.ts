@@ -27,8 +27,11 @@ export function stateOf(transaction: Transaction, now: number): ChannelOrderStat
       return { state: "unpaid" };
     case "CLOSED":
     case "REVOKED":
-    case "PAYERROR":
       return { state: "closed" };
+    // "支付失败" (§5.2): micropay's word, but any query answer may carry it. Not payable, and
+    // a failed payment for the risk rules (app/risk/channel-failures.ts).
+    case "PAYERROR":
+      return { state: "closed", failed: true };
   }
 }
 

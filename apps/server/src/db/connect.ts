@@ -17,7 +17,27 @@ export type DialectName = "sqlite" | "postgres";
 export interface DatabaseHandle {
   db: Kysely<Database>;
   dialect: DialectName;
+  /** How this process's connections are used right now (/metrics reads it at each scrape). */
+  connections(): ConnectionUse;
   close(): Promise<void>;
+}
+
+/**
+ * This process's connections to the database, as the driver knows them: on PostgreSQL pg's
+ * Pool (totalCount, idleCount, waitingCount); on SQLite the one connection Kassa keeps, which
+ * queries take turns on (sqlite-dialect.ts), so `total` is 1 and `waiting` the queries queued
+ * for it.
+ */
+export interface ConnectionUse {
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection: a pool too small, or a transaction held too long. */
+  waiting: number;
+  /**
+   * SQLite only: statements that, since start, found the write lock held by another process
+   * (a CLI, an operator's shell) and waited for it with timers. PostgreSQL has no such lock.
+   */
+  lockWaits?: number;
 }
 
 export interface ConnectOptions {
@@ -45,8 +65,9 @@ function connectSqlite(path: string): DatabaseHandle {
   // A second process (a CLI next to the server) holding the lock is waited for with timers,
   // never inside SQLite, which would block the event loop (sqlite-dialect.ts).
   sqlite.pragma("busy_timeout = 0");
-  const db = new Kysely<Database>({ dialect: new AsyncWaitingSqliteDialect(sqlite) });
-  return { db, dialect: "sqlite", close: () => db.destroy() };
+  const dialect = new AsyncWaitingSqliteDialect(sqlite);
+  const db = new Kysely<Database>({ dialect });
+  return { db, dialect: "sqlite", connections: () => dialect.connectionUse(), close: () => db.destroy() };
 }
 
 /**
@@ -94,5 +115,10 @@ function connectPostgres(options: ConnectOptions): DatabaseHandle {
   // next query connects afresh; meanwhile queries fail, and /readyz says so.
   pool.on("error", () => undefined);
   const db = new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) });
-  return { db, dialect: "postgres", close: () => db.destroy() };
+  return {
+    db,
+    dialect: "postgres",
+    connections: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    close: () => db.destroy(),
+  };
 }

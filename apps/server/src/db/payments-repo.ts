@@ -133,6 +133,20 @@ export async function savePrepay(
   return result.numUpdatedRows === 1n;
 }
 
+/**
+ * Mark the channel's first word that this payment failed; false when it was marked already,
+ * so of every query that sees the failure exactly one is told it is the first.
+ */
+export async function markFailedAtChannel(db: Executor, paymentId: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable("payments")
+    .set({ channel_failed_at: now })
+    .where("id", "=", paymentId)
+    .where("channel_failed_at", "is", null)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
 export async function releasePrepayLease(db: Executor, paymentId: string): Promise<void> {
   await db.updateTable("payments").set({ prepay_lease_until: null }).where("id", "=", paymentId).execute();
 }

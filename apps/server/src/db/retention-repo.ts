@@ -11,7 +11,8 @@ import { inTransaction } from "./transaction.ts";
  *
  * Nothing here touches the ledger's tables, orders' or payments' amounts, refunds, or
  * anything reconciliation reads: a purged payer keeps their user row (and its id, which the
- * orders and the wallet's ledger account name); only the openid goes.
+ * orders and the wallet's ledger account name); only the openid goes. The targets run in
+ * this order: finished deliveries (with their attempts) go before the events they named.
  */
 export type RetentionTarget =
   | "sessions"
@@ -19,6 +20,8 @@ export type RetentionTarget =
   | "idempotency_keys"
   | "channel_notifications"
   | "webhook_attempts"
+  | "webhook_deliveries"
+  | "outbox_events"
   | "inactive_users";
 
 /** `before`: rows whose time is at or before it are due; `now`: what is still running is kept. */
@@ -143,6 +146,61 @@ export const RETENTION_TABLES: { readonly [T in RetentionTarget]: RetentionTable
       return Number(result.numDeletedRows);
     },
   },
+  // Finished only: a delivery still scheduled (pending) or asked to be replayed is never due,
+  // however old. Its attempts go with it (they name it); the event stays until the next target.
+  webhook_deliveries: {
+    count: (db, { before }) =>
+      countOf(
+        db
+          .selectFrom("webhook_deliveries")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .where((eb) => finishedDelivery(eb, before)),
+      ),
+    removeBatch: (db, { before }, limit) =>
+      inTransaction(db, async (trx) => {
+        const due = (
+          await trx
+            .selectFrom("webhook_deliveries")
+            .select("id")
+            .where((eb) => finishedDelivery(eb, before))
+            .limit(limit)
+            .execute()
+        ).map((row) => row.id);
+        if (due.length === 0) return 0;
+        await trx.deleteFrom("webhook_attempts").where("delivery_id", "in", due).execute();
+        // The status again: a replay asked between the read and here puts it back to pending.
+        const result = await trx
+          .deleteFrom("webhook_deliveries")
+          .where("id", "in", due)
+          .where((eb) => finishedDelivery(eb, before))
+          .executeTakeFirst();
+        return Number(result.numDeletedRows);
+      }),
+  },
+  outbox_events: {
+    count: (db, { before }) =>
+      countOf(
+        db
+          .selectFrom("outbox_events")
+          .select((eb) => eb.fn.countAll().as("n"))
+          // A dry run counts too the events whose last deliveries the run before would remove.
+          .where((eb) => dispatchedEvent(eb, before, "after_deliveries")),
+      ),
+    removeBatch: async (db, { before }, limit) => {
+      const due = db
+        .selectFrom("outbox_events")
+        .select("id")
+        .where((eb) => dispatchedEvent(eb, before, "now"))
+        .limit(limit);
+      // The condition again in the delete: a replay by range may have made a delivery of it since.
+      const result = await db
+        .deleteFrom("outbox_events")
+        .where("id", "in", due)
+        .where((eb) => dispatchedEvent(eb, before, "now"))
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  },
   inactive_users: {
     count: (db, { before, now }) =>
       countOf(
@@ -181,6 +239,79 @@ export const RETENTION_TABLES: { readonly [T in RetentionTarget]: RetentionTable
       }),
   },
 };
+
+/** Delivered, given up or cancelled at or before the cut-off, and no replay asked since. */
+function finishedDelivery(eb: ExpressionBuilder<Database, "webhook_deliveries">, before: number) {
+  return eb.and([
+    eb("webhook_deliveries.status", "in", ["succeeded", "failed", "cancelled"]),
+    eb("webhook_deliveries.updated_at", "<=", before),
+    eb("webhook_deliveries.replay_requested_at", "is", null),
+  ]);
+}
+
+/**
+ * An event past the cut-off that nothing needs any more:
+ * - no delivery of it is left (fan-out writes them with the event, so a pending one, or a
+ *   finished one not yet due, keeps it: nothing undispatched is removed). `after_deliveries`
+ *   (a dry run's count) overlooks the deliveries due at the same cut-off, which the
+ *   webhook_deliveries target removes first; a removal asks `now`, with no delivery at all;
+ * - it is not its object's newest event: appendOutboxEvent numbers the next one from the
+ *   highest `aggregate_seq` stored, so the newest stays and a wallet's or an order's
+ *   `sequence` never starts again at 1;
+ * - it is not the `order.closed` of an order paid after its close: a refund of that order asks
+ *   whether the close gave the stock back (refund-moves.ts stockReleasedByClose).
+ */
+function dispatchedEvent(
+  eb: ExpressionBuilder<Database, "outbox_events">,
+  before: number,
+  deliveries: "now" | "after_deliveries",
+) {
+  const event = eb.ref("outbox_events.id");
+  const left = eb
+    .selectFrom("webhook_deliveries")
+    .select(sql.lit(1).as("one"))
+    .whereRef("webhook_deliveries.event_id", "=", event);
+  return eb.and([
+    eb("outbox_events.created_at", "<=", before),
+    eb.not(
+      eb.exists(
+        deliveries === "now"
+          ? left
+          : // The one definition of finished; it names webhook_deliveries' columns only, in scope here.
+            left.where((inner) =>
+              inner.not(
+                finishedDelivery(
+                  inner as unknown as ExpressionBuilder<Database, "webhook_deliveries">,
+                  before,
+                ),
+              ),
+            ),
+      ),
+    ),
+    eb.or([
+      eb("outbox_events.aggregate_seq", "is", null),
+      eb.exists(
+        eb
+          .selectFrom("outbox_events as later")
+          .select(sql.lit(1).as("one"))
+          .whereRef("later.aggregate_id", "=", "outbox_events.aggregate_id")
+          .whereRef("later.aggregate_seq", ">", "outbox_events.aggregate_seq"),
+      ),
+    ]),
+    eb.not(
+      eb.and([
+        eb("outbox_events.type", "=", "order.closed"),
+        eb.exists(
+          eb
+            .selectFrom("orders")
+            .select(sql.lit(1).as("one"))
+            .whereRef("orders.id", "=", "outbox_events.aggregate_id")
+            .where("orders.status", "<>", "CLOSED"),
+        ),
+      ]),
+    ),
+  ]);
+}
 
 function endedOperatorSession(eb: ExpressionBuilder<Database, "operator_sessions">, before: number) {
   return eb.or([eb("expires_at", "<=", before), eb("revoked_at", "<=", before)]);

@@ -151,6 +151,11 @@ export interface PaymentsTable {
   prepaid_at: number | null;
   created_at: number;
   updated_at: number;
+  /**
+   * When the channel first said this payment failed (WeChat Pay `PAYERROR`, migration 0022):
+   * set once, by compare-and-set, so the risk rules count each payment's failure once.
+   */
+  channel_failed_at: number | null;
 }
 
 /** One refund of a paid payment (migration 0007); what names it at the channel never changes. */

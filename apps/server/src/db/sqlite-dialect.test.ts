@@ -59,6 +59,8 @@ describe("a write lock held by another process", () => {
     locker.exec("commit");
     await write;
     expect(await countProducts()).toBe(1);
+    // /metrics' kassa_db_sqlite_lock_waits_total: the one statement that waited, once.
+    expect(kassa.connections().lockWaits).toBe(1);
   });
 
   it("makes a transaction wait for the lock at its start, with timers, then run whole", async () => {

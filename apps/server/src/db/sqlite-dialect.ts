@@ -1,5 +1,6 @@
 import type BetterSqlite3 from "better-sqlite3";
 import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, SqliteDialect } from "kysely";
+import type { ConnectionUse } from "./connect.ts";
 
 /**
  * Kysely's SQLite dialect, changed in one way: waiting for a lock held by another process
@@ -18,6 +19,8 @@ export const SQLITE_BUSY_WAIT_MS = 2_500;
 
 export class AsyncWaitingSqliteDialect extends SqliteDialect {
   readonly #database: BetterSqlite3.Database;
+  readonly #mutex = new Mutex();
+  readonly #lockWaits = { count: 0 };
 
   constructor(database: BetterSqlite3.Database) {
     super({ database });
@@ -25,16 +28,27 @@ export class AsyncWaitingSqliteDialect extends SqliteDialect {
   }
 
   override createDriver(): Driver {
-    return new AsyncWaitingSqliteDriver(this.#database);
+    return new AsyncWaitingSqliteDriver(this.#database, this.#mutex, this.#lockWaits);
+  }
+
+  /** The one connection: in use or idle, the queries queued for it, and the waits for another process's lock. */
+  connectionUse(): ConnectionUse {
+    return {
+      total: 1,
+      idle: this.#mutex.held ? 0 : 1,
+      waiting: this.#mutex.waiting,
+      lockWaits: this.#lockWaits.count,
+    };
   }
 }
 
 class AsyncWaitingSqliteDriver implements Driver {
-  readonly #mutex = new Mutex();
+  readonly #mutex: Mutex;
   readonly #connection: WaitingConnection;
 
-  constructor(database: BetterSqlite3.Database) {
-    this.#connection = new WaitingConnection(database, this.#mutex);
+  constructor(database: BetterSqlite3.Database, mutex: Mutex, lockWaits: { count: number }) {
+    this.#mutex = mutex;
+    this.#connection = new WaitingConnection(database, mutex, lockWaits);
   }
 
   async init(): Promise<void> {}
@@ -75,6 +89,7 @@ class WaitingConnection implements DatabaseConnection {
   constructor(
     private readonly database: BetterSqlite3.Database,
     private readonly mutex: Mutex,
+    private readonly lockWaits: { count: number },
   ) {}
 
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
@@ -91,6 +106,8 @@ class WaitingConnection implements DatabaseConnection {
       } catch (error) {
         if (!isBusy(error) || Date.now() - started >= SQLITE_BUSY_WAIT_MS) throw error;
       }
+      // One statement's wait, counted once however many times it tries again.
+      if (attempt === 0) this.lockWaits.count += 1;
       this.mutex.unlock();
       await new Promise((resolve) => setTimeout(resolve, Math.min(25, 2 ** attempt)));
       await this.mutex.lock();
@@ -124,9 +141,22 @@ function isBusy(error: unknown): boolean {
 class Mutex {
   #held: Promise<void> | undefined;
   #release: (() => void) | undefined;
+  /** Callers in lock() that have not got it yet. */
+  waiting = 0;
+
+  get held(): boolean {
+    return this.#held !== undefined;
+  }
 
   async lock(): Promise<void> {
-    while (this.#held) await this.#held;
+    if (this.#held) {
+      this.waiting += 1;
+      try {
+        while (this.#held) await this.#held;
+      } finally {
+        this.waiting -= 1;
+      }
+    }
     this.#held = new Promise((resolve) => {
       this.#release = resolve;
     });

@@ -102,6 +102,18 @@ export function accountSpec(code: string): AccountSpec | undefined {
   return FIXED_ACCOUNTS[code];
 }
 
+/**
+ * An account's kind, for counting without naming a payer or a recipient (/metrics): `wallet`
+ * and `tips` for the per-person accounts, the code itself for the fixed ones (`sales`,
+ * `wechatpay:clearing`, ...), so the set stays bounded.
+ */
+export function accountKind(code: string): string {
+  const spec = accountSpec(code);
+  if (spec === WALLET) return "wallet";
+  if (spec === TIP_PAYABLE) return "tips";
+  return code;
+}
+
 /** How much the stored balance moves for a posting (see AccountSpec.normalSide). */
 export function balanceDelta(spec: AccountSpec, amountFen: number): number {
   return spec.normalSide === "debit" ? amountFen : -amountFen;

@@ -1,8 +1,10 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { AppObservers } from "../app/deps.ts";
+import type { ConnectionUse, DatabaseHandle } from "../db/connect.ts";
 import type { Executor } from "../db/executor.ts";
 import { unsealedBacklog } from "../db/ledger-seal.ts";
 import type { Clock } from "../domain/clock.ts";
+import { accountKind } from "../domain/ledger.ts";
 import type { ChannelCallObserver } from "./metered-channel.ts";
 
 /**
@@ -11,7 +13,8 @@ import type { ChannelCallObserver } from "./metered-channel.ts";
  *
  * Two kinds: what happens in this process (HTTP requests, as a latency histogram by route
  * template and status; calls to the channels, by endpoint and outcome, and the codes they
- * answered with when a call went wrong; Node's own process metrics), and what the database holds right now,
+ * answered with when a call went wrong; risk decisions; ledger entries committed; its
+ * connections to the database; Node's own process metrics), and what the database holds right now,
  * counted at scrape time: work in flight (payments waiting or closing, refunds processing or
  * abnormal, jobs due and running and how late the oldest is, webhook deliveries pending or
  * failed, ledger entries awaiting their seal, open alerts). Only in-flight rows are counted, never a whole history, so a scrape
@@ -24,7 +27,7 @@ export interface KassaMetrics {
   observeChannelCall: ChannelCallObserver;
   /** Each notification a channel sent, by what it was about and what became of it. */
   observeNotification(notification: { subject: string; outcome: string }): void;
-  /** The use cases' own reports (AppDeps.observe): risk decisions. */
+  /** The use cases' own reports (AppDeps.observe): risk decisions, committed ledger entries. */
   app: AppObservers;
 }
 
@@ -34,9 +37,16 @@ const IN_FLIGHT = {
   webhook_deliveries: ["pending", "failed"],
 } as const;
 
-export function createMetrics(db: Executor, clock: Clock): KassaMetrics {
+export function createMetrics(
+  database: Pick<DatabaseHandle, "db" | "connections">,
+  clock: Clock,
+): KassaMetrics {
+  const db = database.db;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "kassa_" });
+  // Before the gauges that query: a scrape reads the pool first, before its own queries take
+  // connections from it (prom-client collects in the order metrics were registered).
+  connectionMetrics(registry, database.connections);
   const requests = new Histogram({
     name: "kassa_http_request_duration_seconds",
     help: "HTTP requests by method, route template and status, with their latency",
@@ -67,6 +77,21 @@ export function createMetrics(db: Executor, clock: Clock): KassaMetrics {
     name: "kassa_risk_decisions_total",
     help: "Risk rules at work, by rule and action: fired (a count crossed its threshold), throttled (a pay call a hold refused), not_evaluated (the limiter failed)",
     labelNames: ["rule", "action"] as const,
+    registers: [registry],
+  });
+
+  // Causes are a fixed set (domain/ledger.ts LEDGER_CAUSE_TYPES) and account kinds name no
+  // payer (accountKind), so both can be labels. Counted after commit (book-entry.ts).
+  const ledgerEntries = new Counter({
+    name: "kassa_ledger_entries_total",
+    help: "Ledger entries this process booked and committed, by cause (payment_captured, refund_succeeded, wallet_payment, ...)",
+    labelNames: ["cause"] as const,
+    registers: [registry],
+  });
+  const ledgerPostings = new Counter({
+    name: "kassa_ledger_postings_total",
+    help: "Postings of the committed ledger entries, by cause and account kind (sales, wechatpay:clearing, wallet, tips, ...)",
+    labelNames: ["cause", "account_kind"] as const,
     registers: [registry],
   });
 
@@ -165,8 +190,57 @@ export function createMetrics(db: Executor, clock: Clock): KassaMetrics {
       if (code !== undefined) channelErrorCodes.inc({ channel, endpoint, code });
     },
     observeNotification: ({ subject, outcome }) => notifications.inc({ subject, outcome }),
-    app: { riskDecision: ({ rule, action }) => riskDecisions.inc({ rule, action }) },
+    app: {
+      riskDecision: ({ rule, action }) => riskDecisions.inc({ rule, action }),
+      ledgerEntryPosted: ({ cause, postings }) => {
+        ledgerEntries.inc({ cause });
+        for (const posting of postings)
+          ledgerPostings.inc({ cause, account_kind: accountKind(posting.account) });
+      },
+    },
   };
+}
+
+/**
+ * This process's connections to the database, read from the driver at scrape time
+ * (connect.ts ConnectionUse): pg's pool on PostgreSQL, the one shared connection on SQLite.
+ * SQLite's waits for another process's write lock are counted too; PostgreSQL has none, so
+ * that counter is not shown there rather than shown as a 0 that means nothing.
+ */
+function connectionMetrics(registry: Registry, connections: () => ConnectionUse): void {
+  const gauges = [
+    [
+      "kassa_db_pool_connections",
+      "Connections this process holds open to the database (SQLite: its one)",
+      "total",
+    ],
+    ["kassa_db_pool_idle_connections", "Of those, the ones no query is using", "idle"],
+    [
+      "kassa_db_pool_waiting_queries",
+      "Queries waiting for a connection: the pool is too small or a transaction is held too long",
+      "waiting",
+    ],
+  ] as const;
+  for (const [name, help, field] of gauges) {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(connections()[field]);
+      },
+    });
+  }
+  if (connections().lockWaits === undefined) return;
+  new Counter({
+    name: "kassa_db_sqlite_lock_waits_total",
+    help: "SQLite statements that found the write lock held by another process (a CLI, a shell) and waited for it",
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(connections().lockWaits ?? 0);
+    },
+  });
 }
 
 async function jobStates(db: Executor, now: number) {

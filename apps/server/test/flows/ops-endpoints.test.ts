@@ -140,4 +140,41 @@ describe("/healthz, /readyz and /metrics", () => {
       /^kassa_channel_error_codes_total\{channel="wechatpay",endpoint="login",code="[^"]+"\} 1$/m,
     );
   });
+
+  it("counts the ledger entries a payment committed, by cause and account kind, and shows the database's connections", async () => {
+    const entries = (text: string, cause: string) =>
+      sample(text, "kassa_ledger_entries_total", `cause="${cause}"`) ?? 0;
+    const postings = (text: string, kind: string) =>
+      sample(text, "kassa_ledger_postings_total", `cause="payment_captured",account_kind="${kind}"`) ?? 0;
+    // The test before leaves prepay faults behind.
+    kassa.sandbox.admin.clearFaults();
+    const before = String((await scrape()).body);
+    const token = await kassa.login();
+    await payOrder(kassa, token);
+    const after = String((await scrape()).body);
+    // One capture: Dr wechatpay:clearing, Cr sales (domain/ledger-postings.ts).
+    expect(entries(after, "payment_captured") - entries(before, "payment_captured")).toBe(1);
+    expect(postings(after, "wechatpay:clearing") - postings(before, "wechatpay:clearing")).toBe(1);
+    expect(postings(after, "sales") - postings(before, "sales")).toBe(1);
+    expect(entries(after, "refund_succeeded")).toBe(0);
+
+    const gauge = (name: string) => {
+      const line = after.split("\n").find((row) => row.startsWith(`${name} `));
+      return line === undefined ? undefined : Number(line.slice(name.length + 1));
+    };
+    const total = gauge("kassa_db_pool_connections");
+    const idle = gauge("kassa_db_pool_idle_connections");
+    const waiting = gauge("kassa_db_pool_waiting_queries");
+    if (kassa.running.kassa.deps.dialect === "sqlite") {
+      expect(total).toBe(1);
+      expect(after).toMatch(/^kassa_db_sqlite_lock_waits_total 0$/m);
+    } else {
+      expect(total).toBeGreaterThanOrEqual(1);
+      // PostgreSQL has no file lock to wait for: no counter that would always say 0.
+      expect(after).not.toMatch(/kassa_db_sqlite_lock_waits_total/);
+    }
+    expect(idle).toBeGreaterThanOrEqual(0);
+    expect(idle).toBeLessThanOrEqual(total ?? 0);
+    expect(waiting).toBe(0);
+  });
 });

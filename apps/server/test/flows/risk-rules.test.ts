@@ -141,6 +141,65 @@ describe("failed or cancelled payments by one payer", () => {
   });
 });
 
+describe("payments WeChat Pay says failed (PAYERROR)", () => {
+  /** A pay call the simulator takes, whose every query then answers trade_state PAYERROR (§5.2). */
+  async function failingPayment(payer: string, address: string): Promise<string> {
+    const orderId = await orderOf(payer, address);
+    expect(
+      (await kassa.request("POST", `/v1/orders/${orderId}/pay`, { token: payer, headers: from(address) }))
+        .status,
+    ).toBe(200);
+    kassa.sandbox.admin.addFault({ fault: "query_state_changed", outTradeNo: orderId, state: "PAYERROR" });
+    return orderId;
+  }
+  /** Query-back's first run (a minute after the pay call, order-query.job.ts). */
+  async function queryBack(): Promise<void> {
+    await kassa.sandbox.admin.advanceClock(61_000);
+    await kassa.runJobs();
+  }
+  const failedAt = (orderId: string) =>
+    kassa.running.kassa.deps.db
+      .selectFrom("payments")
+      .select("channel_failed_at")
+      .where("order_id", "=", orderId)
+      .executeTakeFirstOrThrow();
+
+  it("count as that payer's failed payments, once per payment however often it is queried, and throttle at the threshold", async () => {
+    const address = "192.0.2.30";
+    const payer = await kassa.login();
+    const first = await failingPayment(payer, address);
+    await queryBack();
+    // Asked twice more, by confirm: the same failure, not counted again.
+    for (let i = 0; i < 2; i += 1)
+      expect(
+        (await kassa.request("POST", `/v1/orders/${first}/confirm`, { token: payer, headers: from(address) }))
+          .status,
+      ).toBe(200);
+    await queryBack();
+    expect((await failedAt(first)).channel_failed_at).toEqual(expect.any(Number));
+    await failingPayment(payer, address);
+    await queryBack();
+    // Two payments failed: below the threshold of three, so the payer may still pay.
+    const third = await failingPayment(payer, address);
+    await queryBack();
+    expect((await failedAt(third)).channel_failed_at).toEqual(expect.any(Number));
+    const refused = await pay(payer, address);
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({
+      code: "RISK_THROTTLED",
+      details: { rule: "pay_failures_per_user" },
+    });
+    const alerts = await alertsOf("risk_pay_failures_per_user");
+    const alert = alerts.find((row) => JSON.parse(row.detail).count === 3 && row.repeat_count === 1);
+    expect(alert).toBeDefined();
+    // A query has no client address: the address rule counted none of them.
+    expect((await alertsOf("risk_pay_failures_per_address")).map((row) => row.subject_id)).not.toContain(
+      `address:${address}`,
+    );
+    kassa.sandbox.admin.clearFaults();
+  });
+});
+
 describe("failed or cancelled payments from one address", () => {
   it("throttle every payer at that address once several payers gave up there", async () => {
     const address = "198.51.100.20";

@@ -4,6 +4,7 @@ import { toTransaction } from "../domain/transaction-view.ts";
 import type { MerchantCall, MerchantEndpoint } from "../http/merchant-endpoint.ts";
 import type { MerchantRecord } from "../identity/merchant-record.ts";
 import { paramError, WechatApiError } from "../wechat-error.ts";
+import { withQueryFault } from "./query-faults.ts";
 
 /**
  * §5.2 queries: `GET /v3/pay/transactions/id/{transaction_id}?mchid=` and
@@ -21,7 +22,10 @@ export const queryByOutTradeNoEndpoint: MerchantEndpoint = {
     checkMchidQuery(call, call.merchant);
     const order = findOrder(call.ctx, call.merchant.mchid, outTradeNo);
     if (!order) throw notFound(`out_trade_no ${outTradeNo}`);
-    return { status: 200, body: toTransaction(order) };
+    return {
+      status: 200,
+      body: withQueryFault(call.ctx, call.merchant.mchid, outTradeNo, toTransaction(order)),
+    };
   },
 };
 
@@ -41,7 +45,10 @@ export const queryByTransactionIdEndpoint: MerchantEndpoint = {
     }
     const order = findOrderByTransactionId(call.ctx, call.merchant.mchid, transactionId);
     if (!order) throw notFound(`transaction_id ${transactionId}`);
-    return { status: 200, body: toTransaction(order) };
+    return {
+      status: 200,
+      body: withQueryFault(call.ctx, call.merchant.mchid, order.outTradeNo, toTransaction(order)),
+    };
   },
 };
 

@@ -147,7 +147,7 @@ export async function adjustWallet(
     userId: input.userId,
     amountFen: input.amountFen,
   });
-  await bookEntry(trx, deps.ids, { appId: input.appId, orderId: null, now, ...draft });
+  await bookEntry(trx, deps, { appId: input.appId, orderId: null, now, ...draft });
   return {
     id,
     userId: input.userId,

@@ -20,7 +20,7 @@ export async function postDayFees(deps: AppDeps, run: RunContext, feesFen: numbe
   if (feesFen !== 0) {
     const draft = ledgerEntryFor({ rule: "channel_fees", channel, day: run.day, amountFen: feesFen });
     await inTransaction(deps.db, (trx) =>
-      bookEntry(trx, deps.ids, { appId: run.appId, ...draft, orderId: null, now: deps.clock.now() }),
+      bookEntry(trx, deps, { appId: run.appId, ...draft, orderId: null, now: deps.clock.now() }),
     );
   }
   const posted =

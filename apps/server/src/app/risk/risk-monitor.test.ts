@@ -32,7 +32,10 @@ describe("the risk monitor without its limiter", () => {
       log,
       settings: { risk: DEFAULT_RISK_SETTINGS, alerting: { wecomRobotUrl: undefined } } as never,
       limiter,
-      observe: { riskDecision: (decision: { rule: string; action: string }) => decisions.push(decision) },
+      observe: {
+        riskDecision: (decision: { rule: string; action: string }) => decisions.push(decision),
+        ledgerEntryPosted: () => undefined,
+      },
     };
     const subjects = { appId: "app_default", user: "usr_down", address: "192.0.2.1" };
     await expect(recordRiskSignal(deps, "pay_failed", subjects)).resolves.toBeUndefined();

@@ -48,7 +48,7 @@ export async function recordPayout(
     amountFen: input.amountFen,
   });
   try {
-    await bookEntry(trx, deps.ids, { appId: input.appId, orderId: null, now, ...draft });
+    await bookEntry(trx, deps, { appId: input.appId, orderId: null, now, ...draft });
   } catch (error) {
     // Another payout or a refund's hold committed between the read and this posting.
     if (error instanceof KassaError && error.code === "WALLET_INSUFFICIENT_FUNDS")

@@ -6,10 +6,7 @@ import { tipPayableAccount } from "../../domain/ledger.ts";
 import { ledgerEntryFor } from "../../domain/ledger-postings.ts";
 import { isExternalChannel } from "../../domain/payment.ts";
 import type { Refund } from "../../domain/refund.ts";
-import { bookEntry } from "../book-entry.ts";
-import type { AppDeps } from "../deps.ts";
-
-type Ids = Pick<AppDeps, "ids">;
+import { type BookingDeps, bookEntry } from "../book-entry.ts";
 
 /**
  * The refund rule of a tip (docs/scenarios.md "Tipping"): a tip's money is owed to its
@@ -24,7 +21,7 @@ type Ids = Pick<AppDeps, "ids">;
  * Called in the intent's transaction after the amount was reserved against the payment.
  */
 export async function holdTipRefund(
-  deps: Ids,
+  deps: BookingDeps,
   trx: Executor,
   input: { orderId: string; appId: string; refundId: string; amountFen: number; now: number },
 ): Promise<void> {
@@ -38,7 +35,7 @@ export async function holdTipRefund(
     amountFen: input.amountFen,
   });
   try {
-    await bookEntry(trx, deps.ids, { appId: input.appId, orderId: input.orderId, now: input.now, ...draft });
+    await bookEntry(trx, deps, { appId: input.appId, orderId: input.orderId, now: input.now, ...draft });
   } catch (error) {
     // A payout committed between the read above and this posting: the CHECK refused it.
     if (error instanceof KassaError && error.code === "WALLET_INSUFFICIENT_FUNDS")
@@ -49,7 +46,7 @@ export async function holdTipRefund(
 
 /** A tip refund's success: what its request held leaves through the channel, or into the wallet (`wallet.credited`). */
 export async function bookTipRefund(
-  deps: Ids,
+  deps: BookingDeps,
   trx: Executor,
   refund: Refund,
   payer: { userId: string },
@@ -65,18 +62,23 @@ export async function bookTipRefund(
         }
       : { rule: "tip_wallet_refund", refundId: refund.id, userId: payer.userId, amountFen: refund.amountFen },
   );
-  await bookEntry(trx, deps.ids, { appId: refund.appId, orderId: refund.orderId, now, ...draft });
+  await bookEntry(trx, deps, { appId: refund.appId, orderId: refund.orderId, now, ...draft });
 }
 
 /** A tip refund closed: what its request held is owed to the recipient again. */
-export async function releaseTipRefund(deps: Ids, trx: Executor, refund: Refund, now: number): Promise<void> {
+export async function releaseTipRefund(
+  deps: BookingDeps,
+  trx: Executor,
+  refund: Refund,
+  now: number,
+): Promise<void> {
   const draft = ledgerEntryFor({
     rule: "tip_refund_released",
     refundId: refund.id,
     recipientId: await recipientOf(trx, refund.orderId),
     amountFen: refund.amountFen,
   });
-  await bookEntry(trx, deps.ids, { appId: refund.appId, orderId: refund.orderId, now, ...draft });
+  await bookEntry(trx, deps, { appId: refund.appId, orderId: refund.orderId, now, ...draft });
 }
 
 async function recipientOf(trx: Executor, orderId: string): Promise<string> {

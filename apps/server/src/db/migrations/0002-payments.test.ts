@@ -6,6 +6,7 @@ import { randomIdSource } from "../../random-ids.ts";
 import { migrateToLatest } from "../migrate.ts";
 import { findOrderById } from "../orders-repo.ts";
 import { findPaymentByOutTradeNo, findPaymentOfOrder } from "../payments-repo.ts";
+import { inTransaction } from "../transaction.ts";
 
 /**
  * Migration 0002 on a database as the code before it left it (schema 0001, orders carrying
@@ -137,12 +138,15 @@ describe("migration 0002: payments apart from orders", () => {
   it("lets a migrated pending payment and its order move on together", async () => {
     const payment = await findPaymentOfOrder(database.db, "ord_pending0000000000000000");
     if (!payment) throw new Error("the migrated order has no payment");
-    const moved = await database.db.transaction().execute((trx) =>
+    const moved = await inTransaction(database.db, (trx) =>
       movePaymentAndOrder(trx, {
         payment,
         event: "paid",
         now: T + 2,
-        ids: randomIdSource,
+        deps: {
+          ids: randomIdSource,
+          observe: { riskDecision: () => undefined, ledgerEntryPosted: () => undefined },
+        },
         facts: { transactionId: "4200000009", bankType: "CMB_DEBIT", paidAt: T + 2 },
       }),
     );

@@ -16,8 +16,13 @@ const T = 1_764_000_000_000;
 
 beforeAll(async () => {
   database = await createTestDatabase({ upTo: "0001-init" });
-  // 0019 indexes webhook_attempts, so it waits for this one here too.
-  const { "0009-webhooks": _webhooks, "0019-retention": _retention, ...before } = MIGRATIONS;
+  // 0019 indexes webhook_attempts, and 0022 webhook_deliveries, so they wait for this one here too.
+  const {
+    "0009-webhooks": _webhooks,
+    "0019-retention": _retention,
+    "0022-event-retention": _eventRetention,
+    ...before
+  } = MIGRATIONS;
   await migrateToLatest(database, before);
   const db = database.db;
   for (const [id, aggregate] of [
@@ -36,6 +41,7 @@ beforeAll(async () => {
   expect(applied.map((result) => [result.migrationName, result.status])).toEqual([
     ["0009-webhooks", "Success"],
     ["0019-retention", "Success"],
+    ["0022-event-retention", "Success"],
   ]);
 });
 afterAll(async () => {

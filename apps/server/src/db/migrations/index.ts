@@ -19,6 +19,7 @@ import * as tips from "./0017-tips.ts";
 import * as riskAlerts from "./0018-risk-alerts.ts";
 import * as retention from "./0019-retention.ts";
 import * as userChannels from "./0020-user-channels.ts";
+import * as eventRetention from "./0022-event-retention.ts";
 
 /** Every migration, in order. Names sort as they run; never rename or edit a shipped one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0018-risk-alerts": riskAlerts,
   "0019-retention": retention,
   "0020-user-channels": userChannels,
+  "0022-event-retention": eventRetention,
 };
