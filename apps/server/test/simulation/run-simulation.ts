@@ -416,6 +416,7 @@ interface CallOptions {
 class Fleet {
   readonly #instances: (KassaProcess | undefined)[] = [];
   readonly #ports: number[] = [];
+  #restarting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly program: string,
@@ -438,7 +439,14 @@ class Fleet {
     return up;
   }
 
-  async killAndRestart(index: number): Promise<void> {
+  /** One restart at a time: two at once on one instance would start two processes on its port. */
+  killAndRestart(index: number): Promise<void> {
+    const restart = this.#restarting.then(() => this.#killAndRestart(index));
+    this.#restarting = restart.catch(() => undefined);
+    return restart;
+  }
+
+  async #killAndRestart(index: number): Promise<void> {
     const instance = this.#instances[index];
     this.#instances[index] = undefined;
     if (instance) {
