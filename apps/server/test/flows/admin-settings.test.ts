@@ -87,7 +87,8 @@ describe("the apps and their channel accounts", () => {
       webhookDomains: [],
     });
     expect(
-      (app?.alipay as { alipayPublicKeyFingerprintSha256: string }).alipayPublicKeyFingerprintSha256,
+      (app?.alipay as { alipayPublicKeyFingerprintSha256?: string } | undefined)
+        ?.alipayPublicKeyFingerprintSha256,
     ).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
   });
 
