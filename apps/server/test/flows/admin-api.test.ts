@@ -345,6 +345,14 @@ const ROUTES: Record<
     path: () => `/admin/v1/api-keys/${fixtures.keyId}/revoke`,
     allowed: ["admin"],
   },
+  // The catalog page: read by every role, changed by admins (flows/admin-catalog.test.ts).
+  "GET /admin/v1/products": { path: () => "/admin/v1/products", allowed: EVERY_ROLE },
+  "GET /admin/v1/wallet-tiers": { path: () => "/admin/v1/wallet-tiers", allowed: EVERY_ROLE },
+  "POST /admin/v1/products/{productId}": {
+    path: () => "/admin/v1/products/prd_jasmine_tea",
+    body: () => ({ stock: 90 }),
+    allowed: ["admin"],
+  },
 };
 
 describe("every route checks its role on the server (BFLA)", () => {

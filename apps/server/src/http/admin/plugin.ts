@@ -21,6 +21,7 @@ import { registerAdminAlertsResolve } from "./alerts.resolve.ts";
 import { registerAdminApiKeyRevoke, registerAdminApiKeys } from "./api-keys.ts";
 import { registerAdminAuditList } from "./audit.list.ts";
 import { registerAdminBookings } from "./bookings.ts";
+import { registerAdminCatalog } from "./catalog.ts";
 import type { AdminContext } from "./context.ts";
 import { registerAdminOperatorsCreate } from "./operators.create.ts";
 import { registerAdminOperatorsList } from "./operators.list.ts";
@@ -96,6 +97,7 @@ export async function adminApi(app: KassaApp, context: AdminContext): Promise<vo
   registerAdminReconciliation(app, context);
   registerAdminSettings(app, context);
   registerAdminApiKeys(app, context);
+  registerAdminCatalog(app, context);
   await app.register(async (bodiless) => {
     takesNoBody(bodiless);
     registerAdminOrderActions(bodiless, context);
