@@ -250,14 +250,23 @@ describe("the config check", () => {
   it("runs the doctor's checks on this process's configuration, against the simulator, and audits the run", async () => {
     const answer = await as(admin(), "POST", "/admin/v1/settings/check");
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-    const body = answer.body as { ok: boolean; checks: { id: string; status: string; appId?: string }[] };
+    const body = answer.body as {
+      ok: boolean;
+      checks: { id: string; status: string; detail: string; appId?: string }[];
+    };
     const ids = body.checks.map((check) => check.id);
     expect(ids).toEqual(
       expect.arrayContaining(["merchant-key", "signed-call", "alipay-signed-call", "database", "redis"]),
     );
     expect(body.checks.find((check) => check.id === "signed-call")?.status).toBe("ok");
     expect(body.checks.find((check) => check.id === "alipay-signed-call")?.status).toBe("ok");
-    expect(body.checks.find((check) => check.id === "database")?.status).toBe("ok");
+    const database = body.checks.find((check) => check.id === "database");
+    expect(database?.status).toBe("ok");
+    // Through the running pool: the database that answers, with its migrations, not "none yet".
+    expect(database?.detail).toMatch(/answers; migrations/);
+    expect(body.checks.find((check) => check.id === "webhook-urls")?.detail).toBe(
+      "no webhook endpoints are enabled",
+    );
     // The process's own pool was lent, not closed: it still answers.
     expect((await as(admin(), "GET", "/admin/v1/api-keys")).status).toBe(200);
     const audit = await kassa.running.kassa.deps.db
