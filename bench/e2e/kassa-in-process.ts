@@ -103,6 +103,8 @@ export async function startKassaInProcess(options: {
     limits: { perIpPerMinute: 10_000_000, perUserPerMinute: 10_000_000, loginPerIpPerMinute: 10_000_000 },
     // The benchmark has no webhook endpoints: no deliveries are made, so no key is needed.
     webhooks: { secretBox: undefined, mode: "demo", allowedHosts: () => [], timeoutMs: 5_000 },
+    // The benchmark never opens the console's settings page.
+    consoleSettings: { apps: () => [], runConfigCheck: async () => [] },
   });
   url = (await kassa.app.listen({ host: "127.0.0.1", port: 0 })).replace(/\/$/, "");
   kassa.worker.start();

@@ -89,6 +89,8 @@ export const MAY = {
   tips: ["finance", "admin"],
   reconcile: ["finance", "admin"],
   webhooks: ["admin"],
+  settings: ["admin"],
+  catalogEdit: ["admin"],
 } as const satisfies Record<string, readonly Operator["role"][]>;
 
 export function may(operator: Operator, what: keyof typeof MAY): boolean {

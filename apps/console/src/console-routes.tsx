@@ -4,6 +4,7 @@ import { ConsoleLayout } from "./layout.tsx";
 import { AlertsPage } from "./pages/alerts-page.tsx";
 import { AuditPage } from "./pages/audit-page.tsx";
 import { BookingsPage } from "./pages/bookings-page.tsx";
+import { CatalogPage } from "./pages/catalog-page.tsx";
 import { DashboardPage } from "./pages/dashboard-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
 import { OperatorsPage } from "./pages/operators-page.tsx";
@@ -11,6 +12,7 @@ import { OrderDetailPage } from "./pages/order-detail-page.tsx";
 import { OrdersPage } from "./pages/orders-page.tsx";
 import { ReconciliationPage } from "./pages/reconciliation-page.tsx";
 import { RefundsPage } from "./pages/refunds-page.tsx";
+import { SettingsPage } from "./pages/settings-page.tsx";
 import { TipsPage } from "./pages/tips-page.tsx";
 import { WalletPage, WalletsPage } from "./pages/wallets-page.tsx";
 import { WebhooksPage } from "./pages/webhooks-page.tsx";
@@ -37,6 +39,8 @@ export function ConsoleRoutes() {
         <Route path="/reconciliation" element={<ReconciliationPage operator={operator} />} />
         <Route path="/tips" element={<TipsPage />} />
         <Route path="/webhooks" element={<WebhooksPage />} />
+        <Route path="/catalog" element={<CatalogPage operator={operator} />} />
+        <Route path="/settings" element={<SettingsPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>
     </ConsoleLayout>

@@ -1,6 +1,7 @@
 import {
   AlertOutlined,
   ApiOutlined,
+  AppstoreOutlined,
   AuditOutlined,
   CalendarOutlined,
   FileDoneOutlined,
@@ -9,6 +10,7 @@ import {
   LogoutOutlined,
   ProfileOutlined,
   RollbackOutlined,
+  SettingOutlined,
   TeamOutlined,
   TranslationOutlined,
   UserOutlined,
@@ -35,6 +37,7 @@ export const MENU: readonly MenuEntry[] = [
   { path: "/orders", label: "menu.orders", icon: <ProfileOutlined /> },
   { path: "/refunds", label: "menu.refunds", icon: <RollbackOutlined /> },
   { path: "/bookings", label: "menu.bookings", icon: <CalendarOutlined /> },
+  { path: "/catalog", label: "menu.catalog", icon: <AppstoreOutlined /> },
   { path: "/alerts", label: "menu.alerts", icon: <AlertOutlined /> },
   // The same roles as domain/operator-roles.ts gives operators.read and audit.read.
   { path: "/operators", label: "menu.operators", icon: <TeamOutlined />, roles: ["admin"] },
@@ -43,6 +46,7 @@ export const MENU: readonly MenuEntry[] = [
   { path: "/reconciliation", label: "menu.reconciliation", icon: <FileDoneOutlined />, roles: MAY.reconcile },
   { path: "/tips", label: "menu.tips", icon: <GiftOutlined />, roles: MAY.tips },
   { path: "/webhooks", label: "menu.webhooks", icon: <ApiOutlined />, roles: MAY.webhooks },
+  { path: "/settings", label: "menu.settings", icon: <SettingOutlined />, roles: MAY.settings },
 ];
 
 /** The frame of every page: the menu, who is logged in with which role, language, logout. */

@@ -1,6 +1,7 @@
 import type { AlipayClient } from "@kassa/alipay";
 import type { WechatPayClient } from "@kassa/wechatpay";
 import type { Logger } from "pino";
+import type { ConsoleSettings } from "./app/admin/console-settings.ts";
 import { AppRegistry, type RegisteredApp } from "./app/app-registry.ts";
 import type { AppDeps, AppSettings } from "./app/deps.ts";
 import { SingleFlight } from "./app/single-flight.ts";
@@ -61,6 +62,8 @@ export interface ComposeInput {
   /** /metrics' bearer token (config.metricsToken), and the mode that decides without one. */
   metricsToken?: string | undefined;
   mode?: "demo" | "production";
+  /** The configuration as the console's settings page shows it (app/admin/console-settings.ts). */
+  consoleSettings: ConsoleSettings;
 }
 
 export interface ComposedKassa {
@@ -122,6 +125,7 @@ export async function composeKassa(input: ComposeInput): Promise<ComposedKassa> 
     logger: input.logger,
     trustProxy: input.trustProxy,
     tls: input.tls,
+    consoleSettings: input.consoleSettings,
     ...(input.extraRoutes ? { extra: input.extraRoutes } : {}),
   });
   const worker = new JobWorker(deps, {

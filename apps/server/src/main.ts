@@ -1,5 +1,6 @@
 import type { RunningSandbox } from "@kassa/sandbox";
 import type { Logger } from "pino";
+import { consoleSettingsOf } from "./app/admin/console-settings.ts";
 import { ensureDemoOperator } from "./app/admin/demo-operator.ts";
 import { alipayClientFor } from "./channels/alipay-client-for.ts";
 import { wechatPayClientFor } from "./channels/wechatpay-client-for.ts";
@@ -178,12 +179,24 @@ export async function runKassa(options: RunOptions): Promise<RunningKassa> {
     });
   }
 
+  const defaultAppId = config.mode === "demo" ? DEFAULT_APP_ID : config.defaultAppId;
   const kassa = await composeKassa({
     database,
+    consoleSettings: consoleSettingsOf({
+      mode: config.mode,
+      apps,
+      defaultAppId,
+      clock,
+      database,
+      databaseUrl: config.databaseUrl,
+      redisUrl: config.redisUrl,
+      // As registeredApp makes them (compose.ts): read per call, the port is known after listen.
+      notifyUrl: (appId, channel) => `${publicBaseUrl()}/notify/${channel}/${appId}`,
+    }),
     metricsToken: config.metricsToken,
     mode: config.mode,
     apps: configured,
-    defaultAppId: config.mode === "demo" ? DEFAULT_APP_ID : config.defaultAppId,
+    defaultAppId,
     clock,
     logger,
     settings: {

@@ -96,9 +96,12 @@ export class KassaUnderTest {
         done();
       },
     });
+    const database = first ? first.database : await createTestDatabase();
     const config = loadConfig(
       {
         KASSA_MODE: "demo",
+        // The database the test made: what the config check (kassa doctor's) reports on.
+        DATABASE_URL: database.url,
         PORT: "0",
         KASSA_DATA_DIR: dataDir,
         LOG_LEVEL: "info",
@@ -110,7 +113,6 @@ export class KassaUnderTest {
       },
       dataDir,
     );
-    const database = first ? first.database : await createTestDatabase();
     // The test drives jobs with runJobs(), so no background worker races it.
     const running = await runKassa({
       config,

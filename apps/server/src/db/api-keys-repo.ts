@@ -1,5 +1,6 @@
 import type { ApiKeyScope } from "../app/merchant/api-keys.ts";
 import type { Executor } from "./executor.ts";
+import { type PagePosition, pageAfter } from "./keyset-page.ts";
 import type { ApiKeysTable } from "./schema.ts";
 
 export interface ApiKeyRecord {
@@ -70,6 +71,21 @@ export async function listKeysOfApp(db: Executor, appId: string): Promise<ApiKey
     .where("app_id", "=", appId)
     .orderBy("created_at")
     .orderBy("id")
+    .execute();
+  return rows.map(recordOf);
+}
+
+/** A page of an app's keys, newest first (the console's settings page). */
+export async function pageKeysOfApp(
+  db: Executor,
+  query: { appId: string; after: PagePosition | undefined; limit: number },
+): Promise<ApiKeyRecord[]> {
+  const rows = await pageAfter(
+    db.selectFrom("api_keys").selectAll().where("app_id", "=", query.appId),
+    { sort: "created_at", id: "id", newestFirst: true },
+    query.after,
+  )
+    .limit(query.limit)
     .execute();
   return rows.map(recordOf);
 }

@@ -53,6 +53,7 @@ export const ERROR_CODES = {
     "The API key is unknown, revoked or malformed; check it was copied whole, or make a new one with `npm run kassa -- keys create`",
   MERCHANT_KEY_SCOPE:
     "This API key lacks the scope this call needs (`details.needs`: GETs need read, POSTs write); make a key with `--scopes read,write`",
+  API_KEY_NOT_FOUND: "No API key with this id belongs to this app",
   CATALOG_PRODUCT_NOT_FOUND: "No product with this id is in this app's catalog",
   PRODUCT_ID_TAKEN:
     "A product with this id exists already; choose another id, or leave `id` out and Kassa makes one",

@@ -40,6 +40,27 @@ export const PERMISSIONS = {
   /** Webhook endpoints are the deployment's wiring: admin's (issue 12). */
   "webhooks.read": ["admin"],
   "webhooks.replay": ["admin"],
+  /**
+   * The settings page: each app's channel accounts (ids, serials, fingerprints, expiry; never
+   * a secret), its allow-lists and its API keys. The deployment's wiring, as webhooks are, so
+   * reading it is admin's too: an account's serials and key prefixes are no one else's work.
+   */
+  "settings.read": ["admin"],
+  /** Run the config check (the doctor's checks): it signs a read-only call at each channel. */
+  "settings.check": ["admin"],
+  /** Make and revoke merchant API keys: whoever holds one acts as the merchant's servers. */
+  "apiKeys.manage": ["admin"],
+  /**
+   * The products with their prices and stock, and the top-up tiers: what every payer sees in
+   * the mini program, and what support answers payers about, so every role reads them.
+   */
+  "catalog.read": ["viewer", "support", "finance", "admin"],
+  /**
+   * Change a product's price or stock: the merchant's catalog is its configuration (prices are
+   * set in the merchant's systems through the merchant API), so in the console it is admin's,
+   * as settings are; support and finance act on orders and money, not on what is sold.
+   */
+  "catalog.edit": ["admin"],
 } as const satisfies Record<string, readonly OperatorRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from "fastify";
+import type { ConsoleSettings } from "../app/admin/console-settings.ts";
 import type { AppDeps } from "../app/deps.ts";
 import type { TrustProxy } from "../config.ts";
 import type { TlsSettings } from "../config-tls.ts";
@@ -29,6 +30,8 @@ export interface AppHttpOptions {
   timeouts?: Partial<HttpTimeouts>;
   /** /healthz, /readyz and /metrics (http/ops/plugin.ts). */
   ops: Omit<OpsContext, "deps">;
+  /** What the console's settings page shows of the configuration, and its config check. */
+  consoleSettings: ConsoleSettings;
   /** Extra scoped plugins (the demo page, the API docs). */
   extra?: (app: KassaApp) => Promise<void>;
 }
@@ -67,6 +70,7 @@ export function buildApp(options: AppHttpOptions): Promise<KassaApp> {
           deps: options.deps,
           limiter: options.limiter,
           loginPerIpPerMinute: options.limits.loginPerIpPerMinute,
+          settings: options.consoleSettings,
         }),
       );
       await app.register(async (scope) =>

@@ -40,6 +40,7 @@ export function statusOf(code: ErrorCode): number {
     case "ALERT_NOT_FOUND":
     case "APP_NOT_FOUND":
     case "PRODUCT_NOT_FOUND":
+    case "API_KEY_NOT_FOUND":
     case "CATALOG_PRODUCT_NOT_FOUND":
     case "WEBHOOK_ENDPOINT_NOT_FOUND":
     case "WEBHOOK_DELIVERY_NOT_FOUND":

@@ -5,6 +5,7 @@ import { createOperator } from "../../src/app/admin/create-operator.ts";
 import { totpOf } from "../../src/app/admin/operator-login.ts";
 import { runOperatorsCommand } from "../../src/app/admin/operators-command.ts";
 import { raiseAlert } from "../../src/app/alerting/raise-alert.ts";
+import { makeApiKey } from "../../src/app/merchant/api-key-lifecycle.ts";
 import { verifyAuditChain } from "../../src/db/audit-repo.ts";
 import { openRun } from "../../src/db/reconciliation-runs-repo.ts";
 import type { OperatorRole } from "../../src/domain/operator-roles.ts";
@@ -212,6 +213,8 @@ const fixtures = {
   slotId: "",
   /** A day ready to reconcile, whose run is open (the job's first step, openRun). */
   day: "",
+  /** A merchant API key of the default app, for the revoke row (a second revoke answers 200 too). */
+  keyId: "",
 };
 
 /**
@@ -329,6 +332,27 @@ const ROUTES: Record<
     path: () => `/admin/v1/tip-recipients/${DEMO_RECIPIENT.id}/payouts`,
     allowed: ["finance", "admin"],
   },
+  // The settings page: the deployment's wiring, admin's alone (flows/admin-settings.test.ts).
+  "GET /admin/v1/settings/apps": { path: () => "/admin/v1/settings/apps", allowed: ["admin"] },
+  "POST /admin/v1/settings/check": { path: () => "/admin/v1/settings/check", allowed: ["admin"] },
+  "GET /admin/v1/api-keys": { path: () => "/admin/v1/api-keys", allowed: ["admin"] },
+  "POST /admin/v1/api-keys": {
+    path: () => "/admin/v1/api-keys",
+    body: (role) => ({ name: `made by ${role}`, scopes: ["read"] }),
+    allowed: ["admin"],
+  },
+  "POST /admin/v1/api-keys/{keyId}/revoke": {
+    path: () => `/admin/v1/api-keys/${fixtures.keyId}/revoke`,
+    allowed: ["admin"],
+  },
+  // The catalog page: read by every role, changed by admins (flows/admin-catalog.test.ts).
+  "GET /admin/v1/products": { path: () => "/admin/v1/products", allowed: EVERY_ROLE },
+  "GET /admin/v1/wallet-tiers": { path: () => "/admin/v1/wallet-tiers", allowed: EVERY_ROLE },
+  "POST /admin/v1/products/{productId}": {
+    path: () => "/admin/v1/products/prd_jasmine_tea",
+    body: () => ({ stock: 90 }),
+    allowed: ["admin"],
+  },
 };
 
 describe("every route checks its role on the server (BFLA)", () => {
@@ -356,6 +380,16 @@ describe("every route checks its role on the server (BFLA)", () => {
         .executeTakeFirstOrThrow()
     ).id;
     fixtures.day = latestReadyDay(deps.clock.now());
+    fixtures.keyId = (
+      await makeApiKey(deps.db, {
+        appId: "app_default",
+        name: "bfla",
+        scopes: ["read"],
+        mode: "test",
+        ids: deps.ids,
+        now: deps.clock.now(),
+      })
+    ).id;
     await openRun(deps.db, {
       id: "rcn_bfla",
       appId: "app_default",
@@ -475,12 +509,12 @@ describe("an operator of another app sees none of this app's objects (BOLA)", ()
     expect((await as(other, "POST", `/admin/v1/alerts/${alertId}/acknowledge`, {})).status).toBe(404);
   });
 
-  it("gets 404 from every route on this app's orders, refunds, approvals, wallets, webhooks, bookings, tips and reconciliation, and changes nothing", async () => {
+  it("gets 404 from every route on this app's orders, refunds, approvals, wallets, webhooks, bookings, tips, reconciliation, API keys and products, and changes nothing", async () => {
     const db = kassa.running.kassa.deps.db;
     const refundsBefore = await db.selectFrom("refunds").select("id").execute();
     const jobsBefore = await db.selectFrom("jobs").select(["id", "run_at"]).orderBy("id").execute();
     const scoped = Object.entries(ROUTES).filter(([route]) =>
-      /orders|refund|wallet|webhook|booking|tip-/.test(route),
+      /orders|refund|wallet|webhook|booking|tip-|api-keys|products/.test(route),
     );
     expect(scoped.length).toBeGreaterThanOrEqual(21);
     for (const [route, row] of scoped) {

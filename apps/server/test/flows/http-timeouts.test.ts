@@ -30,6 +30,8 @@ beforeAll(async () => {
     trustProxy: false,
     timeouts: SHORT,
     ops: { metrics: composed.metrics, metricsToken: undefined, mode: "demo" },
+    // Only the server's deadlines are tested here, not the console's settings page.
+    consoleSettings: { apps: () => [], runConfigCheck: async () => [] },
   });
   const address = await short.listen({ host: "127.0.0.1", port: 0 });
   port = Number(new URL(address).port);

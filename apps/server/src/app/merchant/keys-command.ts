@@ -1,8 +1,9 @@
 import { parseArgs } from "node:util";
-import { findKeyById, insertApiKey, listKeysOfApp, revokeKey } from "../../db/api-keys-repo.ts";
+import { findKeyById, listKeysOfApp } from "../../db/api-keys-repo.ts";
 import type { Executor } from "../../db/executor.ts";
 import type { IdSource } from "../../domain/ids.ts";
-import { hashApiKey, hintOf, type KeyMode, newApiKeySecret, parseScopes } from "./api-keys.ts";
+import { API_KEY_NAME, makeApiKey, revokeApiKey } from "./api-key-lifecycle.ts";
+import { type KeyMode, parseScopes } from "./api-keys.ts";
 
 export interface CommandIo {
   db: Executor;
@@ -18,8 +19,6 @@ export const USAGE = `Usage:
   npm run kassa -- keys create --app <appId> [--scopes read|read,write] [--name <name>] [--secret-only]
   npm run kassa -- keys list --app <appId>
   npm run kassa -- keys revoke <keyId>`;
-
-const NAME = /^[^\p{C}]{1,100}$/u;
 
 /**
  * `npm run kassa -- keys ...`: merchant API keys, on the database `npm start` uses. Returns
@@ -75,21 +74,18 @@ async function createKey(
     return 2;
   }
   const name = values.name ?? "api key";
-  if (!NAME.test(name)) {
+  if (!API_KEY_NAME.test(name)) {
     io.err("--name: 1-100 characters, no control characters");
     return 2;
   }
   if (!(await appExists(io, values.app))) return 1;
-  const secret = newApiKeySecret(io.mode);
-  const id = `key_${io.ids.random()}`;
-  await insertApiKey(io.db, {
-    id,
+  const { id, secret } = await makeApiKey(io.db, {
     appId: values.app,
     name,
-    secretHash: hashApiKey(secret),
-    secretHint: hintOf(secret),
     scopes: scopes.scopes,
-    createdAt: io.now(),
+    mode: io.mode,
+    ids: io.ids,
+    now: io.now(),
   });
   if (values["secret-only"]) {
     io.out(secret);
@@ -145,7 +141,7 @@ async function revoke(io: CommandIo, keyId: string): Promise<number> {
     io.err(`No API key ${keyId}; list an app's keys with: npm run kassa -- keys list --app <appId>`);
     return 1;
   }
-  if (!(await revokeKey(io.db, { id: keyId, now: io.now() }))) {
+  if (!(await revokeApiKey(io.db, { id: keyId, now: io.now() }))) {
     io.out(`${keyId} was already revoked.`);
     return 0;
   }

@@ -1,3 +1,4 @@
+import type { ConsoleSettings } from "../../app/admin/console-settings.ts";
 import type { AppDeps } from "../../app/deps.ts";
 import type { Operator } from "../../db/operators-repo.ts";
 import type { Permission } from "../../domain/operator-roles.ts";
@@ -8,6 +9,8 @@ export interface AdminContext {
   limiter: RateLimiter;
   /** Login attempts per minute from one address, before the per-account lockout. */
   loginPerIpPerMinute: number;
+  /** The configuration as the settings page shows it, and the config check (main.ts makes it). */
+  settings: ConsoleSettings;
 }
 
 declare module "fastify" {

@@ -18,8 +18,10 @@ import type { KassaApp } from "../server.ts";
 import { registerAdminAlertsAcknowledge } from "./alerts.acknowledge.ts";
 import { registerAdminAlertsList } from "./alerts.list.ts";
 import { registerAdminAlertsResolve } from "./alerts.resolve.ts";
+import { registerAdminApiKeyRevoke, registerAdminApiKeys } from "./api-keys.ts";
 import { registerAdminAuditList } from "./audit.list.ts";
 import { registerAdminBookings } from "./bookings.ts";
+import { registerAdminCatalog } from "./catalog.ts";
 import type { AdminContext } from "./context.ts";
 import { registerAdminOperatorsCreate } from "./operators.create.ts";
 import { registerAdminOperatorsList } from "./operators.list.ts";
@@ -33,6 +35,7 @@ import { registerAdminRefundsList } from "./refunds.list.ts";
 import { registerAdminSessionCreate } from "./session.create.ts";
 import { registerAdminSessionDelete } from "./session.delete.ts";
 import { registerAdminSessionGet } from "./session.get.ts";
+import { registerAdminSettings, registerAdminSettingsCheck } from "./settings.ts";
 import { registerAdminStatsGet } from "./stats.get.ts";
 import { registerAdminTips } from "./tips.ts";
 import { registerAdminWallets } from "./wallets.ts";
@@ -92,11 +95,16 @@ export async function adminApi(app: KassaApp, context: AdminContext): Promise<vo
   registerAdminBookings(app, context);
   registerAdminTips(app, context);
   registerAdminReconciliation(app, context);
+  registerAdminSettings(app, context);
+  registerAdminApiKeys(app, context);
+  registerAdminCatalog(app, context);
   await app.register(async (bodiless) => {
     takesNoBody(bodiless);
     registerAdminOrderActions(bodiless, context);
     registerAdminWebhookReplay(bodiless, context);
     registerAdminReconciliationRerun(bodiless, context);
+    registerAdminSettingsCheck(bodiless, context);
+    registerAdminApiKeyRevoke(bodiless, context);
   });
 }
 
