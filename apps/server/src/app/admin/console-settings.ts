@@ -54,7 +54,7 @@ export function consoleSettingsOf(input: {
           webhookDomains: app.webhookDomains,
         })),
         clock: input.clock,
-        notifyUrl: (appId) => input.notifyUrl(appId, "wechatpay"),
+        notifyUrl: (appId, channel) => input.notifyUrl(appId, channel),
         databaseUrl: input.databaseUrl,
         // The running pool, lent: the doctor's close() at the end must not close it.
         connect: () => ({ ...input.database, close: async () => undefined }),

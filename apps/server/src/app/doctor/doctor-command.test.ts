@@ -68,6 +68,7 @@ describe("npm run kassa -- doctor", () => {
       "notify-url",
       "alipay-keys",
       "alipay-signed-call",
+      "alipay-notify-url",
       "database",
       "webhook-urls",
       "redis",
@@ -97,7 +98,7 @@ describe("npm run kassa -- doctor", () => {
       expect(answer.stdout).toMatch(
         /^ok {3}alipay-signed-call \(app_default\): Alipay accepted the signature \(it answered ACQ.TRADE_NOT_EXIST/m,
       );
-      expect(answer.stdout).toMatch(/^12 ok, 0 warn, 0 fail$/m);
+      expect(answer.stdout).toMatch(/^13 ok, 0 warn, 0 fail$/m);
       expect(answer.code).toBe(0);
     } finally {
       await demo.sandbox.close();

@@ -51,11 +51,11 @@ export async function runDoctorCommand(argv: readonly string[], io: DoctorIo): P
       mode: config.mode,
       apps: channel.apps,
       clock: channel.clock,
-      notifyUrl: (appId) => {
+      notifyUrl: (appId, channel) => {
         const base =
           config.publicBaseUrl ??
           (config.mode === "demo" ? `http://${config.host}:${config.port}` : undefined);
-        return base === undefined ? undefined : `${base}/notify/wechatpay/${appId}`;
+        return base === undefined ? undefined : `${base}/notify/${channel}/${appId}`;
       },
       databaseUrl: config.databaseUrl,
       connect: () => connectDatabase({ url: config.databaseUrl, poolSize: 1 }),

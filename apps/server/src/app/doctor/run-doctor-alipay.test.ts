@@ -55,7 +55,7 @@ async function alipayChecks(alipay: AlipayCredentials): Promise<Record<string, C
     mode: "production",
     apps: [{ id: "app_tea", alipay, webhookDomains: [] }],
     clock: { now: () => sandbox.clock.now() },
-    notifyUrl: () => undefined,
+    notifyUrl: (appId, channel) => `https://pay.shop.example/notify/${channel}/${appId}`,
     databaseUrl: database.url,
     connect: () => database.connectAgain(),
     redisUrl: undefined,
@@ -67,7 +67,13 @@ async function alipayChecks(alipay: AlipayCredentials): Promise<Record<string, C
 describe("kassa doctor's Alipay checks", () => {
   it("passes a key-mode app: the gateway took the signature and the answer verified; no WeChat Pay checks", async () => {
     const checks = await alipayChecks(credentialsOf(KEY_APP.appId));
-    expect(Object.keys(checks)).toEqual(["alipay-keys", "alipay-signed-call"]);
+    expect(Object.keys(checks)).toEqual(["alipay-keys", "alipay-signed-call", "alipay-notify-url"]);
+    expect(checks["alipay-notify-url"]).toEqual({
+      id: "alipay-notify-url",
+      appId: "app_tea",
+      status: "ok",
+      detail: "https://pay.shop.example/notify/alipay/app_tea is https on a public host",
+    });
     expect(checks["alipay-keys"]).toMatchObject({ status: "ok" });
     expect(checks["alipay-keys"]?.detail).toMatch(/^key mode/);
     expect(checks["alipay-signed-call"]).toMatchObject({ status: "ok", appId: "app_tea" });

@@ -235,6 +235,42 @@ describe("kassa doctor's checks", () => {
     expect(checkNotifyUrl("production", undefined).status).toBe("fail");
   });
 
+  it("checks Alipay's notify URL by Alipay's rules: public, http only warned of", () => {
+    expect(
+      checkNotifyUrl("production", "https://pay.shop.example/notify/alipay/app_default", "alipay"),
+    ).toEqual({
+      status: "ok",
+      detail: "https://pay.shop.example/notify/alipay/app_default is https on a public host",
+    });
+    expect(
+      checkNotifyUrl("production", "http://pay.shop.example/notify/alipay/app_default", "alipay"),
+    ).toMatchObject({
+      status: "warn",
+      detail: expect.stringContaining(
+        "is http: Alipay notifies it, but each notification then crosses the internet unencrypted",
+      ),
+    });
+    expect(
+      checkNotifyUrl("production", "https://127.0.0.1/notify/alipay/app_default", "alipay"),
+    ).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("which Alipay cannot reach"),
+    });
+    expect(
+      checkNotifyUrl("production", "ftp://pay.shop.example/notify/alipay/app_default", "alipay"),
+    ).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("is not an http(s) URL, which Alipay cannot post to"),
+    });
+    expect(checkNotifyUrl("production", undefined, "alipay")).toMatchObject({
+      status: "fail",
+      detail: "KASSA_PUBLIC_BASE_URL is not set: Alipay posts notifications to <it>/notify/alipay/<app>",
+    });
+    expect(checkNotifyUrl("demo", "http://127.0.0.1:8700/notify/alipay/app_default", "alipay").status).toBe(
+      "ok",
+    );
+  });
+
   it("fails an unreachable database and one without every migration", async () => {
     const url = "postgres://postgres@127.0.0.1:1/kassa";
     const down = await doctor(

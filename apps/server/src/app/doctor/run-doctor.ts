@@ -1,6 +1,7 @@
 import type { AlipayCredentials, WechatPayCredentials } from "../../config.ts";
 import type { DatabaseHandle } from "../../db/connect.ts";
 import type { Clock } from "../../domain/clock.ts";
+import type { ExternalChannelName } from "../../domain/payment.ts";
 import { checkAlipayKeys } from "./alipay-keys.check.ts";
 import { probeAlipay } from "./alipay-probe.ts";
 import { checkAlipaySignedCall } from "./alipay-signed-call.check.ts";
@@ -32,8 +33,8 @@ export interface DoctorSetup {
   apps: readonly DoctorApp[];
   /** Kassa's clock (the simulator's in demo mode): what requests are signed with. */
   clock: Clock;
-  /** Where WeChat Pay would notify this app, or undefined when nothing says. */
-  notifyUrl(appId: string): string | undefined;
+  /** Where the channel would notify this app, or undefined when nothing says. */
+  notifyUrl(appId: string, channel: ExternalChannelName): string | undefined;
   databaseUrl: string;
   /** Opens the database without migrating it (the doctor changes nothing). */
   connect(): DatabaseHandle;
@@ -73,7 +74,7 @@ export async function runDoctor(setup: DoctorSetup): Promise<CheckResult[]> {
       results.push({
         id: "notify-url",
         appId: app.id,
-        ...checkNotifyUrl(setup.mode, setup.notifyUrl(app.id)),
+        ...checkNotifyUrl(setup.mode, setup.notifyUrl(app.id, "wechatpay")),
       });
     }
     if (app.alipay) {
@@ -85,6 +86,11 @@ export async function runDoctor(setup: DoctorSetup): Promise<CheckResult[]> {
       };
       for (const [id, check] of ALIPAY_CHECKS)
         results.push({ id, appId: app.id, ...guarded(() => check(input)) });
+      results.push({
+        id: "alipay-notify-url",
+        appId: app.id,
+        ...checkNotifyUrl(setup.mode, setup.notifyUrl(app.id, "alipay"), "alipay"),
+      });
     }
   }
   const { verdict, handle } = await checkDatabase(setup.databaseUrl, setup.connect, setup.mode);
